@@ -1,0 +1,567 @@
+//! Checking declarations: definitions, entities, flows, contracts, claims, reports, scenarios.
+
+use super::error::CheckError;
+use super::ir::*;
+use super::spec::{self, FieldSpec, FieldType};
+use super::types::{Shape, Type};
+use super::{Checker, NameRef, State};
+use crate::source::Span;
+use crate::syntax::ast::{self, Decl, Direction, ExprKind, PeriodValue};
+use std::collections::BTreeMap;
+
+impl<'a> Checker<'a> {
+    /// Pass 2: check everything and build the program.
+    pub(super) fn run(&mut self, decls: &[&'a Decl]) -> Program {
+        let mut program = Program::default();
+        for id in 0..self.def_asts.len() {
+            let span = self.def_asts.get(id).map(|d| d.name.span);
+            if let Some(span) = span {
+                self.def_type(id, span);
+            }
+        }
+        for id in 0..self.flow_asts.len() {
+            let span = self.flow_asts.get(id).map(|f| f.1.span);
+            if let Some(span) = span {
+                self.flow_type(id, span);
+            }
+        }
+        for e in self.entity_asts.clone() {
+            let fields = self.fields(&e.fields, spec::ENTITY_FIELDS, &format!("entity `{}`", e.name.name), e.span);
+            program.entities.push(EntityIr { name: e.name.name.clone(), fields, span: e.span });
+        }
+        for c in self.contract_asts.clone() {
+            let Some(sp) = spec::contract(&c.kind.name) else {
+                let suggestion = crate::units::suggest(&c.kind.name, spec::CONTRACTS.iter().map(|s| s.kind));
+                self.errors.push(CheckError::UnknownContractKind {
+                    span: c.kind.span,
+                    name: c.kind.name.clone(),
+                    suggestion,
+                });
+                continue;
+            };
+            let fields = self.fields(&c.fields, sp.fields, &format!("a {} contract", sp.kind), c.span);
+            program.contracts.push(ContractIr { name: c.name.name.clone(), spec: sp, fields, span: c.span });
+        }
+        for d in decls {
+            match d {
+                Decl::Claim(c) => {
+                    if let Some(ir) = self.claim(c) {
+                        program.claims.push(ir);
+                    }
+                }
+                Decl::Report(r) => {
+                    let mut items = Vec::new();
+                    for it in &r.items {
+                        if let Some(t) = self.expr(&it.value) {
+                            if matches!(t.ty, Type::Quantity(..) | Type::Uncertain(_) | Type::Table | Type::Period) {
+                                items.push((t, it.label.clone()));
+                            } else {
+                                self.errors.push(CheckError::WrongKind {
+                                    span: t.span,
+                                    expected: "a quantity, a series or a report table".into(),
+                                    found: t.ty.describe(self.reg),
+                                    hint: Some(
+                                        "report cash(E), a driver, a curve, annual(…), defaults or claims".into(),
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    program.reports.push(ReportIr { items, step: r.step, span: r.span });
+                }
+                _ => {}
+            }
+        }
+        let scenarios: Vec<&ast::Scenario> = decls
+            .iter()
+            .filter_map(|d| match d {
+                Decl::Scenario(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        program.scenarios = self.scenarios(&scenarios);
+        program.definitions = std::mem::take(&mut self.def_ir).into_iter().flatten().collect();
+        program.flows = std::mem::take(&mut self.flow_ir).into_iter().flatten().collect();
+        program
+    }
+
+    /// Types a flow on demand (its value may refer to other flows).
+    pub(super) fn flow_type(&mut self, id: FlowId, use_span: Span) -> Option<Type> {
+        match self.flow_state.get(id).cloned() {
+            Some(State::Done(t)) => t,
+            Some(State::InProgress) => {
+                let name = self
+                    .flow_asts
+                    .get(id)
+                    .map(|(_, f)| format!("{}.{}", f.entity.name, f.name.name))
+                    .unwrap_or_default();
+                let mut chain: Vec<String> = self.stack.iter().skip_while(|n| **n != name).cloned().collect();
+                chain.push(name);
+                self.errors.push(CheckError::Cycle { span: use_span, chain });
+                None
+            }
+            Some(State::Unchecked) => {
+                let (entity, f) = *self.flow_asts.get(id)?;
+                if let Some(s) = self.flow_state.get_mut(id) {
+                    *s = State::InProgress;
+                }
+                self.stack.push(format!("{}.{}", f.entity.name, f.name.name));
+                let ir = self.flow(entity, f);
+                self.stack.pop();
+                let ty = ir.as_ref().map(|_| Type::Quantity(self.money.clone(), Shape::Flow));
+                if let Some(slot) = self.flow_ir.get_mut(id) {
+                    *slot = ir;
+                }
+                if let Some(s) = self.flow_state.get_mut(id) {
+                    *s = State::Done(ty.clone());
+                }
+                ty
+            }
+            None => None,
+        }
+    }
+
+    fn flow(&mut self, entity: EntityId, f: &ast::Flow) -> Option<FlowIr> {
+        if f.counterparty.name != "world" {
+            let found = match self.names.get(&f.counterparty.name).map(|x| x.0) {
+                Some(NameRef::Entity(_)) => "an entity".to_string(),
+                Some(_) => "a driver, curve or contract".to_string(),
+                None => format!("`{}`", f.counterparty.name),
+            };
+            self.errors.push(CheckError::WrongKind {
+                span: f.counterparty.span,
+                expected: "`world` (a flow is between an entity and the outside)".into(),
+                found,
+                hint: Some(
+                    "money between two entities moves through a contract, e.g. `contract x: transfer { … }`".into(),
+                ),
+            });
+            return None;
+        }
+        let kind = match &f.kind {
+            Some(k) => match FlowKind::from_name(&k.name) {
+                Some(kind) => kind,
+                None => {
+                    self.errors.push(CheckError::InvalidChoice {
+                        span: k.span,
+                        found: k.name.clone(),
+                        choices: vec!["revenue".into(), "cost".into(), "capex".into(), "financing".into()],
+                    });
+                    return None;
+                }
+            },
+            None if f.direction == Direction::In => FlowKind::Revenue,
+            None => FlowKind::Cost,
+        };
+        let value = self.expr(&f.value)?;
+        let (d, shape) = self.need_quantity(&value)?;
+        let rate_dim = self.money.div(&self.reg.time());
+        let is_amount = d == self.money;
+        if !is_amount && d != rate_dim {
+            let found = self.describe(&value);
+            let hint = if self.reg.is_money(&d) || self.reg.is_money(&d.mul(&self.reg.time())) {
+                Some(format!(
+                    "this model keeps its books in {}: declare an exchange rate to convert",
+                    self.reg.format_dimension(&self.money)
+                ))
+            } else {
+                Some("a flow moves money: write an amount (10B USD on 2026-03-01) or a rate (15M USD/day)".into())
+            };
+            self.errors.push(CheckError::WrongDimension {
+                span: value.span,
+                expected: format!("money or money per time ({0} or {0}/Time)", self.reg.format_dimension(&self.money)),
+                found,
+                hint,
+            });
+            return None;
+        }
+        if is_amount && shape == Shape::Constant && f.on.is_none() {
+            self.errors.push(CheckError::WrongKind {
+                span: value.span,
+                expected: "a date for a one-off amount (`on 2026-03-01`)".into(),
+                found: "an amount with no date".into(),
+                hint: Some(
+                    "write `on DATE` for a one-off amount, or a rate such as `5B USD/month` for a recurring one".into(),
+                ),
+            });
+            return None;
+        }
+        if !is_amount && f.on.is_some() {
+            self.errors.push(CheckError::WrongKind {
+                span: f.on.map(|p| p.span).unwrap_or(value.span),
+                expected: "an amount for `on DATE`".into(),
+                found: "a rate per time".into(),
+                hint: Some("`on` books a one-off amount; a rate books over `from … to …`".into()),
+            });
+            return None;
+        }
+        let life = match (&f.life, kind) {
+            (Some(l), FlowKind::Capex) => {
+                let t = self.expr(l)?;
+                let time = self.reg.time();
+                self.need_dim(&t, &time, "a duration (e.g. 5 year)")?;
+                Some(t)
+            }
+            (Some(l), _) => {
+                self.errors.push(CheckError::WrongKind {
+                    span: l.span,
+                    expected: "`life` only on a capex flow".into(),
+                    found: "a life on a non-capex flow".into(),
+                    hint: Some("add `as capex`, or remove `life`".into()),
+                });
+                return None;
+            }
+            (None, FlowKind::Capex) => {
+                self.errors.push(CheckError::MissingField {
+                    span: f.span,
+                    name: "life".into(),
+                    owner: "a capex flow".into(),
+                    doc: "the depreciation life, e.g. `life 5 year`".into(),
+                });
+                return None;
+            }
+            (None, _) => None,
+        };
+        if let (Some(a), Some(b)) = (f.from, f.to) {
+            if crate::calendar::period_start(b.value) < crate::calendar::period_start(a.value) {
+                self.errors.push(CheckError::WrongKind {
+                    span: b.span,
+                    expected: "an end after the start".into(),
+                    found: format!("{} before {}", b.value, a.value),
+                    hint: None,
+                });
+                return None;
+            }
+        }
+        Some(FlowIr {
+            entity,
+            name: f.name.name.clone(),
+            direction: f.direction,
+            value,
+            from: f.from.map(|p| p.value),
+            to: f.to.map(|p| p.value),
+            on: f.on.map(|p| p.value),
+            kind,
+            life,
+            span: f.span,
+        })
+    }
+
+    /// Checks the fields of an entity or contract against their spec.
+    fn fields(
+        &mut self,
+        fields: &[ast::Field],
+        specs: &'static [FieldSpec],
+        owner: &str,
+        span: Span,
+    ) -> BTreeMap<String, FieldIr> {
+        let mut out: BTreeMap<String, FieldIr> = BTreeMap::new();
+        for f in fields {
+            let Some(sp) = specs.iter().find(|s| s.name == f.name.name) else {
+                let suggestion = crate::units::suggest(&f.name.name, specs.iter().map(|s| s.name));
+                self.errors.push(CheckError::UnknownField {
+                    span: f.name.span,
+                    name: f.name.name.clone(),
+                    owner: owner.into(),
+                    suggestion,
+                });
+                continue;
+            };
+            if let Some(first) = out.get(&f.name.name) {
+                self.errors.push(CheckError::DuplicateField {
+                    span: f.span,
+                    first: first.span,
+                    name: f.name.name.clone(),
+                });
+                continue;
+            }
+            if let Some(d) = &f.date {
+                if f.name.name != "cash" {
+                    self.errors.push(CheckError::WrongKind {
+                        span: d.span,
+                        expected: "no date before this value".into(),
+                        found: "a date".into(),
+                        hint: Some("only `cash DATE: amount` takes a date".into()),
+                    });
+                    continue;
+                }
+            }
+            if let Some(value) = self.field_value(sp, &f.value) {
+                out.insert(f.name.name.clone(), FieldIr { value, date: f.date.map(|d| d.value), span: f.span });
+            }
+        }
+        for sp in specs.iter().filter(|s| s.required) {
+            if !out.contains_key(sp.name) && !fields.iter().any(|f| f.name.name == sp.name) {
+                self.errors.push(CheckError::MissingField {
+                    span,
+                    name: sp.name.into(),
+                    owner: owner.into(),
+                    doc: sp.doc.into(),
+                });
+            }
+        }
+        out
+    }
+
+    fn field_value(&mut self, sp: &FieldSpec, e: &ast::Expr) -> Option<TExpr> {
+        let expected = sp.ty.describe();
+        match sp.ty {
+            FieldType::Entity => self.entity_arg(e, &format!("`{}`", sp.name)),
+            FieldType::Choice(choices) => self.choice(e, choices),
+            FieldType::ChoiceOrSeries(choices) => match &e.kind {
+                ExprKind::Name(n) if !self.names.contains_key(&n.name) => self.choice(e, choices),
+                _ => {
+                    let t = self.expr(e)?;
+                    self.need_quantity(&t)?;
+                    Some(t)
+                }
+            },
+            FieldType::Date => {
+                let t = self.expr(e)?;
+                match t.kind {
+                    TExprKind::Period(PeriodValue::Day(..)) => Some(t),
+                    _ => self.kind_error(&t, &expected),
+                }
+            }
+            FieldType::PeriodRange => {
+                let t = self.range_arg(e)?;
+                if t.ty == Type::PeriodRange {
+                    Some(t)
+                } else {
+                    self.kind_error(&t, &expected)
+                }
+            }
+            FieldType::FlowRef => {
+                let t = self.expr(e)?;
+                match t.kind {
+                    TExprKind::Flow(_) => Some(t),
+                    _ => self.kind_error(&t, &expected),
+                }
+            }
+            FieldType::Money
+            | FieldType::MoneyOrRate
+            | FieldType::PerTime
+            | FieldType::Duration
+            | FieldType::Fraction => {
+                let t = self.expr(e)?;
+                let (d, s) = self.need_quantity(&t)?;
+                let time = self.reg.time();
+                let ok = match sp.ty {
+                    FieldType::Money => d == self.money && s == Shape::Constant,
+                    FieldType::MoneyOrRate => d == self.money || d == self.money.div(&time),
+                    FieldType::PerTime => d == time.inv() && s == Shape::Constant,
+                    FieldType::Duration => d == time && s == Shape::Constant,
+                    _ => d.is_none() && s == Shape::Constant,
+                };
+                if ok {
+                    return Some(t);
+                }
+                let found = if s == Shape::Constant {
+                    self.describe(&t)
+                } else {
+                    format!("{} of {}", s.describe(), self.describe(&t))
+                };
+                let hint = self
+                    .mismatch_hint(&self.money.clone(), &d)
+                    .filter(|_| matches!(sp.ty, FieldType::Money | FieldType::MoneyOrRate));
+                self.errors.push(CheckError::WrongDimension {
+                    span: t.span,
+                    expected: format!("{expected} for `{}`", sp.name),
+                    found,
+                    hint,
+                });
+                None
+            }
+        }
+    }
+
+    fn kind_error(&mut self, t: &TExpr, expected: &str) -> Option<TExpr> {
+        self.errors.push(CheckError::WrongKind {
+            span: t.span,
+            expected: expected.into(),
+            found: t.ty.describe(self.reg),
+            hint: None,
+        });
+        None
+    }
+
+    fn claim(&mut self, c: &ast::Claim) -> Option<ClaimIr> {
+        let value = self.expr(&c.value)?;
+        let (vd, _) = self.need_quantity(&value)?;
+        let same = |this: &mut Self, t: &TExpr, op: &str| -> Option<()> {
+            let (d, _) = this.need_quantity(t)?;
+            if d != vd {
+                this.errors.push(CheckError::DimensionMismatch {
+                    op_span: t.span,
+                    op: op.into(),
+                    left: value.span,
+                    left_desc: this.describe(&value),
+                    right: t.span,
+                    right_desc: this.describe(t),
+                    hint: this.mismatch_hint(&vd, &d),
+                });
+                return None;
+            }
+            Some(())
+        };
+        let test = match &c.test {
+            ast::ClaimTest::Approx { target, tolerance } => {
+                let t = self.expr(target)?;
+                same(self, &t, "compare")?;
+                let tol = match tolerance {
+                    Some(tol) => {
+                        let tv = self.expr(&tol.value)?;
+                        if tol.relative {
+                            self.need_dim(
+                                &tv,
+                                &crate::units::Dimension::none(),
+                                "a pure number or percentage for a relative tolerance",
+                            )?;
+                        } else {
+                            same(self, &tv, "compare within a tolerance of")?;
+                        }
+                        Some((tv, tol.relative))
+                    }
+                    None => None,
+                };
+                ClaimTestIr::Approx { target: t, tolerance: tol }
+            }
+            ast::ClaimTest::Compare { op, target, .. } => {
+                let t = self.expr(target)?;
+                same(self, &t, "compare")?;
+                ClaimTestIr::Compare(*op, t)
+            }
+            ast::ClaimTest::Between { range } => {
+                let t = self.expr(range)?;
+                if !matches!(t.ty, Type::Uncertain(_)) {
+                    return self.kind_error(&t, "a range `low .. high`").and(None);
+                }
+                same(self, &t, "compare")?;
+                ClaimTestIr::Between(t)
+            }
+        };
+        Some(ClaimIr {
+            text: c.text.clone(),
+            source: c.source.clone(),
+            expect_fail: c.expect_fail,
+            value,
+            test,
+            span: c.span,
+        })
+    }
+
+    fn scenarios(&mut self, scenarios: &[&ast::Scenario]) -> Vec<ScenarioIr> {
+        let mut out: Vec<ScenarioIr> = Vec::new();
+        let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+        for s in scenarios {
+            if let Some(first) = seen.get(&s.name.name) {
+                self.errors.push(CheckError::DuplicateName {
+                    span: s.name.span,
+                    first: Some(*first),
+                    name: s.name.name.clone(),
+                    what: "a scenario".into(),
+                });
+                continue;
+            }
+            seen.insert(s.name.name.clone(), s.name.span);
+        }
+        for s in scenarios {
+            if let Some(b) = &s.extends {
+                if !seen.contains_key(&b.name) {
+                    let suggestion = crate::units::suggest(&b.name, seen.keys().map(String::as_str));
+                    self.errors.push(CheckError::BadScenario {
+                        span: b.span,
+                        reason: format!("no scenario `{}` to extend", b.name),
+                        hint: suggestion.map(|s| format!("did you mean `{s}`?")),
+                    });
+                    continue;
+                }
+                // walk the chain to find a circle
+                let mut cur = Some(b.name.clone());
+                let mut steps = 0;
+                while let Some(name) = cur {
+                    if name == s.name.name || steps > scenarios.len() {
+                        self.errors.push(CheckError::BadScenario {
+                            span: b.span,
+                            reason: format!("scenario `{}` extends itself through its bases", s.name.name),
+                            hint: Some("one scenario must be the base of the others".into()),
+                        });
+                        break;
+                    }
+                    cur = scenarios
+                        .iter()
+                        .find(|x| x.name.name == name)
+                        .and_then(|x| x.extends.as_ref())
+                        .map(|e| e.name.clone());
+                    steps += 1;
+                }
+            }
+            let timeline = s.timeline.as_ref().and_then(|t| {
+                if crate::calendar::period_start(t.end.value) < crate::calendar::period_start(t.start.value) {
+                    self.errors.push(CheckError::BadScenario {
+                        span: t.span,
+                        reason: "the timeline ends before it starts".into(),
+                        hint: None,
+                    });
+                    return None;
+                }
+                Some(TimelineIr { start: t.start.value, end: t.end.value, step: t.step })
+            });
+            let currency = s.currency.as_ref().and_then(|c| match self.reg.lookup(&c.name) {
+                Some(id) if self.reg.def(id).is_some_and(|d| d.currency) => Some(id),
+                _ => {
+                    self.errors.push(CheckError::WrongKind {
+                        span: c.span,
+                        expected: "a declared currency".into(),
+                        found: format!("`{}`", c.name),
+                        hint: None,
+                    });
+                    None
+                }
+            });
+            if let Some(r) = &s.rounding {
+                if !matches!(r.name.as_str(), "banker" | "half_up" | "none") {
+                    self.errors.push(CheckError::InvalidChoice {
+                        span: r.span,
+                        found: r.name.clone(),
+                        choices: vec!["banker".into(), "half_up".into(), "none".into()],
+                    });
+                }
+            }
+            let mut overrides = Vec::new();
+            for o in &s.overrides {
+                let Some((NameRef::Def(id), _)) = self.names.get(&o.name.name).copied() else {
+                    self.errors.push(CheckError::BadScenario {
+                        span: o.name.span,
+                        reason: format!("`{}` is not a driver or curve", o.name.name),
+                        hint: self
+                            .suggest_name(&o.name.name)
+                            .map(|s| format!("did you mean `{s}`? a scenario overrides drivers and curves")),
+                    });
+                    continue;
+                };
+                let Some(t) = self.expr(&o.value) else { continue };
+                let orig = self.def_state.get(id).cloned();
+                if let (Some(State::Done(Some(ot))), Some((d, _))) = (orig, t.ty.dimension().map(|d| (d.clone(), ()))) {
+                    if ot.dimension() != Some(&d) {
+                        let expected = format!("{} (as in the base definition)", ot.describe(self.reg));
+                        let found = self.describe(&t);
+                        self.errors.push(CheckError::WrongDimension { span: t.span, expected, found, hint: None });
+                        continue;
+                    }
+                }
+                overrides.push((id, t));
+            }
+            out.push(ScenarioIr {
+                name: s.name.name.clone(),
+                extends: s.extends.as_ref().map(|e| e.name.clone()),
+                timeline,
+                currency,
+                rounding: s.rounding.as_ref().map(|r| r.name.clone()),
+                overrides,
+                span: s.span,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,312 @@
+//! Errors of the check stage (`aifin::types::…`): names, units, dimensions and the places each
+//! kind of value may stand.
+
+use crate::diagnostic::{Diagnostic, ToDiagnostic};
+use crate::source::Span;
+
+/// A name, unit or type error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckError {
+    /// A name that is not declared.
+    UnknownName {
+        /// Where.
+        span: Span,
+        /// The name.
+        name: String,
+        /// A close declared name.
+        suggestion: Option<String>,
+    },
+    /// A unit that is not declared.
+    UnknownUnit {
+        /// Where.
+        span: Span,
+        /// The name.
+        name: String,
+        /// A close unit name.
+        suggestion: Option<String>,
+    },
+    /// A name declared twice.
+    DuplicateName {
+        /// The second declaration.
+        span: Span,
+        /// The first.
+        first: Option<Span>,
+        /// The name.
+        name: String,
+        /// What the first one is.
+        what: String,
+    },
+    /// `a + b`, `a - b`, a comparison or a conversion between different dimensions.
+    DimensionMismatch {
+        /// The operator (or `in`).
+        op_span: Span,
+        /// The operation in words.
+        op: String,
+        /// Left operand.
+        left: Span,
+        /// Left unit/dimension.
+        left_desc: String,
+        /// Right operand.
+        right: Span,
+        /// Right unit/dimension.
+        right_desc: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// A value of the wrong dimension for where it stands.
+    WrongDimension {
+        /// Where.
+        span: Span,
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// A value of the wrong kind for where it stands (an entity expected, a period found…).
+    WrongKind {
+        /// Where.
+        span: Span,
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// Drivers or curves defined in terms of each other.
+    Cycle {
+        /// Where the cycle closes.
+        span: Span,
+        /// The chain, first name repeated at the end.
+        chain: Vec<String>,
+    },
+    /// A call of something that is not a function.
+    UnknownFunction {
+        /// Where.
+        span: Span,
+        /// The name.
+        name: String,
+        /// A close function name.
+        suggestion: Option<String>,
+    },
+    /// Arguments that do not fit the function.
+    BadArguments {
+        /// Where.
+        span: Span,
+        /// The function.
+        function: String,
+        /// What is wrong.
+        reason: String,
+        /// The signature.
+        signature: String,
+    },
+    /// A field or term the entity or contract kind does not have.
+    UnknownField {
+        /// Where.
+        span: Span,
+        /// The field.
+        name: String,
+        /// Of what.
+        owner: String,
+        /// A close field name.
+        suggestion: Option<String>,
+    },
+    /// A required field or term is missing.
+    MissingField {
+        /// The declaration.
+        span: Span,
+        /// The field.
+        name: String,
+        /// Of what.
+        owner: String,
+        /// What it is.
+        doc: String,
+    },
+    /// A field given twice.
+    DuplicateField {
+        /// The second one.
+        span: Span,
+        /// The first one.
+        first: Span,
+        /// The field.
+        name: String,
+    },
+    /// An option word that is not one of the choices.
+    InvalidChoice {
+        /// Where.
+        span: Span,
+        /// The word.
+        found: String,
+        /// The choices.
+        choices: Vec<String>,
+    },
+    /// A contract kind that does not exist.
+    UnknownContractKind {
+        /// Where.
+        span: Span,
+        /// The kind.
+        name: String,
+        /// A close kind.
+        suggestion: Option<String>,
+    },
+    /// An exponent that cannot apply to a quantity with a unit.
+    BadExponent {
+        /// The exponent.
+        span: Span,
+        /// The base's unit.
+        unit: String,
+    },
+    /// A scenario problem: unknown base, cycle, override of something not overridable.
+    BadScenario {
+        /// Where.
+        span: Span,
+        /// What is wrong.
+        reason: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+}
+
+impl CheckError {
+    /// Every code of this stage (each has an example under `examples/errors/types/`).
+    pub const CODES: &'static [&'static str] = &[
+        "aifin::types::unknown_name",
+        "aifin::types::unknown_unit",
+        "aifin::types::duplicate_name",
+        "aifin::types::dimension_mismatch",
+        "aifin::types::wrong_dimension",
+        "aifin::types::wrong_kind",
+        "aifin::types::cycle",
+        "aifin::types::unknown_function",
+        "aifin::types::bad_arguments",
+        "aifin::types::unknown_field",
+        "aifin::types::missing_field",
+        "aifin::types::duplicate_field",
+        "aifin::types::invalid_choice",
+        "aifin::types::unknown_contract_kind",
+        "aifin::types::bad_exponent",
+        "aifin::types::bad_scenario",
+    ];
+}
+
+fn did_you_mean(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|s| format!("did you mean `{s}`?"))
+}
+
+impl ToDiagnostic for CheckError {
+    fn code(&self) -> &'static str {
+        match self {
+            CheckError::UnknownName { .. } => "aifin::types::unknown_name",
+            CheckError::UnknownUnit { .. } => "aifin::types::unknown_unit",
+            CheckError::DuplicateName { .. } => "aifin::types::duplicate_name",
+            CheckError::DimensionMismatch { .. } => "aifin::types::dimension_mismatch",
+            CheckError::WrongDimension { .. } => "aifin::types::wrong_dimension",
+            CheckError::WrongKind { .. } => "aifin::types::wrong_kind",
+            CheckError::Cycle { .. } => "aifin::types::cycle",
+            CheckError::UnknownFunction { .. } => "aifin::types::unknown_function",
+            CheckError::BadArguments { .. } => "aifin::types::bad_arguments",
+            CheckError::UnknownField { .. } => "aifin::types::unknown_field",
+            CheckError::MissingField { .. } => "aifin::types::missing_field",
+            CheckError::DuplicateField { .. } => "aifin::types::duplicate_field",
+            CheckError::InvalidChoice { .. } => "aifin::types::invalid_choice",
+            CheckError::UnknownContractKind { .. } => "aifin::types::unknown_contract_kind",
+            CheckError::BadExponent { .. } => "aifin::types::bad_exponent",
+            CheckError::BadScenario { .. } => "aifin::types::bad_scenario",
+        }
+    }
+
+    fn to_diagnostic(&self) -> Diagnostic {
+        let code = self.code();
+        let opt_help = |d: Diagnostic, h: Option<String>| match h {
+            Some(h) => d.with_help(h),
+            None => d,
+        };
+        match self {
+            CheckError::UnknownName { span, name, suggestion } => opt_help(
+                Diagnostic::error(code, format!("unknown name `{name}`")).with_label(*span, "not declared"),
+                did_you_mean(suggestion)
+                    .or_else(|| Some("declare it with `driver`, `curve`, `entity` or `contract`".into())),
+            ),
+            CheckError::UnknownUnit { span, name, suggestion } => opt_help(
+                Diagnostic::error(code, format!("unknown unit `{name}`")).with_label(*span, "not a declared unit"),
+                did_you_mean(suggestion).or_else(|| Some(format!("declare it: `unit {name}`"))),
+            ),
+            CheckError::DuplicateName { span, first, name, what } => {
+                let d = Diagnostic::error(code, format!("`{name}` is already declared as {what}"))
+                    .with_label(*span, "declared again here");
+                let d = match first {
+                    Some(f) => d.with_label(*f, "first declared here"),
+                    None => d,
+                };
+                d.with_help("names of drivers, curves, entities, contracts and units must all differ")
+            }
+            CheckError::DimensionMismatch { op_span, op, left, left_desc, right, right_desc, hint } => opt_help(
+                Diagnostic::error(code, format!("cannot {op} {left_desc} and {right_desc}"))
+                    .with_label(*op_span, "here")
+                    .with_label(*left, left_desc.clone())
+                    .with_label(*right, right_desc.clone()),
+                hint.clone(),
+            ),
+            CheckError::WrongDimension { span, expected, found, hint } => opt_help(
+                Diagnostic::error(code, format!("expected {expected}, found {found}"))
+                    .with_label(*span, format!("this is {found}")),
+                hint.clone(),
+            ),
+            CheckError::WrongKind { span, expected, found, hint } => opt_help(
+                Diagnostic::error(code, format!("expected {expected}, found {found}"))
+                    .with_label(*span, format!("this is {found}")),
+                hint.clone(),
+            ),
+            CheckError::Cycle { span, chain } => {
+                Diagnostic::error(code, format!("definitions depend on themselves: {}", chain.join(" -> ")))
+                    .with_label(*span, "the circle closes here")
+                    .with_help("a driver or curve cannot use itself, directly or through others")
+            }
+            CheckError::UnknownFunction { span, name, suggestion } => opt_help(
+                Diagnostic::error(code, format!("unknown function `{name}`")).with_label(*span, "not a function"),
+                did_you_mean(suggestion).or_else(|| Some("docs/language.md lists the built-in functions".into())),
+            ),
+            CheckError::BadArguments { span, function, reason, signature } => {
+                Diagnostic::error(code, format!("wrong arguments to `{function}`: {reason}"))
+                    .with_label(*span, reason.clone())
+                    .with_help(format!("`{function}` is called as {signature}"))
+            }
+            CheckError::UnknownField { span, name, owner, suggestion } => opt_help(
+                Diagnostic::error(code, format!("{owner} has no field `{name}`")).with_label(*span, "unknown field"),
+                did_you_mean(suggestion).or_else(|| Some("docs/language.md lists every field".into())),
+            ),
+            CheckError::MissingField { span, name, owner, doc } => {
+                Diagnostic::error(code, format!("{owner} needs `{name}`"))
+                    .with_label(*span, format!("`{name}` is missing"))
+                    .with_help(format!("`{name}`: {doc}"))
+            }
+            CheckError::DuplicateField { span, first, name } => {
+                Diagnostic::error(code, format!("`{name}` is given twice"))
+                    .with_label(*span, "given again here")
+                    .with_label(*first, "first given here")
+            }
+            CheckError::InvalidChoice { span, found, choices } => {
+                Diagnostic::error(code, format!("`{found}` is not one of the choices here"))
+                    .with_label(*span, "not a choice")
+                    .with_help(format!("choose one of: {}", choices.join(", ")))
+            }
+            CheckError::UnknownContractKind { span, name, suggestion } => opt_help(
+                Diagnostic::error(code, format!("unknown contract kind `{name}`"))
+                    .with_label(*span, "not a contract kind"),
+                did_you_mean(suggestion).or_else(|| {
+                    Some("the kinds are take_or_pay, loan, equity, revenue_share, lease and transfer".into())
+                }),
+            ),
+            CheckError::BadExponent { span, unit } => {
+                Diagnostic::error(code, format!("a quantity in {unit} can only be raised to a whole power"))
+                    .with_label(*span, "not a whole number")
+                    .with_help("fractional powers apply to pure numbers: divide by the unit first")
+            }
+            CheckError::BadScenario { span, reason, hint } => {
+                opt_help(Diagnostic::error(code, reason.clone()).with_label(*span, reason.clone()), hint.clone())
+            }
+        }
+    }
+}

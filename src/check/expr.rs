@@ -1,0 +1,486 @@
+//! Typing expressions: names, units, operators and built-in calls.
+
+use super::error::CheckError;
+use super::ir::*;
+use super::types::{Shape, Type};
+use super::{Checker, NameRef, State};
+use crate::source::Span;
+use crate::syntax::ast::{self, BinaryOp, ExprKind, PeriodValue, UnitOp};
+use crate::units::{Dimension, Quantity, Unit};
+
+/// A quantity's dimension and shape, if the type is a quantity (ranges count as constants).
+fn quantity(t: &Type) -> Option<(Dimension, Shape)> {
+    match t {
+        Type::Quantity(d, s) => Some((d.clone(), *s)),
+        Type::Uncertain(d) => Some((d.clone(), Shape::Constant)),
+        _ => None,
+    }
+}
+
+impl Checker<'_> {
+    /// Resolves a unit expression.
+    pub(super) fn unit(&mut self, u: &ast::UnitExpr) -> Option<Unit> {
+        match self.reg.resolve(u) {
+            Ok(unit) => Some(unit),
+            Err(crate::units::UnitError::UnknownUnit { span, name, suggestion }) => {
+                self.errors.push(CheckError::UnknownUnit { span, name, suggestion });
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// How an operand reads in a message: its unit if written, else its dimension.
+    pub(super) fn describe(&self, t: &TExpr) -> String {
+        match &t.kind {
+            TExprKind::Literal(q) if !q.unit.is_none() => self.reg.format_unit(&q.unit),
+            TExprKind::Convert(_, u) => self.reg.format_unit(u),
+            TExprKind::Definition(id) => match self.def_ir.get(*id).and_then(|d| d.as_ref()) {
+                Some(d) => self.describe(&d.value),
+                None => t.ty.describe(self.reg),
+            },
+            _ => match &t.ty {
+                Type::Quantity(d, _) | Type::Uncertain(d) => self.reg.format_dimension(d),
+                other => other.describe(self.reg),
+            },
+        }
+    }
+
+    /// A hint for two dimensions that were meant to be alike.
+    pub(super) fn mismatch_hint(&self, left: &Dimension, right: &Dimension) -> Option<String> {
+        let time = self.reg.time();
+        if *right == left.div(&time) {
+            return Some(format!(
+                "the right side ({}) is the left side's dimension per time: multiply it by a duration (e.g. `* 30 day`) to get {}",
+                self.reg.format_dimension(right),
+                self.reg.format_dimension(left)
+            ));
+        }
+        if *left == right.div(&time) {
+            return Some(format!(
+                "the left side ({}) is the right side's dimension per time: multiply it by a duration (e.g. `* 30 day`) to get {}",
+                self.reg.format_dimension(left),
+                self.reg.format_dimension(right)
+            ));
+        }
+        if let (Some(a), Some(b)) = (self.reg.currency_of(left), self.reg.currency_of(right)) {
+            return Some(format!(
+                "{} and {} are different currencies: declare a rate such as `exchange 1 {} = 1.08 {}` to convert",
+                a.name, b.name, b.name, a.name
+            ));
+        }
+        None
+    }
+
+    /// Types a definition on demand, detecting cycles.
+    pub(super) fn def_type(&mut self, id: DefId, use_span: Span) -> Option<Type> {
+        match self.def_state.get(id).cloned() {
+            Some(State::Done(t)) => t,
+            Some(State::InProgress) => {
+                let name = self.def_asts.get(id).map(|d| d.name.name.clone()).unwrap_or_default();
+                let mut chain: Vec<String> = self.stack.iter().skip_while(|n| **n != name).cloned().collect();
+                chain.push(name);
+                self.errors.push(CheckError::Cycle { span: use_span, chain });
+                None
+            }
+            Some(State::Unchecked) => {
+                let def = *self.def_asts.get(id)?;
+                if let Some(s) = self.def_state.get_mut(id) {
+                    *s = State::InProgress;
+                }
+                self.stack.push(def.name.name.clone());
+                self.deps.push(Vec::new());
+                let value = self.expr(&def.value);
+                let deps = self.deps.pop().unwrap_or_default();
+                self.stack.pop();
+                let value = value.and_then(|v| self.check_annotation(def, v));
+                let ty = value.as_ref().map(|v| v.ty.clone());
+                if let Some(v) = value {
+                    if let Some(slot) = self.def_ir.get_mut(id) {
+                        *slot =
+                            Some(DefIr { name: def.name.name.clone(), kind: def.kind, value: v, deps, span: def.span });
+                    }
+                }
+                if let Some(s) = self.def_state.get_mut(id) {
+                    *s = State::Done(ty.clone());
+                }
+                ty
+            }
+            None => None,
+        }
+    }
+
+    fn check_annotation(&mut self, def: &ast::Definition, v: TExpr) -> Option<TExpr> {
+        let Some(ann) = &def.annotation else { return Some(v) };
+        let unit = self.unit(ann)?;
+        let want = self.reg.dimension(&unit);
+        match quantity(&v.ty) {
+            Some((d, _)) if d == want => Some(v),
+            _ => {
+                self.errors.push(CheckError::WrongDimension {
+                    span: v.span,
+                    expected: format!("{} (as declared)", self.reg.format_unit(&unit)),
+                    found: self.describe(&v),
+                    hint: None,
+                });
+                None
+            }
+        }
+    }
+
+    /// Types an expression. `None` means an error was recorded.
+    pub(super) fn expr(&mut self, e: &ast::Expr) -> Option<TExpr> {
+        let span = e.span;
+        let mk = |kind, ty| Some(TExpr { kind, ty, span });
+        match &e.kind {
+            ExprKind::Quantity { number, unit } => self.quantity_literal(number, unit.as_ref(), span),
+            ExprKind::Period(p) => mk(TExprKind::Period(*p), Type::Period),
+            ExprKind::Str(s) => mk(TExprKind::Text(s.clone()), Type::Text),
+            ExprKind::Paren(inner) => self.expr(inner).map(|t| TExpr { span, ..t }),
+            ExprKind::Name(n) => self.name(n),
+            ExprKind::Member { base, member } => self.member(base, member, span),
+            ExprKind::Call { callee, args } => self.call(callee, args, span),
+            ExprKind::Unary { operand, .. } => {
+                let t = self.expr(operand)?;
+                let (d, s) = self.need_quantity(&t)?;
+                mk(TExprKind::Neg(Box::new(t)), Type::Quantity(d, s))
+            }
+            ExprKind::Binary { op, op_span, lhs, rhs } => {
+                let (l, r) = (self.expr(lhs), self.expr(rhs));
+                let (l, r) = (l?, r?);
+                self.binary(*op, *op_span, l, r, span)
+            }
+            ExprKind::Convert { value, unit } => {
+                let v = self.expr(value);
+                let u = self.unit(unit);
+                let (v, u) = (v?, u?);
+                let (d, s) = self.need_quantity(&v)?;
+                let want = self.reg.dimension(&u);
+                if d != want {
+                    let right_desc = self.reg.format_unit(&u);
+                    self.errors.push(CheckError::DimensionMismatch {
+                        op_span: unit.span,
+                        op: "convert between".into(),
+                        left: v.span,
+                        left_desc: self.describe(&v),
+                        right: unit.span,
+                        right_desc,
+                        hint: self.mismatch_hint(&d, &want),
+                    });
+                    return None;
+                }
+                mk(TExprKind::Convert(Box::new(v), u), Type::Quantity(d, s))
+            }
+            ExprKind::Range { low, high, point } => {
+                let (l, h) = (self.expr(low), self.expr(high));
+                let p = point.as_ref().map(|p| self.expr(p));
+                let (l, h) = (l?, h?);
+                let p = match p {
+                    Some(p) => Some(p?),
+                    None => None,
+                };
+                if l.ty == Type::Period && h.ty == Type::Period && p.is_none() {
+                    return mk(
+                        TExprKind::Range { low: Box::new(l), high: Box::new(h), point: None },
+                        Type::PeriodRange,
+                    );
+                }
+                let (ld, ls) = self.need_quantity(&l)?;
+                let (hd, hs) = self.need_quantity(&h)?;
+                for (other, od) in [(Some(&h), hd)]
+                    .into_iter()
+                    .chain(p.as_ref().map(|p| (Some(p), quantity(&p.ty).map(|q| q.0).unwrap_or_default())))
+                {
+                    if let Some(o) = other {
+                        if od != ld {
+                            self.errors.push(CheckError::DimensionMismatch {
+                                op_span: span,
+                                op: "make a range of".into(),
+                                left: l.span,
+                                left_desc: self.describe(&l),
+                                right: o.span,
+                                right_desc: self.describe(o),
+                                hint: self.mismatch_hint(&ld, &od),
+                            });
+                            return None;
+                        }
+                    }
+                }
+                if ls != Shape::Constant || hs != Shape::Constant {
+                    self.errors.push(CheckError::WrongKind {
+                        span,
+                        expected: "constant ends for an uncertain range".into(),
+                        found: "a series".into(),
+                        hint: None,
+                    });
+                    return None;
+                }
+                mk(
+                    TExprKind::Range { low: Box::new(l), high: Box::new(h), point: p.map(Box::new) },
+                    Type::Uncertain(ld),
+                )
+            }
+        }
+    }
+
+    /// A number with its unit. A factor that names a value rather than a unit (`2 USD * price`)
+    /// multiplies by that value, as the same text would without the literal.
+    fn quantity_literal(&mut self, number: &ast::NumberLit, unit: Option<&ast::UnitExpr>, span: Span) -> Option<TExpr> {
+        let Some(u) = unit else {
+            return Some(TExpr {
+                kind: TExprKind::Literal(Quantity::number(number.value)),
+                ty: Type::constant(Dimension::none()),
+                span,
+            });
+        };
+        let mut lit_unit: Vec<(u32, i32)> = Vec::new();
+        let mut rest: Option<usize> = None;
+        for (i, f) in u.factors.iter().enumerate() {
+            match self.reg.lookup(&f.name.name) {
+                Some(id) => lit_unit.push((id, if f.op == UnitOp::Div { -f.power } else { f.power })),
+                None if self.names.contains_key(&f.name.name) => {
+                    rest = Some(i);
+                    break;
+                }
+                None => {
+                    let suggestion = self.reg.suggest_unit(&f.name.name).or_else(|| self.suggest_name(&f.name.name));
+                    self.errors.push(CheckError::UnknownUnit {
+                        span: f.name.span,
+                        name: f.name.name.clone(),
+                        suggestion,
+                    });
+                    return None;
+                }
+            }
+        }
+        let lit_span = match rest {
+            Some(0) => span.up_to_start_of(u.span),
+            Some(i) => u.factors.get(i - 1).map(|f| span.until_end_of(f.span)).unwrap_or(span),
+            None => span,
+        };
+        let lit_unit = Unit::from_factors(lit_unit);
+        let d = self.reg.dimension(&lit_unit);
+        let mut acc = TExpr {
+            kind: TExprKind::Literal(Quantity::new(number.value, lit_unit)),
+            ty: Type::constant(d),
+            span: lit_span,
+        };
+        let Some(first_value) = rest else { return Some(acc) };
+        for f in u.factors.iter().skip(first_value) {
+            let base = match self.reg.lookup(&f.name.name) {
+                Some(id) => {
+                    let unit = Unit::named(id);
+                    let d = self.reg.dimension(&unit);
+                    TExpr {
+                        kind: TExprKind::Literal(Quantity::new(rust_decimal::Decimal::ONE, unit)),
+                        ty: Type::constant(d),
+                        span: f.name.span,
+                    }
+                }
+                None => self.name(&f.name)?,
+            };
+            let factor = if f.power == 1 {
+                base
+            } else {
+                let exp = TExpr {
+                    kind: TExprKind::Literal(Quantity::number(rust_decimal::Decimal::from(f.power))),
+                    ty: Type::constant(Dimension::none()),
+                    span: f.span,
+                };
+                self.binary(BinaryOp::Pow, f.span, base, exp, f.span)?
+            };
+            let op = if f.op == UnitOp::Div { BinaryOp::Div } else { BinaryOp::Mul };
+            let whole = acc.span.to(f.span);
+            acc = self.binary(op, f.span, acc, factor, whole)?;
+        }
+        Some(acc)
+    }
+
+    /// A quantity's dimension and shape, or a kind error.
+    pub(super) fn need_quantity(&mut self, t: &TExpr) -> Option<(Dimension, Shape)> {
+        match quantity(&t.ty) {
+            Some(q) => Some(q),
+            None => {
+                self.errors.push(CheckError::WrongKind {
+                    span: t.span,
+                    expected: "a quantity".into(),
+                    found: t.ty.describe(self.reg),
+                    hint: None,
+                });
+                None
+            }
+        }
+    }
+
+    pub(super) fn binary(&mut self, op: BinaryOp, op_span: Span, l: TExpr, r: TExpr, span: Span) -> Option<TExpr> {
+        let (ld, ls) = self.need_quantity(&l)?;
+        let (rd, rs) = self.need_quantity(&r)?;
+        let ty = match op {
+            BinaryOp::Add | BinaryOp::Sub => {
+                if ld != rd {
+                    self.errors.push(CheckError::DimensionMismatch {
+                        op_span,
+                        op: if op == BinaryOp::Add { "add".into() } else { "subtract".into() },
+                        left: l.span,
+                        left_desc: self.describe(&l),
+                        right: r.span,
+                        right_desc: self.describe(&r),
+                        hint: self.mismatch_hint(&ld, &rd),
+                    });
+                    return None;
+                }
+                Type::Quantity(ld, Shape::sum(ls, rs))
+            }
+            BinaryOp::Mul => Type::Quantity(ld.mul(&rd), Shape::product(ls, rs)),
+            BinaryOp::Div => Type::Quantity(ld.div(&rd), Shape::product(ls, rs)),
+            BinaryOp::Pow => {
+                if !rd.is_none() {
+                    self.errors.push(CheckError::WrongDimension {
+                        span: r.span,
+                        expected: "a pure number as exponent".into(),
+                        found: self.describe(&r),
+                        hint: None,
+                    });
+                    return None;
+                }
+                if ld.is_none() {
+                    Type::Quantity(ld, Shape::product(ls, rs))
+                } else {
+                    let n = match &r.kind {
+                        TExprKind::Literal(q) => crate::number::as_integer(q.value).and_then(|n| i32::try_from(n).ok()),
+                        TExprKind::Neg(inner) => match &inner.kind {
+                            TExprKind::Literal(q) => {
+                                crate::number::as_integer(q.value).and_then(|n| i32::try_from(n).ok()).map(|n| -n)
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    let Some(n) = n.filter(|n| n.abs() <= 64) else {
+                        self.errors.push(CheckError::BadExponent { span: r.span, unit: self.describe(&l) });
+                        return None;
+                    };
+                    Type::Quantity(ld.pow(n), ls)
+                }
+            }
+        };
+        Some(TExpr { kind: TExprKind::Binary { op, op_span, lhs: Box::new(l), rhs: Box::new(r) }, ty, span })
+    }
+
+    /// A bare name: a definition, entity, contract, unit (one of it), or report table.
+    pub(super) fn name(&mut self, n: &ast::Ident) -> Option<TExpr> {
+        let span = n.span;
+        let mk = |kind, ty| Some(TExpr { kind, ty, span });
+        match self.names.get(&n.name).map(|x| x.0) {
+            Some(NameRef::Def(id)) => {
+                if let Some(d) = self.deps.last_mut() {
+                    if !d.contains(&id) {
+                        d.push(id);
+                    }
+                }
+                let ty = self.def_type(id, span)?;
+                mk(TExprKind::Definition(id), ty)
+            }
+            Some(NameRef::Entity(id)) => mk(TExprKind::Entity(id), Type::Entity),
+            Some(NameRef::Contract(id)) => mk(TExprKind::Contract(id), Type::Contract),
+            None => {
+                if let Some(id) = self.reg.lookup(&n.name) {
+                    let unit = Unit::named(id);
+                    let d = self.reg.dimension(&unit);
+                    return mk(TExprKind::Literal(Quantity::new(rust_decimal::Decimal::ONE, unit)), Type::constant(d));
+                }
+                if matches!(n.name.as_str(), "defaults" | "claims") {
+                    return mk(TExprKind::Table(n.name.clone()), Type::Table);
+                }
+                let suggestion = self.suggest_name(&n.name).or_else(|| self.reg.suggest_unit(&n.name));
+                self.errors.push(CheckError::UnknownName { span, name: n.name.clone(), suggestion });
+                None
+            }
+        }
+    }
+
+    fn member(&mut self, base: &ast::Expr, member: &ast::Ident, span: Span) -> Option<TExpr> {
+        let ExprKind::Name(b) = &base.kind else {
+            self.errors.push(CheckError::WrongKind {
+                span: base.span,
+                expected: "an entity before `.`".into(),
+                found: "an expression".into(),
+                hint: Some("write ENTITY.FLOW to refer to a flow".into()),
+            });
+            return None;
+        };
+        let Some((NameRef::Entity(e), _)) = self.names.get(&b.name).copied() else {
+            let t = self.name(b)?;
+            self.errors.push(CheckError::WrongKind {
+                span: base.span,
+                expected: "an entity before `.`".into(),
+                found: t.ty.describe(self.reg),
+                hint: Some("write ENTITY.FLOW to refer to a flow".into()),
+            });
+            return None;
+        };
+        let Some(fid) = self.flow_index.get(&(e, member.name.clone())).copied() else {
+            let candidates: Vec<&str> =
+                self.flow_index.keys().filter(|(ent, _)| *ent == e).map(|(_, n)| n.as_str()).collect();
+            let suggestion = crate::units::suggest(&member.name, candidates.into_iter());
+            self.errors.push(CheckError::UnknownName {
+                span: member.span,
+                name: format!("{}.{}", b.name, member.name),
+                suggestion,
+            });
+            return None;
+        };
+        let ty = self.flow_type(fid, span)?;
+        Some(TExpr { kind: TExprKind::Flow(fid), ty, span })
+    }
+
+    /// A period argument: a calendar literal, or a whole number read as a year.
+    pub(super) fn period_arg(&mut self, e: &ast::Expr) -> Option<TExpr> {
+        if let ExprKind::Quantity { number, unit: None } = &e.kind {
+            if let Some(y) = crate::number::as_integer(number.value).filter(|y| (1..=9999).contains(y)) {
+                let y = i32::try_from(y).ok()?;
+                return Some(TExpr { kind: TExprKind::Period(PeriodValue::Year(y)), ty: Type::Period, span: e.span });
+            }
+        }
+        let t = self.expr(e)?;
+        if t.ty == Type::Period {
+            return Some(t);
+        }
+        self.errors.push(CheckError::WrongKind {
+            span: e.span,
+            expected: "a period (2025, 2025-H1, 2025-Q3, 2025-01 or 2025-01-15)".into(),
+            found: t.ty.describe(self.reg),
+            hint: None,
+        });
+        None
+    }
+
+    /// A range of periods, or one period standing for itself.
+    pub(super) fn range_arg(&mut self, e: &ast::Expr) -> Option<TExpr> {
+        if let ExprKind::Range { low, high, point: None } = &e.kind {
+            let l = self.period_arg(low)?;
+            let h = self.period_arg(high)?;
+            return Some(TExpr {
+                kind: TExprKind::Range { low: Box::new(l), high: Box::new(h), point: None },
+                ty: Type::PeriodRange,
+                span: e.span,
+            });
+        }
+        self.period_arg(e)
+    }
+
+    /// An entity argument.
+    pub(super) fn entity_arg(&mut self, e: &ast::Expr, what: &str) -> Option<TExpr> {
+        let t = self.expr(e)?;
+        if t.ty == Type::Entity {
+            return Some(t);
+        }
+        self.errors.push(CheckError::WrongKind {
+            span: e.span,
+            expected: format!("an entity for {what}"),
+            found: t.ty.describe(self.reg),
+            hint: Some("entities are declared with `entity NAME { … }`".into()),
+        });
+        None
+    }
+}

@@ -1,0 +1,386 @@
+//! The checked program: names resolved to slots, every expression typed, units resolved.
+//!
+//! This is what the evaluator runs. Definitions, entities, flows and contracts are referred to
+//! by index (no name lookups at run time); every node keeps its span for diagnostics and for
+//! explaining a number.
+
+use super::spec::ContractSpec;
+use super::types::Type;
+use crate::source::Span;
+use crate::syntax::ast::{BinaryOp, CompareOp, DefinitionKind, Direction, PeriodValue, Step};
+use crate::units::{Quantity, Registry, Unit, UnitId};
+use std::collections::BTreeMap;
+
+/// Index of a driver or curve.
+pub type DefId = usize;
+/// Index of an entity.
+pub type EntityId = usize;
+/// Index of a flow.
+pub type FlowId = usize;
+/// Index of a contract.
+pub type ContractId = usize;
+
+/// A built-in function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Builtin {
+    /// `constant(x)`
+    Constant,
+    /// `linear(a @ P, b @ P, …)`
+    Linear,
+    /// `step(a @ P, …)`
+    Step,
+    /// `table(a @ P, …, interpolation: linear|step)`
+    Table,
+    /// `cagr(a @ P, b @ P)`
+    Cagr,
+    /// `compound(a @ P, rate)`
+    Compound,
+    /// `logistic(floor:, cap:, midpoint:, steepness:)`
+    Logistic,
+    /// `generations(start @ P, factor:, every:)`
+    Generations,
+    /// `annual(x, YEAR)`
+    Annual,
+    /// `total(x, RANGE)`
+    Total,
+    /// `at(x, PERIOD)`
+    At,
+    /// `cash(E)`
+    Cash,
+    /// `profit(E)`
+    Profit,
+    /// `revenue(E)`
+    Revenue,
+    /// `costs(E)`
+    Costs,
+    /// `net(E)`
+    Net,
+    /// `capex(E)`
+    Capex,
+    /// `depreciation(E)`
+    Depreciation,
+    /// `interest(E)`
+    Interest,
+    /// `financing(E)`
+    Financing,
+    /// `payments(CONTRACT)`
+    Payments,
+    /// `funding_gap(E, RANGE)`
+    FundingGap,
+    /// `runway(E)`
+    Runway,
+    /// `burn(E, PERIOD)`
+    Burn,
+    /// `losses(E)`
+    Losses,
+    /// `defaulted(E)`
+    Defaulted,
+    /// `min(a, b, …)`
+    Min,
+    /// `max(a, b, …)`
+    Max,
+    /// `abs(x)`
+    Abs,
+}
+
+/// Every built-in with its name and call signature (for help and "did you mean").
+pub const BUILTINS: &[(&str, Builtin, &str)] = &[
+    ("constant", Builtin::Constant, "constant(value)"),
+    ("linear", Builtin::Linear, "linear(value @ PERIOD, value @ PERIOD, …[, extrapolate: hold|trend])"),
+    ("step", Builtin::Step, "step(value @ PERIOD, …)"),
+    ("table", Builtin::Table, "table(value @ PERIOD, …[, interpolation: linear|step])"),
+    ("cagr", Builtin::Cagr, "cagr(value @ PERIOD, value @ PERIOD[, extrapolate: hold|trend])"),
+    ("compound", Builtin::Compound, "compound(value @ PERIOD, RATE per time)"),
+    ("logistic", Builtin::Logistic, "logistic(floor: value, cap: value, midpoint: PERIOD, steepness: per time)"),
+    ("generations", Builtin::Generations, "generations(value @ PERIOD, factor: NUMBER, every: DURATION)"),
+    ("annual", Builtin::Annual, "annual(flow or rate, YEAR)"),
+    ("total", Builtin::Total, "total(flow or rate, PERIOD .. PERIOD)"),
+    ("at", Builtin::At, "at(series, PERIOD)"),
+    ("cash", Builtin::Cash, "cash(ENTITY)"),
+    ("profit", Builtin::Profit, "profit(ENTITY)"),
+    ("revenue", Builtin::Revenue, "revenue(ENTITY)"),
+    ("costs", Builtin::Costs, "costs(ENTITY)"),
+    ("net", Builtin::Net, "net(ENTITY)"),
+    ("capex", Builtin::Capex, "capex(ENTITY)"),
+    ("depreciation", Builtin::Depreciation, "depreciation(ENTITY)"),
+    ("interest", Builtin::Interest, "interest(ENTITY)"),
+    ("financing", Builtin::Financing, "financing(ENTITY)"),
+    ("payments", Builtin::Payments, "payments(CONTRACT)"),
+    ("funding_gap", Builtin::FundingGap, "funding_gap(ENTITY, PERIOD .. PERIOD)"),
+    ("runway", Builtin::Runway, "runway(ENTITY)"),
+    ("burn", Builtin::Burn, "burn(ENTITY, PERIOD)"),
+    ("losses", Builtin::Losses, "losses(ENTITY)"),
+    ("defaulted", Builtin::Defaulted, "defaulted(ENTITY)"),
+    ("min", Builtin::Min, "min(value, value, …)"),
+    ("max", Builtin::Max, "max(value, value, …)"),
+    ("abs", Builtin::Abs, "abs(value)"),
+];
+
+/// A typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TExpr {
+    /// What it computes.
+    pub kind: TExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A typed call argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TArg {
+    /// Its name, if named.
+    pub name: Option<String>,
+    /// Its value.
+    pub value: TExpr,
+    /// Its anchor period.
+    pub anchor: Option<PeriodValue>,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The kinds of typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TExprKind {
+    /// A constant quantity.
+    Literal(Quantity),
+    /// A calendar literal.
+    Period(PeriodValue),
+    /// A string.
+    Text(String),
+    /// An option word.
+    Symbol(String),
+    /// A driver or curve.
+    Definition(DefId),
+    /// An entity.
+    Entity(EntityId),
+    /// A contract.
+    Contract(ContractId),
+    /// A flow.
+    Flow(FlowId),
+    /// A report table (`defaults`, `claims`).
+    Table(String),
+    /// `-x`
+    Neg(Box<TExpr>),
+    /// `a op b`
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// Its span.
+        op_span: Span,
+        /// Left.
+        lhs: Box<TExpr>,
+        /// Right.
+        rhs: Box<TExpr>,
+    },
+    /// `x in unit`
+    Convert(Box<TExpr>, Unit),
+    /// `low .. high [~ point]`
+    Range {
+        /// Low end.
+        low: Box<TExpr>,
+        /// High end.
+        high: Box<TExpr>,
+        /// Point value.
+        point: Option<Box<TExpr>>,
+    },
+    /// A built-in call.
+    Call(Builtin, Vec<TArg>),
+}
+
+/// A driver or curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefIr {
+    /// Its name.
+    pub name: String,
+    /// Driver or curve.
+    pub kind: DefinitionKind,
+    /// Its value.
+    pub value: TExpr,
+    /// The definitions it uses directly.
+    pub deps: Vec<DefId>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A checked field of an entity or contract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldIr {
+    /// Its value.
+    pub value: TExpr,
+    /// The date written before it.
+    pub date: Option<PeriodValue>,
+    /// The field.
+    pub span: Span,
+}
+
+/// An entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityIr {
+    /// Its name.
+    pub name: String,
+    /// Its fields by name.
+    pub fields: BTreeMap<String, FieldIr>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// How a flow is booked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FlowKind {
+    /// Revenue.
+    Revenue,
+    /// Operating cost.
+    Cost,
+    /// Capital expenditure, depreciated over a life.
+    Capex,
+    /// Financing (debt, equity): cash, not profit.
+    Financing,
+}
+
+impl FlowKind {
+    /// From its keyword.
+    pub fn from_name(s: &str) -> Option<FlowKind> {
+        match s {
+            "revenue" => Some(FlowKind::Revenue),
+            "cost" => Some(FlowKind::Cost),
+            "capex" => Some(FlowKind::Capex),
+            "financing" => Some(FlowKind::Financing),
+            _ => None,
+        }
+    }
+}
+
+/// A flow between an entity and the world.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowIr {
+    /// The entity.
+    pub entity: EntityId,
+    /// The flow's name.
+    pub name: String,
+    /// In or out.
+    pub direction: Direction,
+    /// Amount or rate.
+    pub value: TExpr,
+    /// First period.
+    pub from: Option<PeriodValue>,
+    /// Last period.
+    pub to: Option<PeriodValue>,
+    /// Date of a one-off amount.
+    pub on: Option<PeriodValue>,
+    /// How it is booked.
+    pub kind: FlowKind,
+    /// Depreciation life of capex.
+    pub life: Option<TExpr>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A contract.
+#[derive(Debug, Clone)]
+pub struct ContractIr {
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub spec: &'static ContractSpec,
+    /// Its terms by name.
+    pub fields: BTreeMap<String, FieldIr>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A claim's test.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClaimTestIr {
+    /// `~= target within tolerance`
+    Approx {
+        /// Claimed value.
+        target: TExpr,
+        /// Tolerance and whether it is relative.
+        tolerance: Option<(TExpr, bool)>,
+    },
+    /// `op target`
+    Compare(CompareOp, TExpr),
+    /// `in low .. high`
+    Between(TExpr),
+}
+
+/// A claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimIr {
+    /// What is claimed.
+    pub text: String,
+    /// Its source.
+    pub source: Option<String>,
+    /// Meant to be refuted?
+    pub expect_fail: bool,
+    /// The model's side.
+    pub value: TExpr,
+    /// The test.
+    pub test: ClaimTestIr,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportIr {
+    /// Items with labels.
+    pub items: Vec<(TExpr, Option<String>)>,
+    /// Granularity.
+    pub step: Option<Step>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineIr {
+    /// First period.
+    pub start: PeriodValue,
+    /// Last period.
+    pub end: PeriodValue,
+    /// Step.
+    pub step: Step,
+}
+
+/// A scenario with its settings and overrides (its base's already applied).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioIr {
+    /// Its name.
+    pub name: String,
+    /// The scenario it extends.
+    pub extends: Option<String>,
+    /// Its timeline.
+    pub timeline: Option<TimelineIr>,
+    /// Reporting currency.
+    pub currency: Option<UnitId>,
+    /// Rounding rule name.
+    pub rounding: Option<String>,
+    /// Definitions replaced, base scenario's first.
+    pub overrides: Vec<(DefId, TExpr)>,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// A checked program.
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    /// Units and dimensions.
+    pub registry: Registry,
+    /// Drivers and curves, in declaration order.
+    pub definitions: Vec<DefIr>,
+    /// Entities.
+    pub entities: Vec<EntityIr>,
+    /// Flows.
+    pub flows: Vec<FlowIr>,
+    /// Contracts.
+    pub contracts: Vec<ContractIr>,
+    /// Claims.
+    pub claims: Vec<ClaimIr>,
+    /// Reports.
+    pub reports: Vec<ReportIr>,
+    /// Scenarios.
+    pub scenarios: Vec<ScenarioIr>,
+}

@@ -1,0 +1,208 @@
+//! The check stage: AST → resolved, unit-checked [`Program`].
+//!
+//! Entry point: [`check`]. Declarations may come in any order: names are collected first, then
+//! every driver and curve is typed on demand (so a use before the declaration is fine) with a
+//! stack that detects definitions that depend on themselves and shows the chain. Every
+//! expression gets a [`Type`] — a dimension and a shape — and every place that takes a
+//! particular kind of value (a flow takes money or money per time; a loan's `lender` takes an
+//! entity; a claim compares like with like) checks it. All errors are collected; none stops
+//! the check.
+
+mod builtins;
+mod decls;
+pub mod error;
+mod expr;
+pub mod ir;
+pub mod spec;
+pub mod types;
+
+use crate::source::Span;
+use crate::syntax::ast::{self, Decl};
+use crate::units::Registry;
+pub use error::CheckError;
+use ir::*;
+use std::collections::HashMap;
+pub use types::{Shape, Type};
+
+/// What a top-level name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameRef {
+    Def(DefId),
+    Entity(EntityId),
+    Contract(ContractId),
+}
+
+/// Progress of on-demand typing.
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Unchecked,
+    InProgress,
+    Done(Option<Type>),
+}
+
+struct Checker<'a> {
+    reg: &'a Registry,
+    /// The dimension the books are kept in (the first scenario's currency, else USD).
+    money: crate::units::Dimension,
+    names: HashMap<String, (NameRef, Span)>,
+    def_asts: Vec<&'a ast::Definition>,
+    def_state: Vec<State>,
+    def_ir: Vec<Option<DefIr>>,
+    entity_asts: Vec<&'a ast::Entity>,
+    contract_asts: Vec<&'a ast::Contract>,
+    flow_asts: Vec<(EntityId, &'a ast::Flow)>,
+    flow_index: HashMap<(EntityId, String), FlowId>,
+    flow_state: Vec<State>,
+    flow_ir: Vec<Option<FlowIr>>,
+    /// Names being typed, innermost last (for cycle chains).
+    stack: Vec<String>,
+    /// Definitions used by the definition being typed.
+    deps: Vec<Vec<DefId>>,
+    errors: Vec<CheckError>,
+}
+
+/// Checks a whole program (std modules and user files, in load order) against `registry`.
+pub fn check(decls: &[&Decl], registry: Registry) -> (Program, Vec<CheckError>) {
+    let (p, _, e) = check_with(decls, registry, None);
+    (p, e)
+}
+
+/// Checks a program and one more expression in its scope (`aifin eval`, the REPL).
+pub fn check_with(
+    decls: &[&Decl],
+    registry: Registry,
+    extra: Option<&ast::Expr>,
+) -> (Program, Option<ir::TExpr>, Vec<CheckError>) {
+    let (mut program, extra, errors) = {
+        let mut c = Checker::new(&registry);
+        c.money = ledger_currency(decls, &registry);
+        c.collect(decls);
+        let p = c.run(decls);
+        let x = extra.and_then(|e| c.expr(e));
+        (p, x, c.errors)
+    };
+    program.registry = registry;
+    (program, extra, errors)
+}
+
+impl<'a> Checker<'a> {
+    fn new(reg: &'a Registry) -> Self {
+        Checker {
+            reg,
+            money: crate::units::Dimension::none(),
+            names: HashMap::new(),
+            def_asts: Vec::new(),
+            def_state: Vec::new(),
+            def_ir: Vec::new(),
+            entity_asts: Vec::new(),
+            contract_asts: Vec::new(),
+            flow_asts: Vec::new(),
+            flow_index: HashMap::new(),
+            flow_state: Vec::new(),
+            flow_ir: Vec::new(),
+            stack: Vec::new(),
+            deps: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn declare(&mut self, name: &ast::Ident, r: NameRef) -> bool {
+        if let Some(u) = self.reg.lookup(&name.name) {
+            let first = self.reg.def(u).and_then(|d| d.span);
+            self.errors.push(CheckError::DuplicateName {
+                span: name.span,
+                first,
+                name: name.name.clone(),
+                what: "a unit".into(),
+            });
+            return false;
+        }
+        if let Some((prev, first)) = self.names.get(&name.name) {
+            let what = match prev {
+                NameRef::Def(_) => "a driver or curve",
+                NameRef::Entity(_) => "an entity",
+                NameRef::Contract(_) => "a contract",
+            };
+            self.errors.push(CheckError::DuplicateName {
+                span: name.span,
+                first: Some(*first),
+                name: name.name.clone(),
+                what: what.into(),
+            });
+            return false;
+        }
+        self.names.insert(name.name.clone(), (r, name.span));
+        true
+    }
+
+    /// Pass 1: every top-level name and every flow's slot.
+    fn collect(&mut self, decls: &[&'a Decl]) {
+        for d in decls {
+            match d {
+                Decl::Definition(def) => {
+                    let id = self.def_asts.len();
+                    if self.declare(&def.name, NameRef::Def(id)) {
+                        self.def_asts.push(def);
+                        self.def_state.push(State::Unchecked);
+                        self.def_ir.push(None);
+                    }
+                }
+                Decl::Entity(e) => {
+                    let id = self.entity_asts.len();
+                    if e.name.name == "world" {
+                        self.errors.push(CheckError::DuplicateName {
+                            span: e.name.span,
+                            first: None,
+                            name: "world".into(),
+                            what: "the built-in outside world".into(),
+                        });
+                    } else if self.declare(&e.name, NameRef::Entity(id)) {
+                        self.entity_asts.push(e);
+                    }
+                }
+                Decl::Contract(c) => {
+                    let id = self.contract_asts.len();
+                    if self.declare(&c.name, NameRef::Contract(id)) {
+                        self.contract_asts.push(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for d in decls {
+            if let Decl::Flow(f) = d {
+                let Some((NameRef::Entity(e), _)) = self.names.get(&f.entity.name).copied() else { continue };
+                let key = (e, f.name.name.clone());
+                if let Some(prev) = self.flow_index.get(&key).and_then(|i| self.flow_asts.get(*i)) {
+                    self.errors.push(CheckError::DuplicateName {
+                        span: f.name.span,
+                        first: Some(prev.1.name.span),
+                        name: format!("{}.{}", f.entity.name, f.name.name),
+                        what: "a flow".into(),
+                    });
+                    continue;
+                }
+                self.flow_index.insert(key, self.flow_asts.len());
+                self.flow_asts.push((e, f));
+                self.flow_state.push(State::Unchecked);
+                self.flow_ir.push(None);
+            }
+        }
+    }
+
+    /// The names a "did you mean" may suggest for a value.
+    fn suggest_name(&self, name: &str) -> Option<String> {
+        crate::units::suggest(name, self.names.keys().map(String::as_str))
+    }
+}
+
+/// The dimension of the currency the books are kept in: the first scenario's `currency`, else
+/// USD.
+fn ledger_currency(decls: &[&Decl], reg: &Registry) -> crate::units::Dimension {
+    let named = decls.iter().find_map(|d| match d {
+        Decl::Scenario(s) => s.currency.as_ref().map(|c| c.name.clone()),
+        _ => None,
+    });
+    let name = named.unwrap_or_else(|| "USD".to_string());
+    reg.lookup(&name).and_then(|id| reg.def(id)).map(|d| d.dimension.clone()).unwrap_or_default()
+}

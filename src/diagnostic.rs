@@ -1,0 +1,245 @@
+//! Diagnostics: the one shape every stage's errors take on their way to the user.
+//!
+//! Each stage has its own error enum with stable codes (`aifin::parse::…`, `aifin::units::…`,
+//! `aifin::check::…`, `aifin::eval::…`); each implements [`ToDiagnostic`]. A [`Diagnostic`] is
+//! plain data (code, message, labelled spans, help), rendered here with miette against the
+//! *whole* named source, so every label shows with its context and the library — not the CLI —
+//! owns the rendering (golden tests see exactly what users see).
+//!
+//! Rendering is byte-stable when [`RenderStyle::Plain`] is used: no colour, fixed width 80, no
+//! hyperlinks, unicode box drawing. The CLI picks `Plain` when stderr is not a terminal, when
+//! `NO_COLOR` is set, or when `TERM=dumb`; only then does any terminal property matter.
+
+use crate::source::{SourceId, SourceMap, Span};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use std::fmt;
+
+/// How severe a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Stops the command.
+    Error,
+    /// Reported; the command goes on.
+    Warning,
+}
+
+/// A label: a span with a short message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there (may be empty).
+    pub message: String,
+}
+
+impl Label {
+    /// A label at `span` saying `message`.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Label { span, message: message.into() }
+    }
+}
+
+/// A stage-independent diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `aifin::parse::syntax`.
+    pub code: &'static str,
+    /// One-line message.
+    pub message: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Labelled spans; the first is the primary location.
+    pub labels: Vec<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Further notes (rendered after the help).
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error with a code and message and no labels yet.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            severity: Severity::Error,
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+    /// Adds a label.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label::new(span, message));
+        self
+    }
+    /// Sets the help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    /// Adds a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+    /// The primary span, if any.
+    pub fn primary(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+}
+
+/// Implemented by every stage's error enum.
+pub trait ToDiagnostic {
+    /// The stable code of this error.
+    fn code(&self) -> &'static str;
+    /// The diagnostic to show.
+    fn to_diagnostic(&self) -> Diagnostic;
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderStyle {
+    /// No colour, width 80: byte-stable (files, pipes, NO_COLOR, golden tests).
+    Plain,
+    /// Colour for a terminal, width 80.
+    Colour,
+}
+
+impl RenderStyle {
+    /// The style for a stream: `Colour` only for a terminal without NO_COLOR and TERM=dumb.
+    pub fn for_stream(is_terminal: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var("TERM").map(|t| t == "dumb").unwrap_or(false);
+        if is_terminal && !no_color && !dumb {
+            RenderStyle::Colour
+        } else {
+            RenderStyle::Plain
+        }
+    }
+}
+
+/// The width diagnostics are laid out to, whatever the terminal.
+pub const RENDER_WIDTH: usize = 80;
+
+struct Renderable<'a> {
+    diag: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    labels: Vec<Label>,
+    notes: String,
+}
+
+impl fmt::Debug for Renderable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+impl fmt::Display for Renderable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+impl std::error::Error for Renderable<'_> {}
+
+impl miette::Diagnostic for Renderable<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        match (&self.diag.help, self.notes.is_empty()) {
+            (None, true) => None,
+            (Some(h), true) => Some(Box::new(h.as_str())),
+            (None, false) => Some(Box::new(self.notes.as_str())),
+            (Some(h), false) => Some(Box::new(format!("{h}\n{}", self.notes))),
+        }
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.source.is_none() || self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
+            let text = if l.message.is_empty() { None } else { Some(l.message.clone()) };
+            let span = miette::SourceSpan::new(l.span.start().into(), l.span.len());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })))
+    }
+}
+
+/// Renders one diagnostic to text.
+///
+/// Labels in the primary label's source are drawn on that source; a label in another source
+/// (say, a std module) is rendered as a note naming its location.
+pub fn render(diag: &Diagnostic, sources: &SourceMap, style: RenderStyle) -> String {
+    let primary_source: Option<SourceId> = diag.primary().map(|s| s.source());
+    let mut labels = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for l in &diag.labels {
+        if Some(l.span.source()) == primary_source {
+            labels.push(l.clone());
+        } else if let Some(src) = sources.get(l.span.source()) {
+            let (line, col) = sources.line_col(l.span.source(), l.span.start());
+            notes.push(format!("{}:{}:{}: {}", src.name(), line, col, l.message));
+        }
+    }
+    notes.extend(diag.notes.iter().cloned());
+    let source =
+        primary_source.and_then(|id| sources.get(id)).map(|s| NamedSource::new(s.name(), s.text().to_string()));
+    let r = Renderable { diag, source, labels, notes: notes.join("\n") };
+    let theme = match style {
+        RenderStyle::Plain => GraphicalTheme::unicode_nocolor(),
+        RenderStyle::Colour => GraphicalTheme::unicode(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(RENDER_WIDTH).with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &r).is_err() {
+        out = format!("error[{}]: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+/// Renders several diagnostics, separated as miette separates them, with a closing count.
+pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: RenderStyle) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&render(d, sources, style));
+    }
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 1 {
+        out.push_str(&format!("{errors} errors\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceKind;
+
+    #[test]
+    fn plain_rendering_names_code_source_and_label() {
+        let mut map = SourceMap::new();
+        let id = map.add("x.aifin", "driver a = 1 / 0\n", SourceKind::File);
+        let span = map.span(id, 13, 14).unwrap_or(Span::file_start(id));
+        let d = Diagnostic::error("aifin::eval::division_by_zero", "division by zero")
+            .with_label(span, "this divides by zero")
+            .with_help("check the divisor");
+        let text = render(&d, &map, RenderStyle::Plain);
+        assert!(text.contains("aifin::eval::division_by_zero"), "{text}");
+        assert!(text.contains("x.aifin:1:14"), "{text}");
+        assert!(text.contains("this divides by zero"), "{text}");
+        assert!(!text.contains('\u{1b}'), "no escape codes in plain output");
+    }
+}

@@ -1,0 +1,38 @@
+//! Values that evaluation produces.
+
+use crate::syntax::ast::PeriodValue;
+use crate::units::{Quantity, Registry};
+
+/// One evaluated value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// An exact quantity.
+    Quantity(Quantity),
+    /// An uncertain quantity: its range and point value.
+    Uncertain {
+        /// Low end.
+        low: Quantity,
+        /// High end.
+        high: Quantity,
+        /// The value deterministic runs use.
+        point: Quantity,
+    },
+    /// A calendar period.
+    Period(PeriodValue),
+    /// A string.
+    Text(String),
+}
+
+impl Value {
+    /// Exact text: `625000 USD/hour`, `30000 USD .. 40000 USD (point 35000 USD)`.
+    pub fn format(&self, reg: &Registry) -> String {
+        match self {
+            Value::Quantity(q) => q.format(reg),
+            Value::Uncertain { low, high, point } => {
+                format!("{} .. {} (point {})", low.format(reg), high.format(reg), point.format(reg))
+            }
+            Value::Period(p) => p.to_string(),
+            Value::Text(s) => s.clone(),
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Exact numbers: literal parsing, formatting and the audited arithmetic helpers.
+//!
+//! Every value in aifin is a `rust_decimal::Decimal` (96-bit mantissa, scale 0..=28). Addition,
+//! subtraction and multiplication are exact whenever the result fits; division rounds to 28
+//! decimal places (banker's rounding) as rust_decimal does, so a quotient below 1 keeps fewer
+//! than 28 significant digits and a product below 1e-28 underflows to 0. Nothing here uses
+//! `f64`. Every operation is `checked_*`; failures come back as [`ArithError`] for the caller
+//! to turn into a diagnostic at the right span.
+
+use rust_decimal::prelude::*;
+use rust_decimal::Decimal;
+
+/// Why an arithmetic operation has no result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithError {
+    /// The result is beyond ±79,228,162,514,264,337,593,543,950,335.
+    Overflow,
+    /// Division (or a negative power) of zero.
+    DivisionByZero,
+    /// A power with no real or no representable result.
+    BadPower,
+}
+
+impl ArithError {
+    /// A short description.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ArithError::Overflow => "the result does not fit an exact decimal (|x| < 7.9e28)",
+            ArithError::DivisionByZero => "division by zero",
+            ArithError::BadPower => "this power cannot be computed exactly",
+        }
+    }
+}
+
+/// Why a literal is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiteralError {
+    /// Too large, or too many decimals, for an exact decimal.
+    OutOfRange,
+}
+
+/// Parses a number literal as written in .aifin (`1_000`, `3.5B`, `0.08`), exactly.
+pub fn parse_literal(text: &str) -> Result<Decimal, LiteralError> {
+    let (digits, scale10) = match text.chars().last() {
+        Some('k') => (&text[..text.len() - 1], 3),
+        Some('M') => (&text[..text.len() - 1], 6),
+        Some('B') => (&text[..text.len() - 1], 9),
+        Some('T') => (&text[..text.len() - 1], 12),
+        _ => (text, 0),
+    };
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let base = Decimal::from_str_exact(&clean).map_err(|_| LiteralError::OutOfRange)?;
+    let mult = Decimal::from_i128_with_scale(10i128.pow(scale10), 0);
+    base.checked_mul(mult).ok_or(LiteralError::OutOfRange)
+}
+
+/// `a + b`
+pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
+    a.checked_add(b).ok_or(ArithError::Overflow)
+}
+/// `a - b`
+pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
+    a.checked_sub(b).ok_or(ArithError::Overflow)
+}
+/// `a * b`
+pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
+    a.checked_mul(b).ok_or(ArithError::Overflow)
+}
+/// `a / b`, rounded to 28 decimal places.
+pub fn div(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
+    if b.is_zero() {
+        return Err(ArithError::DivisionByZero);
+    }
+    a.checked_div(b).ok_or(ArithError::Overflow)
+}
+
+/// `a^n` for a whole exponent, by repeated squaring with checked products. A negative
+/// exponent divides once at the end (`a^-n = 1 / a^n`), so the only rounding is that division.
+pub fn powi(a: Decimal, n: i64) -> Result<Decimal, ArithError> {
+    if n == 0 {
+        return Ok(Decimal::ONE);
+    }
+    let mut base = a;
+    let mut e = n.unsigned_abs();
+    let mut acc = Decimal::ONE;
+    while e > 0 {
+        if e & 1 == 1 {
+            acc = mul(acc, base)?;
+        }
+        e >>= 1;
+        if e > 0 {
+            base = mul(base, base)?;
+        }
+    }
+    if n < 0 {
+        div(Decimal::ONE, acc)
+    } else {
+        Ok(acc)
+    }
+}
+
+/// The exponent as a whole number, if it is one.
+pub fn as_integer(x: Decimal) -> Option<i64> {
+    if x.fract().is_zero() {
+        x.trunc().to_i64()
+    } else {
+        None
+    }
+}
+
+/// `a^x` for any exponent: whole exponents exactly ([`powi`]); otherwise `a` must be positive
+/// and the result is `exp(x · ln a)` computed in rust_decimal's `maths` (28 decimal places,
+/// accurate to ≥ 24 significant digits; see the tests), never through `f64`.
+pub fn pow(a: Decimal, x: Decimal) -> Result<Decimal, ArithError> {
+    if let Some(n) = as_integer(x) {
+        return powi(a, n);
+    }
+    if a.is_zero() {
+        return if x.is_sign_positive() { Ok(Decimal::ZERO) } else { Err(ArithError::DivisionByZero) };
+    }
+    if a.is_sign_negative() {
+        return Err(ArithError::BadPower);
+    }
+    // Split x = whole + frac so the transcendental part stays small and accurate.
+    let whole = x.trunc();
+    let frac = x - whole;
+    let w = as_integer(whole).ok_or(ArithError::Overflow)?;
+    let int_part = powi(a, w)?;
+    let ln = a.checked_ln().ok_or(ArithError::BadPower)?;
+    let e = ln.checked_mul(frac).ok_or(ArithError::Overflow)?;
+    let frac_part = e.checked_exp().ok_or(ArithError::Overflow)?;
+    mul(int_part, frac_part)
+}
+
+/// The exact value with no grouping and no trailing zeros: `1875000000`, `0.5`, `-3`.
+pub fn format_exact(x: Decimal) -> String {
+    let n = x.normalize();
+    if n.is_zero() {
+        "0".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// How to round for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// Round half to even (banker's rounding).
+    Banker,
+    /// Round half away from zero.
+    HalfUp,
+    /// Do not round.
+    None,
+}
+
+/// Rounds to `dp` decimal places by `rule`.
+pub fn round(x: Decimal, dp: u32, rule: Rounding) -> Decimal {
+    match rule {
+        Rounding::Banker => x.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven),
+        Rounding::HalfUp => x.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero),
+        Rounding::None => x,
+    }
+}
+
+/// Groups the integer digits of a plain decimal string with `,` every three digits:
+/// `-1234567.5` → `-1,234,567.5`.
+pub fn group_digits(plain: &str) -> String {
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", plain),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// `x` rounded to `dp` places and printed with exactly `dp` decimals and grouped digits.
+pub fn format_fixed(x: Decimal, dp: u32, rule: Rounding) -> String {
+    let mut r = round(x, dp, rule);
+    if rule != Rounding::None {
+        r.rescale(dp);
+    }
+    let s = if r.is_zero() { r.abs().to_string() } else { r.to_string() };
+    group_digits(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn literals_take_suffixes_and_separators() {
+        assert_eq!(parse_literal("3.5B"), Ok(d("3500000000")));
+        assert_eq!(parse_literal("10_000"), Ok(d("10000")));
+        assert_eq!(parse_literal("1.4T"), Ok(d("1400000000000")));
+        assert_eq!(parse_literal("250k"), Ok(d("250000")));
+        assert_eq!(parse_literal("99999999999999999999999999999"), Err(LiteralError::OutOfRange));
+        assert_eq!(parse_literal("79228162514264337593543950335"), Ok(Decimal::MAX));
+        assert_eq!(parse_literal("100000000000000000T"), Err(LiteralError::OutOfRange));
+    }
+
+    #[test]
+    fn powers_are_exact_for_whole_exponents() {
+        assert_eq!(powi(d("1.1"), 3), Ok(d("1.331")));
+        assert_eq!(powi(d("2"), -2), Ok(d("0.25")));
+        assert_eq!(powi(d("10"), 29), Err(ArithError::Overflow));
+        assert_eq!(pow(d("0"), d("-1")), Err(ArithError::DivisionByZero));
+        assert_eq!(pow(d("-8"), d("0.5")), Err(ArithError::BadPower));
+    }
+
+    #[test]
+    fn fractional_powers_agree_with_independent_values_to_24_digits() {
+        // 10^(2/5) = 2.51188643150957980... (independently: 10^0.4 to 30 digits
+        // 2.511886431509580111085032067799)
+        let got = pow(d("10"), d("0.4")).unwrap_or_default();
+        let want = d("2.511886431509580111085032068");
+        assert!((got - want).abs() < d("1e-24"), "{got}");
+        // 2^0.5 = 1.41421356237309504880168872420969807856967187537694
+        let got = pow(d("2"), d("0.5")).unwrap_or_default();
+        assert!((got - d("1.414213562373095048801688724")).abs() < d("1e-24"), "{got}");
+    }
+
+    #[test]
+    fn formatting_is_fixed() {
+        assert_eq!(format_exact(d("1875000000.0")), "1875000000");
+        assert_eq!(format_fixed(d("1234567.125"), 2, Rounding::Banker), "1,234,567.12");
+        assert_eq!(format_fixed(d("1234567.135"), 2, Rounding::Banker), "1,234,567.14");
+        assert_eq!(format_fixed(d("-0.001"), 2, Rounding::Banker), "0.00");
+        assert_eq!(format_fixed(d("5"), 0, Rounding::HalfUp), "5");
+        assert_eq!(group_digits("-1234"), "-1,234");
+    }
+}

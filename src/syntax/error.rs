@@ -1,0 +1,201 @@
+//! Errors of the parse stage (`aifin::parse::…`).
+
+use crate::diagnostic::{Diagnostic, ToDiagnostic};
+use crate::source::Span;
+
+/// Everything that can go wrong turning text into an AST.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseError {
+    /// The text does not follow the grammar.
+    Syntax {
+        /// Where pest stopped.
+        span: Span,
+        /// What was expected there, in words.
+        expected: Vec<String>,
+        /// What was found, in words.
+        found: String,
+    },
+    /// A number literal does not fit an exact decimal.
+    NumberOutOfRange {
+        /// The literal.
+        span: Span,
+    },
+    /// A calendar literal names no real day, month, quarter or half.
+    InvalidDate {
+        /// The literal.
+        span: Span,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A flow repeats a clause (`from` twice…).
+    DuplicateClause {
+        /// The second one.
+        span: Span,
+        /// The first one.
+        first: Span,
+        /// Which clause.
+        clause: &'static str,
+    },
+    /// A scenario sets its timeline, currency or rounding twice.
+    DuplicateSetting {
+        /// The second one.
+        span: Span,
+        /// The first one.
+        first: Span,
+        /// Which setting.
+        setting: &'static str,
+    },
+    /// A reserved word used as a declared name.
+    ReservedWord {
+        /// The name.
+        span: Span,
+        /// The word.
+        word: String,
+    },
+    /// A unit exponent or currency's minor unit outside its range.
+    IntegerOutOfRange {
+        /// The integer.
+        span: Span,
+        /// The allowed range.
+        range: &'static str,
+    },
+    /// The source is larger than the limit.
+    SourceTooLarge {
+        /// The start of the file.
+        span: Span,
+        /// Its size.
+        len: usize,
+    },
+    /// Brackets nest too deep.
+    NestingTooDeep {
+        /// The bracket that goes too deep.
+        span: Span,
+    },
+    /// One expression has too many parts or is nested too deep.
+    ExpressionTooLarge {
+        /// The expression.
+        span: Span,
+        /// What was exceeded.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl ParseError {
+    /// Every code this stage can produce (each has an example under `examples/errors/parse/`).
+    pub const CODES: &'static [&'static str] = &[
+        "aifin::parse::syntax",
+        "aifin::parse::number_out_of_range",
+        "aifin::parse::invalid_date",
+        "aifin::parse::duplicate_clause",
+        "aifin::parse::duplicate_setting",
+        "aifin::parse::integer_out_of_range",
+        "aifin::parse::source_too_large",
+        "aifin::parse::nesting_too_deep",
+        "aifin::parse::expression_too_large",
+        "aifin::parse::reserved_word",
+    ];
+
+    /// The primary span.
+    pub fn span(&self) -> Span {
+        match self {
+            ParseError::Syntax { span, .. }
+            | ParseError::NumberOutOfRange { span }
+            | ParseError::InvalidDate { span, .. }
+            | ParseError::DuplicateClause { span, .. }
+            | ParseError::DuplicateSetting { span, .. }
+            | ParseError::IntegerOutOfRange { span, .. }
+            | ParseError::ReservedWord { span, .. }
+            | ParseError::SourceTooLarge { span, .. }
+            | ParseError::NestingTooDeep { span }
+            | ParseError::ExpressionTooLarge { span, .. } => *span,
+        }
+    }
+}
+
+fn list(items: &[String]) -> String {
+    match items {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+impl ToDiagnostic for ParseError {
+    fn code(&self) -> &'static str {
+        match self {
+            ParseError::Syntax { .. } => "aifin::parse::syntax",
+            ParseError::NumberOutOfRange { .. } => "aifin::parse::number_out_of_range",
+            ParseError::InvalidDate { .. } => "aifin::parse::invalid_date",
+            ParseError::DuplicateClause { .. } => "aifin::parse::duplicate_clause",
+            ParseError::DuplicateSetting { .. } => "aifin::parse::duplicate_setting",
+            ParseError::IntegerOutOfRange { .. } => "aifin::parse::integer_out_of_range",
+            ParseError::ReservedWord { .. } => "aifin::parse::reserved_word",
+            ParseError::SourceTooLarge { .. } => "aifin::parse::source_too_large",
+            ParseError::NestingTooDeep { .. } => "aifin::parse::nesting_too_deep",
+            ParseError::ExpressionTooLarge { .. } => "aifin::parse::expression_too_large",
+        }
+    }
+
+    fn to_diagnostic(&self) -> Diagnostic {
+        let d = Diagnostic::error(self.code(), "");
+        match self {
+            ParseError::Syntax { span, expected, found } => {
+                Diagnostic { message: format!("expected {}, found {}", list(expected), found), ..d }
+                    .with_label(*span, format!("expected {}", list(expected)))
+                    .with_help("see docs/language.md for the syntax of each declaration")
+            }
+            ParseError::NumberOutOfRange { span } => {
+                Diagnostic { message: "this number does not fit an exact decimal".into(), ..d }
+                    .with_label(*span, "out of range")
+                    .with_help(
+                        "aifin's numbers are exact decimals: at most 79,228,162,514,264,337,593,543,950,335 \
+                 and at most 28 decimal places",
+                    )
+            }
+            ParseError::InvalidDate { span, reason } => {
+                Diagnostic { message: format!("invalid calendar literal: {reason}"), ..d }
+                    .with_label(*span, reason.clone())
+                    .with_help("write days as 2025-01-31, months as 2025-01, quarters as 2025-Q1, halves as 2025-H1")
+            }
+            ParseError::DuplicateClause { span, first, clause } => {
+                Diagnostic { message: format!("`{clause}` is given twice"), ..d }
+                    .with_label(*span, "given again here")
+                    .with_label(*first, "first given here")
+                    .with_help(format!("a flow takes at most one `{clause}` clause"))
+            }
+            ParseError::DuplicateSetting { span, first, setting } => {
+                Diagnostic { message: format!("the scenario sets its {setting} twice"), ..d }
+                    .with_label(*span, "set again here")
+                    .with_label(*first, "first set here")
+                    .with_help(format!("keep one {setting}"))
+            }
+            ParseError::IntegerOutOfRange { span, range } => {
+                Diagnostic { message: format!("this number must be a whole number in {range}"), ..d }
+                    .with_label(*span, "out of range")
+            }
+            ParseError::ReservedWord { span, word } => {
+                Diagnostic { message: format!("`{word}` is a reserved word and cannot name a declaration"), ..d }
+                    .with_label(*span, "reserved")
+                    .with_help(format!("choose another name, e.g. `{word}_`"))
+            }
+            ParseError::SourceTooLarge { span, len } => Diagnostic {
+                message: format!("the source is {len} bytes; the limit is {} bytes", crate::limits::MAX_SOURCE_BYTES),
+                ..d
+            }
+            .with_label(*span, "this file")
+            .with_help("split the scenario into several files joined with `import`"),
+            ParseError::NestingTooDeep { span } => {
+                Diagnostic { message: format!("brackets nest deeper than {} levels", crate::limits::MAX_NESTING), ..d }
+                    .with_label(*span, "this bracket is too deep")
+                    .with_help("name the inner parts with `driver` declarations")
+            }
+            ParseError::ExpressionTooLarge { span, what, limit } => {
+                Diagnostic { message: format!("this expression has more than {limit} {what}"), ..d }
+                    .with_label(*span, "too large")
+                    .with_help("split it into named `driver` declarations")
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Expressions: pest pairs → [`Expr`] nodes, by precedence climbing.
+//!
+//! Precedence, lowest first: `..` (range), `in` (conversion), `+ -`, `* /`, unary `-`, `^`
+//! (right-associative), then calls and member access. Number literals become exact decimals
+//! here; a literal that does not fit is an error at the literal.
+
+use super::ast::*;
+use super::error::ParseError;
+use super::grammar::{is_keyword, Rule};
+use super::Builder;
+use crate::limits::MAX_EXPR_TOKENS;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::sync::LazyLock;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+        .op(Op::prefix(Rule::neg))
+        .op(Op::infix(Rule::pow, Assoc::Right))
+});
+
+fn significant<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+}
+
+impl Builder<'_> {
+    /// An expression that starts a new size budget (a field value, a definition, a claim side).
+    pub(super) fn root_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+        self.tokens = 0;
+        self.expr(pair)
+    }
+
+    /// `expr = arith conversion? range_tail?`
+    pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+        let span = self.span(&pair);
+        let mut inner = significant(pair).peekable();
+        let low = self.converted(&mut inner, span)?;
+        match inner.next() {
+            None => Ok(low),
+            Some(tail) => {
+                let mut parts = significant(tail).peekable();
+                let high = self.converted(&mut parts, span)?;
+                let point = match parts.next() {
+                    Some(_tilde) => Some(Box::new(self.converted(&mut parts, span)?)),
+                    None => None,
+                };
+                Ok(Expr { kind: ExprKind::Range { low: Box::new(low), high: Box::new(high), point }, span })
+            }
+        }
+    }
+
+    /// `arith conversion?` from a sequence of pairs.
+    fn converted<'i>(
+        &mut self,
+        pairs: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+        span: crate::source::Span,
+    ) -> Result<Expr, ParseError> {
+        let first = self.expect(pairs.next(), span)?;
+        let value = self.arith(first)?;
+        match pairs.next_if(|p| p.as_rule() == Rule::conversion) {
+            None => Ok(value),
+            Some(conv) => {
+                let cspan = self.span(&conv);
+                let u = self.expect(significant(conv).next(), cspan)?;
+                let unit = self.unit_expr(u)?;
+                Ok(Expr { span: value.span.to(cspan), kind: ExprKind::Convert { value: Box::new(value), unit } })
+            }
+        }
+    }
+
+    /// `arith`: prefix/infix operators over postfix expressions.
+    fn arith(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+        let span = self.span(&pair);
+        let pairs = pair.into_inner();
+        self.tokens = self.tokens.saturating_add(pairs.clone().count());
+        if self.tokens > MAX_EXPR_TOKENS {
+            // Label only the first line: the whole expression may be thousands of lines long.
+            let first_line = pair_first_line(span, self.text);
+            return Err(ParseError::ExpressionTooLarge {
+                span: first_line,
+                what: "operators and operands",
+                limit: MAX_EXPR_TOKENS,
+            });
+        }
+        self.pratt(pairs)
+    }
+
+    fn pratt(&mut self, pairs: Pairs<'_, Rule>) -> Result<Expr, ParseError> {
+        // The closures share the builder; PrattParser takes them by value, so route through a cell.
+        let this = std::cell::RefCell::new(self);
+        let result = PRATT
+            .map_primary(|p| this.borrow_mut().postfix_expr(p))
+            .map_prefix(|op, rhs| {
+                let b = this.borrow();
+                let rhs = rhs?;
+                let op_span = b.span(&op);
+                Ok(Expr {
+                    span: op_span.to(rhs.span),
+                    kind: ExprKind::Unary { op: UnaryOp::Neg, operand: Box::new(rhs) },
+                })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let b = this.borrow();
+                let (lhs, rhs) = (lhs?, rhs?);
+                let op_span = b.span(&op);
+                let op = match op.as_rule() {
+                    Rule::add => BinaryOp::Add,
+                    Rule::sub => BinaryOp::Sub,
+                    Rule::mul => BinaryOp::Mul,
+                    Rule::div => BinaryOp::Div,
+                    _ => BinaryOp::Pow,
+                };
+                Ok(Expr {
+                    span: lhs.span.to(rhs.span),
+                    kind: ExprKind::Binary { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                })
+            })
+            .parse(pairs);
+        result
+    }
+
+    /// `postfix_expr = primary (call_args | member)*`
+    fn postfix_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let first = self.expect(inner.next(), span)?;
+        let mut e = self.primary(first)?;
+        for post in inner {
+            let post_span = self.span(&post);
+            match post.as_rule() {
+                Rule::member => {
+                    let name = self.ident_in(post, post_span)?;
+                    e = Expr { span: e.span.to(post_span), kind: ExprKind::Member { base: Box::new(e), member: name } };
+                }
+                _ => {
+                    let mut args = Vec::new();
+                    for a in post.into_inner() {
+                        args.push(self.arg(a)?);
+                    }
+                    e = Expr { span: e.span.to(post_span), kind: ExprKind::Call { callee: Box::new(e), args } };
+                }
+            }
+        }
+        Ok(e)
+    }
+
+    fn arg(&mut self, pair: Pair<'_, Rule>) -> Result<Arg, ParseError> {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut value = None;
+        let mut anchor = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::arg_name => {
+                    let s = self.span(&p);
+                    name = Some(self.ident_in(p, s)?);
+                }
+                Rule::expr => value = Some(self.expr(p)?),
+                _ => {
+                    let s = self.span(&p);
+                    let lit = self.expect(p.into_inner().next(), s)?;
+                    anchor = Some(self.period(lit)?);
+                }
+            }
+        }
+        let value = self.expect(value, span)?;
+        Ok(Arg { name, value, anchor, span })
+    }
+
+    fn primary(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::paren => {
+                let inner = self.expect(pair.into_inner().next(), span)?;
+                let e = self.expr(inner)?;
+                Ok(Expr { kind: ExprKind::Paren(Box::new(e)), span })
+            }
+            Rule::date_lit | Rule::month_lit | Rule::quarter_lit | Rule::half_lit | Rule::year_lit => {
+                let p = self.period(pair)?;
+                Ok(Expr { kind: ExprKind::Period(p.value), span })
+            }
+            Rule::quantity => {
+                let mut inner = pair.into_inner();
+                let num = self.expect(inner.next(), span)?;
+                let number = self.number(&num)?;
+                let unit = match inner.next() {
+                    Some(u) => Some(self.unit_expr(u)?),
+                    None => None,
+                };
+                Ok(Expr { kind: ExprKind::Quantity { number, unit }, span })
+            }
+            Rule::string => Ok(Expr { kind: ExprKind::Str(self.string(pair)?), span }),
+            _ => Ok(Expr { kind: ExprKind::Name(Ident { name: pair.as_str().to_string(), span }), span }),
+        }
+    }
+
+    /// A number literal, exactly.
+    pub(super) fn number(&mut self, pair: &Pair<'_, Rule>) -> Result<NumberLit, ParseError> {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        crate::number::parse_literal(text)
+            .map(|value| NumberLit { value, text: text.to_string() })
+            .map_err(|_| ParseError::NumberOutOfRange { span })
+    }
+
+    /// `unit_expr = unit_ref (unit_op unit_ref)*`
+    pub(super) fn unit_expr(&mut self, pair: Pair<'_, Rule>) -> Result<UnitExpr, ParseError> {
+        let span = self.span(&pair);
+        let mut factors = Vec::new();
+        let mut op = UnitOp::Mul;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::unit_op => op = if p.as_str() == "/" { UnitOp::Div } else { UnitOp::Mul },
+                _ => {
+                    let fspan = self.span(&p);
+                    let mut inner = p.into_inner();
+                    let name_pair = self.expect(inner.next(), fspan)?;
+                    let name = Ident { name: name_pair.as_str().to_string(), span: self.span(&name_pair) };
+                    let power = match inner.next() {
+                        Some(pw) => self.small_int(pw)?,
+                        None => 1,
+                    };
+                    factors.push(UnitFactor { op, name, power, span: fspan });
+                    op = UnitOp::Mul;
+                }
+            }
+        }
+        Ok(UnitExpr { factors, span })
+    }
+
+    /// The integer inside a `unit_power` (or an `integer` itself), as a small exponent.
+    pub(super) fn small_int(&mut self, pair: Pair<'_, Rule>) -> Result<i32, ParseError> {
+        let pair = if pair.as_rule() == Rule::integer {
+            pair
+        } else {
+            let s = self.span(&pair);
+            self.expect(pair.into_inner().next(), s)?
+        };
+        let span = self.span(&pair);
+        pair.as_str()
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (-12..=12).contains(n))
+            .ok_or(ParseError::IntegerOutOfRange { span, range: "-12..=12" })
+    }
+
+    /// A calendar literal, validated.
+    pub(super) fn period(&mut self, pair: Pair<'_, Rule>) -> Result<PeriodLit, ParseError> {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let bad = |reason: String| ParseError::InvalidDate { span, reason };
+        let num = |s: Option<&str>| s.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+        let year = text.get(0..4).and_then(|y| y.parse::<i32>().ok()).unwrap_or(0);
+        let value = match pair.as_rule() {
+            Rule::date_lit => {
+                let (m, d) = (num(text.get(5..7)), num(text.get(8..10)));
+                if !(1..=12).contains(&m) {
+                    return Err(bad(format!("there is no month {m}")));
+                }
+                let last = crate::calendar::days_in_month(year, m);
+                if d < 1 || d > last {
+                    return Err(bad(format!("{year:04}-{m:02} has days 1 to {last}")));
+                }
+                PeriodValue::Day(year, m, d)
+            }
+            Rule::month_lit => {
+                let m = num(text.get(5..7));
+                if !(1..=12).contains(&m) {
+                    return Err(bad(format!("there is no month {m}")));
+                }
+                PeriodValue::Month(year, m)
+            }
+            Rule::quarter_lit => {
+                let q = num(text.get(6..7));
+                if !(1..=4).contains(&q) {
+                    return Err(bad(format!("quarters are Q1 to Q4, not Q{q}")));
+                }
+                PeriodValue::Quarter(year, q)
+            }
+            Rule::half_lit => {
+                let h = num(text.get(6..7));
+                if !(1..=2).contains(&h) {
+                    return Err(bad(format!("halves are H1 and H2, not H{h}")));
+                }
+                PeriodValue::Half(year, h)
+            }
+            _ => PeriodValue::Year(year),
+        };
+        if year < 1 {
+            return Err(bad("years start at 0001".to_string()));
+        }
+        Ok(PeriodLit { value, span })
+    }
+
+    /// The text of a string literal with its escapes resolved.
+    pub(super) fn string(&mut self, pair: Pair<'_, Rule>) -> Result<String, ParseError> {
+        let raw = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first `name`-like token inside `pair` as an identifier.
+    pub(super) fn ident_in(&mut self, pair: Pair<'_, Rule>, span: crate::source::Span) -> Result<Ident, ParseError> {
+        let name = self.expect(pair.into_inner().find(|p| p.as_rule() == Rule::name), span)?;
+        Ok(self.ident(&name))
+    }
+
+    /// A `name` token as an identifier.
+    pub(super) fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
+        Ident { name: pair.as_str().to_string(), span: self.span(pair) }
+    }
+
+    /// A `name` token that a declaration introduces: reserved words are refused.
+    pub(super) fn declared(&self, pair: &Pair<'_, Rule>) -> Result<Ident, ParseError> {
+        let id = self.ident(pair);
+        if super::grammar::RESERVED.contains(&id.name.as_str()) {
+            return Err(ParseError::ReservedWord { span: id.span, word: id.name });
+        }
+        Ok(id)
+    }
+}
+
+/// The part of `span` on its first line.
+fn pair_first_line(span: crate::source::Span, text: &str) -> crate::source::Span {
+    let body = text.get(span.start()..span.end()).unwrap_or("");
+    let len = body.find('\n').unwrap_or(body.len()).min(80);
+    let mut end = len;
+    while end > 0 && !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    span.sub(text, 0, end).unwrap_or(span)
+}

@@ -1,0 +1,342 @@
+//! The parse stage: source text → pest pairs → AST with spans.
+//!
+//! Entry points: [`parse_file`] for a whole file (with error recovery) and [`parse_expr`] for a
+//! single expression (`aifin eval`, the REPL). Before pest sees any text, the source limits
+//! ([`crate::limits`]) are checked, so no input can exhaust the stack.
+//!
+//! **Pieces and recovery.** A file is split into pieces at lines that begin with a top-level
+//! keyword (`entity`, `claim`, …) — outside brackets, or at column 0 — and every piece is
+//! parsed on its own. pest stops at the first error, so this is what lets each broken
+//! declaration give its own diagnostic while the pieces that parse still reach the checker;
+//! it also keeps pest's token queue to one declaration at a time.
+
+pub mod ast;
+mod decl;
+pub mod error;
+mod expr;
+pub mod fmt;
+pub mod grammar;
+
+use crate::limits::{check_source, SourceLimit};
+use crate::source::{SourceId, SourceMap, Span};
+use ast::{Expr, File};
+use error::ParseError;
+use grammar::{describe, AifinParser, Rule};
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::Parser;
+
+/// Builds AST nodes from the pairs of one piece of a source.
+pub(crate) struct Builder<'a> {
+    source: SourceId,
+    text: &'a str,
+    offset: usize,
+    tokens: usize,
+}
+
+impl Builder<'_> {
+    /// The span of a pair, in the whole source.
+    /// Trailing whitespace and comments are trimmed: pest keeps what it skipped before a
+    /// repetition that then matched nothing (`1 USD ` in `1 USD + x`).
+    pub(crate) fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        let trimmed = trim_trivia(pair.as_str()).len();
+        self.range(s.start(), s.start() + trimmed)
+    }
+
+    fn range(&self, start: usize, end: usize) -> Span {
+        Span::new(self.source, self.text, self.offset + start, self.offset + end)
+            .unwrap_or_else(|| Span::file_start(self.source))
+    }
+
+    /// `Some(x)` → `x`; `None` (the grammar guarantees it never happens) → a syntax error.
+    pub(crate) fn expect<T>(&self, x: Option<T>, span: Span) -> Result<T, ParseError> {
+        x.ok_or_else(|| ParseError::Syntax {
+            span,
+            expected: vec!["a complete declaration".into()],
+            found: "an incomplete one".into(),
+        })
+    }
+
+    fn pest_error(&self, e: pest::error::Error<Rule>, piece: &str) -> ParseError {
+        let (start, end) = match e.location {
+            InputLocation::Pos(p) => (p, p),
+            InputLocation::Span((s, e)) => (s, e),
+        };
+        let mut expected: Vec<String> = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. } => {
+                positives.iter().map(|r| describe(*r).to_string()).collect()
+            }
+            ErrorVariant::CustomError { message } => vec![message.clone()],
+        };
+        expected.sort();
+        expected.dedup();
+        let rest = piece.get(start..).unwrap_or("");
+        if trim_trivia(rest).is_empty() {
+            // Stopped at the end of the piece: point just after its last token, not at the
+            // next declaration.
+            let end = trim_trivia(piece).len().min(start);
+            let at_eof = self.offset + piece.len() >= self.text.len();
+            let found = if at_eof { "end of input" } else { "end of the declaration" }.to_string();
+            let span = self.range(end, end);
+            return ParseError::Syntax { span, expected, found };
+        }
+        let found = describe_found(rest);
+        let len = found_len(rest.trim_start());
+        let skip = rest.len() - rest.trim_start().len();
+        let span = self.range(start + skip, if end > start { end } else { start + skip + len });
+        ParseError::Syntax { span, expected, found }
+    }
+}
+
+/// `text` without trailing whitespace and comments.
+pub(crate) fn trim_trivia(text: &str) -> &str {
+    // A swallowed line comment is always followed by a newline (sources are stored with a
+    // final one) and a block comment ends in `*/`: without either, only spaces can trail.
+    let trimmed = text.trim_end();
+    let newline_skipped = text.get(trimmed.len()..).is_some_and(|ws| ws.contains('\n'));
+    if !newline_skipped && !trimmed.ends_with("*/") {
+        return trimmed;
+    }
+    let mut t = trimmed;
+    loop {
+        let before = t.len();
+        if t.ends_with("*/") {
+            if let Some(i) = t.rfind("/*") {
+                t = t.get(..i).unwrap_or(t).trim_end();
+            }
+        }
+        let line_start = t.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        if let Some(c) = line_comment_start(t.get(line_start..).unwrap_or("")) {
+            t = t.get(..line_start + c).unwrap_or(t).trim_end();
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+/// Where a `//` comment starts in one line, outside strings.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'/' if !in_str && b.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn found_len(rest: &str) -> usize {
+    let word: usize = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum();
+    if word > 0 {
+        word
+    } else {
+        rest.chars().next().map(char::len_utf8).unwrap_or(0)
+    }
+}
+
+fn describe_found(rest: &str) -> String {
+    let trimmed = rest.trim_start();
+    if trimmed.is_empty() {
+        return "end of input".to_string();
+    }
+    let len = found_len(trimmed);
+    let tok = trimmed.get(..len).unwrap_or("");
+    match tok {
+        "\n" => "end of line".to_string(),
+        t => format!("`{}`", t.escape_debug()),
+    }
+}
+
+fn limit_error(sources: &SourceMap, id: SourceId, limit: SourceLimit) -> ParseError {
+    match limit {
+        SourceLimit::TooLarge { len } => ParseError::SourceTooLarge { span: Span::file_start(id), len },
+        SourceLimit::TooDeep { offset } => {
+            ParseError::NestingTooDeep { span: sources.span(id, offset, offset + 1).unwrap_or(Span::file_start(id)) }
+        }
+    }
+}
+
+/// Parses a whole file. Returns every declaration that parsed and every error found.
+///
+/// The file is parsed piece by piece (see [`split_pieces`]), so pest's token queue only ever
+/// holds one declaration: memory stays proportional to the AST, not to pest's queue for the
+/// whole file. If a piece does not parse, the whole file is tried once (a valid file whose
+/// layout the splitter misjudged, e.g. `currency` at column 0 inside a scenario); only if that
+/// fails too are the pieces' errors reported.
+pub fn parse_file(sources: &SourceMap, id: SourceId) -> (File, Vec<ParseError>) {
+    let text = sources.get(id).map(|s| s.text()).unwrap_or("");
+    if let Err(limit) = check_source(text) {
+        return (File::default(), vec![limit_error(sources, id, limit)]);
+    }
+    let (file, errors) = parse_pieces(id, text);
+    if errors.iter().all(|e| !matches!(e, ParseError::Syntax { .. })) {
+        return (file, errors);
+    }
+    match AifinParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let mut b = Builder { source: id, text, offset: 0, tokens: 0 };
+            let mut file = File::default();
+            let mut errors = Vec::new();
+            let decls = pairs.next().map(|p| p.into_inner()).into_iter().flatten();
+            for d in decls.filter(|p| p.as_rule() != Rule::EOI) {
+                match b.decl(d) {
+                    Ok(decl) => file.decls.push(decl),
+                    Err(e) => errors.push(e),
+                }
+            }
+            (file, errors)
+        }
+        Err(_) => (file, errors),
+    }
+}
+
+/// Parses the pieces of a file, several at a time: consecutive pieces are joined into chunks of
+/// about [`CHUNK_BYTES`] (fewer, larger pest runs; pest's queue still bounded by the chunk). A
+/// chunk that does not parse is parsed again piece by piece, so each error is precise.
+fn parse_pieces(id: SourceId, text: &str) -> (File, Vec<ParseError>) {
+    let mut file = File::default();
+    let mut errors = Vec::new();
+    let pieces = split_pieces(text);
+    let mut i = 0;
+    while i < pieces.len() {
+        let start = pieces.get(i).map(|p| p.0).unwrap_or(0);
+        let mut j = i;
+        while j + 1 < pieces.len() && pieces.get(j).map(|p| p.1 - start).unwrap_or(0) < CHUNK_BYTES {
+            j += 1;
+        }
+        let end = pieces.get(j).map(|p| p.1).unwrap_or(start);
+        if parse_piece(id, text, start, end, &mut file, &mut errors).is_err() {
+            for k in i..=j {
+                if let Some(&(s, e)) = pieces.get(k) {
+                    if let Err(err) = parse_piece(id, text, s, e, &mut file, &mut errors) {
+                        errors.push(err);
+                    }
+                }
+            }
+        }
+        i = j + 1;
+    }
+    (file, errors)
+}
+
+/// Bytes of source parsed by one pest run (at least one whole piece).
+const CHUNK_BYTES: usize = 32 * 1024;
+
+/// Parses `text[start..end]` as declarations, appending them; a pest error comes back
+/// (with nothing appended) for the caller to report or retry.
+fn parse_piece(
+    id: SourceId,
+    text: &str,
+    start: usize,
+    end: usize,
+    file: &mut File,
+    errors: &mut Vec<ParseError>,
+) -> Result<(), ParseError> {
+    let piece = text.get(start..end).unwrap_or("");
+    let mut b = Builder { source: id, text, offset: start, tokens: 0 };
+    let mut pairs = AifinParser::parse(Rule::decl_piece, piece).map_err(|e| b.pest_error(e, piece))?;
+    let inner = pairs.next().map(|p| p.into_inner()).into_iter().flatten();
+    for d in inner.filter(|p| p.as_rule() != Rule::EOI) {
+        match b.decl(d) {
+            Ok(decl) => file.decls.push(decl),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(())
+}
+
+const TOP_KEYWORDS: &[&str] = &[
+    "import",
+    "scenario",
+    "entity",
+    "driver",
+    "curve",
+    "flow",
+    "contract",
+    "claim",
+    "report",
+    "unit",
+    "dimension",
+    "currency",
+    "exchange",
+];
+
+/// Byte ranges of the top-level pieces of `text`: a piece starts at a line whose first word is
+/// a top-level keyword, when that line is outside brackets or starts at column 0.
+pub fn split_pieces(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = vec![0usize];
+    let mut depth = 0usize;
+    let mut in_block = false;
+    let mut line_start = 0usize;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if !in_block && line_start > 0 {
+            let word: &str = trimmed.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+            if TOP_KEYWORDS.contains(&word) && (depth == 0 || indent == 0) {
+                starts.push(line_start);
+                depth = 0;
+            }
+        }
+        // Track brackets on this line, outside strings and comments.
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if in_block {
+                if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                    in_block = false;
+                    i += 1;
+                }
+            } else {
+                match bytes[i] {
+                    b'"' => {
+                        i += 1;
+                        while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                            i += if bytes[i] == b'\\' { 2 } else { 1 };
+                        }
+                    }
+                    b'/' if bytes.get(i + 1) == Some(&b'/') => break,
+                    b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                        in_block = true;
+                        i += 1;
+                    }
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        line_start += line.len();
+    }
+    starts.push(text.len());
+    starts
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] if a < b => Some((*a, *b)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Parses one expression (the whole source must be that expression).
+pub fn parse_expr(sources: &SourceMap, id: SourceId) -> Result<Expr, Vec<ParseError>> {
+    let text = sources.get(id).map(|s| s.text()).unwrap_or("");
+    check_source(text).map_err(|l| vec![limit_error(sources, id, l)])?;
+    let mut b = Builder { source: id, text, offset: 0, tokens: 0 };
+    let mut pairs = AifinParser::parse(Rule::expr_input, text).map_err(|e| vec![b.pest_error(e, text)])?;
+    let top = pairs.next().and_then(|p| p.into_inner().next());
+    let top = b.expect(top, Span::file_start(id)).map_err(|e| vec![e])?;
+    b.root_expr(top).map_err(|e| vec![e])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+//! Parser tests: the tricky corners of the grammar.
+
+use super::ast::*;
+use super::*;
+use crate::source::SourceKind;
+
+fn one_expr(text: &str) -> Result<Expr, Vec<ParseError>> {
+    let mut map = SourceMap::new();
+    let id = map.add("<test>", text, SourceKind::Input);
+    parse_expr(&map, id)
+}
+
+fn file(text: &str) -> (File, Vec<ParseError>) {
+    let mut map = SourceMap::new();
+    let id = map.add("<test>", text, SourceKind::File);
+    parse_file(&map, id)
+}
+
+fn printed(text: &str) -> String {
+    one_expr(text).map(|e| fmt::expr(&e)).unwrap_or_else(|e| format!("{e:?}"))
+}
+
+#[test]
+fn a_slash_before_a_number_divides_quantities() {
+    let e = one_expr("1.4T USD / 20B USD/year").map_err(|e| format!("{e:?}"));
+    let Ok(Expr { kind: ExprKind::Binary { op: BinaryOp::Div, lhs, rhs, .. }, .. }) = e else {
+        panic!("not a division: {e:?}");
+    };
+    assert!(matches!(&lhs.kind, ExprKind::Quantity { unit: Some(u), .. } if u.factors.len() == 1));
+    assert!(matches!(&rhs.kind, ExprKind::Quantity { unit: Some(u), .. } if u.factors.len() == 2));
+    assert_eq!(printed("1.4T USD / (20B USD/year)"), "1.4T USD / (20B USD/year)");
+}
+
+#[test]
+fn precedence_and_conversion() {
+    assert_eq!(printed("2*(3.5B+250M)/4"), "2 * (3.5B + 250M) / 4");
+    assert_eq!(printed("15M USD/day in USD/hour"), "15M USD/day in USD/hour");
+    assert_eq!(printed("9%/year"), "9%/year");
+    assert_eq!(printed("-2^2"), "-2^2");
+    let Ok(Expr { kind: ExprKind::Unary { operand, .. }, .. }) = one_expr("-2^2") else { panic!("unary first") };
+    assert!(matches!(operand.kind, ExprKind::Binary { op: BinaryOp::Pow, .. }));
+    assert_eq!(printed("30k USD .. 40k USD ~ 32k USD"), "30k USD .. 40k USD ~ 32k USD");
+    assert_eq!(
+        printed("cagr(20B USD/year @ 2025, 200B USD/year @ 2030)"),
+        "cagr(20B USD/year @ 2025, 200B USD/year @ 2030)"
+    );
+    assert_eq!(printed("logistic(floor: 0.8B user, cap: 3B user)"), "logistic(floor: 0.8B user, cap: 3B user)");
+    assert_eq!(printed("100MW"), "100 MW");
+    assert_eq!(printed("2025-01 .. 2030-12"), "2025-01 .. 2030-12");
+    assert_eq!(printed("total(x, 2025-H1)"), "total(x, 2025-H1)");
+}
+
+#[test]
+fn literals_out_of_range_are_errors_at_the_literal() {
+    let Err(errs) = one_expr("99999999999999999999999999999 + 1") else { panic!("must fail") };
+    assert!(
+        matches!(errs.first(), Some(ParseError::NumberOutOfRange { span }) if span.start() == 0 && span.end() == 29)
+    );
+}
+
+#[test]
+fn deep_nesting_is_a_limit_error() {
+    let text = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let Err(errs) = one_expr(&text) else { panic!("must fail") };
+    assert!(matches!(errs.first(), Some(ParseError::NestingTooDeep { .. })));
+}
+
+#[test]
+fn invalid_dates_are_reported() {
+    let Err(errs) = one_expr("2025-02-30") else { panic!("must fail") };
+    assert!(matches!(errs.first(), Some(ParseError::InvalidDate { .. })));
+    let Err(errs) = one_expr("2025-13") else { panic!("must fail") };
+    assert!(matches!(errs.first(), Some(ParseError::InvalidDate { .. })));
+}
+
+#[test]
+fn three_broken_declarations_give_three_errors() {
+    let src = "entity A { cash 1 USD }\ndriver x = 1 +\nentity B { cash }\nclaim \"c\": x >=\ndriver ok = 2\n";
+    let (f, errs) = file(src);
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert_eq!(f.decls.len(), 2, "the good declarations survive");
+}
+
+#[test]
+fn a_unit_does_not_reach_across_lines() {
+    let (f, errs) = file("contract c: loan {\n  steepness 0.8\n  midpoint 2028\n}\n");
+    assert!(errs.is_empty(), "{errs:?}");
+    let Some(Decl::Contract(c)) = f.decls.first() else { panic!("contract") };
+    assert_eq!(c.fields.len(), 2);
+}
+
+#[test]
+fn every_declaration_kind_parses() {
+    let src = r#"
+import "std/units"
+scenario base { timeline 2025-01 .. 2030-12 monthly  currency USD }
+scenario bear extends base { r = 1 }
+entity OpenAI { cash 2025-01-01: 17.5B USD, min_cash 1B USD }
+driver sora: USD/day = 15M USD/day
+curve rev = cagr(20B USD/year @ 2025, 200B USD/year @ 2030)
+flow OpenAI.revenue <- world: rev from 2025-01 to 2030-12 as revenue
+flow OpenAI.dc -> world: 10B USD on 2026-03-01 as capex life 5 year
+contract s: take_or_pay { buyer OpenAI seller Oracle total 300B USD over 2027-01 .. 2031-12 schedule even }
+claim "F4" (facts F4): annual(OpenAI.revenue, 2025) / 1.4T USD ~= 1.43% within 0.005%
+claim "F8" (facts F8) expect fail: 1 USD >= 2M USD
+claim "r" : 1 in 0 .. 2
+report cash(OpenAI), profit(OpenAI) as "profit" yearly
+unit GPU
+unit kWh = 1000 W*hour
+unit second: Time
+dimension Energy = Power * Time
+currency USD minor 2
+exchange 1 EUR = 1.08 USD
+"#;
+    let (f, errs) = file(src);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(f.decls.len(), 19);
+}
