@@ -149,9 +149,7 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { .. } => {
-            not_yet("run", "the evaluation engine (timeline, flows, reports) is not available in this build")
-        }
+        Command::Run { file, scenario, format } => run_file(&mut sources, &file, scenario.as_deref(), format, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
         Command::Schedule { .. } => not_yet("schedule", "contract schedules are not available in this build"),
         Command::Import { .. } => not_yet("import", "importing ACTUS term sheets is not available in this build"),
@@ -199,6 +197,32 @@ fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, style: Render
         }
     }
     out
+}
+
+fn run_file(
+    sources: &mut SourceMap,
+    file: &std::path::Path,
+    scenario: Option<&str>,
+    format: Format,
+    style: RenderStyle,
+) -> Output {
+    let (program, diags) = crate::driver::compile_file(sources, file);
+    if !diags.is_empty() {
+        return failed(&diags, sources, style);
+    }
+    let r = crate::eval::engine::run_scenario(&program, scenario)
+        .and_then(|mut run| crate::report::outcome(&mut run, sources));
+    match r {
+        Ok(o) => {
+            let stdout = match format {
+                Format::Text => crate::report::text::render(&o),
+                Format::Json => crate::report::json::render(&o),
+                Format::Csv => crate::report::csv::render(&o),
+            };
+            Output { stdout, stderr: String::new(), code: 0 }
+        }
+        Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
+    }
 }
 
 fn is_std(sources: &SourceMap, span: crate::source::Span) -> bool {

@@ -20,6 +20,7 @@ pub mod eval;
 pub mod golden;
 pub mod limits;
 pub mod number;
+pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod synth;

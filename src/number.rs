@@ -132,6 +132,18 @@ pub fn pow(a: Decimal, x: Decimal) -> Result<Decimal, ArithError> {
     mul(int_part, frac_part)
 }
 
+/// `e^x` in rust_decimal's `maths` (28 decimal places): below -64 the result is smaller than
+/// the smallest decimal and is 0; above 64 it is beyond the decimal range.
+pub fn exp(x: Decimal) -> Result<Decimal, ArithError> {
+    if x < Decimal::from(-64) {
+        return Ok(Decimal::ZERO);
+    }
+    if x > Decimal::from(64) {
+        return Err(ArithError::Overflow);
+    }
+    x.checked_exp().ok_or(ArithError::Overflow)
+}
+
 /// The exact value with no grouping and no trailing zeros: `1875000000`, `0.5`, `-3`.
 pub fn format_exact(x: Decimal) -> String {
     let n = x.normalize();

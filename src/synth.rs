@@ -67,9 +67,49 @@ pub fn source_of_size(bytes: usize) -> String {
     s
 }
 
+/// A scenario of `entities` entities with `flows` flows each (revenue rates on a shared growth
+/// curve, costs per day, a one-off capex with a life, a financing inflow, a rate over a window)
+/// over `months` months: the evaluation benchmark's input.
+pub fn ledger_scenario(entities: usize, flows: usize, months: u32) -> String {
+    let end_year = 2025 + (months.saturating_sub(1) / 12);
+    let end_month = (months.saturating_sub(1) % 12) + 1;
+    let mut s = format!(
+        "scenario bench {{ timeline 2025-01 .. {end_year:04}-{end_month:02} monthly }}\n\
+         curve growth = cagr(1 @ 2025, 3 @ {end_year})\n\
+         driver price = 20 USD/month/user\n"
+    );
+    for e in 0..entities {
+        let _ = writeln!(s, "entity E{e} {{ cash 2025-01-01: {} USD  min_cash 1M USD }}", 1_000_000 * (e + 1));
+        for f in 0..flows {
+            let k = e * flows + f;
+            let line = match f % 5 {
+                0 => format!("flow E{e}.f{f} <- world: {} USD/year * growth", 1_000_000 + k * 7),
+                1 => format!("flow E{e}.f{f} -> world: {} USD/day", 1_000 + k % 997),
+                2 => format!("flow E{e}.f{f} <- world: {}k user * price from 2026-01 to 2030-12", 10 + k % 90),
+                3 => format!("flow E{e}.f{f} -> world: {} USD on 2027-03-15 as capex life 5 year", 500_000 + k),
+                _ => format!("flow E{e}.f{f} <- world: {} USD/quarter as financing", 50_000 + k),
+            };
+            s.push_str(&line);
+            s.push('\n');
+        }
+    }
+    s.push_str("report cash(E0), profit(E0) yearly\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ledger_scenario_runs() {
+        let mut map = crate::source::SourceMap::new();
+        let loaded = crate::driver::load_text(&mut map, "<bench>", &ledger_scenario(3, 10, 24));
+        let (program, _, diags) = crate::driver::compile(&loaded, None);
+        assert!(diags.is_empty(), "{:?}", diags.first());
+        let run = crate::eval::engine::run_scenario(&program, None);
+        assert!(run.is_ok(), "{:?}", run.err());
+    }
 
     #[test]
     fn synthetic_sources_parse_and_check_cleanly() {

@@ -31,6 +31,46 @@ pub enum EvalError {
         /// What it is.
         what: String,
     },
+    /// A construct this version of aifin does not evaluate yet.
+    Unsupported {
+        /// The construct.
+        span: Span,
+        /// What it is.
+        what: String,
+    },
+    /// A value that depends on itself through the ledger (a flow of a share of cash…).
+    Circular {
+        /// Where.
+        span: Span,
+        /// What.
+        what: String,
+    },
+    /// A period that does not cover whole periods of the timeline, or lies outside it.
+    Misaligned {
+        /// The period.
+        span: Span,
+        /// What is wrong.
+        what: String,
+    },
+    /// No scenario with a timeline to run.
+    NoTimeline {
+        /// The scenario, if there is one.
+        span: Option<Span>,
+    },
+    /// `--scenario NAME` names no scenario.
+    UnknownScenario {
+        /// The name asked for.
+        name: String,
+        /// The scenarios there are.
+        known: Vec<String>,
+    },
+    /// A timeline or evaluation beyond the limits.
+    Limit {
+        /// Where.
+        span: Span,
+        /// Which limit.
+        what: String,
+    },
     /// The books do not reconcile: a bug in aifin, reported rather than hidden.
     Internal {
         /// The scenario or declaration.
@@ -48,6 +88,12 @@ impl EvalError {
         "aifin::eval::division_by_zero",
         "aifin::eval::bad_power",
         "aifin::eval::not_constant",
+        "aifin::eval::unsupported",
+        "aifin::eval::circular",
+        "aifin::eval::misaligned_period",
+        "aifin::eval::no_timeline",
+        "aifin::eval::unknown_scenario",
+        "aifin::eval::limit",
         "aifin::eval::internal",
     ];
 
@@ -68,6 +114,12 @@ impl ToDiagnostic for EvalError {
             EvalError::DivisionByZero { .. } => "aifin::eval::division_by_zero",
             EvalError::BadPower { .. } => "aifin::eval::bad_power",
             EvalError::NotConstant { .. } => "aifin::eval::not_constant",
+            EvalError::Unsupported { .. } => "aifin::eval::unsupported",
+            EvalError::Circular { .. } => "aifin::eval::circular",
+            EvalError::Misaligned { .. } => "aifin::eval::misaligned_period",
+            EvalError::NoTimeline { .. } => "aifin::eval::no_timeline",
+            EvalError::UnknownScenario { .. } => "aifin::eval::unknown_scenario",
+            EvalError::Limit { .. } => "aifin::eval::limit",
             EvalError::Internal { .. } => "aifin::eval::internal",
         }
     }
@@ -87,6 +139,28 @@ impl ToDiagnostic for EvalError {
             EvalError::NotConstant { span, what } => Diagnostic::error(code, format!("this is {what}, not one number"))
                 .with_label(*span, "varies over the timeline")
                 .with_help("evaluate it in a scenario (`aifin run`), or reduce it to one number with annual(), total() or at()"),
+            EvalError::Unsupported { span, what } => Diagnostic::error(code, what.clone())
+                .with_label(*span, "not evaluated yet")
+                .with_help("`aifin check` accepts it; CHANGELOG.md says what this version evaluates"),
+            EvalError::Circular { span, what } => Diagnostic::error(code, format!("circular evaluation: {what}"))
+                .with_label(*span, "needs its own result")
+                .with_help("a flow cannot depend on the cash or flows it changes; state it as a driver instead"),
+            EvalError::Misaligned { span, what } => Diagnostic::error(code, what.clone())
+                .with_label(*span, "not whole periods of the timeline")
+                .with_help("use periods at least as long as the timeline's step, inside the timeline"),
+            EvalError::NoTimeline { span } => {
+                let d = Diagnostic::error(code, "there is no scenario with a timeline to run");
+                let d = match span {
+                    Some(s) => d.with_label(*s, "this scenario has no timeline"),
+                    None => d,
+                };
+                d.with_help("declare one: `scenario base { timeline 2025-01 .. 2030-12 monthly }`")
+            }
+            EvalError::UnknownScenario { name, known } => Diagnostic::error(code, format!("there is no scenario `{name}`"))
+                .with_help(if known.is_empty() { "the file declares no scenario".to_string() } else { format!("the scenarios are: {}", known.join(", ")) }),
+            EvalError::Limit { span, what } => {
+                Diagnostic::error(code, format!("evaluation limit exceeded: {what}")).with_label(*span, "here")
+            }
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),

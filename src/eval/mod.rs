@@ -4,7 +4,13 @@
 //! [`crate::units::Quantity`], which uses only `checked_*` decimal operations; every failure
 //! becomes an [`EvalError`] at the operator's span.
 
+pub mod booking;
+pub mod curves;
+pub mod engine;
 pub mod error;
+pub mod ledger;
+pub mod series;
+pub mod timeline;
 mod value;
 
 use crate::check::ir::{Program, TExpr, TExprKind};

@@ -137,17 +137,24 @@ impl Quantity {
 
 /// Simplifies the unit of a product or quotient (see the module docs).
 pub fn simplify(q: Quantity, reg: &Registry) -> R<Quantity> {
-    if q.unit.is_none() {
+    let target = simplified_unit(&q.unit, reg);
+    if target == q.unit {
         return Ok(q);
     }
-    let dim = reg.dimension(&q.unit);
-    if dim.is_none() {
-        return q.convert(&Unit::none(), reg);
+    q.convert(&target, reg)
+}
+
+/// The unit a product or quotient in `unit` simplifies to (see the module docs).
+pub fn simplified_unit(unit: &Unit, reg: &Registry) -> Unit {
+    if unit.is_none() {
+        return Unit::none();
     }
-    let factors = q.unit.factors().to_vec();
+    if reg.dimension(unit).is_none() {
+        return Unit::none();
+    }
     let dim_of = |id: u32| reg.def(id).map(|d| d.dimension.clone()).unwrap_or_default();
-    let mut target: Vec<(u32, i32)> = Vec::with_capacity(factors.len());
-    for (id, e) in factors {
+    let mut target: Vec<(u32, i32)> = Vec::with_capacity(unit.factors().len());
+    for &(id, e) in unit.factors() {
         let d = dim_of(id);
         if d.is_none() {
             continue; // % and other dimensionless units fold into the value
@@ -157,9 +164,5 @@ pub fn simplify(q: Quantity, reg: &Registry) -> R<Quantity> {
             None => target.push((id, e)),
         }
     }
-    let target = Unit::from_factors(target);
-    if target == q.unit {
-        return Ok(q);
-    }
-    q.convert(&target, reg)
+    Unit::from_factors(target)
 }

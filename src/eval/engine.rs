@@ -1,0 +1,939 @@
+//! Running a scenario: definitions, flows and entities over the timeline, into a ledger.
+//!
+//! Entry point: [`run_scenario`]. Every expression is evaluated for the whole timeline at once
+//! ([`Series`]); definitions and flows are evaluated once each, on first use (their slots are
+//! indices from the checker: no name lookups in the period loop). The books are reconciled
+//! independently at the end of every run.
+
+use super::booking::{self, basis_of, book_amounts, book_rate, round_ledger};
+use super::curves::{Curve, Formula, Granularity};
+use super::error::EvalError;
+use super::ledger::{Account, Event, EventKind, Ledger, Origin};
+use super::series::{Series, SeriesError, Values};
+use super::timeline::Timeline;
+use crate::check::ir::*;
+use crate::check::{Shape, Type};
+use crate::number::{self, ArithError};
+use crate::source::Span;
+use crate::syntax::ast::{BinaryOp, Direction, PeriodValue};
+use crate::units::quantity::simplified_unit;
+use crate::units::{Registry, Unit, UnitId};
+use rust_decimal::Decimal;
+
+/// A value during a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// A quantity over the timeline, with its shape.
+    S(Series, Shape),
+    /// An uncertain quantity: low, high and point.
+    Uncertain(Series, Series, Series),
+    /// A period.
+    Period(PeriodValue),
+    /// No period (`runway` of an entity whose cash never runs out).
+    Never,
+    /// A day interval `[first, end)`.
+    Range(i64, i64),
+    /// An entity.
+    Entity(EntityId),
+    /// A contract.
+    Contract(ContractId),
+    /// An option word.
+    Symbol(String),
+    /// A string.
+    Text(String),
+}
+
+/// A running scenario.
+pub struct Run<'a> {
+    /// The program.
+    pub program: &'a Program,
+    /// Its units.
+    pub reg: &'a Registry,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The timeline.
+    pub timeline: Timeline,
+    /// The ledger currency.
+    pub money: UnitId,
+    /// How text reports round.
+    pub rounding: number::Rounding,
+    defs: Vec<&'a TExpr>,
+    def_values: Vec<Option<Val>>,
+    def_busy: Vec<bool>,
+    flow_amounts: Vec<Option<Vec<Decimal>>>,
+    flow_busy: Vec<bool>,
+    /// The ledger.
+    pub ledger: Ledger,
+    /// Depreciation booked per entity and period.
+    depreciation: Vec<Vec<Decimal>>,
+    /// Each entity's minimum cash.
+    min_cash: Vec<Decimal>,
+    /// True while flows are being posted: the ledger is incomplete, so nothing may read it.
+    posting: bool,
+}
+
+fn series_err(e: SeriesError, span: Span) -> EvalError {
+    EvalError::arith(e.error, span)
+}
+
+fn arith(e: ArithError, span: Span) -> EvalError {
+    EvalError::arith(e, span)
+}
+
+/// Finds the scenario to run and its chain of bases (base first).
+fn scenario_chain<'p>(program: &'p Program, name: Option<&str>) -> Result<Vec<&'p ScenarioIr>, EvalError> {
+    let chosen = match name {
+        Some(n) => program.scenarios.iter().find(|s| s.name == n).ok_or_else(|| EvalError::UnknownScenario {
+            name: n.to_string(),
+            known: program.scenarios.iter().map(|s| s.name.clone()).collect(),
+        })?,
+        None => program.scenarios.first().ok_or(EvalError::NoTimeline { span: None })?,
+    };
+    let mut chain = vec![chosen];
+    let mut cur = chosen;
+    while let Some(b) = &cur.extends {
+        match program.scenarios.iter().find(|s| &s.name == b) {
+            Some(s) if chain.len() <= program.scenarios.len() => {
+                chain.push(s);
+                cur = s;
+            }
+            _ => break,
+        }
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// Runs one scenario of a checked program (the first declared when `name` is `None`).
+pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<'a>, EvalError> {
+    let chain = scenario_chain(program, name)?;
+    let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
+    let timeline_ir =
+        chain.iter().rev().find_map(|s| s.timeline).ok_or(EvalError::NoTimeline { span: Some(scenario_span) })?;
+    let timeline = Timeline::new(&timeline_ir).ok_or(EvalError::Limit {
+        span: scenario_span,
+        what: format!("a timeline may have at most {} periods", super::timeline::MAX_PERIODS),
+    })?;
+    let reg = &program.registry;
+    let money = match chain.iter().rev().find_map(|s| s.currency) {
+        Some(c) => c,
+        None => {
+            reg.lookup("USD").ok_or(EvalError::Internal { span: scenario_span, what: "std/units has no USD".into() })?
+        }
+    };
+    let rounding = match chain.iter().rev().find_map(|s| s.rounding.as_deref()) {
+        Some("half_up") => number::Rounding::HalfUp,
+        Some("none") => number::Rounding::None,
+        _ => number::Rounding::Banker,
+    };
+    let mut defs: Vec<&TExpr> = program.definitions.iter().map(|d| &d.value).collect();
+    for s in &chain {
+        for (id, e) in &s.overrides {
+            if let Some(slot) = defs.get_mut(*id) {
+                *slot = e;
+            }
+        }
+    }
+    let n_defs = defs.len();
+    let n = timeline.len();
+    let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
+    let mut run = Run {
+        program,
+        reg,
+        scenario,
+        timeline,
+        money,
+        rounding,
+        defs,
+        def_values: vec![None; n_defs],
+        def_busy: vec![false; n_defs],
+        flow_amounts: vec![None; program.flows.len()],
+        flow_busy: vec![false; program.flows.len()],
+        ledger: Ledger::new(program.entities.len(), n),
+        depreciation: vec![vec![Decimal::ZERO; n]; program.entities.len()],
+        min_cash: vec![Decimal::ZERO; program.entities.len()],
+        posting: false,
+    };
+    run.refuse_unsupported()?;
+    run.post_all()?;
+    run.ledger.reconcile().map_err(|what| EvalError::Internal { span: scenario_span, what })?;
+    Ok(run)
+}
+
+impl<'a> Run<'a> {
+    fn n(&self) -> usize {
+        self.timeline.len()
+    }
+
+    /// Contracts, credit lines and defaults are evaluated by later versions; a program that
+    /// uses them is refused rather than run without them.
+    fn refuse_unsupported(&self) -> Result<(), EvalError> {
+        if let Some(c) = self.program.contracts.first() {
+            return Err(EvalError::Unsupported {
+                span: c.span,
+                what: format!("{} contracts are not evaluated by this version of aifin", c.spec.kind),
+            });
+        }
+        for e in &self.program.entities {
+            for key in ["credit_limit", "credit_rate"] {
+                if let Some(f) = e.fields.get(key) {
+                    return Err(EvalError::Unsupported {
+                        span: f.span,
+                        what: "credit lines are not evaluated by this version of aifin".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Posts opening balances and every flow.
+    fn post_all(&mut self) -> Result<(), EvalError> {
+        self.posting = true;
+        let r = self.post_everything();
+        self.posting = false;
+        r
+    }
+
+    fn post_everything(&mut self) -> Result<(), EvalError> {
+        let n = self.n();
+        self.ledger.reserve(self.program.entities.len() + self.program.flows.len() * n);
+        for (eid, e) in self.program.entities.iter().enumerate() {
+            if let Some(f) = e.fields.get("min_cash") {
+                let v = self.constant_money(&f.value)?;
+                if let Some(slot) = self.min_cash.get_mut(eid) {
+                    *slot = v;
+                }
+            }
+            if let Some(f) = e.fields.get("cash") {
+                let v = self.constant_money(&f.value)?;
+                let period = match f.date {
+                    Some(d) => self.timeline.index_of_day(Timeline::span_of(d).0),
+                    None => Some(0),
+                };
+                if let Some(p) = period.filter(|p| *p < n) {
+                    let ev = Event {
+                        period: p as u32,
+                        from: Account::World,
+                        to: Account::Entity(eid),
+                        amount: round_ledger(v),
+                        kind: EventKind::Opening,
+                        origin: Origin::opening(eid),
+                    };
+                    self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
+                }
+            }
+        }
+        for fid in 0..self.program.flows.len() {
+            let amounts = self.flow(fid)?;
+            let Some(f) = self.program.flows.get(fid) else { continue };
+            let (from, to) = match f.direction {
+                Direction::In => (Account::World, Account::Entity(f.entity)),
+                Direction::Out => (Account::Entity(f.entity), Account::World),
+            };
+            for (p, amount) in amounts.iter().enumerate() {
+                let ev = Event {
+                    period: p as u32,
+                    from,
+                    to,
+                    amount: *amount,
+                    kind: EventKind::Flow(f.kind),
+                    origin: Origin::flow(fid),
+                };
+                self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
+            }
+            if f.kind == FlowKind::Capex {
+                self.depreciate(fid, &amounts)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Straight-line depreciation of a capex flow: each period's capex is spread evenly over
+    /// the life from the period it is spent in (booked like a rate of `amount / life`).
+    fn depreciate(&mut self, fid: FlowId, amounts: &[Decimal]) -> Result<(), EvalError> {
+        let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
+        let Some(life_expr) = &f.life else { return Ok(()) };
+        let life = match self.value(life_expr)? {
+            Val::S(s, _) => s,
+            _ => {
+                return Err(EvalError::Internal { span: life_expr.span, what: "a life that is not a duration".into() })
+            }
+        };
+        let money = Unit::named(self.money);
+        for (p, amount) in amounts.iter().enumerate() {
+            if amount.is_zero() {
+                continue;
+            }
+            let rate_unit = money.div(&life.unit);
+            let rate = number::div(*amount, life.get(p)).map_err(|x| arith(x, life_expr.span))?;
+            let Some((basis, target)) = basis_of(&rate_unit, self.reg, self.money) else { continue };
+            let rate = Series::constant(rate, rate_unit)
+                .convert(&target, self.reg)
+                .map_err(|x| series_err(x, life_expr.span))?;
+            let Some(start) = self.timeline.periods.get(p).map(|x| x.first_day) else { continue };
+            let life_days = self.duration_days(&life, p, start).map_err(|x| arith(x, life_expr.span))?;
+            let booked =
+                book_rate(&rate, basis, (start, start + life_days), &self.timeline).map_err(|x| arith(x, f.span))?;
+            if let Some(row) = self.depreciation.get_mut(f.entity) {
+                for (slot, v) in row.iter_mut().zip(booked) {
+                    *slot = number::add(*slot, v).map_err(|x| arith(x, f.span))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The length in days of a duration starting on day `start` (calendar units count months).
+    fn duration_days(&self, d: &Series, p: usize, start: i64) -> Result<i64, ArithError> {
+        let secs = self.reg.factor(&d.unit)?.apply(d.get(p))?;
+        let month = Decimal::from(2_628_000);
+        let months = number::div(secs, month)?;
+        if months.fract().is_zero() && !months.is_zero() {
+            let n = number::as_integer(months).ok_or(ArithError::Overflow)?;
+            let (y, m, dd) = self.timeline.periods.get(p).map(|x| x.start).unwrap_or((1, 1, 1));
+            let total = i64::from(y) * 12 + i64::from(m) - 1 + n;
+            let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+            let ny = i32::try_from(ny).map_err(|_| ArithError::Overflow)?;
+            let nm = u32::try_from(nm).map_err(|_| ArithError::Overflow)?;
+            let day = dd.min(crate::calendar::days_in_month(ny, nm));
+            return Ok(crate::calendar::day_number(ny, nm, day) - start);
+        }
+        let days = number::div(secs, Decimal::from(86_400))?.ceil();
+        number::as_integer(days).ok_or(ArithError::Overflow)
+    }
+
+    fn constant_money(&mut self, e: &TExpr) -> Result<Decimal, EvalError> {
+        match self.value(e)? {
+            Val::S(s, _) => {
+                Ok(s.convert(&Unit::named(self.money), self.reg).map_err(|x| series_err(x, e.span))?.get(0))
+            }
+            Val::Uncertain(_, _, p) => {
+                Ok(p.convert(&Unit::named(self.money), self.reg).map_err(|x| series_err(x, e.span))?.get(0))
+            }
+            _ => Err(EvalError::Internal { span: e.span, what: "an amount of money was expected".into() }),
+        }
+    }
+
+    /// The amounts a flow books in each period (positive; the direction is the flow's).
+    pub fn flow(&mut self, fid: FlowId) -> Result<Vec<Decimal>, EvalError> {
+        if let Some(Some(a)) = self.flow_amounts.get(fid) {
+            return Ok(a.clone());
+        }
+        let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
+        if self.flow_busy.get(fid).copied().unwrap_or(false) {
+            return Err(EvalError::Circular {
+                span: f.span,
+                what: format!("the flow `{}` depends on its own amounts", f.name),
+            });
+        }
+        if let Some(b) = self.flow_busy.get_mut(fid) {
+            *b = true;
+        }
+        let amounts = self.book_flow(f)?;
+        if let Some(b) = self.flow_busy.get_mut(fid) {
+            *b = false;
+        }
+        if let Some(slot) = self.flow_amounts.get_mut(fid) {
+            *slot = Some(amounts.clone());
+        }
+        Ok(amounts)
+    }
+
+    fn book_flow(&mut self, f: &'a FlowIr) -> Result<Vec<Decimal>, EvalError> {
+        let n = self.n();
+        let span = f.value.span;
+        let (series, shape) = match self.value(&f.value)? {
+            Val::S(s, shape) => (s, shape),
+            Val::Uncertain(_, _, p) => (p, Shape::Constant),
+            _ => return Err(EvalError::Internal { span, what: "a flow value that is not a quantity".into() }),
+        };
+        let (t0, t1) = (
+            self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0),
+            self.timeline.periods.last().map(|p| p.end_day).unwrap_or(0),
+        );
+        let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0);
+        let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1);
+        let money = Unit::named(self.money);
+        let dim = self.reg.dimension(&series.unit);
+        if dim == self.reg.dimension(&money) {
+            let s = series.convert(&money, self.reg).map_err(|x| series_err(x, span))?;
+            if let Some(on) = f.on {
+                let mut out = vec![Decimal::ZERO; n];
+                if let Some(p) = self.timeline.index_of_day(Timeline::span_of(on).0) {
+                    if let Some(slot) = out.get_mut(p) {
+                        *slot = round_ledger(s.get(p));
+                    }
+                }
+                return Ok(out);
+            }
+            // a flow of amounts, restricted to its window
+            let window = self.timeline.indices_overlapping(first, end);
+            let vals: Vec<Decimal> =
+                (0..n).map(|i| if window.contains(&i) { s.get(i) } else { Decimal::ZERO }).collect();
+            let _ = shape;
+            return book_amounts(&Values::Per(vals), n).map_err(|x| arith(x, span));
+        }
+        let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else {
+            return Err(EvalError::Internal { span, what: "a rate with no time unit".into() });
+        };
+        let s = series.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
+        book_rate(&s, basis, (first, end), &self.timeline).map_err(|x| arith(x, span))
+    }
+
+    /// The value of a definition (evaluated once).
+    fn definition(&mut self, id: DefId, span: Span) -> Result<Val, EvalError> {
+        if let Some(Some(v)) = self.def_values.get(id) {
+            return Ok(v.clone());
+        }
+        if self.def_busy.get(id).copied().unwrap_or(false) {
+            let name = self.program.definitions.get(id).map(|d| d.name.clone()).unwrap_or_default();
+            return Err(EvalError::Circular { span, what: format!("`{name}` depends on itself through the ledger") });
+        }
+        let Some(e) = self.defs.get(id).copied() else {
+            return Err(EvalError::Internal { span, what: "a definition is missing".into() });
+        };
+        if let Some(b) = self.def_busy.get_mut(id) {
+            *b = true;
+        }
+        let v = self.value(e)?;
+        if let Some(b) = self.def_busy.get_mut(id) {
+            *b = false;
+        }
+        if let Some(slot) = self.def_values.get_mut(id) {
+            *slot = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    fn shape_of(e: &TExpr) -> Shape {
+        e.ty.shape().unwrap_or(Shape::Constant)
+    }
+
+    fn series(&mut self, e: &TExpr) -> Result<Series, EvalError> {
+        match self.value(e)? {
+            Val::S(s, _) => Ok(s),
+            Val::Uncertain(_, _, p) => Ok(p),
+            _ => Err(EvalError::Internal { span: e.span, what: "a quantity was expected".into() }),
+        }
+    }
+
+    /// Evaluates an expression over the whole timeline.
+    pub fn value(&mut self, e: &TExpr) -> Result<Val, EvalError> {
+        let n = self.n();
+        let shape = Self::shape_of(e);
+        match &e.kind {
+            TExprKind::Literal(q) => Ok(Val::S(Series::constant(q.value, q.unit.clone()), Shape::Constant)),
+            TExprKind::Period(p) => Ok(Val::Period(*p)),
+            TExprKind::Text(t) => Ok(Val::Text(t.clone())),
+            TExprKind::Symbol(s) => Ok(Val::Symbol(s.clone())),
+            TExprKind::Entity(id) => Ok(Val::Entity(*id)),
+            TExprKind::Contract(id) => Ok(Val::Contract(*id)),
+            TExprKind::Table(t) => {
+                Err(EvalError::Unsupported { span: e.span, what: format!("`{t}` is a report table, not a value") })
+            }
+            TExprKind::Definition(id) => self.definition(*id, e.span),
+            TExprKind::Flow(fid) => {
+                let a = self.flow(*fid)?;
+                let sign = self.program.flows.get(*fid).map(|f| f.direction == Direction::Out).unwrap_or(false);
+                let vals = if sign { a.iter().map(|x| -*x).collect() } else { a };
+                Ok(Val::S(Series::per(vals, Unit::named(self.money)), Shape::Flow))
+            }
+            TExprKind::Neg(x) => {
+                let s = self.series(x)?;
+                Ok(Val::S(s.neg().map_err(|err| series_err(err, e.span))?, shape))
+            }
+            TExprKind::Binary { op, op_span, lhs, rhs } => {
+                let l = self.series(lhs)?;
+                let r = self.series(rhs)?;
+                let out = match op {
+                    BinaryOp::Add => l.add(&r, false, self.reg, n),
+                    BinaryOp::Sub => l.add(&r, true, self.reg, n),
+                    BinaryOp::Mul => l.mul(&r, false, self.reg, n),
+                    BinaryOp::Div => l.mul(&r, true, self.reg, n),
+                    BinaryOp::Pow => self.pow(&l, &r),
+                }
+                .map_err(|err| series_err(err, *op_span))?;
+                Ok(Val::S(out, shape))
+            }
+            TExprKind::Convert(x, unit) => {
+                let s = self.series(x)?;
+                Ok(Val::S(s.convert(unit, self.reg).map_err(|err| series_err(err, e.span))?, shape))
+            }
+            TExprKind::Range { low, high, point } => {
+                let lv = self.value(low)?;
+                let hv = self.value(high)?;
+                match (lv, hv) {
+                    (Val::Period(a), Val::Period(b)) => Ok(Val::Range(Timeline::span_of(a).0, Timeline::span_of(b).1)),
+                    (Val::S(l, _), Val::S(h, _)) => {
+                        let p = match point {
+                            Some(p) => self.series(p)?,
+                            None => {
+                                let sum = l.add(&h, false, self.reg, n).map_err(|err| series_err(err, e.span))?;
+                                let two = Series::constant(Decimal::TWO, Unit::none());
+                                sum.mul(&two, true, self.reg, n).map_err(|err| series_err(err, e.span))?
+                            }
+                        };
+                        Ok(Val::Uncertain(l, h, p))
+                    }
+                    _ => Err(EvalError::Internal { span: e.span, what: "a range of mixed kinds".into() }),
+                }
+            }
+            TExprKind::Call(b, args) => self.call(*b, args, e),
+        }
+    }
+
+    fn pow(&self, l: &Series, r: &Series) -> Result<Series, SeriesError> {
+        let n = self.n();
+        if l.unit.is_none() {
+            let vals = match (&l.values, &r.values) {
+                (Values::Const(a), Values::Const(b)) => Values::Const(number::pow(*a, *b)?),
+                _ => {
+                    let mut out = Vec::with_capacity(n);
+                    for i in 0..n {
+                        out.push(
+                            number::pow(l.get(i), r.get(i)).map_err(|error| SeriesError { error, period: Some(i) })?,
+                        );
+                    }
+                    Values::Per(out)
+                }
+            };
+            return Ok(Series { unit: Unit::none(), values: vals });
+        }
+        let k = number::as_integer(r.get(0)).and_then(|k| i32::try_from(k).ok()).ok_or(ArithError::BadPower)?;
+        Ok(Series { unit: l.unit.pow(k), values: l.values.map(|x| number::powi(x, i64::from(k)))? })
+    }
+
+    fn arg(&mut self, args: &[TArg], i: usize, span: Span) -> Result<Val, EvalError> {
+        match args.get(i) {
+            Some(a) => self.value(&a.value),
+            None => Err(EvalError::Internal { span, what: "a missing argument".into() }),
+        }
+    }
+
+    fn named(args: &[TArg], key: &str) -> Option<TArg> {
+        args.iter().find(|a| a.name.as_deref() == Some(key)).cloned()
+    }
+
+    fn entity_arg(&mut self, args: &[TArg], span: Span) -> Result<EntityId, EvalError> {
+        match self.arg(args, 0, span)? {
+            Val::Entity(id) => Ok(id),
+            _ => Err(EvalError::Internal { span, what: "an entity was expected".into() }),
+        }
+    }
+
+    /// The day interval of a period or range value.
+    fn window(&mut self, args: &[TArg], i: usize, span: Span) -> Result<(i64, i64), EvalError> {
+        match self.arg(args, i, span)? {
+            Val::Period(p) => Ok(Timeline::span_of(p)),
+            Val::Range(a, b) => Ok((a, b)),
+            _ => Err(EvalError::Internal { span, what: "a period was expected".into() }),
+        }
+    }
+
+    /// The periods exactly covering `[first, end)`, or a misalignment error.
+    pub fn aligned(&self, (first, end): (i64, i64), span: Span) -> Result<std::ops::Range<usize>, EvalError> {
+        let r = self.timeline.indices_overlapping(first, end);
+        let ok =
+            match (self.timeline.periods.get(r.start), r.end.checked_sub(1).and_then(|i| self.timeline.periods.get(i)))
+            {
+                (Some(a), Some(b)) => a.first_day == first && b.end_day == end,
+                _ => false,
+            };
+        if !ok {
+            return Err(EvalError::Misaligned {
+                span,
+                what: "this period does not cover whole periods of the timeline".into(),
+            });
+        }
+        Ok(r)
+    }
+
+    fn call(&mut self, b: Builtin, args: &[TArg], e: &TExpr) -> Result<Val, EvalError> {
+        let span = e.span;
+        let reads_ledger = matches!(
+            b,
+            Builtin::Cash
+                | Builtin::Revenue
+                | Builtin::Costs
+                | Builtin::Capex
+                | Builtin::Financing
+                | Builtin::Interest
+                | Builtin::Net
+                | Builtin::Depreciation
+                | Builtin::Profit
+                | Builtin::FundingGap
+                | Builtin::Runway
+                | Builtin::Burn
+        );
+        if reads_ledger && self.posting {
+            return Err(EvalError::Circular {
+                span,
+                what: "a flow or opening balance uses an entity's cash or totals, which the flows themselves make"
+                    .into(),
+            });
+        }
+        let n = self.n();
+        let money = Unit::named(self.money);
+        let money_id = self.money;
+        let flow = move |vals: Vec<Decimal>| Val::S(Series::per(vals, Unit::named(money_id)), Shape::Flow);
+        match b {
+            Builtin::Constant => {
+                let s = match self.arg(args, 0, span)? {
+                    Val::S(s, _) | Val::Uncertain(_, _, s) => s,
+                    _ => return Err(EvalError::Internal { span, what: "a quantity was expected".into() }),
+                };
+                Ok(Val::S(s, Shape::Series))
+            }
+            Builtin::Abs => {
+                let s = self.series(
+                    &args.first().map(|a| a.value.clone()).ok_or(EvalError::Internal { span, what: "abs()".into() })?,
+                )?;
+                Ok(Val::S(
+                    Series {
+                        unit: s.unit.clone(),
+                        values: s.values.map(|x| Ok(x.abs())).map_err(|x| series_err(x, span))?,
+                    },
+                    Self::shape_of(e),
+                ))
+            }
+            Builtin::Min | Builtin::Max => {
+                let mut acc: Option<Series> = None;
+                for a in args {
+                    let s = self.series(&a.value)?;
+                    acc = Some(match acc {
+                        None => s,
+                        Some(cur) => {
+                            let o = s.convert(&cur.unit, self.reg).map_err(|x| series_err(x, a.span))?;
+                            let vals: Vec<Decimal> = (0..n)
+                                .map(|i| {
+                                    let (x, y) = (cur.get(i), o.get(i));
+                                    if (b == Builtin::Min) == (y < x) {
+                                        y
+                                    } else {
+                                        x
+                                    }
+                                })
+                                .collect();
+                            let values = if cur.values.is_const() && o.values.is_const() {
+                                Values::Const(vals.first().copied().unwrap_or_default())
+                            } else {
+                                Values::Per(vals)
+                            };
+                            Series { unit: cur.unit.clone(), values }
+                        }
+                    });
+                }
+                let s = acc.ok_or(EvalError::Internal { span, what: "min/max of nothing".into() })?;
+                Ok(Val::S(s, Self::shape_of(e)))
+            }
+            Builtin::Linear
+            | Builtin::Step
+            | Builtin::Table
+            | Builtin::Cagr
+            | Builtin::Compound
+            | Builtin::Logistic
+            | Builtin::Generations => self.curve(b, args, span),
+            Builtin::Annual | Builtin::Total | Builtin::At => {
+                let x = args
+                    .first()
+                    .map(|a| a.value.clone())
+                    .ok_or(EvalError::Internal { span, what: "missing argument".into() })?;
+                let window = self.window(args, 1, span)?;
+                let val = self.value(&x)?;
+                let (s, shape) = match val {
+                    Val::S(s, sh) => (s, sh),
+                    Val::Uncertain(_, _, p) => (p, Shape::Constant),
+                    _ => return Err(EvalError::Internal { span, what: "a quantity was expected".into() }),
+                };
+                let wspan = args.get(1).map(|a| a.span).unwrap_or(span);
+                if b == Builtin::At {
+                    let r = self.timeline.indices_overlapping(window.0, window.1);
+                    if r.is_empty() {
+                        return Err(EvalError::Misaligned {
+                            span: wspan,
+                            what: "this period is outside the timeline".into(),
+                        });
+                    }
+                    let v = match shape {
+                        Shape::Flow => {
+                            let r = self.aligned(window, wspan)?;
+                            r.map(|i| s.get(i)).try_fold(Decimal::ZERO, number::add).map_err(|x| arith(x, span))?
+                        }
+                        Shape::Level => s.get(r.end - 1),
+                        _ => s.get(r.start),
+                    };
+                    return Ok(Val::S(Series::constant(v, s.unit), Shape::Constant));
+                }
+                if shape == Shape::Flow {
+                    let r = self.aligned(window, wspan)?;
+                    let total = r.map(|i| s.get(i)).try_fold(Decimal::ZERO, number::add).map_err(|x| arith(x, span))?;
+                    return Ok(Val::S(Series::constant(total, s.unit), Shape::Constant));
+                }
+                // a rate: book it over the window and add up
+                let numerator =
+                    simplified_unit(&s.unit.mul(&Unit::named(self.reg.lookup("second").unwrap_or(0))), self.reg);
+                let Some(num_id) = numerator.factors().first().map(|f| f.0).filter(|_| numerator.factors().len() == 1)
+                else {
+                    return self.book_general_rate(&s, window, wspan, span);
+                };
+                let Some((basis, target)) = basis_of(&s.unit, self.reg, num_id) else {
+                    return Err(EvalError::Internal { span, what: "a rate with no time unit".into() });
+                };
+                let conv = s.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
+                let _ = self.aligned(window, wspan)?;
+                let booked = book_rate(&conv, basis, window, &self.timeline).map_err(|x| arith(x, span))?;
+                let total =
+                    booked.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, *x)).map_err(|x| arith(x, span))?;
+                Ok(Val::S(Series::constant(total, Unit::named(num_id)), Shape::Constant))
+            }
+            Builtin::Cash => {
+                let id = self.entity_arg(args, span)?;
+                let c = self.ledger.closing(id).map_err(|x| arith(x, span))?;
+                Ok(Val::S(Series::per(c, money), Shape::Level))
+            }
+            Builtin::Revenue
+            | Builtin::Costs
+            | Builtin::Capex
+            | Builtin::Financing
+            | Builtin::Interest
+            | Builtin::Net
+            | Builtin::Depreciation
+            | Builtin::Profit => {
+                let id = self.entity_arg(args, span)?;
+                let vals = self.entity_lines(id, b).map_err(|x| arith(x, span))?;
+                Ok(flow(vals))
+            }
+            Builtin::FundingGap | Builtin::Burn | Builtin::Runway => {
+                let id = self.entity_arg(args, span)?;
+                let closing = self.ledger.closing(id).map_err(|x| arith(x, span))?;
+                let min = self.min_cash.get(id).copied().unwrap_or_default();
+                match b {
+                    Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
+                        Some(i) => Val::Period(self.period_value(i)),
+                        None => Val::Never,
+                    }),
+                    Builtin::FundingGap => {
+                        let window = self.window(args, 1, span)?;
+                        let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
+                        let mut gap = Decimal::ZERO;
+                        for i in r {
+                            let short = number::sub(min, closing.get(i).copied().unwrap_or_default())
+                                .map_err(|x| arith(x, span))?;
+                            gap = gap.max(short);
+                        }
+                        Ok(Val::S(Series::constant(gap, money), Shape::Constant))
+                    }
+                    _ => {
+                        let window = self.window(args, 1, span)?;
+                        let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
+                        let changes = self.ledger.changes(id);
+                        let net = r
+                            .map(|i| changes.get(i).copied().unwrap_or_default())
+                            .try_fold(Decimal::ZERO, number::add)
+                            .map_err(|x| arith(x, span))?;
+                        Ok(Val::S(Series::constant(-net, money), Shape::Constant))
+                    }
+                }
+            }
+            Builtin::Payments | Builtin::Losses | Builtin::Defaulted => Err(EvalError::Unsupported {
+                span,
+                what: "contract payments, losses and defaults are not evaluated by this version of aifin".into(),
+            }),
+        }
+    }
+
+    /// A rate whose booked amount is not a single named unit: books in coherent base units.
+    fn book_general_rate(&mut self, s: &Series, window: (i64, i64), wspan: Span, span: Span) -> Result<Val, EvalError> {
+        let sec = Unit::named(self.reg.lookup("second").unwrap_or(0));
+        let amount_unit = simplified_unit(&s.unit.mul(&sec), self.reg);
+        let _ = self.aligned(window, wspan)?;
+        let per_second = amount_unit.div(&sec);
+        let conv = s.convert(&per_second, self.reg).map_err(|x| series_err(x, span))?;
+        let booked = book_rate(&conv, booking::Basis::Elapsed { seconds: 1 }, window, &self.timeline)
+            .map_err(|x| arith(x, span))?;
+        let total = booked.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, *x)).map_err(|x| arith(x, span))?;
+        Ok(Val::S(Series::constant(total, amount_unit), Shape::Constant))
+    }
+
+    /// The period literal of timeline period `i`.
+    pub fn period_value(&self, i: usize) -> PeriodValue {
+        let (y, m, d) = self.timeline.periods.get(i).map(|p| p.start).unwrap_or((1, 1, 1));
+        match self.timeline.step {
+            crate::syntax::ast::Step::Daily => PeriodValue::Day(y, m, d),
+            crate::syntax::ast::Step::Monthly => PeriodValue::Month(y, m),
+            crate::syntax::ast::Step::Quarterly => PeriodValue::Quarter(y, (m - 1) / 3 + 1),
+            crate::syntax::ast::Step::Yearly => PeriodValue::Year(y),
+        }
+    }
+
+    /// An entity's amounts of one kind per period (inflows positive for `net` and
+    /// `financing`; revenue, costs, capex, depreciation and interest as positive amounts).
+    pub fn entity_lines(&self, id: EntityId, b: Builtin) -> Result<Vec<Decimal>, ArithError> {
+        let n = self.n();
+        let mut out = vec![Decimal::ZERO; n];
+        if b == Builtin::Net {
+            out.copy_from_slice(self.ledger.changes(id));
+            // opening balances are not movements
+            for ev in self.ledger.events() {
+                if ev.kind == EventKind::Opening && ev.to == Account::Entity(id) {
+                    if let Some(slot) = out.get_mut(ev.period as usize) {
+                        *slot = number::sub(*slot, ev.amount)?;
+                    }
+                }
+            }
+            return Ok(out);
+        }
+        if b == Builtin::Depreciation {
+            return Ok(self.depreciation.get(id).cloned().unwrap_or(out));
+        }
+        if b == Builtin::Profit {
+            let rev = self.entity_lines(id, Builtin::Revenue)?;
+            let cost = self.entity_lines(id, Builtin::Costs)?;
+            let dep = self.entity_lines(id, Builtin::Depreciation)?;
+            let int = self.entity_lines(id, Builtin::Interest)?;
+            for i in 0..n {
+                let v = number::sub(number::sub(number::sub(rev[i], cost[i])?, dep[i])?, int[i])?;
+                out[i] = v;
+            }
+            return Ok(out);
+        }
+        let kind = match b {
+            Builtin::Revenue => FlowKind::Revenue,
+            Builtin::Costs => FlowKind::Cost,
+            Builtin::Capex => FlowKind::Capex,
+            Builtin::Financing => FlowKind::Financing,
+            _ => return Ok(out), // interest: no loans are evaluated by this version
+        };
+        let me = Account::Entity(id);
+        for ev in self.ledger.events() {
+            if ev.kind != EventKind::Flow(kind) || (ev.to != me && ev.from != me) {
+                continue;
+            }
+            let Some(slot) = out.get_mut(ev.period as usize) else { continue };
+            let inflow = ev.to == me;
+            let signed = match kind {
+                FlowKind::Financing => {
+                    if inflow {
+                        ev.amount
+                    } else {
+                        -ev.amount
+                    }
+                }
+                FlowKind::Revenue => {
+                    if inflow {
+                        ev.amount
+                    } else {
+                        -ev.amount
+                    }
+                }
+                _ => {
+                    if inflow {
+                        -ev.amount
+                    } else {
+                        ev.amount
+                    }
+                }
+            };
+            *slot = number::add(*slot, signed)?;
+        }
+        Ok(out)
+    }
+
+    fn anchored(&mut self, args: &[TArg], span: Span) -> Result<(Vec<(PeriodValue, Decimal)>, Unit), EvalError> {
+        let mut unit: Option<Unit> = None;
+        let mut out = Vec::new();
+        for a in args.iter().filter(|a| a.anchor.is_some()) {
+            let s = self.series(&a.value)?;
+            let s = match &unit {
+                Some(u) => s.convert(u, self.reg).map_err(|x| series_err(x, a.span))?,
+                None => {
+                    unit = Some(s.unit.clone());
+                    s
+                }
+            };
+            if let Some(p) = a.anchor {
+                out.push((p, s.get(0)));
+            }
+        }
+        let _ = span;
+        Ok((out, unit.unwrap_or_default()))
+    }
+
+    fn per_year(&mut self, a: &TArg) -> Result<Decimal, EvalError> {
+        let s = self.series(&a.value)?;
+        let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+        let per_year = Unit::none().div(&year);
+        Ok(s.convert(&per_year, self.reg).map_err(|x| series_err(x, a.span))?.get(0))
+    }
+
+    fn curve(&mut self, b: Builtin, args: &[TArg], span: Span) -> Result<Val, EvalError> {
+        let (anchors, mut unit) = self.anchored(args, span)?;
+        let trend = matches!(Self::named(args, "extrapolate").map(|a| a.value.kind), Some(TExprKind::Symbol(s)) if s == "trend");
+        let mut periods: Vec<PeriodValue> = anchors.iter().map(|a| a.0).collect();
+        let formula = match b {
+            Builtin::Linear => Formula::Linear,
+            Builtin::Step => Formula::Step,
+            Builtin::Table => match Self::named(args, "interpolation").map(|a| a.value.kind) {
+                Some(TExprKind::Symbol(s)) if s == "step" => Formula::Step,
+                _ => Formula::Linear,
+            },
+            Builtin::Cagr => Formula::Cagr,
+            Builtin::Compound => {
+                let r = Self::named(args, "rate")
+                    .ok_or(EvalError::Internal { span, what: "compound without a rate".into() })?;
+                Formula::Compound { per_year: self.per_year(&r)? }
+            }
+            Builtin::Generations => {
+                let f = Self::named(args, "factor").ok_or(EvalError::Internal { span, what: "no factor".into() })?;
+                let ev = Self::named(args, "every").ok_or(EvalError::Internal { span, what: "no every".into() })?;
+                let factor = self.series(&f.value)?.get(0);
+                let every = self.series(&ev.value)?;
+                let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+                let years = every.convert(&year, self.reg).map_err(|x| series_err(x, ev.span))?.get(0);
+                let g = Curve::granularity_of(&periods);
+                Formula::Generations { factor, every: number::mul(years, g.per_year()).map_err(|x| arith(x, ev.span))? }
+            }
+            _ => {
+                // logistic
+                let get = |k: &str| Self::named(args, k).ok_or(EvalError::Internal { span, what: format!("no {k}") });
+                let (fl, cp, md, st) = (get("floor")?, get("cap")?, get("midpoint")?, get("steepness")?);
+                let floor = self.series(&fl.value)?;
+                unit = floor.unit.clone();
+                let cap = self.series(&cp.value)?.convert(&unit, self.reg).map_err(|x| series_err(x, cp.span))?;
+                let mid = match self.value(&md.value)? {
+                    Val::Period(p) => p,
+                    _ => return Err(EvalError::Internal { span, what: "a midpoint period".into() }),
+                };
+                periods.push(mid);
+                let g = Curve::granularity_of(&periods);
+                Formula::Logistic {
+                    floor: floor.get(0),
+                    cap: cap.get(0),
+                    mid: Curve::anchor_index(g, mid),
+                    k: self.per_year(&st)?,
+                }
+            }
+        };
+        let g = if periods.is_empty() { Granularity::Year } else { Curve::granularity_of(&periods) };
+        let curve = Curve {
+            granularity: g,
+            anchors: anchors.iter().map(|(p, v)| (Curve::anchor_index(g, *p), *v)).collect(),
+            formula,
+            trend,
+        };
+        let values = curve.values(&self.timeline).map_err(|(x, _)| arith(x, span))?;
+        Ok(Val::S(Series::per(values, unit), Shape::Series))
+    }
+}
+
+/// The type of a report item's value, for rendering.
+pub fn is_money(reg: &Registry, unit: &Unit) -> Option<u32> {
+    let money_factor = unit.factors().iter().find(|(id, e)| *e == 1 && reg.def(*id).is_some_and(|d| d.currency));
+    money_factor.and_then(|(id, _)| reg.def(*id)).and_then(|d| d.minor)
+}
+
+/// Re-exported for reports: whether a type varies over time.
+pub fn varies(t: &Type) -> bool {
+    t.shape().is_some_and(|s| s != Shape::Constant)
+}

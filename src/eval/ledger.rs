@@ -1,0 +1,205 @@
+//! The double-entry cash ledger and its independent reconciliation.
+//!
+//! Every movement of cash is an [`Event`]: an amount from one account to another in a period
+//! (`world` is an account too). Posting debits one side and credits the other and keeps each
+//! entity's per-period change up to date. [`Ledger::reconcile`] then re-adds the event log from
+//! scratch — without the posting code's running totals — and checks, for every entity and
+//! period, that the re-added change equals the posted one, and that in every period the sum of
+//! all entities' cash changes equals the net flow with the world. A mismatch is an internal
+//! error, reported, never silent. Every amount, change and balance stays below
+//! [`super::booking::LEDGER_LIMIT`], so all of these sums are exact.
+
+use super::booking::in_ledger;
+use crate::check::ir::{ContractId, EntityId, FlowId, FlowKind};
+use crate::number::{self, ArithError};
+use rust_decimal::Decimal;
+
+/// An account: an entity's cash, or the outside world (4 bytes: the log holds millions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Account(u32);
+
+#[allow(non_upper_case_globals, non_snake_case)]
+impl Account {
+    /// The outside world.
+    pub const World: Account = Account(u32::MAX);
+    /// An entity's cash.
+    pub fn Entity(e: EntityId) -> Account {
+        Account(u32::try_from(e).unwrap_or(u32::MAX - 1))
+    }
+    /// The entity, unless this is the world.
+    pub fn entity(self) -> Option<EntityId> {
+        if self == Account::World {
+            None
+        } else {
+            Some(self.0 as usize)
+        }
+    }
+}
+
+/// Why cash moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventKind {
+    /// An opening balance.
+    Opening,
+    /// A flow or contract payment of this kind.
+    Flow(FlowKind),
+}
+
+/// What caused an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// An entity's opening cash.
+    Opening(u32),
+    /// A flow.
+    Flow(u32),
+    /// A contract.
+    Contract(u32),
+}
+
+impl Origin {
+    /// An entity's opening cash.
+    pub fn opening(e: EntityId) -> Origin {
+        Origin::Opening(u32::try_from(e).unwrap_or(u32::MAX))
+    }
+    /// A flow.
+    pub fn flow(f: FlowId) -> Origin {
+        Origin::Flow(u32::try_from(f).unwrap_or(u32::MAX))
+    }
+    /// A contract.
+    pub fn contract(c: ContractId) -> Origin {
+        Origin::Contract(u32::try_from(c).unwrap_or(u32::MAX))
+    }
+}
+
+/// One movement of cash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    /// The period.
+    pub period: u32,
+    /// Who pays.
+    pub from: Account,
+    /// Who receives.
+    pub to: Account,
+    /// How much (in the ledger currency).
+    pub amount: Decimal,
+    /// Why.
+    pub kind: EventKind,
+    /// What caused it.
+    pub origin: Origin,
+}
+
+/// The ledger of one run.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    entities: usize,
+    periods: usize,
+    events: Vec<Event>,
+    /// Posted change of each entity's cash per period, `entity * periods + period`.
+    change: Vec<Decimal>,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new(entities: usize, periods: usize) -> Ledger {
+        Ledger { entities, periods, events: Vec::new(), change: vec![Decimal::ZERO; entities * periods] }
+    }
+
+    /// The event log.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    fn slot(&self, a: Account, period: u32) -> Option<usize> {
+        let e = a.entity()?;
+        if e < self.entities && (period as usize) < self.periods {
+            Some(e * self.periods + period as usize)
+        } else {
+            None
+        }
+    }
+
+    /// Makes room for `n` more events.
+    pub fn reserve(&mut self, n: usize) {
+        self.events.reserve(n);
+    }
+
+    /// Posts an event: debits `from`, credits `to`. Zero amounts are not recorded.
+    pub fn post(&mut self, ev: Event) -> Result<(), ArithError> {
+        if ev.amount.is_zero() {
+            return Ok(());
+        }
+        in_ledger(ev.amount)?;
+        if let Some(i) = self.slot(ev.from, ev.period) {
+            if let Some(c) = self.change.get_mut(i) {
+                *c = in_ledger(number::sub(*c, ev.amount)?)?;
+            }
+        }
+        if let Some(i) = self.slot(ev.to, ev.period) {
+            if let Some(c) = self.change.get_mut(i) {
+                *c = in_ledger(number::add(*c, ev.amount)?)?;
+            }
+        }
+        self.events.push(ev);
+        Ok(())
+    }
+
+    /// The posted change of an entity's cash in each period.
+    pub fn changes(&self, e: EntityId) -> &[Decimal] {
+        self.change.get(e * self.periods..(e + 1) * self.periods).unwrap_or(&[])
+    }
+
+    /// Closing cash of an entity in each period.
+    pub fn closing(&self, e: EntityId) -> Result<Vec<Decimal>, ArithError> {
+        let mut acc = Decimal::ZERO;
+        let mut out = Vec::with_capacity(self.periods);
+        for c in self.changes(e) {
+            acc = in_ledger(number::add(acc, *c)?)?;
+            out.push(acc);
+        }
+        Ok(out)
+    }
+
+    /// Re-adds the event log independently and checks it against the posted balances and the
+    /// world (see the module docs). Returns what does not add up.
+    pub fn reconcile(&self) -> Result<(), String> {
+        let mut fresh = vec![Decimal::ZERO; self.entities * self.periods];
+        let mut world = vec![Decimal::ZERO; self.periods];
+        let add = |v: &mut Decimal, x: Decimal| -> Result<(), String> {
+            *v = v.checked_add(x).ok_or_else(|| "overflow while re-adding the ledger".to_string())?;
+            Ok(())
+        };
+        for ev in &self.events {
+            let p = ev.period as usize;
+            for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
+                match acct.entity() {
+                    None => add(world.get_mut(p).ok_or("an event outside the timeline")?, sign)?,
+                    Some(e) => {
+                        let slot = fresh.get_mut(e * self.periods + p).ok_or("an event of an unknown entity")?;
+                        add(slot, sign)?;
+                    }
+                }
+            }
+        }
+        if fresh != self.change {
+            let i = fresh.iter().zip(&self.change).position(|(a, b)| a != b).unwrap_or(0);
+            return Err(format!(
+                "entity {} in period {}: the event log adds up to {} but {} was posted",
+                i / self.periods.max(1),
+                i % self.periods.max(1),
+                fresh.get(i).copied().unwrap_or_default(),
+                self.change.get(i).copied().unwrap_or_default()
+            ));
+        }
+        for p in 0..self.periods {
+            let mut total = Decimal::ZERO;
+            for e in 0..self.entities {
+                add(&mut total, fresh.get(e * self.periods + p).copied().unwrap_or_default())?;
+            }
+            let w = world.get(p).copied().unwrap_or_default();
+            if total + w != Decimal::ZERO {
+                return Err(format!("period {p}: entities' cash changes sum to {total} but the world's to {w}"));
+            }
+        }
+        Ok(())
+    }
+}

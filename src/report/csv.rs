@@ -1,0 +1,58 @@
+//! CSV output: one header row, then one row per reported value and one per claim.
+//!
+//! Columns: `section,item,unit,period,value` — `section` is the report's location or
+//! `claims`; values are exact decimals.
+
+use super::{ItemValues, Outcome, Section};
+use crate::number::format_exact;
+
+/// Renders an outcome as CSV.
+pub fn render(o: &Outcome) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut rows: Vec<[String; 5]> =
+        vec![["section".into(), "item".into(), "unit".into(), "period".into(), "value".into()]];
+    for s in &o.sections {
+        if let Section::Table(t) = s {
+            for it in &t.items {
+                match &it.values {
+                    ItemValues::Per(vals, _) => {
+                        for (p, v) in t.periods.iter().zip(vals) {
+                            rows.push([
+                                t.location.clone(),
+                                it.label.clone(),
+                                it.unit.clone(),
+                                p.clone(),
+                                format_exact(*v),
+                            ]);
+                        }
+                    }
+                    ItemValues::One(v) => rows.push([
+                        t.location.clone(),
+                        it.label.clone(),
+                        it.unit.clone(),
+                        String::new(),
+                        format_exact(*v),
+                    ]),
+                    ItemValues::Period(p) => {
+                        rows.push([t.location.clone(), it.label.clone(), String::new(), p.clone(), String::new()])
+                    }
+                }
+            }
+        }
+    }
+    for c in &o.claims {
+        rows.push([
+            "claims".into(),
+            c.text.clone(),
+            c.unit.clone(),
+            c.period.clone().unwrap_or_default(),
+            format_exact(c.model),
+        ]);
+    }
+    for r in &rows {
+        if w.write_record(r).is_err() {
+            break;
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,62 @@
+//! JSON output: exact decimals as strings, keys in a fixed order.
+
+use super::{ItemValues, Outcome, Section};
+use crate::number::format_exact;
+use serde_json::{json, Value};
+
+/// Renders an outcome as pretty JSON.
+pub fn render(o: &Outcome) -> String {
+    let reports: Vec<Value> = o
+        .sections
+        .iter()
+        .filter_map(|s| match s {
+            Section::Table(t) => Some(json!({
+                "location": t.location,
+                "step": t.step.keyword(),
+                "items": t.items.iter().map(|it| {
+                    let mut v = json!({ "label": it.label, "unit": it.unit });
+                    match &it.values {
+                        ItemValues::Per(vals, shape) => {
+                            v["shape"] = json!(format!("{shape:?}").to_lowercase());
+                            v["values"] = Value::Array(t.periods.iter().zip(vals).map(|(p, x)| json!({ "period": p, "value": format_exact(*x) })).collect());
+                        }
+                        ItemValues::One(x) => v["value"] = json!(format_exact(*x)),
+                        ItemValues::Period(p) => v["period"] = json!(p),
+                    }
+                    v
+                }).collect::<Vec<_>>(),
+            })),
+            Section::Claims => None,
+        })
+        .collect();
+    let claims: Vec<Value> = o
+        .claims
+        .iter()
+        .map(|c| {
+            json!({
+                "text": c.text,
+                "source": c.source,
+                "expect_fail": c.expect_fail,
+                "holds": c.holds,
+                "as_expected": c.as_expected(),
+                "test": c.test,
+                "model": format_exact(c.model),
+                "claimed": format_exact(c.claimed),
+                "claimed_high": c.claimed_high.map(format_exact),
+                "unit": c.unit,
+                "ratio": c.ratio.map(format_exact),
+                "period": c.period,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "scenario": o.scenario,
+        "timeline": o.timeline,
+        "currency": o.currency,
+        "reports": reports,
+        "claims": claims,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

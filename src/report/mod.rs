@@ -1,0 +1,354 @@
+//! Reports: a run's claims and `report` statements as plain data ([`Outcome`]), and their
+//! rendering as aligned text ([`text`]), JSON ([`json`]) or CSV ([`csv`]).
+//!
+//! Entry point: [`outcome`]. Values stay exact here; only the text renderer rounds (money to
+//! its currency's minor unit with the scenario's rounding rule, other quantities to at most six
+//! decimals), once, at output. Sign convention: inflows are positive; `revenue`, `costs`,
+//! `capex`, `depreciation` and `interest` are positive amounts; `profit`, `net`, `financing`
+//! and `burn` are signed.
+
+pub mod csv;
+pub mod json;
+pub mod text;
+
+use crate::check::ir::{ClaimTestIr, ReportIr, TExpr, TExprKind};
+use crate::check::Shape;
+use crate::eval::engine::{Run, Val};
+use crate::eval::series::Series;
+use crate::eval::EvalError;
+use crate::number;
+use crate::source::SourceMap;
+use crate::syntax::ast::{CompareOp, Step};
+use crate::units::Unit;
+use rust_decimal::Decimal;
+
+/// One reported item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Its label (`as "…"`, else the expression as written).
+    pub label: String,
+    /// Its unit as text.
+    pub unit: String,
+    /// Decimals of the currency's minor unit, for money.
+    pub minor: Option<u32>,
+    /// Its values.
+    pub values: ItemValues,
+}
+
+/// The values of a reported item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemValues {
+    /// One value per report period, with the shape it came from.
+    Per(Vec<Decimal>, Shape),
+    /// One value.
+    One(Decimal),
+    /// A period, or `never`.
+    Period(String),
+}
+
+/// One `report` statement, evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Where it is declared (`file:line`).
+    pub location: String,
+    /// Its granularity.
+    pub step: Step,
+    /// Labels of its periods.
+    pub periods: Vec<String>,
+    /// Its items.
+    pub items: Vec<Item>,
+}
+
+/// A claim, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimResult {
+    /// What is claimed.
+    pub text: String,
+    /// Its source.
+    pub source: Option<String>,
+    /// Meant to be refuted?
+    pub expect_fail: bool,
+    /// Did the model's value pass the test?
+    pub holds: bool,
+    /// The model's value (in the claimed value's unit), or, for a series, in the first period
+    /// where the test fails.
+    pub model: Decimal,
+    /// The claimed value (the low end for a range).
+    pub claimed: Decimal,
+    /// The high end, for `in low .. high`.
+    pub claimed_high: Option<Decimal>,
+    /// The comparison, as written (`~=`, `>=`, `in`…).
+    pub test: String,
+    /// The unit of both.
+    pub unit: String,
+    /// Decimals of the currency's minor unit, for money.
+    pub minor: Option<u32>,
+    /// Model ÷ claim, when the claim is not zero.
+    pub ratio: Option<Decimal>,
+    /// The period the model's value is from, for a series.
+    pub period: Option<String>,
+}
+
+impl ClaimResult {
+    /// Did the claim come out as expected?
+    pub fn as_expected(&self) -> bool {
+        self.holds != self.expect_fail
+    }
+}
+
+/// A part of the output, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Section {
+    /// A `report` of series and values.
+    Table(Table),
+    /// The claims table.
+    Claims,
+}
+
+/// Everything a run reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The scenario.
+    pub scenario: String,
+    /// `2025-01 .. 2030-12 monthly`.
+    pub timeline: String,
+    /// The ledger currency.
+    pub currency: String,
+    /// The rounding rule of text output.
+    pub rounding: number::Rounding,
+    /// The sections, in order.
+    pub sections: Vec<Section>,
+    /// Every claim.
+    pub claims: Vec<ClaimResult>,
+}
+
+fn label_of(run: &Run<'_>, e: &TExpr, sources: &SourceMap) -> String {
+    let _ = run;
+    sources.slice(e.span).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn step_rank(s: Step) -> u8 {
+    match s {
+        Step::Daily => 0,
+        Step::Monthly => 1,
+        Step::Quarterly => 2,
+        Step::Yearly => 3,
+    }
+}
+
+/// The key of the report period a timeline period falls in.
+fn group_key(step: Step, (y, m, d): (i32, u32, u32)) -> (i32, u32, u32) {
+    match step {
+        Step::Daily => (y, m, d),
+        Step::Monthly => (y, m, 1),
+        Step::Quarterly => (y, (m - 1) / 3 * 3 + 1, 1),
+        Step::Yearly => (y, 1, 1),
+    }
+}
+
+fn group_label(step: Step, (y, m, d): (i32, u32, u32)) -> String {
+    match step {
+        Step::Daily => format!("{y:04}-{m:02}-{d:02}"),
+        Step::Monthly => format!("{y:04}-{m:02}"),
+        Step::Quarterly => format!("{y:04}-Q{}", (m - 1) / 3 + 1),
+        Step::Yearly => format!("{y:04}"),
+    }
+}
+
+fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Option<Table>, EvalError> {
+    let step = r.step.unwrap_or(run.timeline.step);
+    if step_rank(step) < step_rank(run.timeline.step) {
+        return Err(EvalError::Misaligned {
+            span: r.span,
+            what: format!("a {} report of a {} timeline", step.keyword(), run.timeline.step.keyword()),
+        });
+    }
+    // groups of timeline periods
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut last_key = None;
+    for (i, p) in run.timeline.periods.iter().enumerate() {
+        let k = group_key(step, p.start);
+        if Some(k) != last_key {
+            groups.push((group_label(step, k), Vec::new()));
+            last_key = Some(k);
+        }
+        if let Some(g) = groups.last_mut() {
+            g.1.push(i);
+        }
+    }
+    let mut items = Vec::new();
+    let location = {
+        let (line, _) = sources.line_col(r.span.source(), r.span.start());
+        format!("{}:{}", sources.get(r.span.source()).map(|s| s.name()).unwrap_or(""), line)
+    };
+    for (e, label) in &r.items {
+        if let TExprKind::Table(t) = &e.kind {
+            if t == "claims" {
+                return Ok(None);
+            }
+            return Err(EvalError::Unsupported {
+                span: e.span,
+                what: "the defaults report needs the clearing engine, which this version of aifin does not have".into(),
+            });
+        }
+        let label = label.clone().unwrap_or_else(|| label_of(run, e, sources));
+        let v = run.value(e)?;
+        let item = match v {
+            Val::S(s, _) if shape_varies(&e.ty) => {
+                let shape = e.ty.shape().unwrap_or(Shape::Series);
+                let mut vals = Vec::with_capacity(groups.len());
+                for (_, idx) in &groups {
+                    // flows add up over a report period; balances and series show its last value
+                    let v = match shape {
+                        Shape::Flow => idx
+                            .iter()
+                            .map(|i| s.get(*i))
+                            .try_fold(Decimal::ZERO, number::add)
+                            .map_err(|x| EvalError::arith(x, e.span))?,
+                        _ => idx.last().map(|i| s.get(*i)).unwrap_or_default(),
+                    };
+                    vals.push(v);
+                }
+                item(run, label, &s.unit, ItemValues::Per(vals, shape))
+            }
+            Val::S(s, _) => item(run, label, &s.unit, ItemValues::One(s.get(0))),
+            Val::Uncertain(_, _, p) => item(run, label, &p.unit, ItemValues::One(p.get(0))),
+            Val::Period(p) => {
+                Item { label, unit: String::new(), minor: None, values: ItemValues::Period(p.to_string()) }
+            }
+            Val::Never => Item { label, unit: String::new(), minor: None, values: ItemValues::Period("never".into()) },
+            _ => return Err(EvalError::Internal { span: e.span, what: "an unreportable value".into() }),
+        };
+        items.push(item);
+    }
+    Ok(Some(Table { location, step, periods: groups.into_iter().map(|g| g.0).collect(), items }))
+}
+
+fn shape_varies(t: &crate::check::Type) -> bool {
+    crate::eval::engine::varies(t)
+}
+
+fn item(run: &Run<'_>, label: String, unit: &Unit, values: ItemValues) -> Item {
+    Item { label, unit: run.reg.format_unit(unit), minor: crate::eval::engine::is_money(run.reg, unit), values }
+}
+
+fn series_of(run: &mut Run<'_>, e: &TExpr) -> Result<(Series, Option<(Series, Series)>), EvalError> {
+    match run.value(e)? {
+        Val::S(s, _) => Ok((s, None)),
+        Val::Uncertain(l, h, p) => Ok((p, Some((l, h)))),
+        _ => Err(EvalError::Internal { span: e.span, what: "a claim of something that is not a quantity".into() }),
+    }
+}
+
+fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult, EvalError> {
+    let n = run.timeline.len();
+    let (model, _) = series_of(run, &c.value)?;
+    let (target_expr, test) = match &c.test {
+        ClaimTestIr::Approx { target, .. } => (target, "~=".to_string()),
+        ClaimTestIr::Compare(op, target) => (target, op.symbol().to_string()),
+        ClaimTestIr::Between(range) => (range, "in".to_string()),
+    };
+    let (target, range) = series_of(run, target_expr)?;
+    let unit = range.as_ref().map(|r| r.0.unit.clone()).unwrap_or_else(|| target.unit.clone());
+    let conv = |s: &Series, span| s.convert(&unit, run.reg).map_err(|x| EvalError::arith(x.error, span));
+    let model = conv(&model, c.value.span)?;
+    let target = conv(&target, target_expr.span)?;
+    let range = match range {
+        Some((l, h)) => Some((conv(&l, target_expr.span)?, conv(&h, target_expr.span)?)),
+        None => None,
+    };
+    let tol = match &c.test {
+        ClaimTestIr::Approx { tolerance: Some((t, relative)), .. } => {
+            let (ts, _) = series_of(run, t)?;
+            let ts = if *relative { ts.convert(&Unit::none(), run.reg) } else { ts.convert(&unit, run.reg) }
+                .map_err(|x| EvalError::arith(x.error, t.span))?;
+            Some((ts.get(0), *relative))
+        }
+        _ => None,
+    };
+    let check = |m: Decimal, t: Decimal| -> Result<bool, crate::number::ArithError> {
+        Ok(match &c.test {
+            ClaimTestIr::Approx { .. } => {
+                let diff = number::sub(m, t)?.abs();
+                match tol {
+                    None => diff.is_zero(),
+                    Some((tv, false)) => diff <= tv,
+                    Some((tv, true)) => diff <= number::mul(tv, t.abs())?,
+                }
+            }
+            ClaimTestIr::Compare(op, _) => match op {
+                CompareOp::Ge => m >= t,
+                CompareOp::Le => m <= t,
+                CompareOp::Gt => m > t,
+                CompareOp::Lt => m < t,
+                CompareOp::Eq => m == t,
+            },
+            ClaimTestIr::Between(_) => false,
+        })
+    };
+    let varies = !model.values.is_const() || !target.values.is_const();
+    let mut holds = true;
+    let mut at: usize = 0;
+    let count = if varies { n } else { 1 };
+    for i in 0..count {
+        let (m, t) = (model.get(i), target.get(i));
+        let ok = match &range {
+            Some((l, h)) => l.get(i) <= m && m <= h.get(i),
+            None => check(m, t).map_err(|x| EvalError::arith(x, c.span))?,
+        };
+        if !ok {
+            holds = false;
+            at = i;
+            break;
+        }
+    }
+    let m = model.get(at);
+    let claimed = match &range {
+        Some((l, _)) => l.get(at),
+        None => target.get(at),
+    };
+    let claimed_high = range.as_ref().map(|(_, h)| h.get(at));
+    let ratio = if claimed.is_zero() || range.is_some() { None } else { number::div(m, claimed).ok() };
+    Ok(ClaimResult {
+        text: c.text.clone(),
+        source: c.source.clone(),
+        expect_fail: c.expect_fail,
+        holds,
+        model: m,
+        claimed,
+        claimed_high,
+        test,
+        unit: run.reg.format_unit(&unit),
+        minor: crate::eval::engine::is_money(run.reg, &unit),
+        ratio,
+        period: if varies { Some(run.timeline.label(at)) } else { None },
+    })
+}
+
+/// Evaluates a run's claims and reports.
+pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalError> {
+    let mut claims = Vec::new();
+    for c in &run.program.claims {
+        claims.push(claim(run, c)?);
+    }
+    let mut sections = Vec::new();
+    for r in &run.program.reports {
+        match table(run, r, sources)? {
+            Some(t) => sections.push(Section::Table(t)),
+            None => sections.push(Section::Claims),
+        }
+    }
+    if !claims.is_empty() && !sections.contains(&Section::Claims) {
+        sections.push(Section::Claims);
+    }
+    let tl = &run.timeline;
+    let timeline = format!("{} .. {} {}", tl.label(0), tl.label(tl.len().saturating_sub(1)), tl.step.keyword());
+    Ok(Outcome {
+        scenario: run.scenario.clone(),
+        timeline,
+        currency: run.reg.def(run.money).map(|d| d.name.clone()).unwrap_or_default(),
+        rounding: run.rounding,
+        sections,
+        claims,
+    })
+}

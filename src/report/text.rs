@@ -1,0 +1,195 @@
+//! Text output: aligned tables with units, grouped digits and a sparkline per series.
+//!
+//! Money is rounded once, here, to its currency's minor unit (banker's rounding unless the
+//! scenario says otherwise); other quantities show at most six decimals, the same number in a
+//! whole column. Output is the same bytes on every machine: no colour, no terminal width.
+
+use super::{ClaimResult, Item, ItemValues, Outcome, Section, Table};
+use crate::number::{self, Rounding};
+use rust_decimal::Decimal;
+
+/// Decimals shown for quantities that are not money.
+const OTHER_DP: u32 = 6;
+
+fn decimals(values: &[Decimal], minor: Option<u32>, rule: Rounding) -> u32 {
+    if let Some(m) = minor {
+        if rule != Rounding::None {
+            return m;
+        }
+    }
+    values
+        .iter()
+        .map(|v| number::round(*v, OTHER_DP, Rounding::Banker).normalize().scale())
+        .max()
+        .unwrap_or(0)
+        .min(if rule == Rounding::None { 28 } else { OTHER_DP })
+}
+
+fn fmt(v: Decimal, dp: u32, minor: Option<u32>, rule: Rounding) -> String {
+    let r = if minor.is_some() { rule } else { Rounding::Banker };
+    let r = if rule == Rounding::None { Rounding::None } else { r };
+    if r == Rounding::None {
+        return number::group_digits(&number::format_exact(v));
+    }
+    number::format_fixed(v, dp, r)
+}
+
+/// The most points a sparkline shows; longer series show the last value of each of this many
+/// equal runs of periods.
+const SPARK_POINTS: usize = 60;
+
+fn resample(values: &[Decimal], points: usize) -> Vec<Decimal> {
+    if values.len() <= points {
+        return values.to_vec();
+    }
+    (1..=points).filter_map(|k| values.get(k * values.len() / points - 1).copied()).collect()
+}
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A sparkline: eight levels between the series' minimum and maximum (all `▄` if flat).
+pub fn sparkline(values: &[Decimal]) -> String {
+    let (Some(min), Some(max)) = (values.iter().min(), values.iter().max()) else { return String::new() };
+    let range = *max - *min;
+    values
+        .iter()
+        .map(|v| {
+            if range.is_zero() {
+                return BARS[3];
+            }
+            let level = ((*v - *min) * Decimal::from(7)).checked_div(range).unwrap_or_default().floor();
+            let i = usize::try_from(crate::number::as_integer(level).unwrap_or(0)).unwrap_or(0).min(7);
+            BARS[i]
+        })
+        .collect()
+}
+
+fn pad_left(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.to_string()
+    } else {
+        format!("{}{s}", " ".repeat(w - n))
+    }
+}
+
+fn pad_right(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}
+
+fn table(t: &Table, rule: Rounding, out: &mut String) {
+    out.push_str(&format!("report ({}, {})\n", t.location, t.step.keyword()));
+    let series: Vec<&Item> = t.items.iter().filter(|i| matches!(i.values, ItemValues::Per(..))).collect();
+    let singles: Vec<&Item> = t.items.iter().filter(|i| !matches!(i.values, ItemValues::Per(..))).collect();
+    if !series.is_empty() {
+        let mut cols: Vec<Vec<String>> = Vec::new();
+        for it in &series {
+            let ItemValues::Per(vals, _) = &it.values else { continue };
+            let dp = decimals(vals, it.minor, rule);
+            let mut col = vec![it.label.clone(), it.unit.clone()];
+            col.extend(vals.iter().map(|v| fmt(*v, dp, it.minor, rule)));
+            cols.push(col);
+        }
+        let pw = t.periods.iter().map(|p| p.len()).max().unwrap_or(6).max("period".len());
+        let widths: Vec<usize> = cols.iter().map(|c| c.iter().map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+        let rows = t.periods.len() + 2;
+        for r in 0..rows {
+            let first = match r {
+                0 => "period".to_string(),
+                1 => String::new(),
+                x => t.periods.get(x - 2).cloned().unwrap_or_default(),
+            };
+            let mut line = pad_right(&first, pw);
+            for (c, w) in cols.iter().zip(&widths) {
+                line.push_str("  ");
+                line.push_str(&pad_left(c.get(r).map(String::as_str).unwrap_or(""), *w));
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        let lw = series.iter().map(|i| i.label.chars().count()).max().unwrap_or(0);
+        for it in &series {
+            if let ItemValues::Per(vals, _) = &it.values {
+                out.push_str(&format!(
+                    "trend  {}  {}\n",
+                    pad_right(&it.label, lw),
+                    sparkline(&resample(vals, SPARK_POINTS))
+                ));
+            }
+        }
+    }
+    if !singles.is_empty() {
+        let lw = singles.iter().map(|i| i.label.chars().count()).max().unwrap_or(0);
+        for it in singles {
+            let v = match &it.values {
+                ItemValues::One(v) => {
+                    let dp = decimals(&[*v], it.minor, rule);
+                    let u = if it.unit.is_empty() { String::new() } else { format!(" {}", it.unit) };
+                    format!("{}{u}", fmt(*v, dp, it.minor, rule))
+                }
+                ItemValues::Period(p) => p.clone(),
+                ItemValues::Per(..) => String::new(),
+            };
+            out.push_str(&format!("{}  {v}\n", pad_right(&it.label, lw)));
+        }
+    }
+}
+
+fn value_text(v: Decimal, c: &ClaimResult, rule: Rounding) -> String {
+    let dp = decimals(&[v, c.claimed], c.minor, rule);
+    let u = if c.unit.is_empty() { String::new() } else { format!(" {}", c.unit) };
+    format!("{}{u}", fmt(v, dp, c.minor, rule))
+}
+
+fn claims(cs: &[ClaimResult], rule: Rounding, out: &mut String) {
+    let bad = cs.iter().filter(|c| !c.as_expected()).count();
+    out.push_str(&format!("claims: {} as expected, {} not\n", cs.len() - bad, bad));
+    for c in cs {
+        let status = match (c.as_expected(), c.holds) {
+            (true, true) => "ok    holds  ",
+            (true, false) => "ok    refuted",
+            (false, true) => "FAIL  holds  ",
+            (false, false) => "FAIL  fails  ",
+        };
+        let src = c.source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
+        let expect = if c.expect_fail { " [expect fail]" } else { "" };
+        out.push_str(&format!("  {status}  {}{src}{expect}\n", c.text));
+        let claimed = match c.claimed_high {
+            Some(h) => format!("{} .. {}", value_text(c.claimed, c, rule), value_text(h, c, rule)),
+            None => value_text(c.claimed, c, rule),
+        };
+        let at = c.period.as_ref().map(|p| format!(" in {p}")).unwrap_or_default();
+        let ratio = c
+            .ratio
+            .map(|r| format!("; ratio {}", number::format_exact(number::round(r, 6, Rounding::Banker))))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "                       model {}{at}; claimed {} {claimed}{ratio}\n",
+            value_text(c.model, c, rule),
+            c.test
+        ));
+    }
+}
+
+/// Renders an outcome as text.
+pub fn render(o: &Outcome) -> String {
+    let mut out = format!("scenario {}: {}, in {}\n", o.scenario, o.timeline, o.currency);
+    for s in &o.sections {
+        out.push('\n');
+        match s {
+            Section::Table(t) => table(t, o.rounding, &mut out),
+            Section::Claims => claims(&o.claims, o.rounding, &mut out),
+        }
+    }
+    out
+}
+
+/// The claims table alone (`aifin check --claims`).
+pub fn claims_section(o: &Outcome, out: &mut String) {
+    claims(&o.claims, o.rounding, out);
+}
