@@ -151,8 +151,8 @@ where
         }
         Command::Run { file, scenario, format } => run_file(&mut sources, &file, scenario.as_deref(), format, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
-        Command::Schedule { .. } => not_yet("schedule", "contract schedules are not available in this build"),
-        Command::Import { .. } => not_yet("import", "importing ACTUS term sheets is not available in this build"),
+        Command::Schedule { file, contract, format } => schedule(&mut sources, &file, &contract, format, style),
+        Command::Import { standard, file } => import(&standard, &file),
     }
 }
 
@@ -222,6 +222,68 @@ fn run_file(
             Output { stdout, stderr: String::new(), code: 0 }
         }
         Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
+    }
+}
+
+fn schedule(sources: &mut SourceMap, file: &std::path::Path, name: &str, format: Format, style: RenderStyle) -> Output {
+    let (program, diags) = crate::driver::compile_file(sources, file);
+    if !diags.is_empty() {
+        return failed(&diags, sources, style);
+    }
+    let Some(c) = program.contracts.iter().find(|c| c.name == name) else {
+        let known: Vec<&str> = program.contracts.iter().map(|c| c.name.as_str()).collect();
+        let hint = match crate::units::suggest(name, known.iter().copied()) {
+            Some(s) => format!(" (did you mean `{s}`?)"),
+            None if known.is_empty() => " (the file declares no contract)".to_string(),
+            None => format!(" (the contracts are: {})", known.join(", ")),
+        };
+        return Output {
+            stdout: String::new(),
+            stderr: format!("aifin schedule: no contract `{name}` in {}{hint}\n", file.display()),
+            code: 1,
+        };
+    };
+    match crate::report::schedule::events(c, &program) {
+        Ok(events) => {
+            let stdout = match format {
+                Format::Json => crate::report::schedule::json(&events),
+                Format::Csv => crate::report::schedule::csv(&events),
+                Format::Text => crate::report::schedule::text(c, &events, &program),
+            };
+            Output { stdout, stderr: String::new(), code: 0 }
+        }
+        Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
+    }
+}
+
+fn import(standard: &str, file: &std::path::Path) -> Output {
+    if standard != "actus" {
+        return Output {
+            stdout: String::new(),
+            stderr: format!("aifin import: unknown standard `{standard}` (known: actus)\n"),
+            code: 2,
+        };
+    }
+    let json = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            return Output {
+                stdout: String::new(),
+                stderr: format!("aifin import: cannot read {}: {e}\n", file.display()),
+                code: 1,
+            }
+        }
+    };
+    match crate::contracts::actus::import(&json) {
+        Ok(text) => Output { stdout: text, stderr: String::new(), code: 0 },
+        Err(e) => {
+            let term = if e.term.is_empty() { String::new() } else { format!(" (term `{}`)", e.term) };
+            Output {
+                stdout: String::new(),
+                stderr: format!("aifin import: {}{term}: {}\n", file.display(), e.reason),
+                code: 1,
+            }
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 pub mod calendar;
 pub mod check;
 pub mod cli;
+pub mod contracts;
 pub mod diagnostic;
 pub mod driver;
 pub mod eval;

@@ -308,6 +308,15 @@ impl<'a> Checker<'a> {
         match sp.ty {
             FieldType::Entity => self.entity_arg(e, &format!("`{}`", sp.name)),
             FieldType::Choice(choices) => self.choice(e, choices),
+            FieldType::Cycle => match &e.kind {
+                ExprKind::Name(n) if n.name == "maturity" => self.choice(e, &["maturity"]),
+                _ => {
+                    let t = self.expr(e)?;
+                    let time = self.reg.time();
+                    self.need_dim(&t, &time, "a cycle (e.g. 1 month) or `maturity`")?;
+                    Some(t)
+                }
+            },
             FieldType::ChoiceOrSeries(choices) => match &e.kind {
                 ExprKind::Name(n) if !self.names.contains_key(&n.name) => self.choice(e, choices),
                 _ => {

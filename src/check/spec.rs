@@ -15,6 +15,8 @@ pub enum FieldType {
     PerTime,
     /// A duration (`1 month`, `5 year`).
     Duration,
+    /// A whole number of days, weeks, months, quarters or years, or `maturity` (no cycle).
+    Cycle,
     /// A pure number or percentage (`40%`).
     Fraction,
     /// A day (`2025-06-01`).
@@ -38,6 +40,7 @@ impl FieldType {
             FieldType::MoneyOrRate => "money or money per time".into(),
             FieldType::PerTime => "a rate per time (e.g. 9%/year)".into(),
             FieldType::Duration => "a duration (e.g. 1 month)".into(),
+            FieldType::Cycle => "a cycle (e.g. 1 month, 3 month, 1 year) or `maturity`".into(),
             FieldType::Fraction => "a pure number or percentage".into(),
             FieldType::Date => "a date (e.g. 2025-06-01)".into(),
             FieldType::PeriodRange => "a range of periods (e.g. 2027-01 .. 2031-12)".into(),
@@ -164,9 +167,26 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 opt("daycount", FieldType::Choice(DAYCOUNTS), "A365", "the day-count convention"),
                 "dayCountConvention",
             ),
-            actus(opt("every", FieldType::Duration, "1 month", "the interest payment cycle"), "cycleOfInterestPayment"),
             actus(
-                opt("principal_every", FieldType::Duration, "the interest cycle", "the principal redemption cycle"),
+                opt(
+                    "role",
+                    FieldType::Choice(&["lender", "borrower"]),
+                    "lender",
+                    "whose view signs the schedule's payoffs",
+                ),
+                "contractRole RPA / RPL",
+            ),
+            actus(
+                opt(
+                    "every",
+                    FieldType::Cycle,
+                    "1 month",
+                    "the interest payment cycle; `maturity`: interest at maturity only",
+                ),
+                "cycleOfInterestPayment",
+            ),
+            actus(
+                opt("principal_every", FieldType::Cycle, "the interest cycle", "the principal redemption cycle"),
                 "cycleOfPrincipalRedemption",
             ),
             actus(

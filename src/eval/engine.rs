@@ -168,7 +168,7 @@ impl<'a> Run<'a> {
     /// Contracts, credit lines and defaults are evaluated by later versions; a program that
     /// uses them is refused rather than run without them.
     fn refuse_unsupported(&self) -> Result<(), EvalError> {
-        if let Some(c) = self.program.contracts.first() {
+        if let Some(c) = self.program.contracts.iter().find(|c| c.spec.kind != "loan") {
             return Err(EvalError::Unsupported {
                 span: c.span,
                 what: format!("{} contracts are not evaluated by this version of aifin", c.spec.kind),
@@ -245,6 +245,67 @@ impl<'a> Run<'a> {
             if f.kind == FlowKind::Capex {
                 self.depreciate(fid, &amounts)?;
             }
+        }
+        for cid in 0..self.program.contracts.len() {
+            self.post_loan(cid)?;
+        }
+        Ok(())
+    }
+
+    /// Posts a loan's events that fall in the timeline: the initial exchange from lender to
+    /// borrower (financing), interest payments as interest, redemptions and maturity as
+    /// financing back to the lender. Capitalization and fixing events move no cash.
+    fn post_loan(&mut self, cid: ContractId) -> Result<(), EvalError> {
+        let Some(c) = self.program.contracts.get(cid) else { return Ok(()) };
+        if c.spec.kind != "loan" {
+            return Ok(());
+        }
+        let entity = |k: &str| match c.fields.get(k).map(|f| &f.value.kind) {
+            Some(TExprKind::Entity(id)) => Some(*id),
+            _ => None,
+        };
+        let (Some(lender), Some(borrower)) = (entity("lender"), entity("borrower")) else {
+            return Err(EvalError::Internal { span: c.span, what: "a loan without its parties".into() });
+        };
+        let mut terms = crate::contracts::terms::loan_terms(c, self.program)?;
+        terms.role_sign = Decimal::ONE; // the ledger posts from the lender's side
+        let currency = c
+            .fields
+            .get("principal")
+            .map(|f| crate::contracts::terms::currency_of(&f.value, self.program))
+            .transpose()?
+            .unwrap_or(self.money);
+        let ratio = self
+            .reg
+            .factor(&Unit::named(currency))
+            .and_then(|a| self.reg.factor(&Unit::named(self.money)).and_then(|b| a.checked_div(b)))
+            .map_err(|x| arith(x, c.span))?;
+        let events = crate::contracts::loan::schedule(&terms).map_err(|e| match e {
+            crate::contracts::loan::LoanError::Arith(a) => arith(a, c.span),
+            crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
+        })?;
+        use crate::contracts::loan::EventType as T;
+        // cumulative rounding per kind of payment, so that e.g. the redemptions add up to the
+        // principal exactly (see booking.rs)
+        let mut exact = [Decimal::ZERO; 3];
+        let mut booked = [Decimal::ZERO; 3];
+        for ev in events {
+            let Some(p) = self.timeline.index_of_day(ev.date.day_number()) else { continue };
+            let (from, to, kind, slot) = match ev.kind {
+                T::Ied => (Account::Entity(lender), Account::Entity(borrower), EventKind::Flow(FlowKind::Financing), 0),
+                T::Ip => (Account::Entity(borrower), Account::Entity(lender), EventKind::Interest, 1),
+                T::Pr | T::Md => {
+                    (Account::Entity(borrower), Account::Entity(lender), EventKind::Flow(FlowKind::Financing), 2)
+                }
+                T::Ipci | T::Prf => continue,
+            };
+            let value = ratio.apply(ev.payoff.abs()).map_err(|x| arith(x, c.span))?;
+            exact[slot] = number::add(exact[slot], value).map_err(|x| arith(x, c.span))?;
+            let total = booking::in_ledger(round_ledger(exact[slot])).map_err(|x| arith(x, c.span))?;
+            let amount = number::sub(total, booked[slot]).map_err(|x| arith(x, c.span))?;
+            booked[slot] = total;
+            let event = Event { period: p as u32, from, to, amount, kind, origin: Origin::contract(cid) };
+            self.ledger.post(event).map_err(|x| arith(x, c.span))?;
         }
         Ok(())
     }
@@ -565,6 +626,7 @@ impl<'a> Run<'a> {
                 | Builtin::FundingGap
                 | Builtin::Runway
                 | Builtin::Burn
+                | Builtin::Payments
         );
         if reads_ledger && self.posting {
             return Err(EvalError::Circular {
@@ -736,7 +798,34 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            Builtin::Payments | Builtin::Losses | Builtin::Defaulted => Err(EvalError::Unsupported {
+            Builtin::Payments => {
+                let cid = match self.arg(args, 0, span)? {
+                    Val::Contract(id) => id,
+                    _ => return Err(EvalError::Internal { span, what: "a contract was expected".into() }),
+                };
+                let payer = self.program.contracts.get(cid).and_then(|c| {
+                    match c.fields.get("borrower").map(|f| &f.value.kind) {
+                        Some(TExprKind::Entity(id)) => Some(*id),
+                        _ => None,
+                    }
+                });
+                let Some(payer) = payer else {
+                    return Err(EvalError::Unsupported {
+                        span,
+                        what: "payments of this kind of contract are not evaluated by this version of aifin".into(),
+                    });
+                };
+                let mut out = vec![Decimal::ZERO; n];
+                for ev in self.ledger.events() {
+                    if ev.origin == Origin::contract(cid) && ev.from == Account::Entity(payer) {
+                        if let Some(slot) = out.get_mut(ev.period as usize) {
+                            *slot = number::add(*slot, ev.amount).map_err(|x| arith(x, span))?;
+                        }
+                    }
+                }
+                Ok(flow(out))
+            }
+            Builtin::Losses | Builtin::Defaulted => Err(EvalError::Unsupported {
                 span,
                 what: "contract payments, losses and defaults are not evaluated by this version of aifin".into(),
             }),
@@ -798,14 +887,28 @@ impl<'a> Run<'a> {
             }
             return Ok(out);
         }
+        let me = Account::Entity(id);
+        if b == Builtin::Interest {
+            // net interest expense: paid minus received
+            for ev in self.ledger.events() {
+                if ev.kind != EventKind::Interest {
+                    continue;
+                }
+                let Some(slot) = out.get_mut(ev.period as usize) else { continue };
+                if ev.from == me {
+                    *slot = number::add(*slot, ev.amount)?;
+                } else if ev.to == me {
+                    *slot = number::sub(*slot, ev.amount)?;
+                }
+            }
+            return Ok(out);
+        }
         let kind = match b {
             Builtin::Revenue => FlowKind::Revenue,
             Builtin::Costs => FlowKind::Cost,
             Builtin::Capex => FlowKind::Capex,
-            Builtin::Financing => FlowKind::Financing,
-            _ => return Ok(out), // interest: no loans are evaluated by this version
+            _ => FlowKind::Financing,
         };
-        let me = Account::Entity(id);
         for ev in self.ledger.events() {
             if ev.kind != EventKind::Flow(kind) || (ev.to != me && ev.from != me) {
                 continue;

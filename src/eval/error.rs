@@ -71,6 +71,13 @@ pub enum EvalError {
         /// Which limit.
         what: String,
     },
+    /// Contract terms that do not make a contract (a maturity before the start…).
+    ContractTerms {
+        /// The term or contract.
+        span: Span,
+        /// What is wrong.
+        what: String,
+    },
     /// The books do not reconcile: a bug in aifin, reported rather than hidden.
     Internal {
         /// The scenario or declaration.
@@ -94,6 +101,7 @@ impl EvalError {
         "aifin::eval::no_timeline",
         "aifin::eval::unknown_scenario",
         "aifin::eval::limit",
+        "aifin::eval::contract_terms",
         "aifin::eval::internal",
     ];
 
@@ -120,6 +128,7 @@ impl ToDiagnostic for EvalError {
             EvalError::NoTimeline { .. } => "aifin::eval::no_timeline",
             EvalError::UnknownScenario { .. } => "aifin::eval::unknown_scenario",
             EvalError::Limit { .. } => "aifin::eval::limit",
+            EvalError::ContractTerms { .. } => "aifin::eval::contract_terms",
             EvalError::Internal { .. } => "aifin::eval::internal",
         }
     }
@@ -161,6 +170,9 @@ impl ToDiagnostic for EvalError {
             EvalError::Limit { span, what } => {
                 Diagnostic::error(code, format!("evaluation limit exceeded: {what}")).with_label(*span, "here")
             }
+            EvalError::ContractTerms { span, what } => Diagnostic::error(code, format!("invalid contract terms: {what}"))
+                .with_label(*span, what.clone())
+                .with_help("docs/language.md lists every contract term with its meaning and default"),
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),

@@ -43,6 +43,8 @@ pub enum EventKind {
     Opening,
     /// A flow or contract payment of this kind.
     Flow(FlowKind),
+    /// Interest on a loan (the payer's cost, the receiver's income).
+    Interest,
 }
 
 /// What caused an event.

@@ -46,6 +46,12 @@ fn add_months(y: i32, m: u32, n: u32) -> (i32, u32) {
     (i32::try_from(idx.div_euclid(12)).unwrap_or(i32::MAX), u32::try_from(idx.rem_euclid(12)).unwrap_or(0) + 1)
 }
 
+/// The date of a day number (the inverse of [`crate::calendar::day_number`]).
+pub fn date_of_day(n: i64) -> crate::contracts::dates::Date {
+    let (y, m, d) = from_day_number(n);
+    crate::contracts::dates::Date::new(y, m, d)
+}
+
 fn from_day_number(n: i64) -> (i32, u32, u32) {
     // inverse of calendar::day_number (days since 0000-03-01)
     let era = n.div_euclid(146_097);

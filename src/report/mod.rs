@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod schedule;
 pub mod text;
 
 use crate::check::ir::{ClaimTestIr, ReportIr, TExpr, TExprKind};

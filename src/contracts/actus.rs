@@ -1,0 +1,307 @@
+//! ACTUS term sheets → `.aifin` loan declarations (`aifin import actus TERMS.json`).
+//!
+//! Entry point: [`import`]. The input is an object with `terms` (as in the ACTUS test beds) or a
+//! bare terms object. Values may be strings or numbers, strings may carry stray spaces, dates
+//! come as `2013-01-01T00:00:00` or `2013-01-01T00:00`. The output declares a lender and a
+//! borrower entity and the loan, named after `contractID`; it is then parsed, checked and
+//! scheduled by the same code as a hand-written contract. A term aifin cannot represent is an
+//! error naming the term.
+
+use super::dates::{Cycle, CycleUnit, Date};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::fmt::Write;
+use std::str::FromStr;
+
+/// Terms that carry no meaning for the contracts aifin represents (identification, and rate
+/// reset parameters that only matter when rates reset).
+const IGNORED: &[&str] = &[
+    "contractID",
+    "contractType",
+    "contractRole",
+    "currency",
+    "contractDealDate",
+    "creatorID",
+    "counterpartyID",
+    "marketObjectCode",
+    "description",
+    "rateMultiplier",
+    "rateSpread",
+    "fixingDays",
+    "contractPerformance",
+    "seniority",
+    "nonPerformingDate",
+    "settlementCurrency",
+    "delinquencyPeriod",
+    "gracePeriod",
+    "delinquencyRate",
+];
+
+/// Terms whose usual "off" value is accepted and any other value is refused.
+const OFF_VALUES: &[(&str, &[&str])] = &[
+    ("businessDayConvention", &["NOS"]),
+    ("calendar", &["NC", "NOCALENDAR"]),
+    ("interestCalculationBase", &["NT"]),
+    ("scalingEffect", &["000", "OOO"]),
+    ("penaltyType", &["N"]),
+    ("prepaymentEffect", &["N"]),
+    ("feeRate", &["0", "0.0"]),
+    ("penaltyRate", &["0", "0.0"]),
+    ("feeAccrued", &["0", "0.0"]),
+    ("cycleOfRateReset", &[]),
+    ("cycleAnchorDateOfRateReset", &[]),
+    ("nextResetRate", &[]),
+    ("marketObjectCodeOfRateReset", &[]),
+    ("purchaseDate", &[]),
+    ("priceAtPurchaseDate", &[]),
+    ("terminationDate", &[]),
+    ("priceAtTerminationDate", &[]),
+    ("cycleOfFee", &[]),
+    ("cycleAnchorDateOfFee", &[]),
+    ("cycleOfScalingIndex", &[]),
+    ("cycleAnchorDateOfScalingIndex", &[]),
+    ("cycleOfInterestCalculationBase", &[]),
+    ("cycleAnchorDateOfInterestCalculationBase", &[]),
+    ("interestCalculationBaseAmount", &[]),
+    ("lifeCap", &[]),
+    ("lifeFloor", &[]),
+    ("periodCap", &[]),
+    ("periodFloor", &[]),
+];
+
+/// Why a term sheet cannot be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The term concerned (empty for the document as a whole).
+    pub term: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+fn err(term: &str, reason: impl Into<String>) -> ImportError {
+    ImportError { term: term.to_string(), reason: reason.into() }
+}
+
+/// A term's value as trimmed text; `None` when absent, null or empty.
+fn text(terms: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+    match terms.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn decimal(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Decimal>, ImportError> {
+    match text(terms, key) {
+        None => Ok(None),
+        Some(s) => Decimal::from_str(&s)
+            .or_else(|_| Decimal::from_scientific(&s))
+            .map(Some)
+            .map_err(|_| err(key, format!("`{s}` is not a number"))),
+    }
+}
+
+fn date(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Date>, ImportError> {
+    match text(terms, key) {
+        None => Ok(None),
+        Some(s) => Date::parse(&s).map(Some).ok_or_else(|| err(key, format!("`{s}` is not a date at midnight"))),
+    }
+}
+
+fn cycle_text(c: Cycle) -> String {
+    let unit = match c.unit {
+        CycleUnit::Day => "day",
+        CycleUnit::Week => "week",
+        CycleUnit::Month => "month",
+        CycleUnit::Quarter => "quarter",
+        CycleUnit::Half => return format!("{} month", c.n * 6),
+        CycleUnit::Year => "year",
+    };
+    format!("{} {unit}", c.n)
+}
+
+fn name_of(id: &str) -> String {
+    let mut s: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert_str(0, "c_");
+    }
+    if crate::syntax::grammar::RESERVED.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+fn number_text(x: Decimal) -> String {
+    crate::number::format_exact(x)
+}
+
+/// Converts an ACTUS term sheet (JSON text) into `.aifin` text.
+pub fn import(json: &str) -> Result<String, ImportError> {
+    let doc: Value = serde_json::from_str(json).map_err(|e| err("", format!("not JSON: {e}")))?;
+    let terms = match doc.get("terms").and_then(Value::as_object) {
+        Some(t) => t,
+        None => {
+            doc.as_object().filter(|o| o.contains_key("contractType")).ok_or_else(|| err("", "no `terms` object"))?
+        }
+    };
+    // every term must be understood
+    for (key, value) in terms {
+        let present = !matches!(value, Value::Null) && !matches!(value, Value::String(s) if s.trim().is_empty());
+        if !present || IGNORED.contains(&key.as_str()) || KNOWN.contains(&key.as_str()) {
+            continue;
+        }
+        match OFF_VALUES.iter().find(|(k, _)| k == key) {
+            Some((_, ok)) => {
+                let v = text(terms, key).unwrap_or_default();
+                if !ok.contains(&v.as_str()) {
+                    return Err(err(key, format!("`{key}` = `{v}` cannot be represented (aifin's loans have no rate resets, business-day shifting, fees, scaling, purchase or termination)")));
+                }
+            }
+            None => return Err(err(key, format!("the term `{key}` cannot be represented in aifin"))),
+        }
+    }
+    let kind = text(terms, "contractType").ok_or_else(|| err("contractType", "missing"))?;
+    let amortization = match kind.as_str() {
+        "PAM" => "bullet",
+        "ANN" => "annuity",
+        "LAM" => "linear",
+        other => return Err(err("contractType", format!("`{other}` is not a loan aifin represents (PAM, ANN, LAM)"))),
+    };
+    let id = text(terms, "contractID").unwrap_or_else(|| "imported".to_string());
+    let name = name_of(&id);
+    let role = match text(terms, "contractRole").as_deref() {
+        None | Some("RPA") => "lender",
+        Some("RPL") => "borrower",
+        Some(other) => return Err(err("contractRole", format!("`{other}` is not RPA or RPL"))),
+    };
+    let currency = text(terms, "currency").unwrap_or_else(|| "USD".to_string());
+    if !currency.chars().all(|c| c.is_ascii_uppercase()) || currency.is_empty() {
+        return Err(err("currency", format!("`{currency}` is not a currency code")));
+    }
+    let std_currencies = ["USD", "EUR", "CNY", "GBP", "JPY"];
+    let money = |x: Decimal| format!("{} {currency}", number_text(x));
+    let notional = decimal(terms, "notionalPrincipal")?.ok_or_else(|| err("notionalPrincipal", "missing"))?;
+    let rate = decimal(terms, "nominalInterestRate")?.unwrap_or_default();
+    let ied = date(terms, "initialExchangeDate")?.ok_or_else(|| err("initialExchangeDate", "missing"))?;
+    let daycount = match text(terms, "dayCountConvention").as_deref() {
+        None | Some("A365") | Some("AA365") => "A365",
+        Some("A360") => "A360",
+        Some("AA") => "AA",
+        Some("30E360") => "E30_360",
+        Some(other) => {
+            return Err(err("dayCountConvention", format!("`{other}` is not supported (A365, A360, AA, 30E360)")))
+        }
+    };
+    let parse_cycle = |key: &str| -> Result<Option<Cycle>, ImportError> {
+        match text(terms, key) {
+            None => Ok(None),
+            Some(s) => {
+                Cycle::parse_actus(&s).map(Some).ok_or_else(|| err(key, format!("`{s}` is not a cycle like P1ML0")))
+            }
+        }
+    };
+    let ip_cycle = parse_cycle("cycleOfInterestPayment")?;
+    let pr_cycle = parse_cycle("cycleOfPrincipalRedemption")?;
+    if let (Some(a), Some(b)) = (ip_cycle, pr_cycle) {
+        if a.long_stub != b.long_stub {
+            return Err(err(
+                "cycleOfPrincipalRedemption",
+                "interest and principal cycles with different stubs cannot be represented",
+            ));
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Imported from the ACTUS term sheet `{id}` (contractType {kind}, contractRole {}).",
+        if role == "lender" { "RPA" } else { "RPL" }
+    );
+    let _ = writeln!(out, "// Payoffs in `aifin schedule` are signed for the {role}, as ACTUS signs them.");
+    if !std_currencies.contains(&currency.as_str()) {
+        let _ = writeln!(out, "currency {currency} minor 2");
+    }
+    let _ = writeln!(out, "entity {name}_lender {{ kind lender }}");
+    let _ = writeln!(out, "entity {name}_borrower {{ kind company }}");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "contract {name}: loan {{");
+    let mut term = |k: &str, v: String| {
+        let _ = writeln!(out, "  {k} {v}");
+    };
+    term("lender", format!("{name}_lender"));
+    term("borrower", format!("{name}_borrower"));
+    term("role", role.to_string());
+    term("amortization", amortization.to_string());
+    term("principal", money(notional));
+    term("rate", format!("{}%/year", number_text(rate * Decimal::ONE_HUNDRED)));
+    term("start", ied.to_string());
+    if let Some(m) = date(terms, "maturityDate")? {
+        term("maturity", m.to_string());
+    }
+    term("daycount", daycount.to_string());
+    match ip_cycle {
+        Some(c) => term("every", cycle_text(c)),
+        None if amortization == "bullet" => term("every", "maturity".to_string()),
+        None => {}
+    }
+    if let Some(c) = pr_cycle {
+        term("principal_every", cycle_text(c));
+    }
+    if let Some(d) = date(terms, "cycleAnchorDateOfInterestPayment")? {
+        term("interest_anchor", d.to_string());
+    }
+    if let Some(d) = date(terms, "cycleAnchorDateOfPrincipalRedemption")? {
+        term("principal_anchor", d.to_string());
+    }
+    let stub_short = ip_cycle.or(pr_cycle).is_some_and(|c| !c.long_stub);
+    term("stub", if stub_short { "short" } else { "long" }.to_string());
+    match text(terms, "endOfMonthConvention").as_deref() {
+        None | Some("SD") => term("end_of_month", "same_day".to_string()),
+        Some("EOM") => term("end_of_month", "end_of_month".to_string()),
+        Some(other) => return Err(err("endOfMonthConvention", format!("`{other}` is not SD or EOM"))),
+    }
+    if let Some(p) = decimal(terms, "nextPrincipalRedemptionPayment")? {
+        term("payment", money(p));
+    }
+    if let Some(p) = decimal(terms, "premiumDiscountAtIED")? {
+        if !p.is_zero() {
+            term("premium", money(p));
+        }
+    }
+    if let Some(d) = date(terms, "capitalizationEndDate")? {
+        term("capitalize_until", d.to_string());
+    }
+    if let Some(d) = date(terms, "amortizationDate")? {
+        term("amortization_date", d.to_string());
+    }
+    if let Some(sd) = date(terms, "statusDate")? {
+        if sd > ied {
+            term("status_date", sd.to_string());
+            if let Some(a) = decimal(terms, "accruedInterest")? {
+                term("accrued", money(a));
+            }
+        }
+    }
+    out.push_str("}\n");
+    Ok(out)
+}
+
+/// Terms [`import`] maps onto aifin's loan terms.
+const KNOWN: &[&str] = &[
+    "notionalPrincipal",
+    "nominalInterestRate",
+    "initialExchangeDate",
+    "maturityDate",
+    "dayCountConvention",
+    "cycleOfInterestPayment",
+    "cycleOfPrincipalRedemption",
+    "cycleAnchorDateOfInterestPayment",
+    "cycleAnchorDateOfPrincipalRedemption",
+    "endOfMonthConvention",
+    "nextPrincipalRedemptionPayment",
+    "premiumDiscountAtIED",
+    "capitalizationEndDate",
+    "amortizationDate",
+    "statusDate",
+    "accruedInterest",
+];

@@ -1,0 +1,111 @@
+//! Contract schedules (`aifin schedule`): every dated event of a contract, in order.
+//!
+//! JSON: an array of objects with `date` (YYYY-MM-DD), `type` (the ACTUS event code),
+//! `payoff` (signed as ACTUS signs it for the contract's role, exact), `notional` and
+//! `accrued` after the event. Text: the same as an aligned table, money rounded to cents.
+
+use crate::check::ir::{ContractIr, Program};
+use crate::contracts::loan::{self, LoanEvent};
+use crate::contracts::terms::loan_terms;
+use crate::eval::EvalError;
+use crate::number::{format_exact, format_fixed, Rounding};
+use serde_json::json;
+
+/// The events of a contract.
+pub fn events(c: &ContractIr, p: &Program) -> Result<Vec<LoanEvent>, EvalError> {
+    if c.spec.kind != "loan" {
+        return Err(EvalError::Unsupported {
+            span: c.span,
+            what: format!("{} contracts have no schedule in this version of aifin", c.spec.kind),
+        });
+    }
+    let terms = loan_terms(c, p)?;
+    loan::schedule(&terms).map_err(|e| match e {
+        loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
+        loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
+    })
+}
+
+/// As JSON.
+pub fn json(events: &[LoanEvent]) -> String {
+    let arr: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| {
+            json!({
+                "date": e.date.to_string(),
+                "type": e.kind.code(),
+                "payoff": format_exact(e.payoff),
+                "notional": format_exact(e.notional),
+                "accrued": format_exact(e.accrued),
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&arr).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// As CSV (one header row).
+pub fn csv(events: &[LoanEvent]) -> String {
+    let mut s = String::from("date,type,payoff,notional,accrued\n");
+    for e in events {
+        s.push_str(&format!(
+            "{},{},{},{},{}\n",
+            e.date,
+            e.kind.code(),
+            format_exact(e.payoff),
+            format_exact(e.notional),
+            format_exact(e.accrued)
+        ));
+    }
+    s
+}
+
+/// As an aligned table.
+pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
+    let currency = c.fields.get("principal").and_then(|f| crate::contracts::terms::currency_of(&f.value, p).ok());
+    let def = currency.and_then(|id| p.registry.def(id));
+    let (unit, dp) = (def.map(|d| d.name.clone()).unwrap_or_default(), def.and_then(|d| d.minor).unwrap_or(2));
+    let role = match c.fields.get("role").map(|f| &f.value.kind) {
+        Some(crate::check::ir::TExprKind::Symbol(s)) if s == "borrower" => "borrower",
+        _ => "lender",
+    };
+    let rows: Vec<[String; 5]> = events
+        .iter()
+        .map(|e| {
+            [
+                e.date.to_string(),
+                e.kind.code().to_string(),
+                format_fixed(e.payoff, dp, Rounding::Banker),
+                format_fixed(e.notional, dp, Rounding::Banker),
+                format_fixed(e.accrued, dp, Rounding::Banker),
+            ]
+        })
+        .collect();
+    let head = [
+        "date".to_string(),
+        "type".into(),
+        format!("payoff {unit}"),
+        format!("notional {unit}"),
+        format!("accrued {unit}"),
+    ];
+    let mut w = [0usize; 5];
+    for r in rows.iter().chain(std::iter::once(&head)) {
+        for (i, cell) in r.iter().enumerate() {
+            w[i] = w[i].max(cell.chars().count());
+        }
+    }
+    let line = |r: &[String; 5]| {
+        let mut s = format!("{:<w0$}  {:<w1$}", r[0], r[1], w0 = w[0], w1 = w[1]);
+        for i in 2..5 {
+            s.push_str(&format!("  {:>w$}", r[i], w = w[i]));
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = format!("schedule of `{}` ({} events; payoffs signed for the {role})\n", c.name, events.len());
+    out.push_str(&line(&head));
+    for r in &rows {
+        out.push_str(&line(r));
+    }
+    out
+}
