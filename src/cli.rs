@@ -243,6 +243,19 @@ fn schedule(sources: &mut SourceMap, file: &std::path::Path, name: &str, format:
             code: 1,
         };
     };
+    if c.spec.kind != "loan" {
+        return match crate::report::schedule::payments(c, &program) {
+            Ok(ps) => {
+                let stdout = match format {
+                    Format::Json => crate::report::schedule::payments_json(&ps, &program),
+                    Format::Csv => crate::report::schedule::payments_csv(&ps, &program),
+                    Format::Text => crate::report::schedule::payments_text(c, &ps, &program),
+                };
+                Output { stdout, stderr: String::new(), code: 0 }
+            }
+            Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
+        };
+    }
     match crate::report::schedule::events(c, &program) {
         Ok(events) => {
             let stdout = match format {

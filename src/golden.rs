@@ -128,12 +128,34 @@ fn display_path(p: &Path) -> PathBuf {
     }
 }
 
+/// The number of claims an output reports as not coming out as expected (`claims: N as
+/// expected, M not`). An example whose claims do not all come out as expected fails, blessed
+/// or not: a claim is a hand-checked value, and a golden file must never bless a wrong one.
+pub fn claims_not_as_expected(output: &str) -> usize {
+    output
+        .lines()
+        .filter_map(|l| l.strip_prefix("claims: "))
+        .filter_map(|rest| rest.split(", ").nth(1))
+        .filter_map(|part| part.strip_suffix(" not"))
+        .filter_map(|n| n.trim().parse::<usize>().ok())
+        .sum()
+}
+
 /// Runs (or blesses) every example under `root`.
 pub fn run_all(root: &Path, bless: bool) -> Summary {
     let mut s = Summary::default();
     for ex in examples(root) {
         let ex = display_path(&ex);
         let got = actual(&ex);
+        let wrong = claims_not_as_expected(&got);
+        if wrong > 0 {
+            s.failed += 1;
+            s.report.push_str(&format!(
+                "FAILED {}: {wrong} claim(s) not as expected (see FAIL in its output)\n",
+                ex.display()
+            ));
+            continue;
+        }
         let exp_path = expected_path(&ex);
         let want = std::fs::read_to_string(&exp_path).ok();
         if want.as_deref() == Some(got.as_str()) {
@@ -170,6 +192,13 @@ pub fn run_all(root: &Path, bless: bool) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failing_claims_are_counted() {
+        assert_eq!(claims_not_as_expected("x\nclaims: 8 as expected, 1 not\n"), 1);
+        assert_eq!(claims_not_as_expected("claims: 9 as expected, 0 not"), 0);
+        assert_eq!(claims_not_as_expected("no claims here"), 0);
+    }
 
     #[test]
     fn arguments_split_like_a_shell() {

@@ -255,6 +255,7 @@ impl Checker<'_> {
                 mk(TExprKind::Call(b, args), Type::constant(dim))
             }
             Builtin::Cash
+            | Builtin::Credit
             | Builtin::Profit
             | Builtin::Revenue
             | Builtin::Costs
@@ -269,7 +270,7 @@ impl Checker<'_> {
                 let [e] = positional.as_slice() else { return self.bad_args(span, b, "expected one entity") };
                 let ev = self.entity_arg(&e.value, "this function")?;
                 let ty = match b {
-                    Builtin::Cash => Type::Quantity(money, Shape::Level),
+                    Builtin::Cash | Builtin::Credit => Type::Quantity(money, Shape::Level),
                     Builtin::Runway | Builtin::Defaulted => Type::Period,
                     Builtin::Losses => Type::constant(money),
                     _ => Type::Quantity(money, Shape::Flow),

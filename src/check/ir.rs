@@ -47,6 +47,8 @@ pub enum Builtin {
     At,
     /// `cash(E)`
     Cash,
+    /// `credit(E)`
+    Credit,
     /// `profit(E)`
     Profit,
     /// `revenue(E)`
@@ -97,6 +99,7 @@ pub const BUILTINS: &[(&str, Builtin, &str)] = &[
     ("total", Builtin::Total, "total(flow or rate, PERIOD .. PERIOD)"),
     ("at", Builtin::At, "at(series, PERIOD)"),
     ("cash", Builtin::Cash, "cash(ENTITY)"),
+    ("credit", Builtin::Credit, "credit(ENTITY)"),
     ("profit", Builtin::Profit, "profit(ENTITY)"),
     ("revenue", Builtin::Revenue, "revenue(ENTITY)"),
     ("costs", Builtin::Costs, "costs(ENTITY)"),

@@ -109,7 +109,8 @@ pub struct ContractSpec {
     pub doc: &'static str,
     /// Its terms.
     pub fields: &'static [FieldSpec],
-    /// The two roles (payer, payee) whose fields name entities.
+    /// The two roles whose fields name entities: the payer of the contract's regular
+    /// payments (`payments(C)`) and the payee (for a loan: the borrower, then the lender).
     pub roles: (&'static str, &'static str),
 }
 
@@ -151,7 +152,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
     ContractSpec {
         kind: "loan",
         doc: "a loan with ACTUS semantics: bullet (PAM), annuity (ANN) or linear (LAM)",
-        roles: ("lender", "borrower"),
+        roles: ("borrower", "lender"),
         fields: &[
             req("lender", FieldType::Entity, "who lends"),
             req("borrower", FieldType::Entity, "who borrows"),

@@ -70,6 +70,8 @@ pub struct Run<'a> {
     min_cash: Vec<Decimal>,
     /// True while flows are being posted: the ledger is incomplete, so nothing may read it.
     posting: bool,
+    /// Each entity's drawn credit line at each period's end.
+    credit: Vec<Vec<Decimal>>,
 }
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
@@ -153,6 +155,7 @@ pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<
         depreciation: vec![vec![Decimal::ZERO; n]; program.entities.len()],
         min_cash: vec![Decimal::ZERO; program.entities.len()],
         posting: false,
+        credit: vec![Vec::new(); program.entities.len()],
     };
     run.refuse_unsupported()?;
     run.post_all()?;
@@ -165,26 +168,29 @@ impl<'a> Run<'a> {
         self.timeline.len()
     }
 
-    /// Contracts, credit lines and defaults are evaluated by later versions; a program that
-    /// uses them is refused rather than run without them.
+    /// Defaults are evaluated by a later version; a program whose entities declare a default
+    /// policy other than the default is still run (nobody defaults in this version), but one
+    /// that asks for defaults is refused where it asks (`report defaults`, `losses`,
+    /// `defaulted`).
     fn refuse_unsupported(&self) -> Result<(), EvalError> {
-        if let Some(c) = self.program.contracts.iter().find(|c| c.spec.kind != "loan") {
-            return Err(EvalError::Unsupported {
-                span: c.span,
-                what: format!("{} contracts are not evaluated by this version of aifin", c.spec.kind),
-            });
-        }
-        for e in &self.program.entities {
-            for key in ["credit_limit", "credit_rate"] {
-                if let Some(f) = e.fields.get(key) {
-                    return Err(EvalError::Unsupported {
-                        span: f.span,
-                        what: "credit lines are not evaluated by this version of aifin".into(),
-                    });
-                }
-            }
-        }
         Ok(())
+    }
+
+    /// Periods in the timeline.
+    pub fn n_periods(&self) -> usize {
+        self.timeline.len()
+    }
+
+    /// An entity's minimum cash.
+    pub fn min_cash_of(&self, e: EntityId) -> Decimal {
+        self.min_cash.get(e).copied().unwrap_or_default()
+    }
+
+    /// Records an entity's drawn credit line per period.
+    pub fn set_credit_balance(&mut self, e: EntityId, balances: Vec<Decimal>) {
+        if let Some(slot) = self.credit.get_mut(e) {
+            *slot = balances;
+        }
     }
 
     /// Posts opening balances and every flow.
@@ -247,9 +253,13 @@ impl<'a> Run<'a> {
             }
         }
         for cid in 0..self.program.contracts.len() {
-            self.post_loan(cid)?;
+            if self.program.contracts.get(cid).is_some_and(|c| c.spec.kind == "loan") {
+                self.post_loan(cid)?;
+            } else {
+                self.post_contract(cid)?;
+            }
         }
-        Ok(())
+        self.post_credit_lines()
     }
 
     /// Posts a loan's events that fall in the timeline: the initial exchange from lender to
@@ -615,6 +625,7 @@ impl<'a> Run<'a> {
         let reads_ledger = matches!(
             b,
             Builtin::Cash
+                | Builtin::Credit
                 | Builtin::Revenue
                 | Builtin::Costs
                 | Builtin::Capex
@@ -754,6 +765,12 @@ impl<'a> Run<'a> {
                 let c = self.ledger.closing(id).map_err(|x| arith(x, span))?;
                 Ok(Val::S(Series::per(c, money), Shape::Level))
             }
+            Builtin::Credit => {
+                let id = self.entity_arg(args, span)?;
+                let mut c = self.credit.get(id).cloned().unwrap_or_default();
+                c.resize(n, Decimal::ZERO);
+                Ok(Val::S(Series::per(c, money), Shape::Level))
+            }
             Builtin::Revenue
             | Builtin::Costs
             | Builtin::Capex
@@ -803,14 +820,10 @@ impl<'a> Run<'a> {
                     Val::Contract(id) => id,
                     _ => return Err(EvalError::Internal { span, what: "a contract was expected".into() }),
                 };
-                let payer = self.program.contracts.get(cid).and_then(|c| {
-                    match c.fields.get("borrower").map(|f| &f.value.kind) {
-                        Some(TExprKind::Entity(id)) => Some(*id),
-                        _ => None,
-                    }
-                });
+                let payer =
+                    self.program.contracts.get(cid).and_then(|c| super::contracts::entity_field(c, c.spec.roles.0));
                 let Some(payer) = payer else {
-                    return Err(EvalError::Unsupported {
+                    return Err(EvalError::Internal {
                         span,
                         what: "payments of this kind of contract are not evaluated by this version of aifin".into(),
                     });
@@ -888,57 +901,31 @@ impl<'a> Run<'a> {
             return Ok(out);
         }
         let me = Account::Entity(id);
-        if b == Builtin::Interest {
-            // net interest expense: paid minus received
-            for ev in self.ledger.events() {
-                if ev.kind != EventKind::Interest {
-                    continue;
-                }
-                let Some(slot) = out.get_mut(ev.period as usize) else { continue };
-                if ev.from == me {
-                    *slot = number::add(*slot, ev.amount)?;
-                } else if ev.to == me {
-                    *slot = number::sub(*slot, ev.amount)?;
-                }
-            }
-            return Ok(out);
-        }
-        let kind = match b {
-            Builtin::Revenue => FlowKind::Revenue,
-            Builtin::Costs => FlowKind::Cost,
-            Builtin::Capex => FlowKind::Capex,
-            _ => FlowKind::Financing,
-        };
         for ev in self.ledger.events() {
-            if ev.kind != EventKind::Flow(kind) || (ev.to != me && ev.from != me) {
+            let inflow = ev.to == me;
+            if !inflow && ev.from != me {
                 continue;
             }
             let Some(slot) = out.get_mut(ev.period as usize) else { continue };
-            let inflow = ev.to == me;
-            let signed = match kind {
-                FlowKind::Financing => {
-                    if inflow {
-                        ev.amount
-                    } else {
-                        -ev.amount
-                    }
+            let a = ev.amount;
+            let signed = if inflow { a } else { -a }; // inflows positive
+                                                      // how much this event adds to the line asked for
+            let add = match (b, ev.kind) {
+                (Builtin::Revenue, EventKind::Flow(FlowKind::Revenue)) | (Builtin::Revenue, EventKind::Trade)
+                    if inflow =>
+                {
+                    a
                 }
-                FlowKind::Revenue => {
-                    if inflow {
-                        ev.amount
-                    } else {
-                        -ev.amount
-                    }
-                }
-                _ => {
-                    if inflow {
-                        -ev.amount
-                    } else {
-                        ev.amount
-                    }
-                }
+                (Builtin::Revenue, EventKind::Flow(FlowKind::Revenue)) => -a,
+                (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) | (Builtin::Costs, EventKind::Trade) if !inflow => a,
+                (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) => -a,
+                (Builtin::Capex, EventKind::Flow(FlowKind::Capex)) => -signed,
+                (Builtin::Financing, EventKind::Flow(FlowKind::Financing))
+                | (Builtin::Financing, EventKind::Credit) => signed,
+                (Builtin::Interest, EventKind::Interest) => -signed,
+                _ => continue,
             };
-            *slot = number::add(*slot, signed)?;
+            *slot = number::add(*slot, add)?;
         }
         Ok(out)
     }

@@ -43,8 +43,13 @@ pub enum EventKind {
     Opening,
     /// A flow or contract payment of this kind.
     Flow(FlowKind),
-    /// Interest on a loan (the payer's cost, the receiver's income).
+    /// Interest on a loan or credit line (the payer's cost, the receiver's income).
     Interest,
+    /// A payment for goods or services between entities (the payer's cost, the payee's
+    /// revenue).
+    Trade,
+    /// A credit line drawn (from the world) or repaid (to it): financing.
+    Credit,
 }
 
 /// What caused an event.
@@ -56,6 +61,8 @@ pub enum Origin {
     Flow(u32),
     /// A contract.
     Contract(u32),
+    /// An entity's credit line.
+    Credit(u32),
 }
 
 impl Origin {
@@ -70,6 +77,10 @@ impl Origin {
     /// A contract.
     pub fn contract(c: ContractId) -> Origin {
         Origin::Contract(u32::try_from(c).unwrap_or(u32::MAX))
+    }
+    /// An entity's credit line.
+    pub fn credit(e: EntityId) -> Origin {
+        Origin::Credit(u32::try_from(e).unwrap_or(u32::MAX))
     }
 }
 

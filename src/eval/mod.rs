@@ -5,6 +5,7 @@
 //! becomes an [`EvalError`] at the operator's span.
 
 pub mod booking;
+pub mod contracts;
 pub mod curves;
 pub mod engine;
 pub mod error;

@@ -7,17 +7,73 @@
 use crate::check::ir::{ContractIr, Program};
 use crate::contracts::loan::{self, LoanEvent};
 use crate::contracts::terms::loan_terms;
+use crate::eval::contracts::Payment;
 use crate::eval::EvalError;
 use crate::number::{format_exact, format_fixed, Rounding};
 use serde_json::json;
 
-/// The events of a contract.
+/// The payments of a contract that is not a loan: they depend on the scenario (curves,
+/// revenue shares), so the program's first scenario is run.
+pub fn payments(c: &ContractIr, p: &Program) -> Result<Vec<Payment>, EvalError> {
+    let cid = p.contracts.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(0);
+    let mut run = crate::eval::engine::run_scenario(p, None)?;
+    run.contract_payments(cid)
+}
+
+/// Payments as JSON: `date`, `type`, `payoff` (paid by the payer to the payee), `payer`, `payee`.
+pub fn payments_json(ps: &[Payment], p: &Program) -> String {
+    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let arr: Vec<serde_json::Value> = ps
+        .iter()
+        .map(|x| json!({ "date": x.date.to_string(), "type": x.code, "payoff": format_exact(x.amount), "payer": name(x.payer), "payee": name(x.payee) }))
+        .collect();
+    let mut s = serde_json::to_string_pretty(&arr).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Payments as CSV.
+pub fn payments_csv(ps: &[Payment], p: &Program) -> String {
+    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let mut s = String::from("date,type,payoff,payer,payee\n");
+    for x in ps {
+        s.push_str(&format!("{},{},{},{},{}\n", x.date, x.code, format_exact(x.amount), name(x.payer), name(x.payee)));
+    }
+    s
+}
+
+/// Payments as an aligned table.
+pub fn payments_text(c: &ContractIr, ps: &[Payment], p: &Program) -> String {
+    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let rows: Vec<[String; 4]> = ps
+        .iter()
+        .map(|x| {
+            [
+                x.date.to_string(),
+                x.code.to_string(),
+                format_fixed(x.amount, 2, Rounding::Banker),
+                format!("{} -> {}", name(x.payer), name(x.payee)),
+            ]
+        })
+        .collect();
+    let head = ["date".to_string(), "type".into(), "payoff".into(), "from -> to".into()];
+    let mut w = [0usize; 4];
+    for r in rows.iter().chain(std::iter::once(&head)) {
+        for (i, cell) in r.iter().enumerate() {
+            w[i] = w[i].max(cell.chars().count());
+        }
+    }
+    let mut out = format!("schedule of `{}` ({}, {} payments)\n", c.name, c.spec.kind, ps.len());
+    for r in std::iter::once(&head).chain(rows.iter()) {
+        out.push_str(&format!("{:<a$}  {:<b$}  {:>c$}  {}\n", r[0], r[1], r[2], r[3], a = w[0], b = w[1], c = w[2]));
+    }
+    out
+}
+
+/// The events of a loan.
 pub fn events(c: &ContractIr, p: &Program) -> Result<Vec<LoanEvent>, EvalError> {
     if c.spec.kind != "loan" {
-        return Err(EvalError::Unsupported {
-            span: c.span,
-            what: format!("{} contracts have no schedule in this version of aifin", c.spec.kind),
-        });
+        return Err(EvalError::Internal { span: c.span, what: "events() of a contract that is not a loan".into() });
     }
     let terms = loan_terms(c, p)?;
     loan::schedule(&terms).map_err(|e| match e {

@@ -50,16 +50,20 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 /// A sparkline: eight levels between the series' minimum and maximum (all `▄` if flat).
 pub fn sparkline(values: &[Decimal]) -> String {
     let (Some(min), Some(max)) = (values.iter().min(), values.iter().max()) else { return String::new() };
-    let range = *max - *min;
+    // Display only, but still checked: extreme series must not overflow.
+    let range = max.checked_sub(*min);
     values
         .iter()
         .map(|v| {
-            if range.is_zero() {
-                return BARS[3];
-            }
-            let level = ((*v - *min) * Decimal::from(7)).checked_div(range).unwrap_or_default().floor();
+            let Some(range) = range.filter(|r| !r.is_zero()) else { return BARS[3] };
+            let level = v
+                .checked_sub(*min)
+                .and_then(|d| d.checked_div(range))
+                .and_then(|f| f.checked_mul(Decimal::from(7)))
+                .map(|l| l.floor())
+                .unwrap_or_default();
             let i = usize::try_from(crate::number::as_integer(level).unwrap_or(0)).unwrap_or(0).min(7);
-            BARS[i]
+            BARS.get(i).copied().unwrap_or('▄')
         })
         .collect()
 }
