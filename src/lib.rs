@@ -13,6 +13,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod clearing;
 pub mod cli;
 pub mod contracts;
 pub mod diagnostic;

@@ -52,6 +52,17 @@ impl<'a> Checker<'a> {
                 Decl::Report(r) => {
                     let mut items = Vec::new();
                     for it in &r.items {
+                        if let ExprKind::Name(n) = &it.value.kind {
+                            if matches!(n.name.as_str(), "defaults" | "claims") && !self.names.contains_key(&n.name) {
+                                let t = TExpr {
+                                    kind: TExprKind::Table(n.name.clone()),
+                                    ty: Type::Table,
+                                    span: it.value.span,
+                                };
+                                items.push((t, it.label.clone()));
+                                continue;
+                            }
+                        }
                         if let Some(t) = self.expr(&it.value) {
                             if matches!(t.ty, Type::Quantity(..) | Type::Uncertain(_) | Type::Table | Type::Period) {
                                 items.push((t, it.label.clone()));

@@ -390,7 +390,13 @@ impl Checker<'_> {
                     return mk(TExprKind::Literal(Quantity::new(rust_decimal::Decimal::ONE, unit)), Type::constant(d));
                 }
                 if matches!(n.name.as_str(), "defaults" | "claims") {
-                    return mk(TExprKind::Table(n.name.clone()), Type::Table);
+                    self.errors.push(CheckError::WrongKind {
+                        span,
+                        expected: "a value".into(),
+                        found: format!("the report table `{}`", n.name),
+                        hint: Some(format!("a report table stands alone: `report {}`", n.name)),
+                    });
+                    return None;
                 }
                 let suggestion = self.suggest_name(&n.name).or_else(|| self.reg.suggest_unit(&n.name));
                 self.errors.push(CheckError::UnknownName { span, name: n.name.clone(), suggestion });

@@ -393,7 +393,7 @@ impl<'a> Run<'a> {
         let Some(span) = span else { return Ok(()) };
         for p in self.contract_payments(cid)? {
             let Some(i) = self.timeline.index_of_day(p.date.day_number()) else { continue };
-            let ev = Event {
+            let event = Event {
                 period: i as u32,
                 from: Account::Entity(p.payer),
                 to: Account::Entity(p.payee),
@@ -401,98 +401,9 @@ impl<'a> Run<'a> {
                 kind: p.kind,
                 origin: Origin::contract(cid),
             };
-            self.ledger.post(ev).map_err(|x| arith(x, span))?;
+            let _ = span;
+            self.push_due(super::defaults::Due { event, contract: cid });
         }
-        Ok(())
-    }
-
-    /// Draws and repays credit lines (see the module docs).
-    pub(super) fn post_credit_lines(&mut self) -> Result<(), EvalError> {
-        let n = self.n_periods();
-        for eid in 0..self.program.entities.len() {
-            let Some(e) = self.program.entities.get(eid) else { continue };
-            let Some(limit_field) = e.fields.get("credit_limit") else { continue };
-            let span = limit_field.span;
-            let limit = self.money_value(&limit_field.value)?;
-            let rate = match e.fields.get("credit_rate") {
-                Some(f) => crate::contracts::terms::per_year(&f.value, self.program)?,
-                None => Decimal::ZERO,
-            };
-            let min = self.min_cash_of(eid);
-            let changes: Vec<Decimal> = self.ledger.changes(eid).to_vec();
-            let mut cash = Decimal::ZERO;
-            let mut drawn = Decimal::ZERO;
-            let mut balances = Vec::with_capacity(n);
-            const L: i64 = 377_580;
-            for (i, change) in changes.iter().enumerate() {
-                let weight = self
-                    .timeline
-                    .periods
-                    .get(i)
-                    .map(|p| Timeline::month_weight(p.first_day, p.end_day, L))
-                    .unwrap_or(0);
-                let interest = round_ledger(
-                    number::div(
-                        number::mul(number::mul(drawn, rate).map_err(|x| arith(x, span))?, Decimal::from(weight))
-                            .map_err(|x| arith(x, span))?,
-                        Decimal::from(L * 12),
-                    )
-                    .map_err(|x| arith(x, span))?,
-                );
-                cash = number::sub(number::add(cash, *change).map_err(|x| arith(x, span))?, interest)
-                    .map_err(|x| arith(x, span))?;
-                let me = Account::Entity(eid);
-                let origin = Origin::credit(eid);
-                let period = i as u32;
-                if !interest.is_zero() {
-                    self.ledger
-                        .post(Event {
-                            period,
-                            from: me,
-                            to: Account::World,
-                            amount: interest,
-                            kind: EventKind::Interest,
-                            origin,
-                        })
-                        .map_err(|x| arith(x, span))?;
-                }
-                let ck = |x: Result<Decimal, ArithError>| x.map_err(|e| arith(e, span));
-                if cash < min {
-                    let draw = ck(number::sub(min, cash))?.min(ck(number::sub(limit, drawn))?).max(Decimal::ZERO);
-                    if !draw.is_zero() {
-                        drawn = ck(number::add(drawn, draw))?;
-                        cash = ck(number::add(cash, draw))?;
-                        self.ledger
-                            .post(Event {
-                                period,
-                                from: Account::World,
-                                to: me,
-                                amount: draw,
-                                kind: EventKind::Credit,
-                                origin,
-                            })
-                            .map_err(|x| arith(x, span))?;
-                    }
-                } else if cash > min && drawn > Decimal::ZERO {
-                    let repay = ck(number::sub(cash, min))?.min(drawn);
-                    drawn = ck(number::sub(drawn, repay))?;
-                    cash = ck(number::sub(cash, repay))?;
-                    self.ledger
-                        .post(Event {
-                            period,
-                            from: me,
-                            to: Account::World,
-                            amount: repay,
-                            kind: EventKind::Credit,
-                            origin,
-                        })
-                        .map_err(|x| arith(x, span))?;
-                }
-                balances.push(drawn);
-            }
-            self.set_credit_balance(eid, balances);
-        }
-        let _ = booking::LEDGER_DP;
         Ok(())
     }
 }

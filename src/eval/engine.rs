@@ -43,6 +43,9 @@ pub enum Val {
     Text(String),
 }
 
+/// A loan event kept for acceleration: day number, type, payoff and notional after.
+type LoanLine = (i64, crate::contracts::loan::EventType, Decimal, Decimal);
+
 /// A running scenario.
 pub struct Run<'a> {
     /// The program.
@@ -72,6 +75,16 @@ pub struct Run<'a> {
     posting: bool,
     /// Each entity's drawn credit line at each period's end.
     credit: Vec<Vec<Decimal>>,
+    /// Obligations between entities that the contracts schedule.
+    dues: Vec<super::defaults::Due>,
+    /// Each loan's events, in the ledger currency.
+    loan_events: Vec<Option<Vec<LoanLine>>>,
+    /// The full-payment path, when it differs from the cleared one (someone defaulted).
+    full_ledger: Option<Ledger>,
+    /// What the cleared path found.
+    pub defaults: super::defaults::Defaults,
+    /// The scenario declaration (for diagnostics of the run as a whole).
+    scenario_span: Span,
 }
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
@@ -156,6 +169,11 @@ pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<
         min_cash: vec![Decimal::ZERO; program.entities.len()],
         posting: false,
         credit: vec![Vec::new(); program.entities.len()],
+        dues: Vec::new(),
+        loan_events: vec![None; program.contracts.len()],
+        full_ledger: None,
+        defaults: super::defaults::Defaults::default(),
+        scenario_span,
     };
     run.refuse_unsupported()?;
     run.post_all()?;
@@ -259,7 +277,45 @@ impl<'a> Run<'a> {
                 self.post_contract(cid)?;
             }
         }
-        self.post_credit_lines()
+        let base = self.ledger.clone();
+        let dues = std::mem::take(&mut self.dues);
+        let span = self.scenario_span;
+        let (full, full_credit, _) = self.simulate(&base, &dues, false, span)?;
+        self.ledger = full;
+        self.credit = full_credit;
+        if !dues.is_empty() {
+            let (cleared, credit, defaults) = self.simulate(&base, &dues, true, span)?;
+            if !defaults.records.is_empty() {
+                self.full_ledger = Some(std::mem::replace(&mut self.ledger, cleared));
+                self.credit = credit;
+            }
+            self.defaults = defaults;
+        }
+        self.dues = dues;
+        Ok(())
+    }
+
+    /// Queues an obligation between entities for the simulation.
+    pub(super) fn push_due(&mut self, due: super::defaults::Due) {
+        self.dues.push(due);
+    }
+
+    /// The outstanding principal at the start of period `t` and the interest falling due in it,
+    /// for a loan (what accelerates if its borrower defaults in `t`).
+    pub(super) fn loan_exposure(&self, c: ContractId, t: usize) -> Option<(Decimal, Decimal)> {
+        let events = self.loan_events.get(c)?.as_ref()?;
+        let p = self.timeline.periods.get(t)?;
+        let mut outstanding = Decimal::ZERO;
+        let mut interest = Decimal::ZERO;
+        use crate::contracts::loan::EventType as T;
+        for (day, kind, payoff, notional) in events {
+            if *day < p.first_day {
+                outstanding = *notional;
+            } else if *day < p.end_day && *kind == T::Ip {
+                interest = interest.checked_add(*payoff)?;
+            }
+        }
+        Some((round_ledger(outstanding), round_ledger(interest)))
     }
 
     /// Posts a loan's events that fall in the timeline: the initial exchange from lender to
@@ -294,6 +350,15 @@ impl<'a> Run<'a> {
             crate::contracts::loan::LoanError::Arith(a) => arith(a, c.span),
             crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
         })?;
+        let mut stored = Vec::with_capacity(events.len());
+        for ev in &events {
+            let payoff = ratio.apply(ev.payoff.abs()).map_err(|x| arith(x, c.span))?;
+            let notional = ratio.apply(ev.notional).map_err(|x| arith(x, c.span))?;
+            stored.push((ev.date.day_number(), ev.kind, payoff, notional));
+        }
+        if let Some(slot) = self.loan_events.get_mut(cid) {
+            *slot = Some(stored);
+        }
         use crate::contracts::loan::EventType as T;
         // cumulative rounding per kind of payment, so that e.g. the redemptions add up to the
         // principal exactly (see booking.rs)
@@ -315,7 +380,7 @@ impl<'a> Run<'a> {
             let amount = number::sub(total, booked[slot]).map_err(|x| arith(x, c.span))?;
             booked[slot] = total;
             let event = Event { period: p as u32, from, to, amount, kind, origin: Origin::contract(cid) };
-            self.ledger.post(event).map_err(|x| arith(x, c.span))?;
+            self.dues.push(super::defaults::Due { event, contract: cid });
         }
         Ok(())
     }
@@ -501,7 +566,7 @@ impl<'a> Run<'a> {
             TExprKind::Entity(id) => Ok(Val::Entity(*id)),
             TExprKind::Contract(id) => Ok(Val::Contract(*id)),
             TExprKind::Table(t) => {
-                Err(EvalError::Unsupported { span: e.span, what: format!("`{t}` is a report table, not a value") })
+                Err(EvalError::Internal { span: e.span, what: format!("`{t}` is a report table, not a value") })
             }
             TExprKind::Definition(id) => self.definition(*id, e.span),
             TExprKind::Flow(fid) => {
@@ -638,6 +703,8 @@ impl<'a> Run<'a> {
                 | Builtin::Runway
                 | Builtin::Burn
                 | Builtin::Payments
+                | Builtin::Losses
+                | Builtin::Defaulted
         );
         if reads_ledger && self.posting {
             return Err(EvalError::Circular {
@@ -785,7 +852,9 @@ impl<'a> Run<'a> {
             }
             Builtin::FundingGap | Builtin::Burn | Builtin::Runway => {
                 let id = self.entity_arg(args, span)?;
-                let closing = self.ledger.closing(id).map_err(|x| arith(x, span))?;
+                // on the path where the entity pays everything it owes
+                let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+                let closing = full.closing(id).map_err(|x| arith(x, span))?;
                 let min = self.min_cash.get(id).copied().unwrap_or_default();
                 match b {
                     Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
@@ -806,7 +875,8 @@ impl<'a> Run<'a> {
                     _ => {
                         let window = self.window(args, 1, span)?;
                         let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
-                        let changes = self.ledger.changes(id);
+                        let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+                        let changes = full.changes(id);
                         let net = r
                             .map(|i| changes.get(i).copied().unwrap_or_default())
                             .try_fold(Decimal::ZERO, number::add)
@@ -838,10 +908,18 @@ impl<'a> Run<'a> {
                 }
                 Ok(flow(out))
             }
-            Builtin::Losses | Builtin::Defaulted => Err(EvalError::Unsupported {
-                span,
-                what: "contract payments, losses and defaults are not evaluated by this version of aifin".into(),
-            }),
+            Builtin::Losses => {
+                let id = self.entity_arg(args, span)?;
+                let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
+                Ok(Val::S(Series::constant(v, money), Shape::Constant))
+            }
+            Builtin::Defaulted => {
+                let id = self.entity_arg(args, span)?;
+                Ok(match self.defaults.period_of.get(id).copied().flatten() {
+                    Some(t) => Val::Period(self.period_value(t)),
+                    None => Val::Never,
+                })
+            }
         }
     }
 

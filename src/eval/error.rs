@@ -31,13 +31,6 @@ pub enum EvalError {
         /// What it is.
         what: String,
     },
-    /// A construct this version of aifin does not evaluate yet.
-    Unsupported {
-        /// The construct.
-        span: Span,
-        /// What it is.
-        what: String,
-    },
     /// A value that depends on itself through the ledger (a flow of a share of cash…).
     Circular {
         /// Where.
@@ -95,7 +88,6 @@ impl EvalError {
         "aifin::eval::division_by_zero",
         "aifin::eval::bad_power",
         "aifin::eval::not_constant",
-        "aifin::eval::unsupported",
         "aifin::eval::circular",
         "aifin::eval::misaligned_period",
         "aifin::eval::no_timeline",
@@ -122,7 +114,6 @@ impl ToDiagnostic for EvalError {
             EvalError::DivisionByZero { .. } => "aifin::eval::division_by_zero",
             EvalError::BadPower { .. } => "aifin::eval::bad_power",
             EvalError::NotConstant { .. } => "aifin::eval::not_constant",
-            EvalError::Unsupported { .. } => "aifin::eval::unsupported",
             EvalError::Circular { .. } => "aifin::eval::circular",
             EvalError::Misaligned { .. } => "aifin::eval::misaligned_period",
             EvalError::NoTimeline { .. } => "aifin::eval::no_timeline",
@@ -148,9 +139,6 @@ impl ToDiagnostic for EvalError {
             EvalError::NotConstant { span, what } => Diagnostic::error(code, format!("this is {what}, not one number"))
                 .with_label(*span, "varies over the timeline")
                 .with_help("evaluate it in a scenario (`aifin run`), or reduce it to one number with annual(), total() or at()"),
-            EvalError::Unsupported { span, what } => Diagnostic::error(code, what.clone())
-                .with_label(*span, "not evaluated yet")
-                .with_help("`aifin check` accepts it; CHANGELOG.md says what this version evaluates"),
             EvalError::Circular { span, what } => Diagnostic::error(code, format!("circular evaluation: {what}"))
                 .with_label(*span, "needs its own result")
                 .with_help("a flow cannot depend on the cash or flows it changes; state it as a driver instead"),

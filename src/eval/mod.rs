@@ -7,6 +7,7 @@
 pub mod booking;
 pub mod contracts;
 pub mod curves;
+pub mod defaults;
 pub mod engine;
 pub mod error;
 pub mod ledger;

@@ -40,6 +40,22 @@ pub fn render(o: &Outcome) -> String {
             }
         }
     }
+    for s in &o.sections {
+        if let Section::Defaults(d) = s {
+            for l in &d.defaults {
+                rows.push([
+                    "defaults".into(),
+                    l.entity.clone(),
+                    d.currency.clone(),
+                    l.period.clone(),
+                    format_exact(l.shortfall),
+                ]);
+            }
+            for (e, v) in &d.losses_by_entity {
+                rows.push(["losses".into(), e.clone(), d.currency.clone(), String::new(), format_exact(*v)]);
+            }
+        }
+    }
     for c in &o.claims {
         rows.push([
             "claims".into(),

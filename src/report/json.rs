@@ -26,7 +26,7 @@ pub fn render(o: &Outcome) -> String {
                     v
                 }).collect::<Vec<_>>(),
             })),
-            Section::Claims => None,
+            Section::Claims | Section::Defaults(_) => None,
         })
         .collect();
     let claims: Vec<Value> = o
@@ -49,7 +49,27 @@ pub fn render(o: &Outcome) -> String {
             })
         })
         .collect();
+    let defaults: Vec<Value> = o
+        .sections
+        .iter()
+        .filter_map(|s| match s {
+            Section::Defaults(d) => Some(json!({
+                "defaults": d.defaults.iter().map(|l| json!({
+                    "entity": l.entity,
+                    "period": l.period,
+                    "shortfall": format_exact(l.shortfall),
+                    "causes": l.causes.iter().map(|(debtor, contract, unpaid, when)| json!({
+                        "debtor": debtor, "contract": contract, "unpaid": format_exact(*unpaid), "debtor_defaulted": when,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "losses_by_entity": d.losses_by_entity.iter().map(|(e, v)| json!({ "entity": e, "loss": format_exact(*v) })).collect::<Vec<_>>(),
+                "losses_by_contract": d.losses_by_contract.iter().map(|(c, v)| json!({ "contract": c, "loss": format_exact(*v) })).collect::<Vec<_>>(),
+            })),
+            _ => None,
+        })
+        .collect();
     let doc = json!({
+        "defaults": defaults.into_iter().next(),
         "scenario": o.scenario,
         "timeline": o.timeline,
         "currency": o.currency,

@@ -97,6 +97,32 @@ impl ClaimResult {
     }
 }
 
+/// One default, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultLine {
+    /// The entity.
+    pub entity: String,
+    /// The period it defaults in.
+    pub period: String,
+    /// What it left unpaid in that period.
+    pub shortfall: Decimal,
+    /// (debtor, contract, unpaid, the debtor's default period) — the cause chain.
+    pub causes: Vec<(String, String, Decimal, Option<String>)>,
+}
+
+/// The defaults report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultsTable {
+    /// Every default, in order.
+    pub defaults: Vec<DefaultLine>,
+    /// Losses by entity (non-zero only).
+    pub losses_by_entity: Vec<(String, Decimal)>,
+    /// Losses by contract (non-zero only).
+    pub losses_by_contract: Vec<(String, Decimal)>,
+    /// The ledger currency.
+    pub currency: String,
+}
+
 /// A part of the output, in file order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Section {
@@ -104,6 +130,8 @@ pub enum Section {
     Table(Table),
     /// The claims table.
     Claims,
+    /// The defaults report.
+    Defaults(DefaultsTable),
 }
 
 /// Everything a run reports.
@@ -156,7 +184,57 @@ fn group_label(step: Step, (y, m, d): (i32, u32, u32)) -> String {
     }
 }
 
-fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Option<Table>, EvalError> {
+fn defaults_table(run: &Run<'_>) -> DefaultsTable {
+    let ent = |e: usize| run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let con = |c: usize| run.program.contracts.get(c).map(|x| x.name.clone()).unwrap_or_default();
+    let d = &run.defaults;
+    DefaultsTable {
+        defaults: d
+            .records
+            .iter()
+            .map(|r| DefaultLine {
+                entity: ent(r.entity),
+                period: run.timeline.label(r.period),
+                shortfall: r.shortfall,
+                causes: r
+                    .causes
+                    .iter()
+                    .map(|c| {
+                        (
+                            ent(c.debtor),
+                            con(c.contract),
+                            c.unpaid,
+                            d.period_of.get(c.debtor).copied().flatten().map(|p| run.timeline.label(p)),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+        losses_by_entity: d
+            .by_entity
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_zero())
+            .map(|(e, v)| (ent(e), *v))
+            .collect(),
+        losses_by_contract: d
+            .by_contract
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_zero())
+            .map(|(c, v)| (con(c), *v))
+            .collect(),
+        currency: run.reg.def(run.money).map(|x| x.name.clone()).unwrap_or_default(),
+    }
+}
+
+enum Built {
+    Table(Table),
+    Claims,
+    Defaults,
+}
+
+fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, EvalError> {
     let step = r.step.unwrap_or(run.timeline.step);
     if step_rank(step) < step_rank(run.timeline.step) {
         return Err(EvalError::Misaligned {
@@ -184,13 +262,7 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Option<
     };
     for (e, label) in &r.items {
         if let TExprKind::Table(t) = &e.kind {
-            if t == "claims" {
-                return Ok(None);
-            }
-            return Err(EvalError::Unsupported {
-                span: e.span,
-                what: "the defaults report needs the clearing engine, which this version of aifin does not have".into(),
-            });
+            return Ok(if t == "claims" { Built::Claims } else { Built::Defaults });
         }
         let label = label.clone().unwrap_or_else(|| label_of(run, e, sources));
         let v = run.value(e)?;
@@ -222,7 +294,7 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Option<
         };
         items.push(item);
     }
-    Ok(Some(Table { location, step, periods: groups.into_iter().map(|g| g.0).collect(), items }))
+    Ok(Built::Table(Table { location, step, periods: groups.into_iter().map(|g| g.0).collect(), items }))
 }
 
 fn shape_varies(t: &crate::check::Type) -> bool {
@@ -335,8 +407,9 @@ pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalEr
     let mut sections = Vec::new();
     for r in &run.program.reports {
         match table(run, r, sources)? {
-            Some(t) => sections.push(Section::Table(t)),
-            None => sections.push(Section::Claims),
+            Built::Table(t) => sections.push(Section::Table(t)),
+            Built::Claims => sections.push(Section::Claims),
+            Built::Defaults => sections.push(Section::Defaults(defaults_table(run))),
         }
     }
     if !claims.is_empty() && !sections.contains(&Section::Claims) {

@@ -188,6 +188,7 @@ pub fn render(o: &Outcome) -> String {
         match s {
             Section::Table(t) => table(t, o.rounding, &mut out),
             Section::Claims => claims(&o.claims, o.rounding, &mut out),
+            Section::Defaults(d) => defaults(d, o.rounding, &mut out),
         }
     }
     out
@@ -196,4 +197,34 @@ pub fn render(o: &Outcome) -> String {
 /// The claims table alone (`aifin check --claims`).
 pub fn claims_section(o: &Outcome, out: &mut String) {
     claims(&o.claims, o.rounding, out);
+}
+
+fn money(v: Decimal, currency: &str, rule: Rounding) -> String {
+    format!("{} {currency}", fmt(v, 2, Some(2), rule))
+}
+
+fn defaults(d: &super::DefaultsTable, rule: Rounding, out: &mut String) {
+    if d.defaults.is_empty() {
+        out.push_str("defaults: none\n");
+        return;
+    }
+    out.push_str(&format!("defaults: {}\n", d.defaults.len()));
+    for l in &d.defaults {
+        let mut line = format!("  {} defaults {}: short {}", l.entity, l.period, money(l.shortfall, &d.currency, rule));
+        for (debtor, contract, unpaid, when) in &l.causes {
+            line.push_str(&format!("; unpaid {} by {debtor} on {contract}", money(*unpaid, &d.currency, rule)));
+            if let Some(p) = when {
+                line.push_str(&format!("; {debtor} defaulted {p}"));
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("losses:\n");
+    for (e, v) in &d.losses_by_entity {
+        out.push_str(&format!("  {e}  {}\n", money(*v, &d.currency, rule)));
+    }
+    for (c, v) in &d.losses_by_contract {
+        out.push_str(&format!("  on {c}  {}\n", money(*v, &d.currency, rule)));
+    }
 }
