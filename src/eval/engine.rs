@@ -277,6 +277,10 @@ impl<'a> Run<'a> {
                 self.post_contract(cid)?;
             }
         }
+        let has_credit = self.program.entities.iter().any(|e| e.fields.contains_key("credit_limit"));
+        if self.dues.is_empty() && !has_credit {
+            return Ok(()); // own operations only: the ledger is complete
+        }
         let base = self.ledger.clone();
         let dues = std::mem::take(&mut self.dues);
         let span = self.scenario_span;
