@@ -6,30 +6,12 @@
 
 use aifin::source::SourceMap;
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
 
 fn compile(text: &str) -> aifin::check::ir::Program {
     let mut map = SourceMap::new();
@@ -58,10 +40,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let events = aifin::eval::engine::run_scenario(&program, None).map(|r| r.ledger.events().len()).unwrap_or(0);
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let (events, peak) = counting::peak_of(|| {
+        aifin::eval::engine::run_scenario(&program, None).map(|r| r.ledger.events().len()).unwrap_or(0)
+    });
     println!("peak heap of one run ({events} ledger events): {:.1} MB", peak as f64 / 1e6);
 }
 

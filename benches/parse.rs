@@ -9,30 +9,12 @@ use aifin::source::{SourceKind, SourceMap};
 use aifin::syntax::grammar::{AifinParser, Rule};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use pest::Parser;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
 
 fn parse_to_ast(text: &str) -> usize {
     let mut map = SourceMap::new();
@@ -43,10 +25,7 @@ fn parse_to_ast(text: &str) -> usize {
 }
 
 fn peak_memory(text: &str) {
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let n = parse_to_ast(text);
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let (n, peak) = counting::peak_of(|| parse_to_ast(text));
     println!(
         "peak heap for parse + AST of {} bytes ({n} declarations): {} bytes = {:.1}x the source",
         text.len(),

@@ -126,7 +126,7 @@ fn name_of(id: &str) -> String {
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert_str(0, "c_");
     }
-    if crate::syntax::grammar::RESERVED.contains(&s.as_str()) {
+    if crate::syntax::grammar::is_reserved(&s) {
         s.push('_');
     }
     s

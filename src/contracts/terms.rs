@@ -40,15 +40,8 @@ pub fn currency_of(e: &TExpr, p: &Program) -> Result<crate::units::UnitId, EvalE
 
 /// A money term in its currency's own unit (`10B USD` → 10000000000).
 pub fn money(e: &TExpr, p: &Program) -> Result<Decimal, EvalError> {
-    let q = quantity(e, p)?;
-    let dim = p.registry.dimension(&q.unit);
-    let cur = p
-        .registry
-        .currency_of(&dim)
-        .map(|c| c.name.clone())
-        .ok_or_else(|| bad(e.span, "an amount of money was expected"))?;
-    let unit = p.registry.lookup(&cur).map(Unit::named).ok_or_else(|| bad(e.span, "unknown currency"))?;
-    q.convert(&unit, &p.registry).map(|q| q.value).map_err(|_| bad(e.span, "cannot convert this amount"))
+    let unit = Unit::named(currency_of(e, p)?);
+    quantity(e, p)?.convert(&unit, &p.registry).map(|q| q.value).map_err(|_| bad(e.span, "cannot convert this amount"))
 }
 
 /// A rate per time as a fraction per year (`9%/year` → 0.09).

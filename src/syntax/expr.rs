@@ -328,7 +328,7 @@ impl Builder<'_> {
     /// A `name` token that a declaration introduces: reserved words are refused.
     pub(super) fn declared(&self, pair: &Pair<'_, Rule>) -> Result<Ident, ParseError> {
         let id = self.ident(pair);
-        if super::grammar::RESERVED.contains(&id.name.as_str()) {
+        if super::grammar::is_reserved(&id.name) {
             return Err(ParseError::ReservedWord { span: id.span, word: id.name });
         }
         Ok(id)

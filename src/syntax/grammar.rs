@@ -134,8 +134,8 @@ pub fn describe(rule: Rule) -> &'static str {
     }
 }
 
-/// Words that can never name a declaration.
-pub const RESERVED: &[&str] = &[
+/// The keywords that start a declaration (error recovery splits files at them).
+pub const DECLARATION_KEYWORDS: &[&str] = &[
     "import",
     "scenario",
     "entity",
@@ -149,9 +149,12 @@ pub const RESERVED: &[&str] = &[
     "dimension",
     "currency",
     "exchange",
-    "extends",
-    "in",
-    "within",
-    "relative",
-    "expect",
 ];
+
+/// The other words that can never name a declaration.
+const OTHER_RESERVED: &[&str] = &["extends", "in", "within", "relative", "expect"];
+
+/// True for a word that can never name a declaration.
+pub fn is_reserved(word: &str) -> bool {
+    DECLARATION_KEYWORDS.contains(&word) || OTHER_RESERVED.contains(&word)
+}

@@ -253,22 +253,6 @@ fn parse_piece(
     Ok(())
 }
 
-const TOP_KEYWORDS: &[&str] = &[
-    "import",
-    "scenario",
-    "entity",
-    "driver",
-    "curve",
-    "flow",
-    "contract",
-    "claim",
-    "report",
-    "unit",
-    "dimension",
-    "currency",
-    "exchange",
-];
-
 /// Byte ranges of the top-level pieces of `text`: a piece starts at a line whose first word is
 /// a top-level keyword, when that line is outside brackets or starts at column 0.
 pub fn split_pieces(text: &str) -> Vec<(usize, usize)> {
@@ -281,7 +265,7 @@ pub fn split_pieces(text: &str) -> Vec<(usize, usize)> {
         let indent = line.len() - trimmed.len();
         if !in_block && line_start > 0 {
             let word: &str = trimmed.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
-            if TOP_KEYWORDS.contains(&word) && (depth == 0 || indent == 0) {
+            if grammar::DECLARATION_KEYWORDS.contains(&word) && (depth == 0 || indent == 0) {
                 starts.push(line_start);
                 depth = 0;
             }
