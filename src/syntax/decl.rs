@@ -41,7 +41,7 @@ impl Builder<'_> {
 
     fn import(&mut self, pair: Pair<'_, Rule>) -> Result<Import, ParseError> {
         let span = self.span(&pair);
-        let s = self.expect(significant(pair).next(), span)?;
+        let s = self.require(significant(pair).next(), span)?;
         let path_span = self.span(&s);
         let path = self.string(s)?;
         Ok(Import { path, path_span, span })
@@ -50,7 +50,7 @@ impl Builder<'_> {
     fn scenario(&mut self, pair: Pair<'_, Rule>) -> Result<Scenario, ParseError> {
         let span = self.span(&pair);
         let mut inner = significant(pair);
-        let name = self.expect(inner.next(), span)?;
+        let name = self.require(inner.next(), span)?;
         let name = self.declared(&name)?;
         let mut sc = Scenario {
             name,
@@ -74,11 +74,11 @@ impl Builder<'_> {
                         });
                     }
                     let mut parts = significant(p);
-                    let start = self.expect(parts.next(), pspan)?;
+                    let start = self.require(parts.next(), pspan)?;
                     let start = self.period(start)?;
-                    let end = self.expect(parts.next(), pspan)?;
+                    let end = self.require(parts.next(), pspan)?;
                     let end = self.period(end)?;
-                    let step = self.expect(parts.next(), pspan)?;
+                    let step = self.require(parts.next(), pspan)?;
                     let step_span = self.span(&step);
                     sc.timeline = Some(Timeline { start, end, step: step_of(step.as_str()), step_span, span: pspan });
                 }
@@ -94,9 +94,9 @@ impl Builder<'_> {
                 }
                 _ => {
                     let mut parts = significant(p);
-                    let n = self.expect(parts.next(), pspan)?;
+                    let n = self.require(parts.next(), pspan)?;
                     let name = self.ident(&n);
-                    let v = self.expect(parts.next(), pspan)?;
+                    let v = self.require(parts.next(), pspan)?;
                     let value = self.root_expr(v)?;
                     sc.overrides.push(Override { name, value, span: pspan });
                 }
@@ -117,15 +117,15 @@ impl Builder<'_> {
                 _ => value = Some(self.root_expr(p)?),
             }
         }
-        let name = self.expect(name, span)?;
-        let value = self.expect(value, span)?;
+        let name = self.require(name, span)?;
+        let value = self.require(value, span)?;
         Ok(Field { name, date, value, span })
     }
 
     fn entity(&mut self, pair: Pair<'_, Rule>) -> Result<Entity, ParseError> {
         let span = self.span(&pair);
         let mut inner = significant(pair);
-        let name = self.expect(inner.next(), span)?;
+        let name = self.require(inner.next(), span)?;
         let name = self.declared(&name)?;
         let mut fields = Vec::new();
         for f in inner {
@@ -144,14 +144,14 @@ impl Builder<'_> {
                 Rule::name => name = Some(self.declared(&p)?),
                 Rule::type_annotation => {
                     let s = self.span(&p);
-                    let u = self.expect(p.into_inner().next(), s)?;
+                    let u = self.require(p.into_inner().next(), s)?;
                     annotation = Some(self.unit_expr(u)?);
                 }
                 _ => value = Some(self.root_expr(p)?),
             }
         }
-        let name = self.expect(name, span)?;
-        let value = self.expect(value, span)?;
+        let name = self.require(name, span)?;
+        let value = self.require(value, span)?;
         Ok(Definition { kind, name, annotation, value, span })
     }
 
@@ -188,7 +188,7 @@ impl Builder<'_> {
                 Rule::expr => value = Some(self.root_expr(p)?),
                 Rule::from_clause | Rule::to_clause | Rule::on_clause => {
                     let rule = p.as_rule();
-                    let lit = self.expect(significant(p).next(), pspan)?;
+                    let lit = self.require(significant(p).next(), pspan)?;
                     let lit = self.period(lit)?;
                     match rule {
                         Rule::from_clause => from = Some(lit),
@@ -198,25 +198,25 @@ impl Builder<'_> {
                 }
                 Rule::as_clause => kind = Some(self.ident_in(p, pspan)?),
                 _ => {
-                    let e = self.expect(significant(p).next(), pspan)?;
+                    let e = self.require(significant(p).next(), pspan)?;
                     life = Some(self.root_expr(e)?);
                 }
             }
         }
         let mut names = names.into_iter();
-        let entity = self.expect(names.next(), span)?;
-        let name = self.expect(names.next(), span)?;
-        let counterparty = self.expect(names.next(), span)?;
-        let value = self.expect(value, span)?;
+        let entity = self.require(names.next(), span)?;
+        let name = self.require(names.next(), span)?;
+        let counterparty = self.require(names.next(), span)?;
+        let value = self.require(value, span)?;
         Ok(Flow { entity, name, direction, counterparty, value, from, to, on, kind, life, span })
     }
 
     fn contract(&mut self, pair: Pair<'_, Rule>) -> Result<Contract, ParseError> {
         let span = self.span(&pair);
         let mut inner = significant(pair);
-        let name = self.expect(inner.next(), span)?;
+        let name = self.require(inner.next(), span)?;
         let name = self.declared(&name)?;
-        let kind = self.expect(inner.next(), span)?;
+        let kind = self.require(inner.next(), span)?;
         let kind = self.ident(&kind);
         let mut fields = Vec::new();
         for f in inner {
@@ -241,12 +241,12 @@ impl Builder<'_> {
                 Rule::expr => value = Some(self.root_expr(p)?),
                 Rule::approx_test => {
                     let mut parts = significant(p);
-                    let t = self.expect(parts.next(), pspan)?;
+                    let t = self.require(parts.next(), pspan)?;
                     let target = self.root_expr(t)?;
                     let tolerance = match parts.next() {
                         Some(tol) => {
                             let mut tp = significant(tol);
-                            let v = self.expect(tp.next(), pspan)?;
+                            let v = self.require(tp.next(), pspan)?;
                             let value = self.root_expr(v)?;
                             Some(Tolerance { value, relative: tp.next().is_some() })
                         }
@@ -256,7 +256,7 @@ impl Builder<'_> {
                 }
                 Rule::compare_test => {
                     let mut parts = significant(p);
-                    let op_pair = self.expect(parts.next(), pspan)?;
+                    let op_pair = self.require(parts.next(), pspan)?;
                     let op_span = self.span(&op_pair);
                     let op = match op_pair.as_str() {
                         ">=" => CompareOp::Ge,
@@ -265,19 +265,19 @@ impl Builder<'_> {
                         "<" => CompareOp::Lt,
                         _ => CompareOp::Eq,
                     };
-                    let t = self.expect(parts.next(), pspan)?;
+                    let t = self.require(parts.next(), pspan)?;
                     let target = self.root_expr(t)?;
                     test = Some(ClaimTest::Compare { op, op_span, target });
                 }
                 _ => {
-                    let r = self.expect(significant(p).next(), pspan)?;
+                    let r = self.require(significant(p).next(), pspan)?;
                     test = Some(ClaimTest::Between { range: self.root_expr(r)? });
                 }
             }
         }
-        let (text, text_span) = self.expect(text, span)?;
-        let value = self.expect(value, span)?;
-        let test = self.expect(test, span)?;
+        let (text, text_span) = self.require(text, span)?;
+        let value = self.require(value, span)?;
+        let test = self.require(test, span)?;
         Ok(Claim { text, text_span, source, expect_fail, value, test, span })
     }
 
@@ -291,7 +291,7 @@ impl Builder<'_> {
                 _ => {
                     let pspan = self.span(&p);
                     let mut parts = significant(p);
-                    let v = self.expect(parts.next(), pspan)?;
+                    let v = self.require(parts.next(), pspan)?;
                     let value = self.root_expr(v)?;
                     let label = match parts.next() {
                         Some(s) => Some(self.string(s)?),
@@ -316,14 +316,14 @@ impl Builder<'_> {
                 _ => definition = Some(self.root_expr(p)?),
             }
         }
-        let name = self.expect(name, span)?;
+        let name = self.require(name, span)?;
         Ok(UnitDecl { name, dimension, definition, span })
     }
 
     fn dimension(&mut self, pair: Pair<'_, Rule>) -> Result<DimensionDecl, ParseError> {
         let span = self.span(&pair);
         let mut inner = significant(pair);
-        let name = self.expect(inner.next(), span)?;
+        let name = self.require(inner.next(), span)?;
         let name = self.declared(&name)?;
         let definition = match inner.next() {
             Some(d) => {
@@ -335,7 +335,7 @@ impl Builder<'_> {
                         Rule::unit_op => op = if p.as_str() == "/" { UnitOp::Div } else { UnitOp::Mul },
                         _ => {
                             let mut fp = p.into_inner();
-                            let n = self.expect(fp.next(), pspan)?;
+                            let n = self.require(fp.next(), pspan)?;
                             let name = self.ident(&n);
                             let power = match fp.next() {
                                 Some(pw) => self.small_int(pw)?,
@@ -356,7 +356,7 @@ impl Builder<'_> {
     fn currency(&mut self, pair: Pair<'_, Rule>) -> Result<CurrencyDecl, ParseError> {
         let span = self.span(&pair);
         let mut inner = significant(pair);
-        let name = self.expect(inner.next(), span)?;
+        let name = self.require(inner.next(), span)?;
         let name = self.declared(&name)?;
         let minor = match inner.next() {
             Some(i) => {
@@ -377,9 +377,9 @@ impl Builder<'_> {
     fn exchange(&mut self, pair: Pair<'_, Rule>) -> Result<ExchangeDecl, ParseError> {
         let span = self.span(&pair);
         let mut inner = significant(pair);
-        let f = self.expect(inner.next(), span)?;
+        let f = self.require(inner.next(), span)?;
         let from = self.root_expr(f)?;
-        let t = self.expect(inner.next(), span)?;
+        let t = self.require(inner.next(), span)?;
         let to = self.root_expr(t)?;
         Ok(ExchangeDecl { from, to, span })
     }

@@ -57,13 +57,13 @@ impl Builder<'_> {
         pairs: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
         span: crate::source::Span,
     ) -> Result<Expr, ParseError> {
-        let first = self.expect(pairs.next(), span)?;
+        let first = self.require(pairs.next(), span)?;
         let value = self.arith(first)?;
         match pairs.next_if(|p| p.as_rule() == Rule::conversion) {
             None => Ok(value),
             Some(conv) => {
                 let cspan = self.span(&conv);
-                let u = self.expect(significant(conv).next(), cspan)?;
+                let u = self.require(significant(conv).next(), cspan)?;
                 let unit = self.unit_expr(u)?;
                 Ok(Expr { span: value.span.to(cspan), kind: ExprKind::Convert { value: Box::new(value), unit } })
             }
@@ -125,7 +125,7 @@ impl Builder<'_> {
     fn postfix_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let first = self.expect(inner.next(), span)?;
+        let first = self.require(inner.next(), span)?;
         let mut e = self.primary(first)?;
         for post in inner {
             let post_span = self.span(&post);
@@ -160,12 +160,12 @@ impl Builder<'_> {
                 Rule::expr => value = Some(self.expr(p)?),
                 _ => {
                     let s = self.span(&p);
-                    let lit = self.expect(p.into_inner().next(), s)?;
+                    let lit = self.require(p.into_inner().next(), s)?;
                     anchor = Some(self.period(lit)?);
                 }
             }
         }
-        let value = self.expect(value, span)?;
+        let value = self.require(value, span)?;
         Ok(Arg { name, value, anchor, span })
     }
 
@@ -173,7 +173,7 @@ impl Builder<'_> {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::paren => {
-                let inner = self.expect(pair.into_inner().next(), span)?;
+                let inner = self.require(pair.into_inner().next(), span)?;
                 let e = self.expr(inner)?;
                 Ok(Expr { kind: ExprKind::Paren(Box::new(e)), span })
             }
@@ -183,7 +183,7 @@ impl Builder<'_> {
             }
             Rule::quantity => {
                 let mut inner = pair.into_inner();
-                let num = self.expect(inner.next(), span)?;
+                let num = self.require(inner.next(), span)?;
                 let number = self.number(&num)?;
                 let unit = match inner.next() {
                     Some(u) => Some(self.unit_expr(u)?),
@@ -216,7 +216,7 @@ impl Builder<'_> {
                 _ => {
                     let fspan = self.span(&p);
                     let mut inner = p.into_inner();
-                    let name_pair = self.expect(inner.next(), fspan)?;
+                    let name_pair = self.require(inner.next(), fspan)?;
                     let name = Ident { name: name_pair.as_str().to_string(), span: self.span(&name_pair) };
                     let power = match inner.next() {
                         Some(pw) => self.small_int(pw)?,
@@ -236,7 +236,7 @@ impl Builder<'_> {
             pair
         } else {
             let s = self.span(&pair);
-            self.expect(pair.into_inner().next(), s)?
+            self.require(pair.into_inner().next(), s)?
         };
         let span = self.span(&pair);
         pair.as_str()
@@ -316,7 +316,7 @@ impl Builder<'_> {
 
     /// The first `name`-like token inside `pair` as an identifier.
     pub(super) fn ident_in(&mut self, pair: Pair<'_, Rule>, span: crate::source::Span) -> Result<Ident, ParseError> {
-        let name = self.expect(pair.into_inner().find(|p| p.as_rule() == Rule::name), span)?;
+        let name = self.require(pair.into_inner().find(|p| p.as_rule() == Rule::name), span)?;
         Ok(self.ident(&name))
     }
 

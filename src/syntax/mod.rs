@@ -50,7 +50,7 @@ impl Builder<'_> {
     }
 
     /// `Some(x)` → `x`; `None` (the grammar guarantees it never happens) → a syntax error.
-    pub(crate) fn expect<T>(&self, x: Option<T>, span: Span) -> Result<T, ParseError> {
+    pub(crate) fn require<T>(&self, x: Option<T>, span: Span) -> Result<T, ParseError> {
         x.ok_or_else(|| ParseError::Syntax {
             span,
             expected: vec!["a complete declaration".into()],
@@ -318,7 +318,7 @@ pub fn parse_expr(sources: &SourceMap, id: SourceId) -> Result<Expr, Vec<ParseEr
     let mut b = Builder { source: id, text, offset: 0, tokens: 0 };
     let mut pairs = AifinParser::parse(Rule::expr_input, text).map_err(|e| vec![b.pest_error(e, text)])?;
     let top = pairs.next().and_then(|p| p.into_inner().next());
-    let top = b.expect(top, Span::file_start(id)).map_err(|e| vec![e])?;
+    let top = b.require(top, Span::file_start(id)).map_err(|e| vec![e])?;
     b.root_expr(top).map_err(|e| vec![e])
 }
 
