@@ -5,6 +5,7 @@
 //! becomes an [`EvalError`] at the operator's span.
 
 pub mod booking;
+mod builtins;
 pub mod contracts;
 pub mod curves;
 pub mod defaults;

@@ -1,0 +1,483 @@
+//! The built-in functions in a run: curves, aggregates (`annual`, `total`, `at`), an
+//! entity's lines (`cash`, `profit`, `revenue`, …), `funding_gap`, `runway`, `burn`,
+//! `payments`, `losses`, `defaulted`, `min`, `max`, `abs`.
+
+use super::booking::{self, basis_of, book_rate};
+use super::curves::{Curve, Formula, Granularity};
+use super::engine::{Run, Val};
+use super::error::EvalError;
+use super::ledger::{Account, EventKind, Origin};
+use super::series::{Series, SeriesError, Values};
+use super::timeline::Timeline;
+use crate::check::ir::*;
+use crate::check::Shape;
+use crate::number::{self, ArithError};
+use crate::source::Span;
+use crate::syntax::ast::PeriodValue;
+use crate::units::quantity::simplified_unit;
+use crate::units::Unit;
+use rust_decimal::Decimal;
+
+fn series_err(e: SeriesError, span: Span) -> EvalError {
+    EvalError::arith(e.error, span)
+}
+
+fn arith(e: ArithError, span: Span) -> EvalError {
+    EvalError::arith(e, span)
+}
+
+impl Run<'_> {
+    fn arg(&mut self, args: &[TArg], i: usize, span: Span) -> Result<Val, EvalError> {
+        match args.get(i) {
+            Some(a) => self.value(&a.value),
+            None => Err(EvalError::Internal { span, what: "a missing argument".into() }),
+        }
+    }
+
+    fn named(args: &[TArg], key: &str) -> Option<TArg> {
+        args.iter().find(|a| a.name.as_deref() == Some(key)).cloned()
+    }
+
+    fn entity_arg(&mut self, args: &[TArg], span: Span) -> Result<EntityId, EvalError> {
+        match self.arg(args, 0, span)? {
+            Val::Entity(id) => Ok(id),
+            _ => Err(EvalError::Internal { span, what: "an entity was expected".into() }),
+        }
+    }
+
+    /// The day interval of a period or range value.
+    fn window(&mut self, args: &[TArg], i: usize, span: Span) -> Result<(i64, i64), EvalError> {
+        match self.arg(args, i, span)? {
+            Val::Period(p) => Ok(Timeline::span_of(p)),
+            Val::Range(a, b) => Ok((a, b)),
+            _ => Err(EvalError::Internal { span, what: "a period was expected".into() }),
+        }
+    }
+
+    /// The periods exactly covering `[first, end)`, or a misalignment error.
+    pub fn aligned(&self, (first, end): (i64, i64), span: Span) -> Result<std::ops::Range<usize>, EvalError> {
+        let r = self.timeline.indices_overlapping(first, end);
+        let ok =
+            match (self.timeline.periods.get(r.start), r.end.checked_sub(1).and_then(|i| self.timeline.periods.get(i)))
+            {
+                (Some(a), Some(b)) => a.first_day == first && b.end_day == end,
+                _ => false,
+            };
+        if !ok {
+            return Err(EvalError::Misaligned {
+                span,
+                what: "this period does not cover whole periods of the timeline".into(),
+            });
+        }
+        Ok(r)
+    }
+
+    pub(super) fn call(&mut self, b: Builtin, args: &[TArg], e: &TExpr) -> Result<Val, EvalError> {
+        let span = e.span;
+        let reads_ledger = matches!(
+            b,
+            Builtin::Cash
+                | Builtin::Credit
+                | Builtin::Revenue
+                | Builtin::Costs
+                | Builtin::Capex
+                | Builtin::Financing
+                | Builtin::Interest
+                | Builtin::Net
+                | Builtin::Depreciation
+                | Builtin::Profit
+                | Builtin::FundingGap
+                | Builtin::Runway
+                | Builtin::Burn
+                | Builtin::Payments
+                | Builtin::Losses
+                | Builtin::Defaulted
+        );
+        if reads_ledger && self.posting {
+            return Err(EvalError::Circular {
+                span,
+                what: "a flow or opening balance uses an entity's cash or totals, which the flows themselves make"
+                    .into(),
+            });
+        }
+        let n = self.n();
+        let money = Unit::named(self.money);
+        let money_id = self.money;
+        let flow = move |vals: Vec<Decimal>| Val::S(Series::per(vals, Unit::named(money_id)), Shape::Flow);
+        match b {
+            Builtin::Constant => {
+                let s = match self.arg(args, 0, span)? {
+                    Val::S(s, _) | Val::Uncertain(_, _, s) => s,
+                    _ => return Err(EvalError::Internal { span, what: "a quantity was expected".into() }),
+                };
+                Ok(Val::S(s, Shape::Series))
+            }
+            Builtin::Abs => {
+                let s = self.series(
+                    &args.first().map(|a| a.value.clone()).ok_or(EvalError::Internal { span, what: "abs()".into() })?,
+                )?;
+                Ok(Val::S(
+                    Series {
+                        unit: s.unit.clone(),
+                        values: s.values.map(|x| Ok(x.abs())).map_err(|x| series_err(x, span))?,
+                    },
+                    Self::shape_of(e),
+                ))
+            }
+            Builtin::Min | Builtin::Max => {
+                let mut acc: Option<Series> = None;
+                for a in args {
+                    let s = self.series(&a.value)?;
+                    acc = Some(match acc {
+                        None => s,
+                        Some(cur) => {
+                            let o = s.convert(&cur.unit, self.reg).map_err(|x| series_err(x, a.span))?;
+                            let vals: Vec<Decimal> = (0..n)
+                                .map(|i| {
+                                    let (x, y) = (cur.get(i), o.get(i));
+                                    if (b == Builtin::Min) == (y < x) {
+                                        y
+                                    } else {
+                                        x
+                                    }
+                                })
+                                .collect();
+                            let values = if cur.values.is_const() && o.values.is_const() {
+                                Values::Const(vals.first().copied().unwrap_or_default())
+                            } else {
+                                Values::Per(vals)
+                            };
+                            Series { unit: cur.unit.clone(), values }
+                        }
+                    });
+                }
+                let s = acc.ok_or(EvalError::Internal { span, what: "min/max of nothing".into() })?;
+                Ok(Val::S(s, Self::shape_of(e)))
+            }
+            Builtin::Linear
+            | Builtin::Step
+            | Builtin::Table
+            | Builtin::Cagr
+            | Builtin::Compound
+            | Builtin::Logistic
+            | Builtin::Generations => self.curve(b, args, span),
+            Builtin::Annual | Builtin::Total | Builtin::At => {
+                let x = args
+                    .first()
+                    .map(|a| a.value.clone())
+                    .ok_or(EvalError::Internal { span, what: "missing argument".into() })?;
+                let window = self.window(args, 1, span)?;
+                let val = self.value(&x)?;
+                let (s, shape) = match val {
+                    Val::S(s, sh) => (s, sh),
+                    Val::Uncertain(_, _, p) => (p, Shape::Constant),
+                    _ => return Err(EvalError::Internal { span, what: "a quantity was expected".into() }),
+                };
+                let wspan = args.get(1).map(|a| a.span).unwrap_or(span);
+                if b == Builtin::At {
+                    let r = self.timeline.indices_overlapping(window.0, window.1);
+                    if r.is_empty() {
+                        return Err(EvalError::Misaligned {
+                            span: wspan,
+                            what: "this period is outside the timeline".into(),
+                        });
+                    }
+                    let v = match shape {
+                        Shape::Flow => {
+                            let r = self.aligned(window, wspan)?;
+                            r.map(|i| s.get(i)).try_fold(Decimal::ZERO, number::add).map_err(|x| arith(x, span))?
+                        }
+                        Shape::Level => s.get(r.end - 1),
+                        _ => s.get(r.start),
+                    };
+                    return Ok(Val::S(Series::constant(v, s.unit), Shape::Constant));
+                }
+                if shape == Shape::Flow {
+                    let r = self.aligned(window, wspan)?;
+                    let total = r.map(|i| s.get(i)).try_fold(Decimal::ZERO, number::add).map_err(|x| arith(x, span))?;
+                    return Ok(Val::S(Series::constant(total, s.unit), Shape::Constant));
+                }
+                // a rate: book it over the window and add up
+                let numerator =
+                    simplified_unit(&s.unit.mul(&Unit::named(self.reg.lookup("second").unwrap_or(0))), self.reg);
+                let Some(num_id) = numerator.factors().first().map(|f| f.0).filter(|_| numerator.factors().len() == 1)
+                else {
+                    return self.book_general_rate(&s, window, wspan, span);
+                };
+                let Some((basis, target)) = basis_of(&s.unit, self.reg, num_id) else {
+                    return Err(EvalError::Internal { span, what: "a rate with no time unit".into() });
+                };
+                let conv = s.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
+                let _ = self.aligned(window, wspan)?;
+                let booked = book_rate(&conv, basis, window, &self.timeline).map_err(|x| arith(x, span))?;
+                let total =
+                    booked.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, *x)).map_err(|x| arith(x, span))?;
+                Ok(Val::S(Series::constant(total, Unit::named(num_id)), Shape::Constant))
+            }
+            Builtin::Cash => {
+                let id = self.entity_arg(args, span)?;
+                let c = self.ledger.closing(id).map_err(|x| arith(x, span))?;
+                Ok(Val::S(Series::per(c, money), Shape::Level))
+            }
+            Builtin::Credit => {
+                let id = self.entity_arg(args, span)?;
+                let mut c = self.credit.get(id).cloned().unwrap_or_default();
+                c.resize(n, Decimal::ZERO);
+                Ok(Val::S(Series::per(c, money), Shape::Level))
+            }
+            Builtin::Revenue
+            | Builtin::Costs
+            | Builtin::Capex
+            | Builtin::Financing
+            | Builtin::Interest
+            | Builtin::Net
+            | Builtin::Depreciation
+            | Builtin::Profit => {
+                let id = self.entity_arg(args, span)?;
+                let vals = self.entity_lines(id, b).map_err(|x| arith(x, span))?;
+                Ok(flow(vals))
+            }
+            Builtin::FundingGap | Builtin::Burn | Builtin::Runway => {
+                let id = self.entity_arg(args, span)?;
+                // on the path where the entity pays everything it owes
+                let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+                let closing = full.closing(id).map_err(|x| arith(x, span))?;
+                let min = self.min_cash.get(id).copied().unwrap_or_default();
+                match b {
+                    Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
+                        Some(i) => Val::Period(self.period_value(i)),
+                        None => Val::Never,
+                    }),
+                    Builtin::FundingGap => {
+                        let window = self.window(args, 1, span)?;
+                        let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
+                        let mut gap = Decimal::ZERO;
+                        for i in r {
+                            let short = number::sub(min, closing.get(i).copied().unwrap_or_default())
+                                .map_err(|x| arith(x, span))?;
+                            gap = gap.max(short);
+                        }
+                        Ok(Val::S(Series::constant(gap, money), Shape::Constant))
+                    }
+                    _ => {
+                        let window = self.window(args, 1, span)?;
+                        let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
+                        let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+                        let changes = full.changes(id);
+                        let net = r
+                            .map(|i| changes.get(i).copied().unwrap_or_default())
+                            .try_fold(Decimal::ZERO, number::add)
+                            .map_err(|x| arith(x, span))?;
+                        Ok(Val::S(Series::constant(-net, money), Shape::Constant))
+                    }
+                }
+            }
+            Builtin::Payments => {
+                let cid = match self.arg(args, 0, span)? {
+                    Val::Contract(id) => id,
+                    _ => return Err(EvalError::Internal { span, what: "a contract was expected".into() }),
+                };
+                let payer =
+                    self.program.contracts.get(cid).and_then(|c| super::contracts::entity_field(c, c.spec.roles.0));
+                let Some(payer) = payer else {
+                    return Err(EvalError::Internal {
+                        span,
+                        what: "payments of this kind of contract are not evaluated by this version of aifin".into(),
+                    });
+                };
+                let mut out = vec![Decimal::ZERO; n];
+                for ev in self.ledger.events() {
+                    if ev.origin == Origin::contract(cid) && ev.from == Account::Entity(payer) {
+                        if let Some(slot) = out.get_mut(ev.period as usize) {
+                            *slot = number::add(*slot, ev.amount).map_err(|x| arith(x, span))?;
+                        }
+                    }
+                }
+                Ok(flow(out))
+            }
+            Builtin::Losses => {
+                let id = self.entity_arg(args, span)?;
+                let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
+                Ok(Val::S(Series::constant(v, money), Shape::Constant))
+            }
+            Builtin::Defaulted => {
+                let id = self.entity_arg(args, span)?;
+                Ok(match self.defaults.period_of.get(id).copied().flatten() {
+                    Some(t) => Val::Period(self.period_value(t)),
+                    None => Val::Never,
+                })
+            }
+        }
+    }
+
+    /// A rate whose booked amount is not a single named unit: books in coherent base units.
+    fn book_general_rate(&mut self, s: &Series, window: (i64, i64), wspan: Span, span: Span) -> Result<Val, EvalError> {
+        let sec = Unit::named(self.reg.lookup("second").unwrap_or(0));
+        let amount_unit = simplified_unit(&s.unit.mul(&sec), self.reg);
+        let _ = self.aligned(window, wspan)?;
+        let per_second = amount_unit.div(&sec);
+        let conv = s.convert(&per_second, self.reg).map_err(|x| series_err(x, span))?;
+        let booked = book_rate(&conv, booking::Basis::Elapsed { seconds: 1 }, window, &self.timeline)
+            .map_err(|x| arith(x, span))?;
+        let total = booked.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, *x)).map_err(|x| arith(x, span))?;
+        Ok(Val::S(Series::constant(total, amount_unit), Shape::Constant))
+    }
+
+    /// The period literal of timeline period `i`.
+    pub fn period_value(&self, i: usize) -> PeriodValue {
+        let (y, m, d) = self.timeline.periods.get(i).map(|p| p.start).unwrap_or((1, 1, 1));
+        match self.timeline.step {
+            crate::syntax::ast::Step::Daily => PeriodValue::Day(y, m, d),
+            crate::syntax::ast::Step::Monthly => PeriodValue::Month(y, m),
+            crate::syntax::ast::Step::Quarterly => PeriodValue::Quarter(y, (m - 1) / 3 + 1),
+            crate::syntax::ast::Step::Yearly => PeriodValue::Year(y),
+        }
+    }
+
+    /// An entity's amounts of one kind per period (inflows positive for `net` and
+    /// `financing`; revenue, costs, capex, depreciation and interest as positive amounts).
+    pub fn entity_lines(&self, id: EntityId, b: Builtin) -> Result<Vec<Decimal>, ArithError> {
+        let n = self.n();
+        let mut out = vec![Decimal::ZERO; n];
+        if b == Builtin::Net {
+            out.copy_from_slice(self.ledger.changes(id));
+            // opening balances are not movements
+            for ev in self.ledger.events() {
+                if ev.kind == EventKind::Opening && ev.to == Account::Entity(id) {
+                    if let Some(slot) = out.get_mut(ev.period as usize) {
+                        *slot = number::sub(*slot, ev.amount)?;
+                    }
+                }
+            }
+            return Ok(out);
+        }
+        if b == Builtin::Depreciation {
+            return Ok(self.depreciation.get(id).cloned().unwrap_or(out));
+        }
+        if b == Builtin::Profit {
+            let rev = self.entity_lines(id, Builtin::Revenue)?;
+            let cost = self.entity_lines(id, Builtin::Costs)?;
+            let dep = self.entity_lines(id, Builtin::Depreciation)?;
+            let int = self.entity_lines(id, Builtin::Interest)?;
+            for i in 0..n {
+                let v = number::sub(number::sub(number::sub(rev[i], cost[i])?, dep[i])?, int[i])?;
+                out[i] = v;
+            }
+            return Ok(out);
+        }
+        let me = Account::Entity(id);
+        for ev in self.ledger.events() {
+            let inflow = ev.to == me;
+            if !inflow && ev.from != me {
+                continue;
+            }
+            let Some(slot) = out.get_mut(ev.period as usize) else { continue };
+            let a = ev.amount;
+            let signed = if inflow { a } else { -a }; // inflows positive
+                                                      // how much this event adds to the line asked for
+            let add = match (b, ev.kind) {
+                (Builtin::Revenue, EventKind::Flow(FlowKind::Revenue)) | (Builtin::Revenue, EventKind::Trade)
+                    if inflow =>
+                {
+                    a
+                }
+                (Builtin::Revenue, EventKind::Flow(FlowKind::Revenue)) => -a,
+                (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) | (Builtin::Costs, EventKind::Trade) if !inflow => a,
+                (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) => -a,
+                (Builtin::Capex, EventKind::Flow(FlowKind::Capex)) => -signed,
+                (Builtin::Financing, EventKind::Flow(FlowKind::Financing))
+                | (Builtin::Financing, EventKind::Credit) => signed,
+                (Builtin::Interest, EventKind::Interest) => -signed,
+                _ => continue,
+            };
+            *slot = number::add(*slot, add)?;
+        }
+        Ok(out)
+    }
+
+    fn anchored(&mut self, args: &[TArg], span: Span) -> Result<(Vec<(PeriodValue, Decimal)>, Unit), EvalError> {
+        let mut unit: Option<Unit> = None;
+        let mut out = Vec::new();
+        for a in args.iter().filter(|a| a.anchor.is_some()) {
+            let s = self.series(&a.value)?;
+            let s = match &unit {
+                Some(u) => s.convert(u, self.reg).map_err(|x| series_err(x, a.span))?,
+                None => {
+                    unit = Some(s.unit.clone());
+                    s
+                }
+            };
+            if let Some(p) = a.anchor {
+                out.push((p, s.get(0)));
+            }
+        }
+        let _ = span;
+        Ok((out, unit.unwrap_or_default()))
+    }
+
+    fn per_year(&mut self, a: &TArg) -> Result<Decimal, EvalError> {
+        let s = self.series(&a.value)?;
+        let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+        let per_year = Unit::none().div(&year);
+        Ok(s.convert(&per_year, self.reg).map_err(|x| series_err(x, a.span))?.get(0))
+    }
+
+    fn curve(&mut self, b: Builtin, args: &[TArg], span: Span) -> Result<Val, EvalError> {
+        let (anchors, mut unit) = self.anchored(args, span)?;
+        let trend = matches!(Self::named(args, "extrapolate").map(|a| a.value.kind), Some(TExprKind::Symbol(s)) if s == "trend");
+        let mut periods: Vec<PeriodValue> = anchors.iter().map(|a| a.0).collect();
+        let formula = match b {
+            Builtin::Linear => Formula::Linear,
+            Builtin::Step => Formula::Step,
+            Builtin::Table => match Self::named(args, "interpolation").map(|a| a.value.kind) {
+                Some(TExprKind::Symbol(s)) if s == "step" => Formula::Step,
+                _ => Formula::Linear,
+            },
+            Builtin::Cagr => Formula::Cagr,
+            Builtin::Compound => {
+                let r = Self::named(args, "rate")
+                    .ok_or(EvalError::Internal { span, what: "compound without a rate".into() })?;
+                Formula::Compound { per_year: self.per_year(&r)? }
+            }
+            Builtin::Generations => {
+                let f = Self::named(args, "factor").ok_or(EvalError::Internal { span, what: "no factor".into() })?;
+                let ev = Self::named(args, "every").ok_or(EvalError::Internal { span, what: "no every".into() })?;
+                let factor = self.series(&f.value)?.get(0);
+                let every = self.series(&ev.value)?;
+                let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+                let years = every.convert(&year, self.reg).map_err(|x| series_err(x, ev.span))?.get(0);
+                let g = Curve::granularity_of(&periods);
+                Formula::Generations { factor, every: number::mul(years, g.per_year()).map_err(|x| arith(x, ev.span))? }
+            }
+            _ => {
+                // logistic
+                let get = |k: &str| Self::named(args, k).ok_or(EvalError::Internal { span, what: format!("no {k}") });
+                let (fl, cp, md, st) = (get("floor")?, get("cap")?, get("midpoint")?, get("steepness")?);
+                let floor = self.series(&fl.value)?;
+                unit = floor.unit.clone();
+                let cap = self.series(&cp.value)?.convert(&unit, self.reg).map_err(|x| series_err(x, cp.span))?;
+                let mid = match self.value(&md.value)? {
+                    Val::Period(p) => p,
+                    _ => return Err(EvalError::Internal { span, what: "a midpoint period".into() }),
+                };
+                periods.push(mid);
+                let g = Curve::granularity_of(&periods);
+                Formula::Logistic {
+                    floor: floor.get(0),
+                    cap: cap.get(0),
+                    mid: Curve::anchor_index(g, mid),
+                    k: self.per_year(&st)?,
+                }
+            }
+        };
+        let g = if periods.is_empty() { Granularity::Year } else { Curve::granularity_of(&periods) };
+        let curve = Curve {
+            granularity: g,
+            anchors: anchors.iter().map(|(p, v)| (Curve::anchor_index(g, *p), *v)).collect(),
+            formula,
+            trend,
+        };
+        let values = curve.values(&self.timeline).map_err(|(x, _)| arith(x, span))?;
+        Ok(Val::S(Series::per(values, unit), Shape::Series))
+    }
+}
