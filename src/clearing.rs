@@ -448,7 +448,6 @@ mod regression {
         let c = clear(&cash, &[Policy::ProRata; 5], &obs);
         let Ok(c) = c else { panic!("{c:?}") };
         assert_eq!(c.defaulted, vec![true, true, false, true, false]);
-        let _ = &c;
         let out0: Decimal = c.paid.iter().zip(&obs).filter(|(_, o)| o.debtor == 0).map(|(p, _)| *p).sum();
         assert!(
             (out0 - "83.55211183099402".parse::<Decimal>().unwrap_or_default()).abs() < Decimal::new(1, 9),

@@ -180,11 +180,10 @@ fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, style: Render
     for f in files {
         let (program, diags) = crate::driver::compile_file(sources, f);
         if diags.is_empty() {
-            let user = |n: usize| n;
             out.stdout.push_str(&format!(
                 "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
                 f.display(),
-                user(program.entities.len()),
+                program.entities.len(),
                 program.definitions.iter().filter(|d| !is_std(sources, d.span)).count(),
                 program.flows.len(),
                 program.contracts.len(),

@@ -176,11 +176,6 @@ impl Span {
         Span { source: self.source, start: self.start, end: other.start }
     }
 
-    /// The empty span at this span's end.
-    pub fn end_point(self) -> Span {
-        Span { source: self.source, start: self.end, end: self.end }
-    }
-
     /// The span of a sub-range `rel_start..rel_end` (relative to this span's start), when it is valid in `text`.
     pub fn sub(self, text: &str, rel_start: usize, rel_end: usize) -> Option<Span> {
         Span::new(self.source, text, self.start() + rel_start, self.start() + rel_end)

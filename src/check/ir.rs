@@ -85,6 +85,32 @@ pub enum Builtin {
     Abs,
 }
 
+impl Builtin {
+    /// True for the built-ins that read the ledger (an entity's cash, lines, defaults): they
+    /// cannot be used while the ledger is being built (a flow of a share of cash is circular).
+    pub fn reads_ledger(self) -> bool {
+        matches!(
+            self,
+            Builtin::Cash
+                | Builtin::Credit
+                | Builtin::Revenue
+                | Builtin::Costs
+                | Builtin::Capex
+                | Builtin::Financing
+                | Builtin::Interest
+                | Builtin::Net
+                | Builtin::Depreciation
+                | Builtin::Profit
+                | Builtin::FundingGap
+                | Builtin::Runway
+                | Builtin::Burn
+                | Builtin::Payments
+                | Builtin::Losses
+                | Builtin::Defaulted
+        )
+    }
+}
+
 /// Every built-in with its name and call signature (for help and "did you mean").
 pub const BUILTINS: &[(&str, Builtin, &str)] = &[
     ("constant", Builtin::Constant, "constant(value)"),

@@ -74,25 +74,7 @@ impl Run<'_> {
 
     pub(super) fn call(&mut self, b: Builtin, args: &[TArg], e: &TExpr) -> Result<Val, EvalError> {
         let span = e.span;
-        let reads_ledger = matches!(
-            b,
-            Builtin::Cash
-                | Builtin::Credit
-                | Builtin::Revenue
-                | Builtin::Costs
-                | Builtin::Capex
-                | Builtin::Financing
-                | Builtin::Interest
-                | Builtin::Net
-                | Builtin::Depreciation
-                | Builtin::Profit
-                | Builtin::FundingGap
-                | Builtin::Runway
-                | Builtin::Burn
-                | Builtin::Payments
-                | Builtin::Losses
-                | Builtin::Defaulted
-        );
+        let reads_ledger = b.reads_ledger();
         if reads_ledger && self.posting {
             return Err(EvalError::Circular {
                 span,
@@ -395,7 +377,7 @@ impl Run<'_> {
         Ok(out)
     }
 
-    fn anchored(&mut self, args: &[TArg], span: Span) -> Result<(Vec<(PeriodValue, Decimal)>, Unit), EvalError> {
+    fn anchored(&mut self, args: &[TArg]) -> Result<(Vec<(PeriodValue, Decimal)>, Unit), EvalError> {
         let mut unit: Option<Unit> = None;
         let mut out = Vec::new();
         for a in args.iter().filter(|a| a.anchor.is_some()) {
@@ -411,7 +393,6 @@ impl Run<'_> {
                 out.push((p, s.get(0)));
             }
         }
-        let _ = span;
         Ok((out, unit.unwrap_or_default()))
     }
 
@@ -423,7 +404,7 @@ impl Run<'_> {
     }
 
     fn curve(&mut self, b: Builtin, args: &[TArg], span: Span) -> Result<Val, EvalError> {
-        let (anchors, mut unit) = self.anchored(args, span)?;
+        let (anchors, mut unit) = self.anchored(args)?;
         let trend = matches!(Self::named(args, "extrapolate").map(|a| a.value.kind), Some(TExprKind::Symbol(s)) if s == "trend");
         let mut periods: Vec<PeriodValue> = anchors.iter().map(|a| a.0).collect();
         let formula = match b {

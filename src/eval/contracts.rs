@@ -389,8 +389,6 @@ impl<'a> Run<'a> {
 
     /// Posts a non-loan contract's payments that fall in the timeline.
     pub(super) fn post_contract(&mut self, cid: ContractId) -> Result<(), EvalError> {
-        let span = self.program.contracts.get(cid).map(|c| c.span);
-        let Some(span) = span else { return Ok(()) };
         for p in self.contract_payments(cid)? {
             let Some(i) = self.timeline.index_of_day(p.date.day_number()) else { continue };
             let event = Event {
@@ -401,7 +399,6 @@ impl<'a> Run<'a> {
                 kind: p.kind,
                 origin: Origin::contract(cid),
             };
-            let _ = span;
             self.push_due(super::defaults::Due { event, contract: cid });
         }
         Ok(())

@@ -152,7 +152,9 @@ impl Run<'_> {
             }
         }
         let mut ended = vec![false; nc]; // the contract's payer defaulted: nothing more falls due
-                                         // unpaid amounts owed to each entity so far, by (debtor, contract)
+        let payers: Vec<Option<EntityId>> =
+            self.program.contracts.iter().map(|x| super::contracts::entity_field(x, x.spec.roles.0)).collect();
+        // unpaid amounts owed to each entity so far, by (debtor, contract)
         let mut unpaid_to: Vec<std::collections::BTreeMap<(EntityId, ContractId), Decimal>> =
             vec![Default::default(); ne];
         let ck = |r: Result<Decimal, ArithError>| r.map_err(|x| arith(x, span));
@@ -283,11 +285,9 @@ impl Run<'_> {
                 }
             }
             // a defaulter's contracts as payer end
-            for c in 0..nc {
-                let payer =
-                    self.program.contracts.get(c).and_then(|x| super::contracts::entity_field(x, x.spec.roles.0));
+            for (end, payer) in ended.iter_mut().zip(&payers) {
                 if payer.is_some_and(|p| out.period_of.get(p).copied().flatten().is_some()) {
-                    ended[c] = true;
+                    *end = true;
                 }
             }
             // 4. credit lines keep cash at the minimum

@@ -472,9 +472,9 @@ impl<'a> Run<'a> {
     fn book_flow(&mut self, f: &'a FlowIr) -> Result<Vec<Decimal>, EvalError> {
         let n = self.n();
         let span = f.value.span;
-        let (series, shape) = match self.value(&f.value)? {
-            Val::S(s, shape) => (s, shape),
-            Val::Uncertain(_, _, p) => (p, Shape::Constant),
+        let series = match self.value(&f.value)? {
+            Val::S(s, _) => s,
+            Val::Uncertain(_, _, p) => p,
             _ => return Err(EvalError::Internal { span, what: "a flow value that is not a quantity".into() }),
         };
         let (t0, t1) = (
@@ -500,7 +500,6 @@ impl<'a> Run<'a> {
             let window = self.timeline.indices_overlapping(first, end);
             let vals: Vec<Decimal> =
                 (0..n).map(|i| if window.contains(&i) { s.get(i) } else { Decimal::ZERO }).collect();
-            let _ = shape;
             return book_amounts(&Values::Per(vals), n).map_err(|x| arith(x, span));
         }
         let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else {

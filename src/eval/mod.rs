@@ -69,7 +69,7 @@ impl Const<'_> {
                     BinaryOp::Sub => l.sub(&r, self.reg),
                     BinaryOp::Mul => l.mul(&r, self.reg),
                     BinaryOp::Div => l.div(&r, self.reg),
-                    BinaryOp::Pow => l.pow(r.value, self.reg),
+                    BinaryOp::Pow => l.pow(r.value),
                 };
                 res.map(Value::Quantity).map_err(|err| lift(err, *op_span))
             }

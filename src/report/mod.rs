@@ -151,8 +151,7 @@ pub struct Outcome {
     pub claims: Vec<ClaimResult>,
 }
 
-fn label_of(run: &Run<'_>, e: &TExpr, sources: &SourceMap) -> String {
-    let _ = run;
+fn label_of(e: &TExpr, sources: &SourceMap) -> String {
     sources.slice(e.span).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -264,7 +263,7 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
         if let TExprKind::Table(t) = &e.kind {
             return Ok(if t == "claims" { Built::Claims } else { Built::Defaults });
         }
-        let label = label.clone().unwrap_or_else(|| label_of(run, e, sources));
+        let label = label.clone().unwrap_or_else(|| label_of(e, sources));
         let v = run.value(e)?;
         let item = match v {
             Val::S(s, _) if shape_varies(&e.ty) => {

@@ -59,14 +59,6 @@ impl Dimension {
     pub fn exponent(&self, b: BaseDim) -> i32 {
         self.0.get(&b).copied().unwrap_or(0)
     }
-    /// Whether this dimension is `n`-th power of some dimension (all exponents divisible by `n`),
-    /// and that root.
-    pub fn root(&self, n: i32) -> Option<Dimension> {
-        if n == 0 || self.0.values().any(|e| e % n != 0) {
-            return None;
-        }
-        Some(Dimension(self.0.iter().map(|(b, e)| (*b, e / n)).collect()))
-    }
 }
 
 impl Dimension {

@@ -103,14 +103,6 @@ impl Registry {
     pub fn units(&self) -> &[UnitDef] {
         &self.units
     }
-    /// A named dimension.
-    pub fn named_dimension(&self, name: &str) -> Option<&Dimension> {
-        self.named_dims.get(name)
-    }
-    /// The base dimension with this name.
-    pub fn base_dim(&self, name: &str) -> Option<BaseDim> {
-        self.base_dims.iter().position(|n| n == name).and_then(|i| BaseDim::try_from(i).ok())
-    }
     /// The dimension of `Time`, if declared.
     pub fn time(&self) -> Dimension {
         self.named_dims.get("Time").cloned().unwrap_or_default()

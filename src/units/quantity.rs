@@ -73,11 +73,6 @@ impl Quantity {
         Ok(Quantity { value: ratio.apply(self.value)?, unit: to.clone() })
     }
 
-    /// The value in the coherent base units of its dimension.
-    pub fn base_value(&self, reg: &Registry) -> R<Decimal> {
-        Ok(reg.factor(&self.unit)?.apply(self.value)?)
-    }
-
     /// `self + other` in `self`'s unit.
     pub fn add(&self, other: &Quantity, reg: &Registry) -> R<Quantity> {
         let o = other.convert(&self.unit, reg)?;
@@ -109,12 +104,11 @@ impl Quantity {
 
     /// `self ^ exponent`: the exponent is a pure number; a quantity with a unit takes whole
     /// exponents only.
-    pub fn pow(&self, exponent: Decimal, reg: &Registry) -> R<Quantity> {
+    pub fn pow(&self, exponent: Decimal) -> R<Quantity> {
         if self.unit.is_none() {
             return Ok(Quantity::number(number::pow(self.value, exponent)?));
         }
         let n = number::as_integer(exponent).and_then(|n| i32::try_from(n).ok()).ok_or(QuantityError::BadExponent)?;
-        let _ = reg;
         Ok(Quantity { value: number::powi(self.value, i64::from(n))?, unit: self.unit.pow(n) })
     }
 
