@@ -219,7 +219,7 @@ impl<'a> Run<'a> {
             "revenue_share" => {
                 let share = crate::contracts::terms::fraction(
                     self.field(c, "share").ok_or_else(|| terms_err(span, "no share"))?,
-                    self.program,
+                    self,
                 )?;
                 let fid = match self.field(c, "of").map(|e| &e.kind) {
                     Some(TExprKind::Flow(f)) => *f,
@@ -244,7 +244,7 @@ impl<'a> Run<'a> {
             "lease" => {
                 let (first, end) = self.range_of(self.field(c, "over"))?;
                 let cycle = match self.field(c, "every") {
-                    Some(e) => crate::contracts::terms::cycle(e, self.program, true)?
+                    Some(e) => crate::contracts::terms::cycle(e, self, true)?
                         .ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?,
                     None => crate::contracts::dates::Cycle {
                         n: 1,
@@ -282,7 +282,7 @@ impl<'a> Run<'a> {
                         .unwrap_or_default()
                 };
                 let esc = match self.field(c, "escalation") {
-                    Some(e) => crate::contracts::terms::per_year(e, self.program)?,
+                    Some(e) => crate::contracts::terms::per_year(e, self)?,
                     None => Decimal::ZERO,
                 };
                 let advance = symbol(c, "timing") != Some("arrears");

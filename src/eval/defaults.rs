@@ -88,15 +88,15 @@ impl Run<'_> {
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = ent.fields.get("credit_limit") else { return Ok(None) };
-        let limit = crate::contracts::terms::money(&f.value, self.program)?;
+        let limit = crate::contracts::terms::money(&f.value, self)?;
         let rate = match ent.fields.get("credit_rate") {
-            Some(r) => crate::contracts::terms::per_year(&r.value, self.program)?,
+            Some(r) => crate::contracts::terms::per_year(&r.value, self)?,
             None => Decimal::ZERO,
         };
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
 
-    fn policy_of(&self, e: EntityId) -> Result<Policy, EvalError> {
+    fn policy_of(&mut self, e: EntityId) -> Result<Policy, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(Policy::ProRata) };
         let sym = match ent.fields.get("default").map(|f| &f.value.kind) {
             Some(crate::check::ir::TExprKind::Symbol(s)) => s.as_str(),
@@ -106,7 +106,7 @@ impl Run<'_> {
             "nothing" => Policy::Nothing,
             "recovery" => {
                 let r = match ent.fields.get("recovery") {
-                    Some(f) => crate::contracts::terms::fraction(&f.value, self.program)?,
+                    Some(f) => crate::contracts::terms::fraction(&f.value, self)?,
                     None => Decimal::ZERO,
                 };
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
@@ -385,7 +385,7 @@ impl Run<'_> {
             }
             "take_or_pay" => {
                 let Some(f) = ct.fields.get("termination") else { return Ok(vec![]) };
-                let amount = round_ledger(crate::contracts::terms::money(&f.value, self.program)?);
+                let amount = round_ledger(crate::contracts::terms::money(&f.value, self)?);
                 let (Some(buyer), Some(seller)) =
                     (super::contracts::entity_field(ct, "buyer"), super::contracts::entity_field(ct, "seller"))
                 else {

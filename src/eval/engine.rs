@@ -83,6 +83,8 @@ pub struct Run<'a> {
     pub defaults: super::defaults::Defaults,
     /// The scenario declaration (for diagnostics of the run as a whole).
     pub(super) scenario_span: Span,
+    /// True for [`Run::constants`]: no timeline, so only constants can be evaluated.
+    pub(super) constants_only: bool,
 }
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
@@ -147,38 +149,88 @@ pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<
             }
         }
     }
-    let n_defs = defs.len();
-    let n = timeline.len();
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
-    let mut run = Run {
-        program,
-        reg,
-        scenario,
-        timeline,
-        money,
-        rounding,
-        defs,
-        def_values: vec![None; n_defs],
-        def_busy: vec![false; n_defs],
-        flow_amounts: vec![None; program.flows.len()],
-        flow_busy: vec![false; program.flows.len()],
-        ledger: Ledger::new(program.entities.len(), n),
-        depreciation: vec![vec![Decimal::ZERO; n]; program.entities.len()],
-        min_cash: vec![Decimal::ZERO; program.entities.len()],
-        posting: false,
-        credit: vec![Vec::new(); program.entities.len()],
-        dues: Vec::new(),
-        loan_events: vec![None; program.contracts.len()],
-        full_ledger: None,
-        defaults: super::defaults::Defaults::default(),
-        scenario_span,
-    };
+    let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.post_all()?;
     run.ledger.reconcile().map_err(|what| EvalError::Internal { span: scenario_span, what })?;
     Ok(run)
 }
 
 impl<'a> Run<'a> {
+    fn new(
+        program: &'a Program,
+        scenario: String,
+        timeline: Timeline,
+        money: UnitId,
+        rounding: number::Rounding,
+        defs: Vec<&'a TExpr>,
+        scenario_span: Span,
+    ) -> Run<'a> {
+        let (n_defs, n, n_entities) = (defs.len(), timeline.len(), program.entities.len());
+        Run {
+            program,
+            reg: &program.registry,
+            scenario,
+            timeline,
+            money,
+            rounding,
+            defs,
+            def_values: vec![None; n_defs],
+            def_busy: vec![false; n_defs],
+            flow_amounts: vec![None; program.flows.len()],
+            flow_busy: vec![false; program.flows.len()],
+            ledger: Ledger::new(n_entities, n),
+            depreciation: vec![vec![Decimal::ZERO; n]; n_entities],
+            min_cash: vec![Decimal::ZERO; n_entities],
+            posting: false,
+            credit: vec![Vec::new(); n_entities],
+            dues: Vec::new(),
+            loan_events: vec![None; program.contracts.len()],
+            full_ledger: None,
+            defaults: super::defaults::Defaults::default(),
+            scenario_span,
+            constants_only: false,
+        }
+    }
+
+    /// An evaluator of constants outside any scenario: the program's own definitions, no
+    /// timeline, no books. Whatever needs a scenario is [`EvalError::NotConstant`]; `span` is
+    /// what the evaluation is for (for diagnostics of the evaluator as a whole).
+    pub fn constants(program: &'a Program, span: Span) -> Result<Run<'a>, EvalError> {
+        let money =
+            program.registry.lookup("USD").ok_or(EvalError::Internal { span, what: "std/units has no USD".into() })?;
+        let defs = program.definitions.iter().map(|d| &d.value).collect();
+        let timeline = Timeline { step: crate::syntax::ast::Step::Yearly, periods: Vec::new() };
+        let mut run = Run::new(program, String::new(), timeline, money, number::Rounding::Banker, defs, span);
+        run.constants_only = true;
+        Ok(run)
+    }
+
+    /// Evaluates an expression that has one value (not a series): a constant of the run.
+    pub fn constant(&mut self, e: &TExpr) -> Result<super::Value, EvalError> {
+        use super::Value;
+        let not_constant = |what: &str| EvalError::NotConstant { span: e.span, what: what.to_string() };
+        if let Some(shape) = e.ty.shape() {
+            if shape != Shape::Constant {
+                return Err(not_constant(shape.describe()));
+            }
+        }
+        match &e.ty {
+            Type::Entity => return Err(not_constant("an entity")),
+            Type::Contract => return Err(not_constant("a contract")),
+            Type::Table => return Err(not_constant("a report table")),
+            _ => {}
+        }
+        let q = |s: Series| crate::units::Quantity::new(s.get(0), s.unit);
+        match self.value(e)? {
+            Val::S(s, _) => Ok(Value::Quantity(q(s))),
+            Val::Uncertain(l, h, p) => Ok(Value::Uncertain { low: q(l), high: q(h), point: q(p) }),
+            Val::Period(p) => Ok(Value::Period(p)),
+            Val::Text(t) => Ok(Value::Text(t)),
+            _ => Err(not_constant("a value that needs a scenario")),
+        }
+    }
+
     pub(super) fn n(&self) -> usize {
         self.timeline.len()
     }
@@ -326,12 +378,12 @@ impl<'a> Run<'a> {
         let (Some(lender), Some(borrower)) = (entity("lender"), entity("borrower")) else {
             return Err(EvalError::Internal { span: c.span, what: "a loan without its parties".into() });
         };
-        let mut terms = crate::contracts::terms::loan_terms(c, self.program)?;
+        let mut terms = crate::contracts::terms::loan_terms(c, self)?;
         terms.role_sign = Decimal::ONE; // the ledger posts from the lender's side
         let currency = c
             .fields
             .get("principal")
-            .map(|f| crate::contracts::terms::currency_of(&f.value, self.program))
+            .map(|f| crate::contracts::terms::currency_of(&f.value, self))
             .transpose()?
             .unwrap_or(self.money);
         let ratio = self
@@ -534,6 +586,11 @@ impl<'a> Run<'a> {
         Ok(v)
     }
 
+    /// A call that a constant evaluator can make: `abs`, `min`, `max`.
+    fn is_constant_call(e: &TExpr) -> bool {
+        matches!(e.kind, TExprKind::Call(Builtin::Abs | Builtin::Min | Builtin::Max, _))
+    }
+
     pub(super) fn shape_of(e: &TExpr) -> Shape {
         e.ty.shape().unwrap_or(Shape::Constant)
     }
@@ -561,6 +618,9 @@ impl<'a> Run<'a> {
                 Err(EvalError::Internal { span: e.span, what: format!("`{t}` is a report table, not a value") })
             }
             TExprKind::Definition(id) => self.definition(*id, e.span),
+            TExprKind::Flow(_) | TExprKind::Call(..) if self.constants_only && !Self::is_constant_call(e) => {
+                Err(EvalError::NotConstant { span: e.span, what: "a value that needs a scenario".into() })
+            }
             TExprKind::Flow(fid) => {
                 let a = self.flow(*fid)?;
                 let sign = self.program.flows.get(*fid).map(|f| f.direction == Direction::Out).unwrap_or(false);

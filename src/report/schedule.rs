@@ -8,6 +8,7 @@ use crate::check::ir::{ContractIr, Program};
 use crate::contracts::loan::{self, LoanEvent};
 use crate::contracts::terms::loan_terms;
 use crate::eval::contracts::Payment;
+use crate::eval::engine::Run;
 use crate::eval::EvalError;
 use crate::number::{format_exact, format_fixed, Rounding};
 use serde_json::json;
@@ -75,7 +76,7 @@ pub fn events(c: &ContractIr, p: &Program) -> Result<Vec<LoanEvent>, EvalError> 
     if c.spec.kind != "loan" {
         return Err(EvalError::Internal { span: c.span, what: "events() of a contract that is not a loan".into() });
     }
-    let terms = loan_terms(c, p)?;
+    let terms = loan_terms(c, &mut Run::constants(p, c.span)?)?;
     loan::schedule(&terms).map_err(|e| match e {
         loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
         loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
@@ -119,7 +120,12 @@ pub fn csv(events: &[LoanEvent]) -> String {
 
 /// As an aligned table.
 pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
-    let currency = c.fields.get("principal").and_then(|f| crate::contracts::terms::currency_of(&f.value, p).ok());
+    let mut run = Run::constants(p, c.span).ok();
+    let currency = c
+        .fields
+        .get("principal")
+        .zip(run.as_mut())
+        .and_then(|(f, run)| crate::contracts::terms::currency_of(&f.value, run).ok());
     let def = currency.and_then(|id| p.registry.def(id));
     let (unit, dp) = (def.map(|d| d.name.clone()).unwrap_or_default(), def.and_then(|d| d.minor).unwrap_or(2));
     let role = match c.fields.get("role").map(|f| &f.value.kind) {

@@ -1,8 +1,9 @@
-//! Quantities: an exact value in a unit, and unit-aware arithmetic.
+//! Quantities: an exact value in a unit, and the unit rules of arithmetic.
 //!
 //! A quantity keeps the unit it was written in (`15M USD/day` stays per day); `in` converts.
-//! Adding or comparing converts the right operand into the left one's unit. Products merge
-//! units (`GPU * W/GPU` = `W`) and then simplify: dimensionless units such as `%` fold into
+//! The arithmetic itself is [`crate::eval::series::Series`]'s (one unit, a value per period),
+//! by these rules: adding or comparing converts the right operand into the left one's unit;
+//! products merge units (`GPU * W/GPU` = `W`) and then simplify: dimensionless units such as `%` fold into
 //! the value when other units remain, units of one dimension that divide each other convert
 //! into the first one written (`USD/day * month` = `USD`, ×30.41666…), and a result with no
 //! dimension left is a pure number.
@@ -23,7 +24,7 @@ pub struct Quantity {
 /// Why a quantity operation failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuantityError {
-    /// Overflow, division by zero, a bad power.
+    /// Overflow or division by zero in the conversion ratio.
     Arith(ArithError),
     /// The two sides have different dimensions.
     Mismatch {
@@ -32,8 +33,6 @@ pub enum QuantityError {
         /// Right dimension.
         right: Dimension,
     },
-    /// A power of a quantity with a unit needs a whole (or dimension-preserving) exponent.
-    BadExponent,
 }
 
 impl From<ArithError> for QuantityError {
@@ -73,51 +72,6 @@ impl Quantity {
         Ok(Quantity { value: ratio.apply(self.value)?, unit: to.clone() })
     }
 
-    /// `self + other` in `self`'s unit.
-    pub fn add(&self, other: &Quantity, reg: &Registry) -> R<Quantity> {
-        let o = other.convert(&self.unit, reg)?;
-        Ok(Quantity { value: number::add(self.value, o.value)?, unit: self.unit.clone() })
-    }
-
-    /// `self - other` in `self`'s unit.
-    pub fn sub(&self, other: &Quantity, reg: &Registry) -> R<Quantity> {
-        let o = other.convert(&self.unit, reg)?;
-        Ok(Quantity { value: number::sub(self.value, o.value)?, unit: self.unit.clone() })
-    }
-
-    /// `-self`
-    pub fn neg(&self) -> Quantity {
-        Quantity { value: -self.value, unit: self.unit.clone() }
-    }
-
-    /// `self * other`, simplified.
-    pub fn mul(&self, other: &Quantity, reg: &Registry) -> R<Quantity> {
-        let q = Quantity { value: number::mul(self.value, other.value)?, unit: self.unit.mul(&other.unit) };
-        simplify(q, reg)
-    }
-
-    /// `self / other`, simplified.
-    pub fn div(&self, other: &Quantity, reg: &Registry) -> R<Quantity> {
-        let q = Quantity { value: number::div(self.value, other.value)?, unit: self.unit.div(&other.unit) };
-        simplify(q, reg)
-    }
-
-    /// `self ^ exponent`: the exponent is a pure number; a quantity with a unit takes whole
-    /// exponents only.
-    pub fn pow(&self, exponent: Decimal) -> R<Quantity> {
-        if self.unit.is_none() {
-            return Ok(Quantity::number(number::pow(self.value, exponent)?));
-        }
-        let n = number::as_integer(exponent).and_then(|n| i32::try_from(n).ok()).ok_or(QuantityError::BadExponent)?;
-        Ok(Quantity { value: number::powi(self.value, i64::from(n))?, unit: self.unit.pow(n) })
-    }
-
-    /// Compares with `other` (converted to this unit).
-    pub fn compare(&self, other: &Quantity, reg: &Registry) -> R<std::cmp::Ordering> {
-        let o = other.convert(&self.unit, reg)?;
-        Ok(self.value.cmp(&o.value))
-    }
-
     /// `1234.5 USD/day`: the exact value and the unit.
     pub fn format(&self, reg: &Registry) -> String {
         let v = number::format_exact(self.value);
@@ -127,15 +81,6 @@ impl Quantity {
             format!("{v} {}", reg.format_unit(&self.unit))
         }
     }
-}
-
-/// Simplifies the unit of a product or quotient (see the module docs).
-pub fn simplify(q: Quantity, reg: &Registry) -> R<Quantity> {
-    let target = simplified_unit(&q.unit, reg);
-    if target == q.unit {
-        return Ok(q);
-    }
-    q.convert(&target, reg)
 }
 
 /// The unit a product or quotient in `unit` simplifies to (see the module docs).
