@@ -26,6 +26,20 @@ fn eval_is_exact() {
 }
 
 #[test]
+fn eval_takes_min_max_and_abs_of_constants() {
+    // By hand: max(1 USD, 2B USD) = 2,000,000,000 USD; min(5, 2, 7) USD = 2 USD; |-3 USD| = 3 USD.
+    assert_eq!(aifin(&["eval", "max(1 USD, 2B USD)"]).0, "2000000000 USD\n");
+    assert_eq!(aifin(&["eval", "min(5 USD, 2 USD, 7 USD)"]).0, "2 USD\n");
+    assert_eq!(aifin(&["eval", "max(1M USD, 2 USD) - min(3 USD, 1 USD) + abs(-3 USD)"]).0, "1000002 USD\n");
+    // the first argument's unit is the result's: 90 minute is more than 1 hour
+    assert_eq!(aifin(&["eval", "max(1 hour, 90 minute)"]).0, "1.5 hour\n");
+    // a built-in that needs a scenario is not a constant
+    let (_, err, code) = aifin(&["eval", "linear(1 USD @ 2025, 2 USD @ 2026)"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("aifin::eval::not_constant"), "{err}");
+}
+
+#[test]
 fn arithmetic_failures_are_coded_and_point_at_the_operator() {
     let (out, err, code) = aifin(&["eval", "79228162514264337593543950335 * 10"]);
     assert_eq!((out.as_str(), code), ("", 1));

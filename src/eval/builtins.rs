@@ -7,7 +7,7 @@ use super::curves::{Curve, Formula, Granularity};
 use super::engine::{Run, Val};
 use super::error::EvalError;
 use super::ledger::{Account, EventKind, Origin};
-use super::series::{Series, SeriesError, Values};
+use super::series::{Series, SeriesError};
 use super::timeline::Timeline;
 use crate::check::ir::*;
 use crate::check::Shape;
@@ -95,9 +95,8 @@ impl Run<'_> {
                 Ok(Val::S(s, Shape::Series))
             }
             Builtin::Abs => {
-                let s = self.series(
-                    &args.first().map(|a| a.value.clone()).ok_or(EvalError::Internal { span, what: "abs()".into() })?,
-                )?;
+                let a = args.first().ok_or(EvalError::Internal { span, what: "abs()".into() })?;
+                let s = self.series(&a.value)?;
                 Ok(Val::S(
                     Series {
                         unit: s.unit.clone(),
@@ -114,21 +113,11 @@ impl Run<'_> {
                         None => s,
                         Some(cur) => {
                             let o = s.convert(&cur.unit, self.reg).map_err(|x| series_err(x, a.span))?;
-                            let vals: Vec<Decimal> = (0..n)
-                                .map(|i| {
-                                    let (x, y) = (cur.get(i), o.get(i));
-                                    if (b == Builtin::Min) == (y < x) {
-                                        y
-                                    } else {
-                                        x
-                                    }
-                                })
-                                .collect();
-                            let values = if cur.values.is_const() && o.values.is_const() {
-                                Values::Const(vals.first().copied().unwrap_or_default())
-                            } else {
-                                Values::Per(vals)
-                            };
+                            let min = b == Builtin::Min;
+                            let values = cur
+                                .values
+                                .zip(&o.values, n, |x, y| Ok(if min == (y < x) { y } else { x }))
+                                .map_err(|x| series_err(x, a.span))?;
                             Series { unit: cur.unit.clone(), values }
                         }
                     });

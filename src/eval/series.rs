@@ -44,21 +44,26 @@ impl From<ArithError> for SeriesError {
 
 type R<T> = Result<T, SeriesError>;
 
-fn zip(a: &Values, b: &Values, n: usize, f: impl Fn(Decimal, Decimal) -> Result<Decimal, ArithError>) -> R<Values> {
-    match (a, b) {
-        (Values::Const(x), Values::Const(y)) => Ok(Values::Const(f(*x, *y)?)),
-        _ => {
-            let mut out = Vec::with_capacity(n);
-            for i in 0..n {
-                let v = f(a.get(i), b.get(i)).map_err(|error| SeriesError { error, period: Some(i) })?;
-                out.push(v);
+impl Values {
+    /// Combines two value sets element by element (`n` periods); two constants give a constant.
+    pub fn zip(
+        &self,
+        other: &Values,
+        n: usize,
+        f: impl Fn(Decimal, Decimal) -> Result<Decimal, ArithError>,
+    ) -> R<Values> {
+        match (self, other) {
+            (Values::Const(x), Values::Const(y)) => Ok(Values::Const(f(*x, *y)?)),
+            _ => {
+                let mut out = Vec::with_capacity(n);
+                for i in 0..n {
+                    let v = f(self.get(i), other.get(i)).map_err(|error| SeriesError { error, period: Some(i) })?;
+                    out.push(v);
+                }
+                Ok(Values::Per(out))
             }
-            Ok(Values::Per(out))
         }
     }
-}
-
-impl Values {
     /// The value in period `i`.
     pub fn get(&self, i: usize) -> Decimal {
         match self {
@@ -112,7 +117,7 @@ impl Series {
     pub fn add(&self, other: &Series, sub: bool, reg: &Registry, n: usize) -> R<Series> {
         let o = other.convert(&self.unit, reg)?;
         let f = if sub { number::sub } else { number::add };
-        Ok(Series { unit: self.unit.clone(), values: zip(&self.values, &o.values, n, f)? })
+        Ok(Series { unit: self.unit.clone(), values: self.values.zip(&o.values, n, f)? })
     }
 
     /// `self × other` or `self ÷ other`, simplified.
@@ -121,7 +126,7 @@ impl Series {
         let target = simplified_unit(&raw, reg);
         let r = reg.factor(&raw)?.checked_div(reg.factor(&target)?)?;
         let op = if div { number::div } else { number::mul };
-        let values = zip(&self.values, &other.values, n, |a, b| {
+        let values = self.values.zip(&other.values, n, |a, b| {
             let v = op(a, b)?;
             if r == Ratio::ONE {
                 Ok(v)
