@@ -72,6 +72,7 @@ pub struct Defaults {
     pub period_of: Vec<Option<usize>>,
 }
 
+#[derive(Clone)]
 struct Credit {
     limit: Decimal,
     rate: Decimal,
@@ -84,7 +85,22 @@ fn arith(e: ArithError, span: Span) -> EvalError {
 
 const L: i64 = 377_580;
 
+/// The entities' credit lines (undrawn) and default policies: terms of the scenario, evaluated
+/// once for both simulations.
+pub(super) struct Terms {
+    credits: Vec<Option<Credit>>,
+    policies: Vec<Policy>,
+}
+
 impl Run<'_> {
+    /// Evaluates every entity's credit line and default policy.
+    pub(super) fn simulation_terms(&mut self) -> Result<Terms, EvalError> {
+        let ne = self.program.entities.len();
+        let credits = (0..ne).map(|e| self.credit_of(e)).collect::<Result<_, _>>()?;
+        let policies = (0..ne).map(|e| self.policy_of(e)).collect::<Result<_, _>>()?;
+        Ok(Terms { credits, policies })
+    }
+
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = ent.fields.get("credit_limit") else { return Ok(None) };
@@ -123,6 +139,7 @@ impl Run<'_> {
         &mut self,
         base: &Ledger,
         dues: &[Due],
+        terms: &Terms,
         clearing: bool,
         span: Span,
     ) -> Result<(Ledger, Vec<Vec<Decimal>>, Defaults), EvalError> {
@@ -131,11 +148,8 @@ impl Run<'_> {
         let nc = self.program.contracts.len();
         let mut ledger = base.clone();
         ledger.reserve(dues.len() + ne * n);
-        let mut credits: Vec<Option<Credit>> = Vec::with_capacity(ne);
-        for e in 0..ne {
-            credits.push(self.credit_of(e)?);
-        }
-        let policies: Vec<Policy> = (0..ne).map(|e| self.policy_of(e)).collect::<Result<_, _>>()?;
+        let mut credits = terms.credits.clone();
+        let policies = &terms.policies;
         let mut balances = vec![vec![Decimal::ZERO; n]; ne];
         let mut cash = vec![Decimal::ZERO; ne];
         let mut out = Defaults {
@@ -158,6 +172,7 @@ impl Run<'_> {
         let mut unpaid_to: Vec<std::collections::BTreeMap<(EntityId, ContractId), Decimal>> =
             vec![Default::default(); ne];
         let ck = |r: Result<Decimal, ArithError>| r.map_err(|x| arith(x, span));
+        let mut accelerated = vec![false; nc]; // this period's contracts already accelerated
         for t in 0..n {
             let period = t as u32;
             // 1. own operations, already posted
@@ -196,7 +211,7 @@ impl Run<'_> {
                 .collect();
             let mut paid: Vec<Decimal> = obs.iter().map(|d| d.event.amount).collect();
             if clearing && !obs.is_empty() {
-                let mut accelerated = vec![false; nc];
+                accelerated.fill(false);
                 loop {
                     let resources: Vec<Decimal> = (0..ne)
                         .map(|e| {
@@ -215,22 +230,26 @@ impl Run<'_> {
                             })
                         })
                         .collect();
-                    let cleared = clear(&resources, &policies, &list)
+                    let cleared = clear(&resources, policies, &list)
                         .map_err(|_| EvalError::Internal { span, what: "the clearing of a period failed".into() })?;
-                    paid = cleared.paid.clone();
+                    paid = cleared.paid;
                     // newly defaulted payers: accelerate their loans, add termination payments
                     let mut grew = false;
-                    for d in obs.clone().iter() {
-                        let Some(debtor) = d.event.from.entity() else { continue };
-                        if !cleared.defaulted.get(debtor).copied().unwrap_or(false) || accelerated[d.contract] {
+                    let newly: Vec<ContractId> = obs
+                        .iter()
+                        .filter(|d| d.event.from.entity().is_some_and(|e| cleared.defaulted.get(e) == Some(&true)))
+                        .map(|d| d.contract)
+                        .collect();
+                    for contract in newly {
+                        if accelerated[contract] {
                             continue;
                         }
-                        accelerated[d.contract] = true;
-                        let extra = self.due_on_default(d.contract, t)?;
+                        accelerated[contract] = true;
+                        let extra = self.due_on_default(contract, t)?;
                         if !extra.is_empty() {
                             grew = true;
                             if extra.iter().any(|e| e.replaces) {
-                                obs.retain(|x| x.contract != d.contract);
+                                obs.retain(|x| x.contract != contract);
                             }
                             obs.extend(extra.into_iter().map(|e| e.due));
                         }

@@ -325,11 +325,12 @@ impl<'a> Run<'a> {
         let base = self.ledger.clone();
         let dues = std::mem::take(&mut self.dues);
         let span = self.scenario_span;
-        let (full, full_credit, _) = self.simulate(&base, &dues, false, span)?;
+        let terms = self.simulation_terms()?;
+        let (full, full_credit, _) = self.simulate(&base, &dues, &terms, false, span)?;
         self.ledger = full;
         self.credit = full_credit;
         if !dues.is_empty() {
-            let (cleared, credit, defaults) = self.simulate(&base, &dues, true, span)?;
+            let (cleared, credit, defaults) = self.simulate(&base, &dues, &terms, true, span)?;
             if !defaults.records.is_empty() {
                 self.full_ledger = Some(std::mem::replace(&mut self.ledger, cleared));
                 self.credit = credit;
