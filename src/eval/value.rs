@@ -21,6 +21,8 @@ pub enum Value {
     Period(PeriodValue),
     /// A string.
     Text(String),
+    /// A quantity that varies over a scenario's timeline: each period with its value.
+    Series(Vec<(PeriodValue, Quantity)>),
 }
 
 impl Value {
@@ -33,6 +35,9 @@ impl Value {
             }
             Value::Period(p) => p.to_string(),
             Value::Text(s) => s.clone(),
+            Value::Series(ps) => {
+                ps.iter().map(|(p, q)| format!("{p}  {}", q.format(reg))).collect::<Vec<_>>().join("\n")
+            }
         }
     }
 }
