@@ -385,12 +385,12 @@ impl<'a> Run<'a> {
         let (Some(lender), Some(borrower)) = (entity("lender"), entity("borrower")) else {
             return Err(EvalError::Internal { span: c.span, what: "a loan without its parties".into() });
         };
-        let mut terms = crate::contracts::terms::loan_terms(c, self)?;
+        let mut terms = super::terms::loan_terms(c, self)?;
         terms.role_sign = Decimal::ONE; // the ledger posts from the lender's side
         let currency = c
             .fields
             .get("principal")
-            .map(|f| crate::contracts::terms::currency_of(&f.value, self))
+            .map(|f| super::terms::currency_of(&f.value, self))
             .transpose()?
             .unwrap_or(self.money);
         let ratio = self

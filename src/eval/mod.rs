@@ -14,6 +14,7 @@ pub mod error;
 pub mod ledger;
 pub mod result;
 pub mod series;
+pub mod terms;
 pub mod timeline;
 mod value;
 

@@ -6,9 +6,9 @@
 
 use crate::check::ir::{ContractId, ContractIr, Program};
 use crate::contracts::loan::{self, LoanEvent};
-use crate::contracts::terms::loan_terms;
 use crate::eval::contracts::Payment;
 use crate::eval::engine::Run;
+use crate::eval::terms::loan_terms;
 use crate::eval::EvalError;
 use crate::number::{format_exact, format_fixed, Rounding};
 use serde_json::json;
@@ -129,7 +129,7 @@ pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
         .fields
         .get("principal")
         .zip(run.as_mut())
-        .and_then(|(f, run)| crate::contracts::terms::currency_of(&f.value, run).ok());
+        .and_then(|(f, run)| crate::eval::terms::currency_of(&f.value, run).ok());
     let def = currency.and_then(|id| p.registry.def(id));
     let (unit, dp) = (def.map(|d| d.name.clone()).unwrap_or_default(), def.and_then(|d| d.minor).unwrap_or(2));
     let role = match c.fields.get("role").map(|f| &f.value.kind) {
