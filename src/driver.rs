@@ -50,19 +50,18 @@ pub enum LoadError {
     },
 }
 
-impl LoadError {
-    /// Every code of this stage (each has an example under `examples/errors/load/`).
-    pub const CODES: &'static [&'static str] =
-        &["aifin::load::unreadable", "aifin::load::unknown_std_module", "aifin::load::import_cycle"];
+// Every code of this stage (each has an example under `examples/errors/load/`).
+crate::diagnostic::diagnostic_codes! {
+    LoadError {
+        Unreadable => "aifin::load::unreadable": "a file that cannot be read",
+        UnknownStdModule => "aifin::load::unknown_std_module": "`import \"std/…\"` of no std module",
+        ImportCycle => "aifin::load::import_cycle": "files that import each other",
+    }
 }
 
 impl ToDiagnostic for LoadError {
     fn code(&self) -> &'static str {
-        match self {
-            LoadError::Unreadable { .. } => "aifin::load::unreadable",
-            LoadError::UnknownStdModule { .. } => "aifin::load::unknown_std_module",
-            LoadError::ImportCycle { .. } => "aifin::load::import_cycle",
-        }
+        self.diagnostic_code()
     }
     fn to_diagnostic(&self) -> Diagnostic {
         let code = self.code();

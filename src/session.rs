@@ -191,7 +191,7 @@ impl Session {
         let p = &*self.program;
         let names = BUILTINS
             .iter()
-            .map(|b| b.0.to_string())
+            .map(|b| b.name.to_string())
             .chain(p.registry.units().iter().map(|u| u.name.clone()))
             .chain(p.definitions.iter().map(|d| d.name.clone()))
             .chain(p.entities.iter().map(|e| e.name.clone()))

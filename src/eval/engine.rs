@@ -593,9 +593,9 @@ impl<'a> Run<'a> {
         Ok(v)
     }
 
-    /// A call that a constant evaluator can make: `abs`, `min`, `max`.
+    /// A call that a constant evaluator can make (`BuiltinSpec::constant`).
     fn is_constant_call(e: &TExpr) -> bool {
-        matches!(e.kind, TExprKind::Call(Builtin::Abs | Builtin::Min | Builtin::Max, _))
+        matches!(e.kind, TExprKind::Call(b, _) if b.spec().constant)
     }
 
     pub(super) fn shape_of(e: &TExpr) -> Shape {
