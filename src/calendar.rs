@@ -64,7 +64,7 @@ pub fn period_end(p: PeriodValue) -> (i32, u32, u32) {
     (y, m, days_in_month(y, m))
 }
 
-/// A calendar literal.
+/// A calendar literal of the language: a day, month, quarter, half or year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PeriodValue {
     /// `2025-01-15`
@@ -91,10 +91,9 @@ impl std::fmt::Display for PeriodValue {
     }
 }
 
-/// A calendar day.
+/// A calendar day, as ACTUS schedules count them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    /// Year.
     pub y: i32,
     /// Month, 1..=12.
     pub m: u32,
@@ -107,7 +106,6 @@ impl Date {
     pub const fn new(y: i32, m: u32, d: u32) -> Date {
         Date { y, m, d }
     }
-    /// Its day number.
     pub fn day_number(self) -> i64 {
         day_number(self.y, self.m, self.d)
     }

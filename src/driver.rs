@@ -29,7 +29,6 @@ pub enum LoadError {
     Unreadable {
         /// The import that names it, if any.
         span: Option<Span>,
-        /// The path.
         path: String,
         /// The system's reason.
         reason: String,
@@ -38,7 +37,6 @@ pub enum LoadError {
     UnknownStdModule {
         /// The import's path.
         span: Span,
-        /// The module.
         name: String,
     },
     /// Files that import each other.
@@ -93,7 +91,6 @@ impl ToDiagnostic for LoadError {
 /// modules first, each file after the files it imports).
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// The parsed files.
     pub files: Vec<(SourceId, ast::File)>,
     /// Diagnostics of loading and parsing.
     pub diagnostics: Vec<Diagnostic>,

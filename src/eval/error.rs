@@ -91,6 +91,24 @@ impl EvalError {
     }
 }
 
+/// `number::add(a, b).at(span)?`: an arithmetic failure becomes the coded diagnostic of the
+/// operator at `span` (in place of `.map_err(|e| EvalError::arith(e, span))`).
+pub trait At<T> {
+    fn at(self, span: Span) -> Result<T, EvalError>;
+}
+
+impl<T> At<T> for Result<T, ArithError> {
+    fn at(self, span: Span) -> Result<T, EvalError> {
+        self.map_err(|e| EvalError::arith(e, span))
+    }
+}
+
+impl<T> At<T> for Result<T, crate::eval::series::SeriesError> {
+    fn at(self, span: Span) -> Result<T, EvalError> {
+        self.map_err(|e| EvalError::arith(e.error, span))
+    }
+}
+
 // Every code of this stage (each has an example under `examples/errors/eval/`, except
 // `internal`, which no input should be able to cause).
 crate::diagnostic::diagnostic_codes! {

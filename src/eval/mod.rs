@@ -19,7 +19,7 @@ pub mod timeline;
 mod value;
 
 use crate::check::ir::{Program, TExpr};
-pub use error::EvalError;
+pub use error::{At, EvalError};
 pub use result::RunResult;
 pub use value::Value;
 

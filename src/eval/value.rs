@@ -6,20 +6,15 @@ use crate::units::{Quantity, Registry};
 /// One evaluated value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// An exact quantity.
     Quantity(Quantity),
     /// An uncertain quantity: its range and point value.
     Uncertain {
-        /// Low end.
         low: Quantity,
-        /// High end.
         high: Quantity,
         /// The value deterministic runs use.
         point: Quantity,
     },
-    /// A calendar period.
     Period(PeriodValue),
-    /// A string.
     Text(String),
     /// A quantity that varies over a scenario's timeline: each period with its value.
     Series(Vec<(PeriodValue, Quantity)>),
