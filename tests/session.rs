@@ -72,3 +72,13 @@ fn schedule_applies_the_scenarios_overrides_to_loans() {
     assert!(high.stdout.contains("2026-01-01  IP       200,000,000.00"), "{}", high.stdout);
     assert!(base.stdout.contains("2026-01-01  IP       100,000,000.00"), "{}", base.stdout);
 }
+
+#[test]
+fn check_of_two_files_gives_each_its_prelude() {
+    // Both use `USD`: before sessions, the second file lost the prelude (`unknown_unit`).
+    let plain = aifin::diagnostic::RenderStyle::Plain;
+    let out =
+        aifin::cli::run(["aifin", "check", "examples/syntax/entity.aifin", "examples/syntax/scenario.aifin"], plain);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("examples/syntax/scenario.aifin: ok"), "{}", out.stdout);
+}
