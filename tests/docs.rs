@@ -68,11 +68,54 @@ fn every_std_module_loads_on_its_own() {
 }
 
 fn table(head: [&str; 2], rows: impl IntoIterator<Item = (String, String)>) -> String {
-    let mut t = format!("| {} | {} |\n|---|---|\n", head[0], head[1]);
-    for (a, b) in rows {
-        t.push_str(&format!("| {a} | {b} |\n"));
+    grid(&head, rows.into_iter().map(|(a, b)| vec![a, b]))
+}
+
+fn grid(head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut t = format!("| {} |\n|{}\n", head.join(" | "), "---|".repeat(head.len()));
+    for r in rows {
+        t.push_str(&format!("| {} |\n", r.join(" | ")));
     }
     t
+}
+
+/// What a field takes, in the docs' short words.
+fn takes(ty: aifin::check::spec::FieldType) -> String {
+    use aifin::check::spec::FieldType as T;
+    let words = |c: &[&str]| c.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" ");
+    match ty {
+        T::Entity => "entity".into(),
+        T::Money => "money".into(),
+        T::MoneyOrRate => "money or money per time".into(),
+        T::PerTime => "per time".into(),
+        T::Duration => "duration".into(),
+        T::Cycle => "cycle or `maturity`".into(),
+        T::Fraction => "pure number".into(),
+        T::Date => "date".into(),
+        T::PeriodRange => "period range".into(),
+        T::Choice(c) => words(c),
+        T::ChoiceOrSeries(c) => format!("{} or a curve", words(c)),
+        T::FlowRef => "a flow `ENTITY.NAME`".into(),
+    }
+}
+
+fn fields(head: &[&str], fs: &[aifin::check::spec::FieldSpec], with_actus: bool) -> String {
+    use aifin::check::spec::FieldType as T;
+    let rows = fs.iter().map(|f| {
+        let choice = matches!(f.ty, T::Choice(c) | T::ChoiceOrSeries(c) if c.contains(&f.default));
+        let default = match () {
+            _ if f.required => "required".to_string(),
+            _ if choice => format!("`{}`", f.default),
+            _ => f.default.to_string(),
+        };
+        let mut r = vec![format!("`{}`", f.name), takes(f.ty), default];
+        if with_actus {
+            r.push(f.actus.to_string());
+        }
+        r.push(f.doc.replace('|', "\\|"));
+        r
+    });
+    grid(head, rows)
 }
 
 fn builtins(group: aifin::check::ir::BuiltinGroup) -> String {
@@ -107,11 +150,26 @@ fn generated_tables_match_the_specs() {
     let path = "docs/language.md";
     let old = docs();
     let mut new = old.clone();
-    for (name, body) in [
-        ("builtins-curves", builtins(BuiltinGroup::Curve)),
-        ("builtins-series", builtins(BuiltinGroup::Series)),
-        ("diagnostic-codes", codes()),
-    ] {
+    let mut sections = vec![
+        ("builtins-curves".to_string(), builtins(BuiltinGroup::Curve)),
+        ("builtins-series".to_string(), builtins(BuiltinGroup::Series)),
+        ("diagnostic-codes".to_string(), codes()),
+        (
+            "entity-fields".to_string(),
+            fields(&["field", "takes", "default", "meaning"], aifin::check::spec::ENTITY_FIELDS, false),
+        ),
+    ];
+    for c in aifin::check::spec::CONTRACTS {
+        let loan = c.fields.iter().any(|f| !f.actus.is_empty());
+        let head: &[&str] = if loan {
+            &["term", "takes", "default", "ACTUS term", "meaning"]
+        } else {
+            &["term", "takes", "default", "meaning"]
+        };
+        sections.push((format!("terms-{}", c.kind), fields(head, c.fields, loan)));
+    }
+    for (name, body) in sections {
+        let name = name.as_str();
         new = with_section(&new, name, &body).unwrap_or_else(|| panic!("{path} has no generated section `{name}`"));
     }
     if new == old {
