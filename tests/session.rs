@@ -82,3 +82,13 @@ fn check_of_two_files_gives_each_its_prelude() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("examples/syntax/scenario.aifin: ok"), "{}", out.stdout);
 }
+
+#[test]
+fn a_cached_run_gives_the_same_report_as_a_fresh_one() {
+    let mut s = Session::new();
+    s.load_file(Path::new("examples/contracts/loan_scenario.aifin")).unwrap();
+    let fresh = s.outcome(Some("high")).unwrap();
+    let cached = s.run(Some("high")).unwrap();
+    let again = aifin::report::outcome_of(&cached, s.sources()).unwrap();
+    assert_eq!(aifin::report::text::render(&fresh), aifin::report::text::render(&again));
+}

@@ -393,6 +393,12 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
     })
 }
 
+/// The outcome of a finished run, read through `&` (claims and tables are evaluated by an
+/// evaluator seeded with the run's books: [`crate::eval::RunResult::query`]).
+pub fn outcome_of(result: &crate::eval::RunResult, sources: &SourceMap) -> Result<Outcome, EvalError> {
+    outcome(&mut result.query()?, sources)
+}
+
 /// Evaluates a run's claims and reports.
 pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalError> {
     let mut claims = Vec::new();
