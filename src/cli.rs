@@ -102,6 +102,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Monte Carlo: run a scenario once per sample, each uncertain input drawn (docs/language.md, Sampling).
+    Sample {
+        /// The scenario file.
+        file: PathBuf,
+        /// The scenario to sample (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The number of samples.
+        #[arg(long, default_value_t = crate::sample::DEFAULT_SAMPLES)]
+        samples: u64,
+        /// The seed (sample i draws from ChaCha8 seeded with it, on stream i).
+        #[arg(long, default_value_t = crate::sample::DEFAULT_SEED)]
+        seed: u64,
+        /// Threads to run samples on (the output does not depend on it; default: the cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Run only shard K of N (K from 0) and print its samples as a shard file for `aifin merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Combine the shard files of one `aifin sample --shard` run into its result.
+    Merge {
+        /// The shard files, all N of them.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Convert a contract from another standard into .aifin.
     Import {
         /// The standard (`actus`).
@@ -158,6 +190,11 @@ where
             schedule(&file, &contract, scenario.as_deref(), format, style)
         }
         Command::Import { standard, file } => import(&standard, &file),
+        Command::Sample { file, scenario, samples, seed, threads, shard, format } => {
+            let opts = SampleArgs { scenario, samples, seed, threads, shard };
+            sample(&file, &opts, format, style)
+        }
+        Command::Merge { shards, format } => merge(&shards, format),
     }
 }
 
@@ -352,5 +389,109 @@ fn fmt(sources: &mut SourceMap, file: &std::path::Path, check: bool, style: Rend
         }
     } else {
         Output { stdout: text, stderr: String::new(), code: 0 }
+    }
+}
+
+/// The options of `aifin sample`.
+struct SampleArgs {
+    scenario: Option<String>,
+    samples: u64,
+    seed: u64,
+    threads: Option<usize>,
+    shard: Option<String>,
+}
+
+fn usage(cmd: &str, what: String) -> Output {
+    Output { stdout: String::new(), stderr: format!("aifin {cmd}: {what}\n"), code: 2 }
+}
+
+fn render_samples(b: &crate::sample::Batch, format: Format) -> Output {
+    use crate::sample::{render, stats::Summary};
+    match Summary::of(b) {
+        Ok(s) => Output {
+            stdout: match format {
+                Format::Text => render::text(b, &s),
+                Format::Json => render::json(b, &s),
+                Format::Csv => render::csv(b, &s),
+            },
+            stderr: String::new(),
+            code: 0,
+        },
+        Err(e) => {
+            Output { stdout: String::new(), stderr: format!("aifin sample: the summary overflows: {e:?}\n"), code: 1 }
+        }
+    }
+}
+
+fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderStyle) -> Output {
+    use crate::sample::{shard, shard_range, Plan, MAX_SAMPLES};
+    if a.samples == 0 || a.samples > MAX_SAMPLES {
+        return usage("sample", format!("--samples must be between 1 and {MAX_SAMPLES}"));
+    }
+    let part = match &a.shard {
+        None => None,
+        Some(t) => match t
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
+        {
+            Some((k, n)) if n >= 1 && k < n => Some((k, n)),
+            _ => return usage("sample", format!("--shard takes K/N with 0 ≤ K < N (shards count from 0), not `{t}`")),
+        },
+    };
+    let threads =
+        a.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let mut session = Session::new();
+    if let Err(diags) = session.load_file(file) {
+        return failed(&diags, session.sources(), style);
+    }
+    let program = session.program().clone();
+    let sources = session.sources();
+    let fail = |e: crate::sample::SampleError| {
+        let mut out = failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e.error)], sources, style);
+        if let Some(i) = e.index {
+            out.stderr.push_str(&format!("(in sample {i} of seed {})\n", a.seed));
+        }
+        out
+    };
+    let plan = match Plan::new(&program, sources, &file.display().to_string(), a.scenario.as_deref(), a.seed, a.samples)
+    {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let range = match part {
+        Some((k, n)) => shard_range(a.samples, k, n),
+        None => 0..a.samples,
+    };
+    let batch = match plan.run(range, threads) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    match part {
+        Some((k, n)) => match shard::write(&batch, k, n) {
+            Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
+            Err(e) => usage("sample", e),
+        },
+        None => render_samples(&batch, format),
+    }
+}
+
+fn merge(files: &[PathBuf], format: Format) -> Output {
+    let mut batches = Vec::new();
+    for f in files {
+        let read = std::fs::read_to_string(f).map_err(|e| e.to_string()).and_then(|t| crate::sample::shard::read(&t));
+        match read {
+            Ok(b) => batches.push(b),
+            Err(e) => {
+                return Output {
+                    stdout: String::new(),
+                    stderr: format!("aifin merge: {}: {e}\n", f.display()),
+                    code: 1,
+                }
+            }
+        }
+    }
+    match crate::sample::Batch::merge(batches) {
+        Ok(b) => render_samples(&b, format),
+        Err(e) => Output { stdout: String::new(), stderr: format!("aifin merge: {e}\n"), code: 1 },
     }
 }

@@ -28,6 +28,7 @@ pub mod golden;
 pub mod limits;
 pub mod number;
 pub mod report;
+pub mod sample;
 pub mod session;
 pub mod source;
 pub mod syntax;

@@ -19,6 +19,7 @@ const ORDER: &[&str] = &[
     "clearing",
     "eval",
     "report",
+    "sample",
     "driver",
     "session",
     "synth",

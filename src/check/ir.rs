@@ -83,6 +83,16 @@ pub enum Builtin {
     Max,
     /// `abs(x)`
     Abs,
+    /// `normal(mean, sd)`
+    Normal,
+    /// `lognormal(p5: a, p95: b)`
+    Lognormal,
+    /// `uniform(a, b)`
+    Uniform,
+    /// `triangular(low, mode, high)`
+    Triangular,
+    /// `bernoulli(p)`
+    Bernoulli,
 }
 
 /// Where a built-in is listed in docs/language.md.
@@ -92,6 +102,8 @@ pub enum BuiltinGroup {
     Curve,
     /// Series, balances and aggregates.
     Series,
+    /// Distributions of uncertain inputs (`aifin sample` draws them).
+    Distribution,
 }
 
 /// Everything the checker, the evaluator and the docs know of one built-in: one row each, in
@@ -444,6 +456,61 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         signature: "abs(value)",
         group: BuiltinGroup::Series,
         doc: "the absolute value",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "normal",
+        builtin: Builtin::Normal,
+        signature: "normal(mean, sd)",
+        group: BuiltinGroup::Distribution,
+        doc: "a normal distribution; deterministic runs use the mean",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "lognormal",
+        builtin: Builtin::Lognormal,
+        signature: "lognormal(p5: value, p95: value)",
+        group: BuiltinGroup::Distribution,
+        doc: "a lognormal distribution with that 90 % interval (both > 0); deterministic runs use its median √(p5·p95)",
+        named: &["p5", "p95"],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "uniform",
+        builtin: Builtin::Uniform,
+        signature: "uniform(low, high)",
+        group: BuiltinGroup::Distribution,
+        doc: "every value between `low` and `high` equally likely; deterministic runs use the midpoint",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "triangular",
+        builtin: Builtin::Triangular,
+        signature: "triangular(low, mode, high)",
+        group: BuiltinGroup::Distribution,
+        doc: "a triangular distribution; deterministic runs use the mode",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "bernoulli",
+        builtin: Builtin::Bernoulli,
+        signature: "bernoulli(p)",
+        group: BuiltinGroup::Distribution,
+        doc: "a pure number, 1 with probability `p` (0 ≤ p ≤ 1) else 0, for events; deterministic runs use 1 when p > 0.5, else 0",
         named: &[],
         anchors: false,
         reads_ledger: false,

@@ -105,6 +105,9 @@ impl Run<'_> {
                     Self::shape_of(e),
                 ))
             }
+            Builtin::Normal | Builtin::Lognormal | Builtin::Uniform | Builtin::Triangular | Builtin::Bernoulli => {
+                self.distribution(b, args, span)
+            }
             Builtin::Min | Builtin::Max => {
                 let mut acc: Option<Series> = None;
                 for a in args {

@@ -85,6 +85,8 @@ pub struct Run<'a> {
     pub(super) scenario_span: Span,
     /// True for [`Run::constants`]: no timeline, so only constants can be evaluated.
     pub(super) constants_only: bool,
+    /// The draws of a sampled run (`aifin sample`), by the span of each uncertain node.
+    pub(super) draws: Option<std::sync::Arc<super::uncertain::Draws>>,
 }
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
@@ -121,6 +123,15 @@ pub(super) fn scenario_chain<'p>(program: &'p Program, name: Option<&str>) -> Re
 
 /// Runs one scenario of a checked program (the first declared when `name` is `None`).
 pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<'a>, EvalError> {
+    run_scenario_with(program, name, None)
+}
+
+/// [`run_scenario`], with every uncertain node that `draws` holds replaced by its draw.
+pub(super) fn run_scenario_with<'a>(
+    program: &'a Program,
+    name: Option<&str>,
+    draws: Option<std::sync::Arc<super::uncertain::Draws>>,
+) -> Result<Run<'a>, EvalError> {
     let chain = scenario_chain(program, name)?;
     let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
     let timeline_ir =
@@ -144,6 +155,7 @@ pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<
     let defs = scenario_defs(program, &chain);
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
+    run.draws = draws;
     run.post_all()?;
     run.ledger.reconcile().map_err(|what| EvalError::Internal { span: scenario_span, what })?;
     Ok(run)
@@ -196,6 +208,7 @@ impl<'a> Run<'a> {
             defaults: super::defaults::Defaults::default(),
             scenario_span,
             constants_only: false,
+            draws: None,
         }
     }
 
@@ -656,6 +669,9 @@ impl<'a> Run<'a> {
                 Ok(Val::S(s.convert(unit, self.reg).map_err(|err| series_err(err, e.span))?, shape))
             }
             TExprKind::Range { low, high, point } => {
+                if let Some(v) = self.drawn(e.span) {
+                    return Ok(v);
+                }
                 let lv = self.value(low)?;
                 let hv = self.value(high)?;
                 match (lv, hv) {

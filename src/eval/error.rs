@@ -71,6 +71,13 @@ pub enum EvalError {
         /// What is wrong.
         what: String,
     },
+    /// Distribution parameters that make no distribution (a negative sd, p5 ≥ p95…).
+    BadDistribution {
+        /// The range or call.
+        span: Span,
+        /// What is wrong.
+        what: String,
+    },
     /// The books do not reconcile: a bug in aifin, reported rather than hidden.
     Internal {
         /// The scenario or declaration.
@@ -123,6 +130,7 @@ crate::diagnostic::diagnostic_codes! {
         UnknownScenario => "aifin::eval::unknown_scenario": "`--scenario` names no scenario",
         Limit => "aifin::eval::limit": "a timeline of more than 100,000 periods",
         ContractTerms => "aifin::eval::contract_terms": "contract terms that make no contract (a maturity before the start…)",
+        BadDistribution => "aifin::eval::bad_distribution": "distribution parameters that make no distribution (a negative sd, p5 ≥ p95, low > high…)",
         Internal => "aifin::eval::internal": "a bug in aifin (the books do not reconcile), reported, never hidden",
     }
 }
@@ -169,6 +177,9 @@ impl ToDiagnostic for EvalError {
             EvalError::ContractTerms { span, what } => Diagnostic::error(code, format!("invalid contract terms: {what}"))
                 .with_label(*span, what.clone())
                 .with_help("docs/language.md lists every contract term with its meaning and default"),
+            EvalError::BadDistribution { span, what } => Diagnostic::error(code, format!("invalid distribution: {what}"))
+                .with_label(*span, what.clone())
+                .with_help("docs/language.md (Distributions and sampling) gives each distribution's parameters"),
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),
