@@ -187,3 +187,22 @@ fn deterministic_runs_use_the_point() {
     let v = s.eval("bernoulli(0.7) * 1", None).unwrap().format(&s.program().registry);
     assert_eq!(v, "1");
 }
+
+#[test]
+fn a_point_outside_its_interval_is_a_warning() {
+    let mut s = Session::new();
+    s.load_text(
+        "t.aifin",
+        "scenario base { timeline 2026 .. 2027 yearly }\ndriver x = 10 USD .. 20 USD ~ 30 USD\nreport x\n",
+    )
+    .unwrap();
+    let program = s.program().clone();
+    let plan = Plan::new(&program, s.sources(), "t.aifin", None, 1, 10).unwrap();
+    assert!(plan.meta.inputs[0].point_outside);
+    let b = plan.run(0..10, 1).unwrap();
+    let text = aifin::sample::render::text(&b, &aifin::sample::stats::Summary::of(&b).unwrap());
+    assert!(
+        text.contains("warning: t.aifin:2 `10 USD .. 20 USD ~ 30 USD`: the point lies outside its 90 % interval"),
+        "{text}"
+    );
+}
