@@ -424,7 +424,7 @@ fn render_samples(b: &crate::sample::Batch, format: Format) -> Output {
 }
 
 fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderStyle) -> Output {
-    use crate::sample::{shard, shard_range, Plan, MAX_SAMPLES};
+    use crate::sample::{shard, shard_range, MAX_SAMPLES};
     if a.samples == 0 || a.samples > MAX_SAMPLES {
         return usage("sample", format!("--samples must be between 1 and {MAX_SAMPLES}"));
     }
@@ -444,7 +444,6 @@ fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderS
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
-    let program = session.program().clone();
     let sources = session.sources();
     let fail = |e: crate::sample::SampleError| {
         let mut out = failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e.error)], sources, style);
@@ -453,16 +452,12 @@ fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderS
         }
         out
     };
-    let plan = match Plan::new(&program, sources, &file.display().to_string(), a.scenario.as_deref(), a.seed, a.samples)
-    {
-        Ok(p) => p,
-        Err(e) => return fail(e),
-    };
     let range = match part {
         Some((k, n)) => shard_range(a.samples, k, n),
         None => 0..a.samples,
     };
-    let batch = match plan.run(range, threads) {
+    let name = file.display().to_string();
+    let batch = match session.sample(&name, a.scenario.as_deref(), a.seed, a.samples, range, threads) {
         Ok(b) => b,
         Err(e) => return fail(e),
     };

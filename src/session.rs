@@ -187,6 +187,23 @@ impl Session {
         }
     }
 
+    /// Monte Carlo over the program's uncertain inputs (`aifin sample`): samples `range` of
+    /// `samples` of a scenario (the first declared when `None`) with `seed`, on `threads`
+    /// threads. `name` is how the output names the file. The batch is complete (summarise it
+    /// with [`crate::sample::stats::Summary::of`]) when `range` is `0..samples`.
+    pub fn sample(
+        &self,
+        name: &str,
+        scenario: Option<&str>,
+        seed: u64,
+        samples: u64,
+        range: std::ops::Range<u64>,
+        threads: usize,
+    ) -> Result<crate::sample::Batch, crate::sample::SampleError> {
+        let plan = crate::sample::Plan::new(&self.program, &self.sources, name, scenario, seed, samples)?;
+        plan.run(range, threads)
+    }
+
     /// Names that start with `prefix`: built-ins, units, and the program's declarations.
     pub fn completions(&self, prefix: &str) -> Vec<String> {
         let p = &*self.program;

@@ -206,3 +206,19 @@ fn a_point_outside_its_interval_is_a_warning() {
         "{text}"
     );
 }
+
+#[test]
+fn a_sample_that_fails_says_which() {
+    // The point run takes x = 0 (0^0.5 = 0); some draw is negative, with no real square root.
+    let path = std::env::temp_dir().join(format!("aifin-fails-{}.aifin", std::process::id()));
+    std::fs::write(&path, "scenario base { timeline 2026 .. 2027 yearly }\ndriver x = normal(0, 1)\nreport x ^ 0.5\n")
+        .unwrap();
+    let p = path.to_string_lossy().to_string();
+    assert_eq!(aifin(&["run", &p]).code, 0);
+    let out = aifin(&["sample", &p, "--samples", "50", "--threads", "1"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("aifin::eval::bad_power") && out.stderr.contains("(in sample "), "{}", out.stderr);
+    assert_eq!(aifin(&["sample", &p, "--samples", "0"]).code, 2);
+    assert_eq!(aifin(&["sample", &p, "--shard", "4/4"]).code, 2);
+    std::fs::remove_file(&path).ok();
+}

@@ -316,3 +316,22 @@ impl Batch {
         Ok(first)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shard_range;
+
+    #[test]
+    fn shards_partition_the_samples() {
+        for (samples, n) in [(1000, 4), (10, 3), (2, 5), (7, 7), (1, 1)] {
+            let mut next = 0;
+            for k in 0..n {
+                let r = shard_range(samples, k, n);
+                assert_eq!(r.start, next);
+                next = r.end;
+            }
+            assert_eq!(next, samples);
+        }
+        assert_eq!(shard_range(10, 1, 3), 3..6);
+    }
+}
