@@ -140,15 +140,44 @@ impl Session {
         self.eval_parsed(&expr, scenario)
     }
 
-    fn eval_parsed(&mut self, expr: &ast::Expr, scenario: Option<&str>) -> Result<Value, Diags> {
+    /// The distribution of a constant expression over `samples` draws of the uncertain inputs
+    /// it uses (`:dist EXPR`): sample i draws from ChaCha8 seeded with `seed` on stream i, as
+    /// `aifin sample` does. Returns its point, its statistics and its unit as text.
+    pub fn distribution(
+        &mut self,
+        text: &str,
+        seed: u64,
+        samples: u64,
+    ) -> Result<(crate::sample::stats::Stats, String), Diags> {
+        let id = self.sources.add("<dist>", text, SourceKind::Input);
+        let expr = syntax::parse_expr(&self.sources, id)
+            .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+        let (program, texpr) = self.compile_expr(&expr)?;
+        let one = |e: crate::eval::EvalError| vec![e.to_diagnostic()];
+        let sampler = crate::eval::uncertain::ConstantSampler::new(&program, &texpr).map_err(one)?;
+        let mut values = Vec::new();
+        for i in 0..samples {
+            values.push(sampler.sample(&mut crate::sample::rng(seed, i)).map_err(one)?);
+        }
+        let stats = crate::sample::stats::stats(sampler.point, values)
+            .map_err(|e| one(crate::eval::EvalError::arith(e, texpr.span)))?;
+        Ok((stats, program.registry.format_unit(&sampler.unit)))
+    }
+
+    /// An expression checked against the committed program's declarations.
+    fn compile_expr(&self, expr: &ast::Expr) -> Result<(Program, crate::check::ir::TExpr), Diags> {
         let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
         // The same declarations check to the same ids, so the expression fits the committed
         // program (and its cached runs) as well as the program checked with it.
         let (program, texpr, diags) = driver::compile(&loaded, Some(expr));
-        let texpr = match texpr {
-            Some(t) if diags.is_empty() => t,
-            _ => return Err(diags),
-        };
+        match texpr {
+            Some(t) if diags.is_empty() => Ok((program, t)),
+            _ => Err(diags),
+        }
+    }
+
+    fn eval_parsed(&mut self, expr: &ast::Expr, scenario: Option<&str>) -> Result<Value, Diags> {
+        let (program, texpr) = self.compile_expr(expr)?;
         let Some(scenario) = scenario else {
             return eval::eval_expr(&texpr, &program).map_err(|e| vec![e.to_diagnostic()]);
         };

@@ -222,3 +222,19 @@ fn a_sample_that_fails_says_which() {
     assert_eq!(aifin(&["sample", &p, "--shard", "4/4"]).code, 2);
     std::fs::remove_file(&path).ok();
 }
+
+#[test]
+fn the_distribution_of_a_constant_expression() {
+    // What the REPL's `:dist EXPR` shows: the expression's value over draws of what it uses.
+    let mut s = Session::new();
+    s.load_text("t.aifin", "driver price = 10 USD .. 100 USD\ndriver units = 3\n").unwrap();
+    let (st, unit) = s.distribution("price * units", 4, 4_000).unwrap();
+    assert_eq!(unit, "USD");
+    assert_eq!(st.point, Decimal::from(165)); // the midpoint 55 USD × 3
+    // the lognormal's median √(10·100) = 31.62 USD, × 3 = 94.87 USD; N = 4,000 within 5 %
+    let p50 = st.q[2].to_f64().unwrap();
+    assert!((p50 / 94.868 - 1.0).abs() < 0.05, "{p50}");
+    let (zero, _) = s.distribution("price - price", 4, 100).unwrap();
+    assert!(zero.q.iter().all(|q| q.is_zero()), "one draw per name");
+    assert_eq!(s.distribution("units + 1", 4, 10).unwrap().0.q, [Decimal::from(4); 5]);
+}

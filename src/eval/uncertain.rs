@@ -363,6 +363,79 @@ pub fn inputs(run: &mut Run<'_>) -> Result<Vec<Input>, EvalError> {
     Ok(out)
 }
 
+/// The uncertain inputs of a constant expression and the definitions it uses (`:dist EXPR`),
+/// in the order written, each once; and the draws it takes from `rng`.
+pub struct ConstantSampler<'p> {
+    program: &'p Program,
+    expr: &'p TExpr,
+    pub inputs: Vec<Input>,
+    /// Its deterministic value and unit.
+    pub point: Decimal,
+    pub unit: Unit,
+}
+
+impl<'p> ConstantSampler<'p> {
+    pub fn new(program: &'p Program, expr: &'p TExpr) -> Result<ConstantSampler<'p>, EvalError> {
+        let mut run = Run::constants(program, expr.span)?;
+        let mut nodes = Vec::new();
+        let mut todo = vec![expr];
+        let mut seen_defs = std::collections::HashSet::new();
+        while let Some(e) = todo.pop() {
+            collect(e, &mut nodes);
+            uses(e, &mut |id| {
+                if seen_defs.insert(id) {
+                    if let Some(d) = program.definitions.get(id) {
+                        todo.push(&d.value);
+                    }
+                }
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut inputs = Vec::new();
+        for e in nodes {
+            if seen.insert(e.span) {
+                if let Some(i) = run.input(e)? {
+                    inputs.push(i);
+                }
+            }
+        }
+        let s = run.series(expr)?;
+        Ok(ConstantSampler { program, expr, inputs, point: s.get(0), unit: s.unit })
+    }
+
+    /// The value with the draws `rng` gives, in [`Self::unit`].
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Result<Decimal, EvalError> {
+        let mut run = Run::constants(self.program, self.expr.span)?;
+        run.draws = Some(Arc::new(draw(&self.inputs, rng)?));
+        let s = run
+            .series(self.expr)?
+            .convert(&self.unit, run.reg)
+            .map_err(|x| EvalError::arith(x.error, self.expr.span))?;
+        Ok(s.get(0))
+    }
+}
+
+/// Calls `f` with every definition `e` names directly.
+fn uses(e: &TExpr, f: &mut impl FnMut(usize)) {
+    match &e.kind {
+        TExprKind::Definition(id) => f(*id),
+        TExprKind::Call(_, args) => args.iter().for_each(|a| uses(&a.value, f)),
+        TExprKind::Neg(x) | TExprKind::Convert(x, _) => uses(x, f),
+        TExprKind::Binary { lhs, rhs, .. } => {
+            uses(lhs, f);
+            uses(rhs, f);
+        }
+        TExprKind::Range { low, high, point } => {
+            uses(low, f);
+            uses(high, f);
+            if let Some(p) = point {
+                uses(p, f);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The draws of one sample from `rng`: every input once, in order.
 pub fn draw<R: Rng + ?Sized>(inputs: &[Input], rng: &mut R) -> Result<Draws, EvalError> {
     let mut d = Draws::default();
