@@ -115,18 +115,19 @@ fn uniform_mean_and_the_other_distributions() {
     let u = draws(&inputs[0], 1, 100_000);
     assert!((mean(&u) - 0.5).abs() < 0.005, "{}", mean(&u));
     assert!(u[0] >= 0.0 && u[u.len() - 1] < 1.0);
-    // triangular(0, 1, 4): mean 5/3, within 0.02 (standard error 0.003).
-    let t = draws(&inputs[1], 1, 100_000);
+    // N = 20,000 for the rest. triangular(0, 1, 4): mean 5/3, within 0.02 (standard error 0.006).
+    let t = draws(&inputs[1], 1, 20_000);
     assert!((mean(&t) - 5.0 / 3.0).abs() < 0.02 && t[0] >= 0.0 && t[t.len() - 1] <= 4.0);
-    // bernoulli(0.25): only 0 and 1, a quarter of them 1, within 0.01 (standard error 0.0014).
-    let b = draws(&inputs[2], 1, 100_000);
+    // bernoulli(0.25): only 0 and 1, a quarter of them 1, within 0.01 (standard error 0.003).
+    let b = draws(&inputs[2], 1, 20_000);
     assert!(b.iter().all(|x| *x == 0.0 || *x == 1.0));
     assert!((mean(&b) - 0.25).abs() < 0.01);
-    // normal(3, 2): mean within 0.05 (standard error 0.006); lognormal p50 √16 = 4 within 2 %.
-    let n = draws(&inputs[3], 1, 100_000);
+    // normal(3, 2): mean within 0.05 (standard error 0.014); lognormal p50 √16 = 4 within 2 %
+    // (standard error 0.75 %).
+    let n = draws(&inputs[3], 1, 20_000);
     assert!((mean(&n) - 3.0).abs() < 0.05);
-    let l = draws(&inputs[4], 1, 100_000);
-    assert!((l[50_000 - 1] / 4.0 - 1.0).abs() < 0.02);
+    let l = draws(&inputs[4], 1, 20_000);
+    assert!((l[10_000 - 1] / 4.0 - 1.0).abs() < 0.02);
 }
 
 #[test]
