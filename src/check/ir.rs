@@ -123,7 +123,7 @@ pub const BUILTINS: &[(&str, Builtin, &str)] = &[
     ("generations", Builtin::Generations, "generations(value @ PERIOD, factor: NUMBER, every: DURATION)"),
     ("annual", Builtin::Annual, "annual(flow or rate, YEAR)"),
     ("total", Builtin::Total, "total(flow or rate, PERIOD .. PERIOD)"),
-    ("at", Builtin::At, "at(series, PERIOD)"),
+    ("at", Builtin::At, "at(series, PERIOD or RANGE)"),
     ("cash", Builtin::Cash, "cash(ENTITY)"),
     ("credit", Builtin::Credit, "credit(ENTITY)"),
     ("profit", Builtin::Profit, "profit(ENTITY)"),

@@ -312,3 +312,24 @@ pub const CONTRACTS: &[ContractSpec] = &[
 pub fn contract(kind: &str) -> Option<&'static ContractSpec> {
     CONTRACTS.iter().find(|c| c.kind == kind)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The grammar's `term_name` (names never read as a number's unit when a value follows
+    /// them) lists exactly the entity fields and contract terms of these tables.
+    #[test]
+    fn the_grammar_knows_every_term_name() {
+        let grammar = include_str!("../../grammar/aifin.pest");
+        let rule = grammar.split("term_name = @{").nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
+        let mut listed: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+        let mut spec: Vec<&str> = super::ENTITY_FIELDS
+            .iter()
+            .chain(super::CONTRACTS.iter().flat_map(|c| c.fields.iter()))
+            .map(|f| f.name)
+            .collect();
+        listed.sort_unstable();
+        spec.sort_unstable();
+        spec.dedup();
+        assert_eq!(listed, spec, "add the new term names to `term_name` in grammar/aifin.pest");
+    }
+}

@@ -311,15 +311,9 @@ impl Run<'_> {
         let n = self.n();
         let mut out = vec![Decimal::ZERO; n];
         if b == Builtin::Net {
+            // every movement, the opening (brought-forward) balance included, so that `net`
+            // adds up to the change in cash, as `burn` does
             out.copy_from_slice(self.ledger.changes(id));
-            // opening balances are not movements
-            for ev in self.ledger.events() {
-                if ev.kind == EventKind::Opening && ev.to == Account::Entity(id) {
-                    if let Some(slot) = out.get_mut(ev.period as usize) {
-                        *slot = number::sub(*slot, ev.amount)?;
-                    }
-                }
-            }
             return Ok(out);
         }
         if b == Builtin::Depreciation {
