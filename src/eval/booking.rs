@@ -59,7 +59,7 @@ pub fn round_ledger(x: Decimal) -> Decimal {
 
 /// The least common multiple of every month length (28..31 days) and 12: every month's share
 /// of days, and every fraction of a year in months, is a whole multiple of `1/L`.
-const L: i64 = 377_580;
+pub(super) const L: i64 = 377_580;
 /// Seconds in a month (a year / 12), the size that makes a time unit a calendar unit.
 const MONTH_SECONDS: i64 = 2_628_000;
 

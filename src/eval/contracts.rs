@@ -10,10 +10,13 @@
 //!   pays the larger of the minimum (`minimum` a month, else the scheduled amounts) and the
 //!   usage booked in that period;
 //! - `equity`: the amount on its date (financing for both sides);
-//! - `revenue_share`: each period, `share` of the payer's flow `of` in that period, paid at the
+//! - `revenue_share`: each period, `share` of what the payer's own revenue flow `of` books in
+//!   that period inside `over` (a partly covered period shares its part), paid at the
 //!   period's end;
 //! - `lease`: `payment` every cycle from the term's first day, raised by `escalation` once a
 //!   year (`(1 + e)^whole years elapsed`), at the cycle's start (`advance`, the default) or end;
+//!   a rate pays what it books over each cycle's own days, an amount is one whole cycle's
+//!   payment, and a last cycle cut short by the term's end pays its share;
 //! - `transfer`: a one-off `amount` `on` a date, or a rate booked over `over` like a flow.
 //!
 //! Trade payments are the payer's cost and the payee's revenue; equity and transfers (unless
@@ -221,12 +224,26 @@ impl<'a> Run<'a> {
                     self.field(c, "share").ok_or_else(|| terms_err(span, "no share"))?,
                     self,
                 )?;
-                let fid = match self.field(c, "of").map(|e| &e.kind) {
-                    Some(TExprKind::Flow(f)) => *f,
-                    _ => return Err(terms_err(span, "`of` must name a flow")),
+                let of = self.field(c, "of").ok_or_else(|| terms_err(span, "no `of`"))?;
+                let fid = match &of.kind {
+                    TExprKind::Flow(f) => *f,
+                    _ => return Err(terms_err(of.span, "`of` must name a flow")),
                 };
+                // the payer's own revenue flow, as the docs say: not a cost, not another's
+                let own_revenue =
+                    self.program.flows.get(fid).is_some_and(|f| f.entity == payer && f.kind == FlowKind::Revenue);
+                if !own_revenue {
+                    let payer_name = self.program.entities.get(payer).map(|e| e.name.as_str()).unwrap_or("the payer");
+                    return Err(terms_err(
+                        of.span,
+                        format!(
+                            "`of` must be a revenue flow of the payer `{payer_name}` (`{payer_name}.NAME <- world: …`)"
+                        ),
+                    ));
+                }
+                // the share of the flow booked inside `over` (a part of a period counts its part)
                 let (first, end) = self.range_of(self.field(c, "over"))?;
-                let amounts = self.flow(fid)?;
+                let amounts = self.flow_within(fid, (first, end))?;
                 let mut raw = Vec::new();
                 let window = self.timeline.indices_overlapping(first, end);
                 for i in window {
@@ -241,69 +258,7 @@ impl<'a> Run<'a> {
                     out.push(pay(self.period_end_date(*i), "RS", amount, EventKind::Trade));
                 }
             }
-            "lease" => {
-                let (first, end) = self.range_of(self.field(c, "over"))?;
-                let cycle = match self.field(c, "every") {
-                    Some(e) => crate::contracts::terms::cycle(e, self, true)?
-                        .ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?,
-                    None => crate::contracts::dates::Cycle {
-                        n: 1,
-                        unit: crate::contracts::dates::CycleUnit::Month,
-                        long_stub: false,
-                    },
-                };
-                let pe = self.field(c, "payment").ok_or_else(|| terms_err(span, "no payment"))?;
-                let ps = self.series_of(pe)?;
-                let money = Unit::named(self.money);
-                let base = if self.reg.dimension(&ps.unit) == self.reg.dimension(&money) {
-                    ps.convert(&money, self.reg).map_err(|x| arith(x.error, pe.span))?.get(0)
-                } else {
-                    // a rate: the amount of one cycle
-                    let start = super::timeline::date_of_day(first);
-                    let next = cycle.shift(start, 1, false);
-                    let Some((basis, target)) = booking::basis_of(&ps.unit, self.reg, self.money) else {
-                        return Err(terms_err(pe.span, "the payment must be money or money per time"));
-                    };
-                    let one = Timeline {
-                        step: self.timeline.step,
-                        periods: vec![super::timeline::Period {
-                            start: (start.y, start.m, start.d),
-                            end: (next.y, next.m, next.d),
-                            first_day: start.day_number(),
-                            end_day: next.day_number(),
-                        }],
-                    };
-                    let conv = ps.convert(&target, self.reg).map_err(|x| arith(x.error, pe.span))?;
-                    let conv = Series::constant(conv.get(0), conv.unit);
-                    book_rate(&conv, basis, (start.day_number(), next.day_number()), &one)
-                        .map_err(|x| arith(x, pe.span))?
-                        .first()
-                        .copied()
-                        .unwrap_or_default()
-                };
-                let esc = match self.field(c, "escalation") {
-                    Some(e) => crate::contracts::terms::per_year(e, self)?,
-                    None => Decimal::ZERO,
-                };
-                let advance = symbol(c, "timing") != Some("arrears");
-                let start = super::timeline::date_of_day(first);
-                let end_date = super::timeline::date_of_day(end);
-                for (k, d) in schedule(start, cycle, end_date, false, false).into_iter().enumerate() {
-                    let months = (i64::from(d.y) - i64::from(start.y)) * 12 + i64::from(d.m)
-                        - i64::from(start.m)
-                        - i64::from(d.d < start.d);
-                    let years = months.div_euclid(12).max(0);
-                    let factor = number::powi(number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?, years)
-                        .map_err(|x| arith(x, span))?;
-                    let amount = round_ledger(number::mul(base, factor).map_err(|x| arith(x, span))?);
-                    let when = if advance {
-                        d
-                    } else {
-                        cycle.shift(start, i64::try_from(k).unwrap_or(0) + 1, false).plus_days(-1)
-                    };
-                    out.push(pay(when, "LS", amount, EventKind::Trade));
-                }
-            }
+            "lease" => out = self.lease_payments(c, payer, payee)?,
             _ => {
                 // transfer
                 let kind = match symbol(c, "kind") {
@@ -334,6 +289,96 @@ impl<'a> Run<'a> {
                     }
                 }
             }
+        }
+        Ok(out)
+    }
+
+    /// A lease's payments (see the module docs): each cycle of the term pays the payment booked
+    /// over that cycle's own days. A rate books by its unit (`10 USD/day` pays 31 days in
+    /// January, 28 in February); an amount is the payment of a whole cycle, booked like a rate
+    /// of one per cycle (calendar months for month, quarter and year cycles, elapsed days for
+    /// day and week cycles), so a last cycle cut short by the term's end pays its share.
+    fn lease_payments(
+        &mut self,
+        c: &'a ContractIr,
+        payer: EntityId,
+        payee: EntityId,
+    ) -> Result<Vec<Payment>, EvalError> {
+        use crate::contracts::dates::{Cycle, CycleUnit};
+        let span = c.span;
+        let (first, end) = self.range_of(self.field(c, "over"))?;
+        let cycle = match self.field(c, "every") {
+            Some(e) => crate::contracts::terms::cycle(e, self, false)?
+                .ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?,
+            None => Cycle { n: 1, unit: CycleUnit::Month, long_stub: false },
+        };
+        let cycle = Cycle { long_stub: false, ..cycle };
+        let pe = self.field(c, "payment").ok_or_else(|| terms_err(span, "no payment"))?;
+        let ps = self.series_of(pe)?;
+        let money = Unit::named(self.money);
+        // an amount per cycle (pro-rated over a cut last cycle), or a rate booked over each cycle
+        let per_cycle = if self.reg.dimension(&ps.unit) == self.reg.dimension(&money) {
+            Ok(ps.convert(&money, self.reg).map_err(|x| arith(x.error, pe.span))?.get(0))
+        } else {
+            let Some((basis, target)) = booking::basis_of(&ps.unit, self.reg, self.money) else {
+                return Err(terms_err(pe.span, "the payment must be money or money per time"));
+            };
+            let conv = ps.convert(&target, self.reg).map_err(|x| arith(x.error, pe.span))?;
+            Err((Series::constant(conv.get(0), conv.unit), basis))
+        };
+        let calendar = !matches!(cycle.unit, CycleUnit::Day | CycleUnit::Week);
+        let weight = |a: i64, b: i64| {
+            if calendar {
+                Timeline::month_weight(a, b, booking::L)
+            } else {
+                b - a
+            }
+        };
+        let esc = match self.field(c, "escalation") {
+            Some(e) => crate::contracts::terms::per_year(e, self)?,
+            None => Decimal::ZERO,
+        };
+        let growth = number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?;
+        let advance = symbol(c, "timing") != Some("arrears");
+        let start = super::timeline::date_of_day(first);
+        let end_date = super::timeline::date_of_day(end);
+        let mut out = Vec::new();
+        for (k, d) in schedule(start, cycle, end_date, false, false).into_iter().enumerate() {
+            let full = cycle.shift(start, i64::try_from(k).unwrap_or(0) + 1, false).day_number();
+            let (a, b) = (d.day_number(), full.min(end));
+            if a >= b {
+                continue;
+            }
+            let last = super::timeline::date_of_day(b - 1);
+            let base = match &per_cycle {
+                Ok(amount) if b == full => *amount,
+                Ok(amount) => number::div(
+                    number::mul(*amount, Decimal::from(weight(a, b))).map_err(|x| arith(x, pe.span))?,
+                    Decimal::from(weight(a, full)),
+                )
+                .map_err(|x| arith(x, pe.span))?,
+                Err((rate, basis)) => {
+                    let one = Timeline {
+                        step: self.timeline.step,
+                        periods: vec![super::timeline::Period {
+                            start: (d.y, d.m, d.d),
+                            end: (last.y, last.m, last.d),
+                            first_day: a,
+                            end_day: b,
+                        }],
+                    };
+                    let booked = book_rate(rate, *basis, (a, b), &one).map_err(|x| arith(x, pe.span))?;
+                    booked.first().copied().unwrap_or_default()
+                }
+            };
+            let months = (i64::from(d.y) - i64::from(start.y)) * 12 + i64::from(d.m)
+                - i64::from(start.m)
+                - i64::from(d.d < start.d);
+            let years = months.div_euclid(12).max(0);
+            let factor = number::powi(growth, years).map_err(|x| arith(x, span))?;
+            let amount = round_ledger(number::mul(base, factor).map_err(|x| arith(x, span))?);
+            let when = if advance { d } else { last };
+            out.push(Payment { date: when, code: "LS", payer, payee, amount, kind: EventKind::Trade });
         }
         Ok(out)
     }

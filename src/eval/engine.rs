@@ -420,11 +420,15 @@ impl<'a> Run<'a> {
                 }
                 T::Ipci | T::Prf => continue,
             };
-            let value = ratio.apply(ev.payoff.abs()).map_err(|x| arith(x, c.span))?;
+            // the lender's payoff, signed so that the usual direction is positive: an interest
+            // payment at a negative rate is negative, and the lender pays it
+            let signed = if ev.kind == T::Ied { -ev.payoff } else { ev.payoff };
+            let value = ratio.apply(signed).map_err(|x| arith(x, c.span))?;
             exact[slot] = number::add(exact[slot], value).map_err(|x| arith(x, c.span))?;
             let total = booking::in_ledger(round_ledger(exact[slot])).map_err(|x| arith(x, c.span))?;
             let amount = number::sub(total, booked[slot]).map_err(|x| arith(x, c.span))?;
             booked[slot] = total;
+            let (from, to, amount) = if amount < Decimal::ZERO { (to, from, -amount) } else { (from, to, amount) };
             let event = Event { period: p as u32, from, to, amount, kind, origin: Origin::contract(cid) };
             self.dues.push(super::defaults::Due { event, contract: cid });
         }
@@ -512,17 +516,39 @@ impl<'a> Run<'a> {
         if let Some(b) = self.flow_busy.get_mut(fid) {
             *b = true;
         }
-        let amounts = self.book_flow(f)?;
+        let amounts = self.book_flow(f, None);
         if let Some(b) = self.flow_busy.get_mut(fid) {
             *b = false;
         }
+        let amounts = amounts?;
         if let Some(slot) = self.flow_amounts.get_mut(fid) {
             *slot = Some(amounts.clone());
         }
         Ok(amounts)
     }
 
-    fn book_flow(&mut self, f: &'a FlowIr) -> Result<Vec<Decimal>, EvalError> {
+    /// The amounts a flow books inside the day interval `[first, end)` only (a revenue share's
+    /// `over`): a rate booked over the overlap of its window with the interval, a dated amount
+    /// if its day is inside, and a period's amount by the share of its days inside.
+    pub(super) fn flow_within(&mut self, fid: FlowId, clip: (i64, i64)) -> Result<Vec<Decimal>, EvalError> {
+        let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
+        if self.flow_busy.get(fid).copied().unwrap_or(false) {
+            return Err(EvalError::Circular {
+                span: f.span,
+                what: format!("the flow `{}` depends on its own amounts", f.name),
+            });
+        }
+        if let Some(b) = self.flow_busy.get_mut(fid) {
+            *b = true;
+        }
+        let amounts = self.book_flow(f, Some(clip));
+        if let Some(b) = self.flow_busy.get_mut(fid) {
+            *b = false;
+        }
+        amounts
+    }
+
+    fn book_flow(&mut self, f: &'a FlowIr, clip: Option<(i64, i64)>) -> Result<Vec<Decimal>, EvalError> {
         let n = self.n();
         let span = f.value.span;
         let series = match self.value(&f.value)? {
@@ -534,15 +560,17 @@ impl<'a> Run<'a> {
             self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0),
             self.timeline.periods.last().map(|p| p.end_day).unwrap_or(0),
         );
-        let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0);
-        let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1);
+        let (c0, c1) = clip.unwrap_or((t0, t1));
+        let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0).max(c0);
+        let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1).min(c1);
         let money = Unit::named(self.money);
         let dim = self.reg.dimension(&series.unit);
         if dim == self.reg.dimension(&money) {
             let s = series.convert(&money, self.reg).map_err(|x| series_err(x, span))?;
             if let Some(on) = f.on {
                 let mut out = vec![Decimal::ZERO; n];
-                if let Some(p) = self.timeline.index_of_day(Timeline::span_of(on).0) {
+                let day = Timeline::span_of(on).0;
+                if let Some(p) = self.timeline.index_of_day(day).filter(|_| (c0..c1).contains(&day)) {
                     if let Some(slot) = out.get_mut(p) {
                         *slot = round_ledger(s.get(p));
                     }
@@ -551,8 +579,18 @@ impl<'a> Run<'a> {
             }
             // a flow of amounts, restricted to its window
             let window = self.timeline.indices_overlapping(first, end);
-            let vals: Vec<Decimal> =
-                (0..n).map(|i| if window.contains(&i) { s.get(i) } else { Decimal::ZERO }).collect();
+            let mut vals = vec![Decimal::ZERO; n];
+            for i in window {
+                let (Some(slot), Some(p)) = (vals.get_mut(i), self.timeline.periods.get(i)) else { continue };
+                let inside = p.end_day.min(c1) - p.first_day.max(c0);
+                let days = p.end_day - p.first_day;
+                *slot = if inside >= days {
+                    s.get(i)
+                } else {
+                    let part = number::mul(s.get(i), Decimal::from(inside)).map_err(|x| arith(x, span))?;
+                    number::div(part, Decimal::from(days)).map_err(|x| arith(x, span))?
+                };
+            }
             return book_amounts(&Values::Per(vals), n).map_err(|x| arith(x, span));
         }
         let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else {
