@@ -349,6 +349,9 @@ impl Run<'_> {
                 (Builtin::Revenue, EventKind::Flow(FlowKind::Revenue)) => -a,
                 (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) | (Builtin::Costs, EventKind::Trade) if !inflow => a,
                 (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) => -a,
+                // an asset bought from another entity: the payer's capex, the seller's revenue
+                (Builtin::Capex, EventKind::Flow(FlowKind::Capex)) if ev.from.entity().is_some() && inflow => continue,
+                (Builtin::Revenue, EventKind::Flow(FlowKind::Capex)) if ev.from.entity().is_some() && inflow => a,
                 (Builtin::Capex, EventKind::Flow(FlowKind::Capex)) => -signed,
                 (Builtin::Financing, EventKind::Flow(FlowKind::Financing))
                 | (Builtin::Financing, EventKind::Credit) => signed,

@@ -432,9 +432,31 @@ impl<'a> Run<'a> {
         Ok(out)
     }
 
-    /// Posts a non-loan contract's payments that fall in the timeline.
+    /// Posts a non-loan contract's payments that fall in the timeline; a transfer of `kind
+    /// capex` is depreciated by its payer over its `life`.
     pub(super) fn post_contract(&mut self, cid: ContractId) -> Result<(), EvalError> {
-        for p in self.contract_payments(cid)? {
+        let payments = self.contract_payments(cid)?;
+        if let Some(c) = self.program.contracts.get(cid).filter(|c| c.spec.kind == "transfer") {
+            let capex = symbol(c, "kind") == Some("capex");
+            match (capex, self.field(c, "life")) {
+                (true, Some(life)) => {
+                    let spends: Vec<(i64, Decimal)> = payments
+                        .iter()
+                        .filter(|p| self.timeline.index_of_day(p.date.day_number()).is_some())
+                        .map(|p| (p.date.day_number(), p.amount))
+                        .collect();
+                    if let Some(buyer) = payments.first().map(|p| p.payer) {
+                        self.depreciate_spends(buyer, &spends, life, c.span)?;
+                    }
+                }
+                (true, None) => return Err(terms_err(c.span, "a transfer of `kind capex` needs the buyer's `life`")),
+                (false, Some(life)) => {
+                    return Err(terms_err(life.span, "`life` is the depreciation life of a transfer of `kind capex`"))
+                }
+                (false, None) => {}
+            }
+        }
+        for p in payments {
             let Some(i) = self.timeline.index_of_day(p.date.day_number()) else { continue };
             let event = Event {
                 period: i as u32,

@@ -435,60 +435,6 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Straight-line depreciation of a capex flow: each period's capex is spread evenly over
-    /// the life from the period it is spent in (booked like a rate of `amount / life`).
-    fn depreciate(&mut self, fid: FlowId, amounts: &[Decimal]) -> Result<(), EvalError> {
-        let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
-        let Some(life_expr) = &f.life else { return Ok(()) };
-        let life = match self.value(life_expr)? {
-            Val::S(s, _) => s,
-            _ => {
-                return Err(EvalError::Internal { span: life_expr.span, what: "a life that is not a duration".into() })
-            }
-        };
-        let money = Unit::named(self.money);
-        for (p, amount) in amounts.iter().enumerate() {
-            if amount.is_zero() {
-                continue;
-            }
-            let rate_unit = money.div(&life.unit);
-            let rate = number::div(*amount, life.get(p)).map_err(|x| arith(x, life_expr.span))?;
-            let Some((basis, target)) = basis_of(&rate_unit, self.reg, self.money) else { continue };
-            let rate = Series::constant(rate, rate_unit)
-                .convert(&target, self.reg)
-                .map_err(|x| series_err(x, life_expr.span))?;
-            let Some(start) = self.timeline.periods.get(p).map(|x| x.first_day) else { continue };
-            let life_days = self.duration_days(&life, p, start).map_err(|x| arith(x, life_expr.span))?;
-            let booked =
-                book_rate(&rate, basis, (start, start + life_days), &self.timeline).map_err(|x| arith(x, f.span))?;
-            if let Some(row) = self.depreciation.get_mut(f.entity) {
-                for (slot, v) in row.iter_mut().zip(booked) {
-                    *slot = number::add(*slot, v).map_err(|x| arith(x, f.span))?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The length in days of a duration starting on day `start` (calendar units count months).
-    fn duration_days(&self, d: &Series, p: usize, start: i64) -> Result<i64, ArithError> {
-        let secs = self.reg.factor(&d.unit)?.apply(d.get(p))?;
-        let month = Decimal::from(2_628_000);
-        let months = number::div(secs, month)?;
-        if months.fract().is_zero() && !months.is_zero() {
-            let n = number::as_integer(months).ok_or(ArithError::Overflow)?;
-            let (y, m, dd) = self.timeline.periods.get(p).map(|x| x.start).unwrap_or((1, 1, 1));
-            let total = i64::from(y) * 12 + i64::from(m) - 1 + n;
-            let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
-            let ny = i32::try_from(ny).map_err(|_| ArithError::Overflow)?;
-            let nm = u32::try_from(nm).map_err(|_| ArithError::Overflow)?;
-            let day = dd.min(crate::calendar::days_in_month(ny, nm));
-            return Ok(crate::calendar::day_number(ny, nm, day) - start);
-        }
-        let days = number::div(secs, Decimal::from(86_400))?.ceil();
-        number::as_integer(days).ok_or(ArithError::Overflow)
-    }
-
     pub(super) fn constant_money(&mut self, e: &TExpr) -> Result<Decimal, EvalError> {
         match self.value(e)? {
             Val::S(s, _) => {

@@ -9,6 +9,7 @@ mod builtins;
 pub mod contracts;
 pub mod curves;
 pub mod defaults;
+mod depreciation;
 pub mod engine;
 pub mod error;
 pub mod ledger;
