@@ -6,9 +6,9 @@
 //!
 //! - `take_or_pay`: monthly over its term — on the first day of each month (`advance`) or the
 //!   last (`arrears`, the default) — the total spread `even`ly, as a `ramp` (month *k* of *n*
-//!   weighs *k*) or by a curve's values; with `usage`, each period of the timeline the buyer
-//!   pays the larger of the minimum (`minimum` a month, else the scheduled amounts) and the
-//!   usage booked in that period;
+//!   weighs *k*) or by a curve's values; with `usage`, each month of the term the buyer pays
+//!   the larger of the minimum (`minimum` a month, else the month's scheduled amount) and the
+//!   usage booked in that month, whatever the timeline's step;
 //! - `equity`: the amount on its date (financing for both sides);
 //! - `revenue_share`: each period, `share` of what the payer's own revenue flow `of` books in
 //!   that period inside `over` (a partly covered period shares its part), paid at the
@@ -383,7 +383,9 @@ impl<'a> Run<'a> {
         Ok(out)
     }
 
-    /// Take-or-pay with usage: per period, the larger of the minimum and the usage.
+    /// Take-or-pay with usage: each month of the term, the larger of the minimum (`minimum`, else
+    /// the month's scheduled amount) and the usage booked in that month, paid on the month's
+    /// scheduled date — the same months on every timeline step.
     fn true_up(
         &mut self,
         c: &'a ContractIr,
@@ -393,40 +395,69 @@ impl<'a> Run<'a> {
         window: (i64, i64),
     ) -> Result<Vec<Payment>, EvalError> {
         let span = usage.span;
-        let n = self.timeline.len();
         let minimum = match self.field(c, "minimum") {
             Some(e) => Some(self.money_value(e)?),
             None => None,
         };
-        let mut min_per = vec![Decimal::ZERO; n];
-        for (p, (a, _)) in scheduled.iter().zip(months) {
-            if let Some(i) = self.timeline.index_of_day(a.day_number()) {
-                let add = minimum.unwrap_or(p.amount);
-                min_per[i] = number::add(min_per[i], add).map_err(|x| arith(x, span))?;
-            }
-        }
         let (series, shape) = match self.value(usage)? {
             Val::S(s, sh) => (s, sh),
             _ => return Err(EvalError::Internal { span, what: "usage must be a quantity".into() }),
         };
         let money = Unit::named(self.money);
-        let used: Vec<Decimal> =
-            if shape == Shape::Flow || self.reg.dimension(&series.unit) == self.reg.dimension(&money) {
-                let s = series.convert(&money, self.reg).map_err(|x| arith(x.error, span))?;
-                (0..n).map(|i| s.get(i)).collect()
-            } else {
-                let Some((basis, target)) = booking::basis_of(&series.unit, self.reg, self.money) else {
-                    return Err(terms_err(span, "usage must be money or money per time"));
-                };
-                let conv = series.convert(&target, self.reg).map_err(|x| arith(x.error, span))?;
-                book_rate(&conv, basis, window, &self.timeline).map_err(|x| arith(x, span))?
+        let month_periods: Vec<super::timeline::Period> = months
+            .iter()
+            .map(|(a, b)| super::timeline::Period {
+                start: (a.y, a.m, a.d),
+                end: (b.y, b.m, b.d),
+                first_day: a.day_number(),
+                end_day: b.day_number() + 1,
+            })
+            .collect();
+        let by_month = Timeline { step: crate::syntax::ast::Step::Monthly, periods: month_periods };
+        let used: Vec<Decimal> = if shape == Shape::Flow
+            || self.reg.dimension(&series.unit) == self.reg.dimension(&money)
+        {
+            // amounts per timeline period: a month adds up its periods; a longer period is
+            // spread evenly over its months
+            let s = series.convert(&money, self.reg).map_err(|x| arith(x.error, span))?;
+            let mut out = vec![Decimal::ZERO; by_month.len()];
+            for (i, p) in self.timeline.periods.iter().enumerate() {
+                let inside: Vec<usize> = by_month.indices_overlapping(p.first_day, p.end_day).collect();
+                let whole = Decimal::from(p.days());
+                for k in inside {
+                    let Some(m) = by_month.periods.get(k) else { continue };
+                    let days = Decimal::from(p.end_day.min(m.end_day) - p.first_day.max(m.first_day));
+                    let part = if days == whole {
+                        s.get(i)
+                    } else {
+                        number::div(number::mul(s.get(i), days).map_err(|x| arith(x, span))?, whole)
+                            .map_err(|x| arith(x, span))?
+                    };
+                    if let Some(slot) = out.get_mut(k) {
+                        *slot = number::add(*slot, part).map_err(|x| arith(x, span))?;
+                    }
+                }
+            }
+            out
+        } else {
+            let Some((basis, target)) = booking::basis_of(&series.unit, self.reg, self.money) else {
+                return Err(terms_err(span, "usage must be money or money per time"));
             };
+            let conv = series.convert(&target, self.reg).map_err(|x| arith(x.error, span))?;
+            let values: Vec<Decimal> = by_month
+                .periods
+                .iter()
+                .map(|m| self.timeline.index_of_day(m.first_day).map(|i| conv.get(i)).unwrap_or_else(|| conv.get(0)))
+                .collect();
+            let monthly = Series::per(values, conv.unit.clone());
+            book_rate(&monthly, basis, window, &by_month).map_err(|x| arith(x, span))?
+        };
         let mut out = Vec::new();
-        let Some(first) = scheduled.first() else { return Ok(out) };
-        for i in self.timeline.indices_overlapping(window.0, window.1) {
-            let paid = round_ledger(min_per[i].max(used.get(i).copied().unwrap_or_default()));
+        for (k, p) in scheduled.iter().enumerate() {
+            let floor = minimum.unwrap_or(p.amount);
+            let paid = round_ledger(floor.max(used.get(k).copied().unwrap_or_default()));
             if !paid.is_zero() {
-                out.push(Payment { date: self.period_end_date(i), code: "TOP", amount: paid, ..first.clone() });
+                out.push(Payment { amount: paid, ..p.clone() });
             }
         }
         Ok(out)
