@@ -258,7 +258,9 @@ impl Run<'_> {
                 };
                 let mut out = vec![Decimal::ZERO; n];
                 for ev in self.ledger.events() {
-                    if ev.origin == Origin::contract(cid) && ev.from == Account::Entity(payer) {
+                    // payments inside the timeline (not those brought forward from before it)
+                    let paid = ev.origin == Origin::contract(cid) && ev.kind != EventKind::Opening;
+                    if paid && ev.from == Account::Entity(payer) {
                         if let Some(slot) = out.get_mut(ev.period as usize) {
                             *slot = number::add(*slot, ev.amount).map_err(|x| arith(x, span))?;
                         }

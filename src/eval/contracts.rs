@@ -471,11 +471,8 @@ impl<'a> Run<'a> {
             let capex = symbol(c, "kind") == Some("capex");
             match (capex, self.field(c, "life")) {
                 (true, Some(life)) => {
-                    let spends: Vec<(i64, Decimal)> = payments
-                        .iter()
-                        .filter(|p| self.timeline.index_of_day(p.date.day_number()).is_some())
-                        .map(|p| (p.date.day_number(), p.amount))
-                        .collect();
+                    let spends: Vec<(i64, Decimal)> =
+                        payments.iter().map(|p| (p.date.day_number(), p.amount)).collect();
                     if let Some(buyer) = payments.first().map(|p| p.payer) {
                         self.depreciate_spends(buyer, &spends, life, c.span)?;
                     }
@@ -487,7 +484,15 @@ impl<'a> Run<'a> {
                 (false, None) => {}
             }
         }
+        let t0 = self.timeline_start();
+        let span = self.program.contracts.get(cid).map(|c| c.span).unwrap_or(self.scenario_span);
         for p in payments {
+            if p.date.day_number() < t0 {
+                // paid before the timeline: part of the opening balances
+                let (from, to) = (Account::Entity(p.payer), Account::Entity(p.payee));
+                self.bring_forward(from, to, p.amount, Origin::contract(cid), span)?;
+                continue;
+            }
             let Some(i) = self.timeline.index_of_day(p.date.day_number()) else { continue };
             let event = Event {
                 period: i as u32,

@@ -272,7 +272,10 @@ impl<'a> Run<'a> {
             }
             if let Some(f) = e.fields.get("cash") {
                 let v = self.constant_money(&f.value)?;
+                // dated before the timeline: brought forward into the first period
+                let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
                 let period = match f.date {
+                    Some(_) if before => Some(0),
                     Some(d) => self.timeline.index_of_day(Timeline::span_of(d).0),
                     None => Some(0),
                 };
@@ -310,6 +313,7 @@ impl<'a> Run<'a> {
             if f.kind == FlowKind::Capex {
                 self.depreciate(fid, &amounts)?;
             }
+            self.bring_forward_flow(fid)?;
         }
         for cid in 0..self.program.contracts.len() {
             if self.program.contracts.get(cid).is_some_and(|c| c.spec.kind == "loan") {
@@ -344,6 +348,88 @@ impl<'a> Run<'a> {
     /// Queues an obligation between entities for the simulation.
     pub(super) fn push_due(&mut self, due: super::defaults::Due) {
         self.dues.push(due);
+    }
+
+    /// The first day of the timeline.
+    pub(super) fn timeline_start(&self) -> i64 {
+        self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0)
+    }
+
+    /// Posts a movement dated before the timeline as part of the opening balances: in the
+    /// first period, of kind opening (neither profit nor financing of that period), not cleared.
+    pub(super) fn bring_forward(
+        &mut self,
+        from: Account,
+        to: Account,
+        amount: Decimal,
+        origin: Origin,
+        span: Span,
+    ) -> Result<(), EvalError> {
+        if amount.is_zero() || self.timeline.is_empty() {
+            return Ok(());
+        }
+        let ev = Event { period: 0, from, to, amount, kind: EventKind::Opening, origin };
+        self.ledger.post(ev).map_err(|x| arith(x, span))
+    }
+
+    /// What a flow moved before the timeline (a dated amount, or a rate from a `from` before
+    /// the timeline's start, at its first period's value) arrives as an opening balance; capex
+    /// spent then goes on depreciating inside the timeline.
+    fn bring_forward_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
+        let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
+        let t0 = self.timeline_start();
+        let span = f.value.span;
+        let series = match self.value(&f.value)? {
+            Val::S(s, _) | Val::Uncertain(_, _, s) => s,
+            _ => return Err(EvalError::Internal { span, what: "a flow value that is not a quantity".into() }),
+        };
+        let money = Unit::named(self.money);
+        let mut spends: Vec<(i64, Decimal)> = Vec::new();
+        if self.reg.dimension(&series.unit) == self.reg.dimension(&money) {
+            let Some(day) = f.on.map(|d| Timeline::span_of(d).0).filter(|d| *d < t0) else { return Ok(()) };
+            let v = round_ledger(series.convert(&money, self.reg).map_err(|x| series_err(x, span))?.get(0));
+            spends.push((day, v));
+        } else {
+            let Some(first) = f.from.map(|p| Timeline::span_of(p).0).filter(|d| *d < t0) else { return Ok(()) };
+            let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t0).min(t0);
+            let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else { return Ok(()) };
+            let s = series.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
+            let s = Series::constant(s.get(0), s.unit);
+            // month by month, so that capex depreciates from the month it was spent in
+            let mut day = first;
+            while day < end {
+                let d = super::timeline::date_of_day(day);
+                let next = crate::calendar::day_number(d.y, d.m, crate::calendar::days_in_month(d.y, d.m)) + 1;
+                let (a, b) = (day, next.min(end));
+                let one = Timeline {
+                    step: crate::syntax::ast::Step::Monthly,
+                    periods: vec![super::timeline::Period {
+                        start: (d.y, d.m, d.d),
+                        end: {
+                            let l = super::timeline::date_of_day(b - 1);
+                            (l.y, l.m, l.d)
+                        },
+                        first_day: a,
+                        end_day: b,
+                    }],
+                };
+                let v = book_rate(&s, basis, (a, b), &one).map_err(|x| arith(x, span))?;
+                spends.push((a, v.first().copied().unwrap_or_default()));
+                day = b;
+            }
+        }
+        let (from, to) = match f.direction {
+            Direction::In => (Account::World, Account::Entity(f.entity)),
+            Direction::Out => (Account::Entity(f.entity), Account::World),
+        };
+        let total = spends.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, x.1)).map_err(|x| arith(x, span))?;
+        self.bring_forward(from, to, round_ledger(total), Origin::flow(fid), f.span)?;
+        if f.kind == FlowKind::Capex {
+            if let Some(life) = &f.life {
+                self.depreciate_spends(f.entity, &spends, life, f.span)?;
+            }
+        }
+        Ok(())
     }
 
     /// The outstanding principal at the start of period `t` and the interest falling due in it,
@@ -410,8 +496,12 @@ impl<'a> Run<'a> {
         // principal exactly (see booking.rs)
         let mut exact = [Decimal::ZERO; 3];
         let mut booked = [Decimal::ZERO; 3];
+        let t0 = self.timeline_start();
         for ev in events {
-            let Some(p) = self.timeline.index_of_day(ev.date.day_number()) else { continue };
+            let before = ev.date.day_number() < t0;
+            let Some(p) = (if before { Some(0) } else { self.timeline.index_of_day(ev.date.day_number()) }) else {
+                continue;
+            };
             let (from, to, kind, slot) = match ev.kind {
                 T::Ied => (Account::Entity(lender), Account::Entity(borrower), EventKind::Flow(FlowKind::Financing), 0),
                 T::Ip => (Account::Entity(borrower), Account::Entity(lender), EventKind::Interest, 1),
@@ -429,6 +519,11 @@ impl<'a> Run<'a> {
             let amount = number::sub(total, booked[slot]).map_err(|x| arith(x, c.span))?;
             booked[slot] = total;
             let (from, to, amount) = if amount < Decimal::ZERO { (to, from, -amount) } else { (from, to, amount) };
+            if before {
+                // before the timeline: part of the opening balances, not cleared
+                self.bring_forward(from, to, amount, Origin::contract(cid), c.span)?;
+                continue;
+            }
             let event = Event { period: p as u32, from, to, amount, kind, origin: Origin::contract(cid) };
             self.dues.push(super::defaults::Due { event, contract: cid });
         }
