@@ -357,12 +357,42 @@ impl Run<'_> {
                 (Builtin::Capex, EventKind::Flow(FlowKind::Capex)) => -signed,
                 (Builtin::Financing, EventKind::Flow(FlowKind::Financing))
                 | (Builtin::Financing, EventKind::Credit) => signed,
+                // a loan's interest counts as it accrues (below), not when it is paid
+                (Builtin::Interest, EventKind::Interest) if matches!(ev.origin, Origin::Contract(_)) => continue,
                 (Builtin::Interest, EventKind::Interest) => -signed,
                 _ => continue,
             };
             *slot = number::add(*slot, add)?;
         }
+        if b == Builtin::Interest {
+            self.add_loan_accruals(id, &mut out)?;
+        }
         Ok(out)
+    }
+
+    /// Adds the interest E's loans accrue (accrual.rs): the borrower's expense, the lender's
+    /// income; a loan whose borrower defaulted accrues nothing after the default period.
+    fn add_loan_accruals(&self, id: EntityId, out: &mut [Decimal]) -> Result<(), ArithError> {
+        for (cid, acc) in self.loan_accruals.iter().enumerate() {
+            let (Some(acc), Some(c)) = (acc, self.program.contracts.get(cid)) else { continue };
+            let borrower = super::contracts::entity_field(c, "borrower");
+            let lender = super::contracts::entity_field(c, "lender");
+            let sign = if borrower == Some(id) {
+                Decimal::ONE
+            } else if lender == Some(id) {
+                Decimal::NEGATIVE_ONE
+            } else {
+                continue;
+            };
+            let stop = borrower.and_then(|b| self.defaults.period_of.get(b).copied().flatten());
+            for (t, (slot, x)) in out.iter_mut().zip(acc).enumerate() {
+                if stop.is_some_and(|d| t > d) {
+                    break;
+                }
+                *slot = number::add(*slot, number::mul(sign, *x)?)?;
+            }
+        }
+        Ok(())
     }
 
     fn anchored(&mut self, args: &[TArg]) -> Result<(Vec<(PeriodValue, Decimal)>, Unit), EvalError> {

@@ -77,6 +77,8 @@ pub struct Run<'a> {
     pub(super) dues: Vec<super::defaults::Due>,
     /// Each loan's events, in the ledger currency.
     pub(super) loan_events: Vec<Option<Vec<LoanLine>>>,
+    /// Each loan's interest accrued per period, the borrower's expense (see accrual.rs).
+    pub(super) loan_accruals: Vec<Option<Vec<Decimal>>>,
     /// The full-payment path, when it differs from the cleared one (someone defaulted).
     pub(super) full_ledger: Option<Ledger>,
     /// What the cleared path found.
@@ -186,6 +188,7 @@ impl<'a> Run<'a> {
             credit: vec![Vec::new(); n_entities],
             dues: Vec::new(),
             loan_events: vec![None; program.contracts.len()],
+            loan_accruals: vec![None; program.contracts.len()],
             full_ledger: None,
             defaults: super::defaults::Defaults::default(),
             scenario_span,
@@ -490,6 +493,11 @@ impl<'a> Run<'a> {
         }
         if let Some(slot) = self.loan_events.get_mut(cid) {
             *slot = Some(stored);
+        }
+        let accrued =
+            super::accrual::accrual(&events, &self.timeline, |x| ratio.apply(x)).map_err(|x| arith(x, c.span))?;
+        if let Some(slot) = self.loan_accruals.get_mut(cid) {
+            *slot = Some(accrued);
         }
         use crate::contracts::loan::EventType as T;
         // cumulative rounding per kind of payment, so that e.g. the redemptions add up to the

@@ -4,6 +4,7 @@
 //! evaluate with [`engine::Run`], whose arithmetic ([`series::Series`]) uses only `checked_*`
 //! decimal operations; every failure becomes an [`EvalError`] at the operator's span.
 
+mod accrual;
 pub mod booking;
 mod builtins;
 pub mod contracts;
