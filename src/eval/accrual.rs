@@ -19,30 +19,27 @@ use crate::contracts::loan::{EventType, LoanEvent};
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
 
-/// Adds `amount` spread evenly over the days `[first, end)` into `exact` per period.
-fn spread(
-    exact: &mut [Decimal],
-    timeline: &Timeline,
-    (first, end): (i64, i64),
+/// An amount accruing evenly over the days `[first, end)` (a same-day amount on its day).
+struct Piece {
+    first: i64,
+    end: i64,
     amount: Decimal,
-) -> Result<(), ArithError> {
-    if amount.is_zero() {
-        return Ok(());
-    }
-    if end <= first {
-        // a same-day amount lands in the period of that day
-        if let Some(slot) = timeline.index_of_day(first).and_then(|i| exact.get_mut(i)) {
-            *slot = number::add(*slot, amount)?;
+}
+
+impl Piece {
+    /// What has accrued by day `upto` (exclusive) since day `from`: one division, so the
+    /// running total at a day is the same whatever periods lead to it.
+    fn accrued(&self, from: i64, upto: i64) -> Result<Decimal, ArithError> {
+        if self.end <= self.first {
+            let inside = self.first >= from && self.first < upto;
+            return Ok(if inside { self.amount } else { Decimal::ZERO });
         }
-        return Ok(());
+        let covered = upto.min(self.end) - from.max(self.first);
+        if covered <= 0 {
+            return Ok(Decimal::ZERO);
+        }
+        number::div(number::mul(self.amount, Decimal::from(covered))?, Decimal::from(self.end - self.first))
     }
-    let days = Decimal::from(end - first);
-    for i in timeline.indices_overlapping(first, end) {
-        let (Some(p), Some(slot)) = (timeline.periods.get(i), exact.get_mut(i)) else { continue };
-        let inside = Decimal::from(p.end_day.min(end) - p.first_day.max(first));
-        *slot = number::add(*slot, number::div(number::mul(amount, inside)?, days)?)?;
-    }
-    Ok(())
 }
 
 /// The interest expense of a loan's borrower per period (the lender's income is its negative),
@@ -52,8 +49,7 @@ pub fn accrual(
     timeline: &Timeline,
     ratio: impl Fn(Decimal) -> Result<Decimal, ArithError>,
 ) -> Result<Vec<Decimal>, ArithError> {
-    let n = timeline.len();
-    let mut exact = vec![Decimal::ZERO; n];
+    let mut pieces = Vec::new();
     let mut prev: Option<&LoanEvent> = None;
     for ev in events {
         if let Some(p) = prev {
@@ -63,22 +59,42 @@ pub fn accrual(
                 _ => Decimal::ZERO,
             };
             let accrued = number::add(number::sub(ev.accrued, p.accrued)?, paid)?;
-            spread(&mut exact, timeline, (p.date.day_number(), ev.date.day_number()), ratio(accrued)?)?;
+            if !accrued.is_zero() {
+                pieces.push(Piece { first: p.date.day_number(), end: ev.date.day_number(), amount: ratio(accrued)? });
+            }
         }
         prev = Some(ev);
     }
     // the premium (+) or discount (−): what the borrower received beyond the notional
     let ied = events.iter().find(|e| e.kind == EventType::Ied);
     let last = events.last();
+    let mut premium_piece = None;
     if let (Some(ied), Some(last)) = (ied, last) {
         let premium = number::sub(-ied.payoff, ied.notional)?;
-        spread(&mut exact, timeline, (ied.date.day_number(), last.date.day_number()), ratio(-premium)?)?;
+        if !premium.is_zero() {
+            premium_piece =
+                Some(Piece { first: ied.date.day_number(), end: last.date.day_number(), amount: ratio(-premium)? });
+        }
     }
-    // cumulative rounding
-    let mut out = Vec::with_capacity(n);
-    let (mut sum, mut booked) = (Decimal::ZERO, Decimal::ZERO);
-    for x in exact {
-        sum = number::add(sum, x)?;
+    // cumulative rounding of the running total at each period's end; the schedule's pieces
+    // follow each other, so the pieces done by a day add their whole accruals (the same sum
+    // in the same order on every step) and at most a few are under way
+    let t0 = timeline.periods.first().map(|p| p.first_day).unwrap_or(0);
+    let mut out = Vec::with_capacity(timeline.len());
+    let (mut booked, mut done, mut k) = (Decimal::ZERO, Decimal::ZERO, 0usize);
+    for p in &timeline.periods {
+        let upto = p.end_day;
+        while let Some(piece) = pieces.get(k).filter(|x| x.end.max(x.first + 1) <= upto) {
+            done = number::add(done, piece.accrued(t0, i64::MAX)?)?;
+            k += 1;
+        }
+        let mut sum = done;
+        for piece in pieces.iter().skip(k).take_while(|x| x.first < upto) {
+            sum = number::add(sum, piece.accrued(t0, upto)?)?;
+        }
+        if let Some(piece) = &premium_piece {
+            sum = number::add(sum, piece.accrued(t0, upto)?)?;
+        }
         let total = in_ledger(round_ledger(sum))?;
         out.push(number::sub(total, booked)?);
         booked = total;

@@ -471,8 +471,20 @@ impl<'a> Run<'a> {
             let capex = symbol(c, "kind") == Some("capex");
             match (capex, self.field(c, "life")) {
                 (true, Some(life)) => {
-                    let spends: Vec<(i64, Decimal)> =
-                        payments.iter().map(|p| (p.date.day_number(), p.amount)).collect();
+                    // a rate is spent month by month, whatever the step (its payments fall at
+                    // each period's end); a one-off amount on its day
+                    let ae = self.field(c, "amount").ok_or_else(|| terms_err(c.span, "no amount"))?;
+                    let s = self.series_of(ae)?;
+                    let money = Unit::named(self.money);
+                    let rate = self.reg.dimension(&s.unit) != self.reg.dimension(&money);
+                    let spends: Vec<(i64, Decimal)> = match booking::basis_of(&s.unit, self.reg, self.money) {
+                        Some((basis, target)) if rate => {
+                            let conv = s.convert(&target, self.reg).map_err(|x| arith(x.error, ae.span))?;
+                            let window = self.range_of(self.field(c, "over"))?;
+                            self.rate_by_month(&conv, basis, window, ae.span)?
+                        }
+                        _ => payments.iter().map(|p| (p.date.day_number(), p.amount)).collect(),
+                    };
                     if let Some(buyer) = payments.first().map(|p| p.payer) {
                         self.depreciate_spends(buyer, &spends, life, c.span)?;
                     }

@@ -176,6 +176,23 @@ impl<'a> Run<'a> {
         );
         let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0);
         let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1);
+        self.rate_by_month(&conv, basis, (first, end), span)
+    }
+
+    /// A rate (in `money / time unit`, see [`basis_of`]) booked month by month over `[first,
+    /// end)` within the timeline: `(first day of the month, amount)`. A series takes the value
+    /// of the timeline period each month starts in.
+    pub(super) fn rate_by_month(
+        &self,
+        conv: &Series,
+        basis: Basis,
+        (first, end): (i64, i64),
+        span: Span,
+    ) -> Result<Vec<(i64, Decimal)>, EvalError> {
+        let (t0, t1) = (
+            self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0),
+            self.timeline.periods.last().map(|p| p.end_day).unwrap_or(0),
+        );
         let months = Timeline { step: Step::Monthly, periods: months_over(t0, t1) };
         let values: Vec<Decimal> = months
             .periods
