@@ -10,7 +10,8 @@
 //! maturity: a premium the borrower received lowers its interest expense, a discount raises
 //! it. Per loan, the running total is rounded to the ledger's precision once per period
 //! (cumulative rounding, as in [`super::booking`]), so the accruals add up exactly. Only days
-//! inside the timeline count; after its borrower defaults a loan accrues nothing more (it has
+//! inside the timeline count (the running total starts from the loan's first day, so a
+//! window of a longer run books the same amounts); after its borrower defaults a loan accrues nothing more (it has
 //! accelerated).
 
 use super::booking::{in_ledger, round_ledger};
@@ -79,21 +80,28 @@ pub fn accrual(
     // cumulative rounding of the running total at each period's end; the schedule's pieces
     // follow each other, so the pieces done by a day add their whole accruals (the same sum
     // in the same order on every step) and at most a few are under way
+    // running totals count from the loan's first day, so a window of a longer run books the
+    // same amounts; what accrued before the timeline is only the starting point
     let t0 = timeline.periods.first().map(|p| p.first_day).unwrap_or(0);
+    let from = i64::MIN;
+    let mut before = Decimal::ZERO;
+    for piece in pieces.iter().chain(&premium_piece) {
+        before = number::add(before, piece.accrued(from, t0)?)?;
+    }
     let mut out = Vec::with_capacity(timeline.len());
-    let (mut booked, mut done, mut k) = (Decimal::ZERO, Decimal::ZERO, 0usize);
+    let (mut booked, mut done, mut k) = (in_ledger(round_ledger(before))?, Decimal::ZERO, 0usize);
     for p in &timeline.periods {
         let upto = p.end_day;
         while let Some(piece) = pieces.get(k).filter(|x| x.end.max(x.first + 1) <= upto) {
-            done = number::add(done, piece.accrued(t0, i64::MAX)?)?;
+            done = number::add(done, piece.accrued(from, i64::MAX)?)?;
             k += 1;
         }
         let mut sum = done;
         for piece in pieces.iter().skip(k).take_while(|x| x.first < upto) {
-            sum = number::add(sum, piece.accrued(t0, upto)?)?;
+            sum = number::add(sum, piece.accrued(from, upto)?)?;
         }
         if let Some(piece) = &premium_piece {
-            sum = number::add(sum, piece.accrued(t0, upto)?)?;
+            sum = number::add(sum, piece.accrued(from, upto)?)?;
         }
         let total = in_ledger(round_ledger(sum))?;
         out.push(number::sub(total, booked)?);

@@ -282,6 +282,22 @@ impl<'a> Run<'a> {
                     };
                     let conv = s.convert(&target, self.reg).map_err(|x| arith(x.error, ae.span))?;
                     let booked = book_rate(&conv, basis, window, &self.timeline).map_err(|x| arith(x, ae.span))?;
+                    // what it paid before the timeline (at its first period's value), one
+                    // payment on its first day, is brought forward
+                    let t0 = self.timeline_start();
+                    if window.0 < t0 {
+                        let end = window.1.min(t0);
+                        let one = Timeline {
+                            step: self.timeline.step,
+                            periods: vec![super::timeline::Period::of_days(window.0, end)],
+                        };
+                        let rate = Series::constant(conv.get(0), conv.unit.clone());
+                        let before = book_rate(&rate, basis, (window.0, end), &one).map_err(|x| arith(x, ae.span))?;
+                        let amount = before.first().copied().unwrap_or_default();
+                        if !amount.is_zero() {
+                            out.push(pay(super::timeline::date_of_day(window.0), "TRF", amount, kind));
+                        }
+                    }
                     for (i, amount) in booked.into_iter().enumerate() {
                         if !amount.is_zero() {
                             out.push(pay(self.period_end_date(i), "TRF", amount, kind));

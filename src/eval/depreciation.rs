@@ -174,14 +174,16 @@ impl<'a> Run<'a> {
             self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0),
             self.timeline.periods.last().map(|p| p.end_day).unwrap_or(0),
         );
-        let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0);
+        // (what the flow spent before the timeline is brought forward and depreciated apart)
+        let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0).max(t0);
         let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1);
         self.rate_by_month(&conv, basis, (first, end), span)
     }
 
     /// A rate (in `money / time unit`, see [`basis_of`]) booked month by month over `[first,
-    /// end)` within the timeline: `(first day of the month, amount)`. A series takes the value
-    /// of the timeline period each month starts in.
+    /// end)` up to the timeline's end: `(first day of the month, amount)`. A series takes the
+    /// value of the timeline period each month starts in (before the timeline, the first
+    /// period's).
     pub(super) fn rate_by_month(
         &self,
         conv: &Series,
@@ -193,11 +195,18 @@ impl<'a> Run<'a> {
             self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0),
             self.timeline.periods.last().map(|p| p.end_day).unwrap_or(0),
         );
-        let months = Timeline { step: Step::Monthly, periods: months_over(t0, t1) };
+        let months = Timeline { step: Step::Monthly, periods: months_over(first.min(t0), t1) };
         let values: Vec<Decimal> = months
             .periods
             .iter()
-            .map(|m| self.timeline.index_of_day(m.first_day).map(|i| conv.get(i)).unwrap_or_default())
+            .map(|m| {
+                let before = m.first_day < t0;
+                self.timeline.index_of_day(m.first_day).map(|i| conv.get(i)).unwrap_or(if before {
+                    conv.get(0)
+                } else {
+                    Decimal::ZERO
+                })
+            })
             .collect();
         let monthly = Series::per(values, conv.unit.clone());
         let booked = book_rate(&monthly, basis, (first, end), &months).map_err(|x| arith(x, span))?;

@@ -398,28 +398,9 @@ impl<'a> Run<'a> {
             let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else { return Ok(()) };
             let s = series.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
             let s = Series::constant(s.get(0), s.unit);
-            // month by month, so that capex depreciates from the month it was spent in
-            let mut day = first;
-            while day < end {
-                let d = super::timeline::date_of_day(day);
-                let next = crate::calendar::day_number(d.y, d.m, crate::calendar::days_in_month(d.y, d.m)) + 1;
-                let (a, b) = (day, next.min(end));
-                let one = Timeline {
-                    step: crate::syntax::ast::Step::Monthly,
-                    periods: vec![super::timeline::Period {
-                        start: (d.y, d.m, d.d),
-                        end: {
-                            let l = super::timeline::date_of_day(b - 1);
-                            (l.y, l.m, l.d)
-                        },
-                        first_day: a,
-                        end_day: b,
-                    }],
-                };
-                let v = book_rate(&s, basis, (a, b), &one).map_err(|x| arith(x, span))?;
-                spends.push((a, v.first().copied().unwrap_or_default()));
-                day = b;
-            }
+            // month by month with cumulative rounding, so that capex depreciates from the month
+            // it was spent in and the total is a longer run's running total
+            spends = self.rate_by_month(&s, basis, (first, end), span)?;
         }
         let (from, to) = match f.direction {
             Direction::In => (Account::World, Account::Entity(f.entity)),
@@ -609,7 +590,8 @@ impl<'a> Run<'a> {
             self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0),
             self.timeline.periods.last().map(|p| p.end_day).unwrap_or(0),
         );
-        let (c0, c1) = clip.unwrap_or((t0, t1));
+        // (a rate from before the timeline starts its running total there: see book_rate)
+        let (c0, c1) = clip.unwrap_or((i64::MIN, i64::MAX));
         let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0).max(c0);
         let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1).min(c1);
         let money = Unit::named(self.money);
