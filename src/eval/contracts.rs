@@ -105,6 +105,12 @@ fn months_of(first: i64, end: i64) -> Vec<(Date, Date)> {
     out
 }
 
+/// A lease's `payment`: an amount per cycle, or a rate with how it books.
+enum LeasePayment {
+    Amount(Decimal),
+    Rate(Series, booking::Basis),
+}
+
 impl<'a> Run<'a> {
     fn field(&self, c: &'a ContractIr, key: &str) -> Option<&'a TExpr> {
         c.fields.get(key).map(|f| &f.value)
@@ -334,13 +340,13 @@ impl<'a> Run<'a> {
         let money = Unit::named(self.money);
         // an amount per cycle (pro-rated over a cut last cycle), or a rate booked over each cycle
         let per_cycle = if self.reg.dimension(&ps.unit) == self.reg.dimension(&money) {
-            Ok(ps.convert(&money, self.reg).map_err(|x| arith(x.error, pe.span))?.get(0))
+            LeasePayment::Amount(ps.convert(&money, self.reg).map_err(|x| arith(x.error, pe.span))?.get(0))
         } else {
             let Some((basis, target)) = booking::basis_of(&ps.unit, self.reg, self.money) else {
                 return Err(terms_err(pe.span, "the payment must be money or money per time"));
             };
             let conv = ps.convert(&target, self.reg).map_err(|x| arith(x.error, pe.span))?;
-            Err((Series::constant(conv.get(0), conv.unit), basis))
+            LeasePayment::Rate(Series::constant(conv.get(0), conv.unit), basis)
         };
         let calendar = !matches!(cycle.unit, CycleUnit::Day | CycleUnit::Week);
         let weight = |a: i64, b: i64| {
@@ -367,13 +373,13 @@ impl<'a> Run<'a> {
             }
             let last = super::timeline::date_of_day(b - 1);
             let base = match &per_cycle {
-                Ok(amount) if b == full => *amount,
-                Ok(amount) => number::div(
+                LeasePayment::Amount(amount) if b == full => *amount,
+                LeasePayment::Amount(amount) => number::div(
                     number::mul(*amount, Decimal::from(weight(a, b))).map_err(|x| arith(x, pe.span))?,
                     Decimal::from(weight(a, full)),
                 )
                 .map_err(|x| arith(x, pe.span))?,
-                Err((rate, basis)) => {
+                LeasePayment::Rate(rate, basis) => {
                     let one = Timeline {
                         step: self.timeline.step,
                         periods: vec![super::timeline::Period {
