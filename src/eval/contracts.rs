@@ -187,8 +187,7 @@ impl<'a> Run<'a> {
         match c.spec.kind {
             "equity" => {
                 let amount = self.money_value(self.field(c, "amount").ok_or_else(|| terms_err(span, "no amount"))?)?;
-                let date =
-                    crate::contracts::terms::date(self.field(c, "date").ok_or_else(|| terms_err(span, "no date"))?)?;
+                let date = super::terms::date(self.field(c, "date").ok_or_else(|| terms_err(span, "no date"))?)?;
                 out.push(pay(date, "EQ", amount, EventKind::Flow(FlowKind::Financing)));
             }
             "take_or_pay" => {
@@ -226,10 +225,8 @@ impl<'a> Run<'a> {
                 }
             }
             "revenue_share" => {
-                let share = crate::contracts::terms::fraction(
-                    self.field(c, "share").ok_or_else(|| terms_err(span, "no share"))?,
-                    self,
-                )?;
+                let share =
+                    super::terms::fraction(self.field(c, "share").ok_or_else(|| terms_err(span, "no share"))?, self)?;
                 let of = self.field(c, "of").ok_or_else(|| terms_err(span, "no `of`"))?;
                 let fid = match &of.kind {
                     TExprKind::Flow(f) => *f,
@@ -278,7 +275,7 @@ impl<'a> Run<'a> {
                 if self.reg.dimension(&s.unit) == self.reg.dimension(&money) {
                     let on =
                         self.field(c, "on").ok_or_else(|| terms_err(ae.span, "a one-off transfer needs `on DATE`"))?;
-                    let date = crate::contracts::terms::date(on)?;
+                    let date = super::terms::date(on)?;
                     let amount = round_ledger(s.convert(&money, self.reg).map_err(|x| arith(x.error, ae.span))?.get(0));
                     out.push(pay(date, "TRF", amount, kind));
                 } else {
@@ -330,8 +327,9 @@ impl<'a> Run<'a> {
         let span = c.span;
         let (first, end) = self.range_of(self.field(c, "over"))?;
         let cycle = match self.field(c, "every") {
-            Some(e) => crate::contracts::terms::cycle(e, self, false)?
-                .ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?,
+            Some(e) => {
+                super::terms::cycle(e, self, false)?.ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?
+            }
             None => Cycle { n: 1, unit: CycleUnit::Month, long_stub: false },
         };
         let cycle = Cycle { long_stub: false, ..cycle };
@@ -357,7 +355,7 @@ impl<'a> Run<'a> {
             }
         };
         let esc = match self.field(c, "escalation") {
-            Some(e) => crate::contracts::terms::per_year(e, self)?,
+            Some(e) => super::terms::per_year(e, self)?,
             None => Decimal::ZERO,
         };
         let growth = number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?;
