@@ -254,11 +254,22 @@ impl<'a> Run<'a> {
                         number::mul(share, amounts.get(i).copied().unwrap_or_default()).map_err(|x| arith(x, span))?;
                     raw.push((i, v));
                 }
-                let vals: Vec<Decimal> = raw.iter().map(|r| r.1).collect();
-                let booked =
-                    booking::book_amounts(&super::series::Values::Per(vals), raw.len()).map_err(|x| arith(x, span))?;
-                for ((i, _), amount) in raw.iter().zip(booked) {
-                    out.push(pay(self.period_end_date(*i), "RS", amount, EventKind::Trade));
+                // the share of what the flow booked before the timeline, paid on the first day of
+                // `over` (brought forward); the running total goes on from it
+                let before = self.flow_before_timeline(fid, (first, end))?;
+                let before =
+                    before.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, x.1)).map_err(|x| arith(x, span))?;
+                let mut sum = number::mul(share, before).map_err(|x| arith(x, span))?;
+                let mut booked = round_ledger(sum);
+                if !booked.is_zero() {
+                    out.push(pay(super::timeline::date_of_day(first), "RS", booked, EventKind::Trade));
+                }
+                for (i, v) in raw {
+                    sum = number::add(sum, v).map_err(|x| arith(x, span))?;
+                    let total = booking::in_ledger(round_ledger(sum)).map_err(|x| arith(x, span))?;
+                    let amount = number::sub(total, booked).map_err(|x| arith(x, span))?;
+                    booked = total;
+                    out.push(pay(self.period_end_date(i), "RS", amount, EventKind::Trade));
                 }
             }
             "lease" => out = self.lease_payments(c, payer, payee)?,

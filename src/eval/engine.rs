@@ -386,27 +386,10 @@ impl<'a> Run<'a> {
     /// spent then goes on depreciating inside the timeline.
     fn bring_forward_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
         let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
-        let t0 = self.timeline_start();
         let span = f.value.span;
-        let series = match self.value(&f.value)? {
-            Val::S(s, _) | Val::Uncertain(_, _, s) => s,
-            _ => return Err(EvalError::Internal { span, what: "a flow value that is not a quantity".into() }),
-        };
-        let money = Unit::named(self.money);
-        let mut spends: Vec<(i64, Decimal)> = Vec::new();
-        if self.reg.dimension(&series.unit) == self.reg.dimension(&money) {
-            let Some(day) = f.on.map(|d| Timeline::span_of(d).0).filter(|d| *d < t0) else { return Ok(()) };
-            let v = round_ledger(series.convert(&money, self.reg).map_err(|x| series_err(x, span))?.get(0));
-            spends.push((day, v));
-        } else {
-            let Some(first) = f.from.map(|p| Timeline::span_of(p).0).filter(|d| *d < t0) else { return Ok(()) };
-            let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t0).min(t0);
-            let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else { return Ok(()) };
-            let s = series.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
-            let s = Series::constant(s.get(0), s.unit);
-            // month by month with cumulative rounding, so that capex depreciates from the month
-            // it was spent in and the total is a longer run's running total
-            spends = self.rate_by_month(&s, basis, (first, end), span)?;
+        let spends = self.flow_before_timeline(fid, (i64::MIN, i64::MAX))?;
+        if spends.is_empty() {
+            return Ok(());
         }
         let (from, to) = match f.direction {
             Direction::In => (Account::World, Account::Entity(f.entity)),
@@ -420,6 +403,40 @@ impl<'a> Run<'a> {
             }
         }
         Ok(())
+    }
+
+    /// What a flow books before the timeline inside the day interval `clip`, month by month:
+    /// a dated amount on its day, or a rate from its `from` (at its first period's value) with
+    /// cumulative rounding from the start of the overlap — so capex depreciates from the month
+    /// it was spent in and the total is what a longer run books there.
+    pub(super) fn flow_before_timeline(
+        &mut self,
+        fid: FlowId,
+        (c0, c1): (i64, i64),
+    ) -> Result<Vec<(i64, Decimal)>, EvalError> {
+        let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
+        let t0 = self.timeline_start();
+        let span = f.value.span;
+        let series = match self.value(&f.value)? {
+            Val::S(s, _) | Val::Uncertain(_, _, s) => s,
+            _ => return Err(EvalError::Internal { span, what: "a flow value that is not a quantity".into() }),
+        };
+        let money = Unit::named(self.money);
+        if self.reg.dimension(&series.unit) == self.reg.dimension(&money) {
+            let inside = |d: &i64| *d < t0 && (c0..c1).contains(d);
+            let Some(day) = f.on.map(|d| Timeline::span_of(d).0).filter(inside) else { return Ok(vec![]) };
+            let v = round_ledger(series.convert(&money, self.reg).map_err(|x| series_err(x, span))?.get(0));
+            return Ok(vec![(day, v)]);
+        }
+        let Some(first) = f.from.map(|p| Timeline::span_of(p).0.max(c0)).filter(|d| *d < t0) else { return Ok(vec![]) };
+        let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t0).min(t0).min(c1);
+        if end <= first {
+            return Ok(vec![]);
+        }
+        let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else { return Ok(vec![]) };
+        let s = series.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
+        let s = Series::constant(s.get(0), s.unit);
+        self.rate_by_month(&s, basis, (first, end), span)
     }
 
     /// The outstanding principal at the start of period `t` and the interest falling due in it,
