@@ -269,7 +269,7 @@ impl Checker<'_> {
                 let [x, p] = positional.as_slice() else { return self.bad_args(span, b, "expected two arguments") };
                 let v = self.expr(&x.value)?;
                 let (d, s) = self.need_quantity(&v)?;
-                let pv = if b == Builtin::Total { self.range_arg(&p.value)? } else { self.period_arg(&p.value)? };
+                let pv = if b == Builtin::Annual { self.period_arg(&p.value)? } else { self.range_arg(&p.value)? };
                 let dim = if b == Builtin::At || s == Shape::Flow {
                     d
                 } else if s != Shape::Level && d.exponent_of_time(&self.reg.time()) < 0 {
