@@ -187,6 +187,11 @@ fn deterministic_runs_use_the_point() {
     assert_eq!(v, "2");
     let v = s.eval("bernoulli(0.7) * 1", None).unwrap().format(&s.program().registry);
     assert_eq!(v, "1");
+    // a probability in percent is the pure number it stands for
+    let v = s.eval("bernoulli(60%) * 1", None).unwrap().format(&s.program().registry);
+    assert_eq!(v, "1");
+    let (st, _) = s.distribution("bernoulli(10%)", 3, 2_000).unwrap();
+    assert!((st.mean.to_f64().unwrap() - 0.1).abs() < 0.02, "{}", st.mean);
 }
 
 #[test]
@@ -231,7 +236,8 @@ fn the_distribution_of_a_constant_expression() {
     s.load_text("t.aifin", "driver price = 10 USD .. 100 USD\ndriver units = 3\n").unwrap();
     let (st, unit) = s.distribution("price * units", 4, 4_000).unwrap();
     assert_eq!(unit, "USD");
-    assert_eq!(st.point, Decimal::from(165)); // the midpoint 55 USD × 3
+    // the point: the midpoint 55 USD × 3
+    assert_eq!(st.point, Decimal::from(165));
     // the lognormal's median √(10·100) = 31.62 USD, × 3 = 94.87 USD; N = 4,000 within 5 %
     let p50 = st.q[2].to_f64().unwrap();
     assert!((p50 / 94.868 - 1.0).abs() < 0.05, "{p50}");

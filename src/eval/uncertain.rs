@@ -177,8 +177,9 @@ impl Run<'_> {
     }
 
     /// The parameters of a distribution call, as constants in the first one's unit.
-    fn params(&mut self, args: &[TArg]) -> Result<(Vec<Decimal>, Unit), EvalError> {
-        let mut unit: Option<Unit> = None;
+    fn params(&mut self, b: Builtin, args: &[TArg]) -> Result<(Vec<Decimal>, Unit), EvalError> {
+        // a probability is a pure number: `bernoulli(10%)` is p = 0.1
+        let mut unit: Option<Unit> = if b == Builtin::Bernoulli { Some(Unit::none()) } else { None };
         let mut out = Vec::new();
         for a in args {
             let s = self.series(&a.value)?;
@@ -200,7 +201,7 @@ impl Run<'_> {
         args: &[TArg],
         span: Span,
     ) -> Result<(Dist, [Decimal; 3], Unit), EvalError> {
-        let (p, unit) = self.params(args)?;
+        let (p, unit) = self.params(b, args)?;
         let get = |i: usize| p.get(i).copied().ok_or(EvalError::Internal { span, what: "a parameter".into() });
         let ar = |e| EvalError::arith(e, span);
         Ok(match b {
