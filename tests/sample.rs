@@ -245,3 +245,17 @@ fn the_distribution_of_a_constant_expression() {
     assert!(zero.q.iter().all(|q| q.is_zero()), "one draw per name");
     assert_eq!(s.distribution("units + 1", 4, 10).unwrap().0.q, [Decimal::from(4); 5]);
 }
+
+#[test]
+fn distributions_are_unit_checked() {
+    let mut s = Session::new();
+    let code = |r: Result<aifin::eval::Value, Vec<aifin::diagnostic::Diagnostic>>| r.unwrap_err()[0].code.to_string();
+    assert_eq!(code(s.eval("normal(1 USD, 2 GPU)", None)), "aifin::types::bad_arguments");
+    assert_eq!(code(s.eval("bernoulli(1 USD)", None)), "aifin::types::bad_arguments");
+    assert_eq!(code(s.eval("lognormal(1, 2)", None)), "aifin::types::bad_arguments");
+    assert_eq!(code(s.eval("uniform(1 USD, 2 USD) + 1 GPU", None)), "aifin::types::dimension_mismatch");
+    assert_eq!(code(s.eval("triangular(3, 2, 1)", None)), "aifin::eval::bad_distribution");
+    assert_eq!(code(s.eval("normal(1, -1)", None)), "aifin::eval::bad_distribution");
+    let v = s.eval("uniform(1 kW, 3 kW) in W", None).unwrap();
+    assert_eq!(v.format(&s.program().registry), "2000 W");
+}
