@@ -98,6 +98,12 @@ pub const ENTITY_FIELDS: &[FieldSpec] = &[
         "what a defaulted entity pays its creditors",
     ),
     opt("recovery", FieldType::Fraction, "none", "the fixed recovery rate with `default recovery`"),
+    opt(
+        "after_default",
+        FieldType::Choice(&["stop", "continue"]),
+        "stop",
+        "whether its operations (flows with the world) go on after it defaults",
+    ),
 ];
 
 /// A contract kind with its terms.
