@@ -317,7 +317,18 @@ impl<'a> Checker<'a> {
     fn field_value(&mut self, sp: &FieldSpec, e: &ast::Expr) -> Option<TExpr> {
         let expected = sp.ty.describe();
         match sp.ty {
-            FieldType::Entity => self.entity_arg(e, &format!("`{}`", sp.name)),
+            FieldType::Entity => match &e.kind {
+                ExprKind::Name(n) if n.name == "world" && !self.names.contains_key("world") => {
+                    self.errors.push(CheckError::BadTerm {
+                        span: e.span,
+                        reason: format!("`world` cannot be the `{}` of a contract", sp.name),
+                        help: "money between an entity and the world is a flow: `flow A.rent -> world: 1M USD/month`"
+                            .into(),
+                    });
+                    None
+                }
+                _ => self.entity_arg(e, &format!("`{}`", sp.name)),
+            },
             FieldType::Choice(choices) => self.choice(e, choices),
             FieldType::Cycle => match &e.kind {
                 ExprKind::Name(n) if n.name == "maturity" => self.choice(e, &["maturity"]),

@@ -167,6 +167,26 @@ pub enum CheckError {
         /// What to do.
         hint: Option<String>,
     },
+    /// A contract term or flow clause whose value cannot work (found from the declarations).
+    BadTerm {
+        /// The value.
+        span: Span,
+        /// What is wrong.
+        reason: String,
+        /// What to do.
+        help: String,
+    },
+    /// The same entity on both sides of a contract.
+    SameParty {
+        /// The second role's value.
+        span: Span,
+        /// The first role's value.
+        first: Span,
+        /// The entity.
+        name: String,
+        /// The two roles.
+        roles: (String, String),
+    },
 }
 
 impl CheckError {
@@ -188,6 +208,8 @@ impl CheckError {
         "aifin::types::unknown_contract_kind",
         "aifin::types::bad_exponent",
         "aifin::types::bad_scenario",
+        "aifin::types::bad_term",
+        "aifin::types::same_party",
     ];
 }
 
@@ -214,6 +236,8 @@ impl ToDiagnostic for CheckError {
             CheckError::UnknownContractKind { .. } => "aifin::types::unknown_contract_kind",
             CheckError::BadExponent { .. } => "aifin::types::bad_exponent",
             CheckError::BadScenario { .. } => "aifin::types::bad_scenario",
+            CheckError::BadTerm { .. } => "aifin::types::bad_term",
+            CheckError::SameParty { .. } => "aifin::types::same_party",
         }
     }
 
@@ -307,6 +331,16 @@ impl ToDiagnostic for CheckError {
             CheckError::BadScenario { span, reason, hint } => {
                 opt_help(Diagnostic::error(code, reason.clone()).with_label(*span, reason.clone()), hint.clone())
             }
+            CheckError::BadTerm { span, reason, help } => {
+                Diagnostic::error(code, reason.clone()).with_label(*span, "cannot work").with_help(help.clone())
+            }
+            CheckError::SameParty { span, first, name, roles } => Diagnostic::error(
+                code,
+                format!("`{name}` is both the {} and the {} of this contract", roles.0, roles.1),
+            )
+            .with_label(*span, format!("the {}", roles.1))
+            .with_label(*first, format!("the {}", roles.0))
+            .with_help("a contract moves money between two different entities (one with the world is a `flow`)"),
         }
     }
 }
