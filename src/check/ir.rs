@@ -302,8 +302,19 @@ pub struct FlowIr {
     pub kind: FlowKind,
     /// Depreciation life of capex.
     pub life: Option<TExpr>,
+    /// What the flow depends on (`while C`, `until defaulted(E)`).
+    pub contingent: Option<Contingency>,
     /// The declaration.
     pub span: Span,
+}
+
+/// What a contingent flow depends on: it is booked only while this holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contingency {
+    /// `while C`: the contract is in force (not ended by a default).
+    While(ContractId),
+    /// `until defaulted(E)`: the entity has not defaulted.
+    Until(EntityId),
 }
 
 /// A contract.

@@ -23,10 +23,11 @@ use super::engine::Run;
 use super::error::EvalError;
 use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::timeline::Timeline;
-use crate::check::ir::{ContractId, EntityId, FlowKind};
+use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind};
 use crate::clearing::{clear, Obligation, Policy};
 use crate::number::{self, ArithError};
 use crate::source::Span;
+use crate::syntax::ast::Direction;
 use rust_decimal::Decimal;
 
 /// One obligation between entities in a period, as the contracts schedule it.
@@ -189,6 +190,13 @@ impl Run<'_> {
         let mut unpaid_to: Vec<std::collections::BTreeMap<(EntityId, ContractId), Decimal>> =
             vec![Default::default(); ne];
         let ck = |r: Result<Decimal, ArithError>| r.map_err(|x| arith(x, span));
+        // contingent flows (`while C`, `until defaulted(E)`), booked while their condition holds
+        let mut contingent = Vec::new();
+        for (fid, f) in self.program.flows.iter().enumerate() {
+            if let Some(c) = f.contingent {
+                contingent.push((fid, f, c, self.flow(fid)?));
+            }
+        }
         let mut resolved = vec![false; ne]; // this period's defaulters whose obligations fell due
         for t in 0..n {
             let period = t as u32;
@@ -197,6 +205,20 @@ impl Run<'_> {
                 if !stopped(&out, e, t) {
                     *c = ck(number::add(*c, base.changes(e).get(t).copied().unwrap_or_default()))?;
                 }
+            }
+            for (fid, f, c, amounts) in &contingent {
+                let holds = match c {
+                    Contingency::While(k) => !ended.get(*k).copied().unwrap_or(true),
+                    Contingency::Until(e) => out.period_of.get(*e).copied().flatten().is_none_or(|d| d >= t),
+                };
+                let amount = amounts.get(t).copied().unwrap_or_default();
+                if !holds || stopped(&out, f.entity, t) || amount.is_zero() {
+                    continue;
+                }
+                let ev = flow_event(f, *fid, t, amount);
+                ledger.post(ev).map_err(|x| arith(x, span))?;
+                let signed = if ev.to == Account::World { -amount } else { amount };
+                cash[f.entity] = ck(number::add(cash[f.entity], signed))?;
             }
             // 2. interest on drawn credit
             let weight =
@@ -402,6 +424,15 @@ impl Run<'_> {
         matches!(ent.fields.get("after_default").map(|f| &f.value.kind),
             Some(crate::check::ir::TExprKind::Symbol(s)) if s == "continue")
     }
+}
+
+/// The event of a flow with the world in period `p`.
+pub(super) fn flow_event(f: &FlowIr, fid: FlowId, p: usize, amount: Decimal) -> Event {
+    let (from, to) = match f.direction {
+        Direction::In => (Account::World, Account::Entity(f.entity)),
+        Direction::Out => (Account::Entity(f.entity), Account::World),
+    };
+    Event { period: p as u32, from, to, amount, kind: EventKind::Flow(f.kind), origin: Origin::flow(fid) }
 }
 
 impl Run<'_> {

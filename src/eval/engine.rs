@@ -292,6 +292,12 @@ impl<'a> Run<'a> {
         for fid in 0..self.program.flows.len() {
             let amounts = self.flow(fid)?;
             let Some(f) = self.program.flows.get(fid) else { continue };
+            if f.kind == FlowKind::Capex {
+                self.depreciate(fid, &amounts)?;
+            }
+            if f.contingent.is_some() {
+                continue; // booked by the simulation, while its condition holds
+            }
             let (from, to) = match f.direction {
                 Direction::In => (Account::World, Account::Entity(f.entity)),
                 Direction::Out => (Account::Entity(f.entity), Account::World),
@@ -307,9 +313,6 @@ impl<'a> Run<'a> {
                 };
                 self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
             }
-            if f.kind == FlowKind::Capex {
-                self.depreciate(fid, &amounts)?;
-            }
         }
         for cid in 0..self.program.contracts.len() {
             if self.program.contracts.get(cid).is_some_and(|c| c.spec.kind == "loan") {
@@ -320,7 +323,15 @@ impl<'a> Run<'a> {
         }
         let has_credit = self.program.entities.iter().any(|e| e.fields.contains_key("credit_limit"));
         if self.dues.is_empty() && !has_credit {
-            return Ok(()); // own operations only: the ledger is complete
+            // own operations only: nobody defaults, every contingent flow is booked in full
+            for fid in 0..self.program.flows.len() {
+                let Some(f) = self.program.flows.get(fid).filter(|f| f.contingent.is_some()) else { continue };
+                for (p, amount) in self.flow(fid)?.iter().enumerate() {
+                    let ev = super::defaults::flow_event(f, fid, p, *amount);
+                    self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
+                }
+            }
+            return Ok(());
         }
         let base = self.ledger.clone();
         let dues = std::mem::take(&mut self.dues);
