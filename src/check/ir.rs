@@ -67,6 +67,12 @@ pub enum Builtin {
     Financing,
     /// `payments(CONTRACT)`
     Payments,
+    /// `scheduled(CONTRACT)`
+    Scheduled,
+    /// `remaining(CONTRACT)`
+    Remaining,
+    /// `commitments(E)`
+    Commitments,
     /// `funding_gap(E, RANGE)`
     FundingGap,
     /// `runway(E)`
@@ -105,6 +111,9 @@ impl Builtin {
                 | Builtin::Runway
                 | Builtin::Burn
                 | Builtin::Payments
+                | Builtin::Scheduled
+                | Builtin::Remaining
+                | Builtin::Commitments
                 | Builtin::Losses
                 | Builtin::Defaulted
         )
@@ -135,6 +144,9 @@ pub const BUILTINS: &[(&str, Builtin, &str)] = &[
     ("interest", Builtin::Interest, "interest(ENTITY)"),
     ("financing", Builtin::Financing, "financing(ENTITY)"),
     ("payments", Builtin::Payments, "payments(CONTRACT)"),
+    ("scheduled", Builtin::Scheduled, "scheduled(CONTRACT)"),
+    ("remaining", Builtin::Remaining, "remaining(CONTRACT)"),
+    ("commitments", Builtin::Commitments, "commitments(ENTITY)"),
     ("funding_gap", Builtin::FundingGap, "funding_gap(ENTITY, PERIOD .. PERIOD)"),
     ("runway", Builtin::Runway, "runway(ENTITY)"),
     ("burn", Builtin::Burn, "burn(ENTITY, PERIOD)"),

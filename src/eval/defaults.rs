@@ -426,6 +426,28 @@ impl Run<'_> {
     }
 }
 
+/// What a contract's payer paid on it in each period of a ledger (`payments(C)` on the cleared
+/// path, `scheduled(C)` on the full-payment path).
+pub(super) fn paid_by_payer(
+    program: &crate::check::ir::Program,
+    ledger: &Ledger,
+    c: ContractId,
+    n: usize,
+) -> Result<Vec<Decimal>, ArithError> {
+    let mut out = vec![Decimal::ZERO; n];
+    let Some(payer) = program.contracts.get(c).and_then(|x| super::contracts::entity_field(x, x.spec.roles.0)) else {
+        return Ok(out);
+    };
+    for ev in ledger.events() {
+        if ev.origin == Origin::contract(c) && ev.from == Account::Entity(payer) {
+            if let Some(slot) = out.get_mut(ev.period as usize) {
+                *slot = number::add(*slot, ev.amount)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The event of a flow with the world in period `p`.
 pub(super) fn flow_event(f: &FlowIr, fid: FlowId, p: usize, amount: Decimal) -> Event {
     let (from, to) = match f.direction {
@@ -436,6 +458,45 @@ pub(super) fn flow_event(f: &FlowIr, fid: FlowId, p: usize, amount: Decimal) -> 
 }
 
 impl Run<'_> {
+    /// `remaining(C)`: at each period's end, the sum of the payments the contract schedules from
+    /// its payer after that day — beyond the timeline too, whatever defaults happen (a loan: its
+    /// interest and redemptions; the initial exchange is the lender's).
+    pub(super) fn remaining(&mut self, c: ContractId, span: Span) -> Result<Vec<Decimal>, EvalError> {
+        use crate::contracts::loan::EventType as T;
+        let n = self.timeline.len();
+        let mut dated: Vec<(i64, Decimal)> = match self.program.contracts.get(c) {
+            Some(ct) if ct.spec.kind == "loan" => self
+                .loan_events
+                .get(c)
+                .and_then(|e| e.as_ref())
+                .map(|events| {
+                    events
+                        .iter()
+                        .filter(|e| matches!(e.1, T::Ip | T::Pr | T::Md))
+                        .map(|e| (e.0, round_ledger(e.2)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Some(_) => self.contract_payments(c)?.into_iter().map(|p| (p.date.day_number(), p.amount)).collect(),
+            None => Vec::new(),
+        };
+        dated.sort_by_key(|d| d.0);
+        let mut out = vec![Decimal::ZERO; n];
+        let mut acc = Decimal::ZERO;
+        let mut next = dated.len();
+        for t in (0..n).rev() {
+            let end = self.timeline.periods.get(t).map(|p| p.end_day).unwrap_or(0);
+            while next > 0 && dated.get(next - 1).is_some_and(|d| d.0 >= end) {
+                next -= 1;
+                acc = number::add(acc, dated.get(next).map(|d| d.1).unwrap_or_default()).map_err(|x| arith(x, span))?;
+            }
+            if let Some(slot) = out.get_mut(t) {
+                *slot = acc;
+            }
+        }
+        Ok(out)
+    }
+
     /// What a defaulter owes on contract `c` when it defaults in period `t` (it is the payer):
     /// the claims that replace the contract's scheduled payments of the period, or `None` when
     /// the period's payments stand (a revenue share: its future payments are not owed yet).
