@@ -192,8 +192,14 @@ impl Run<'_> {
         let ck = |r: Result<Decimal, ArithError>| r.map_err(|x| arith(x, span));
         // contingent flows (`while C`, `until defaulted(E)`), booked while their condition holds
         let mut contingent = Vec::new();
+        let mut terms_of: std::collections::BTreeMap<ContractId, Option<(i64, i64)>> = Default::default();
         for (fid, f) in self.program.flows.iter().enumerate() {
             if let Some(c) = f.contingent {
+                if let Contingency::While(k) = c {
+                    if let std::collections::btree_map::Entry::Vacant(slot) = terms_of.entry(k) {
+                        slot.insert(self.term_of(k)?);
+                    }
+                }
                 contingent.push((fid, f, c, self.flow(fid)?));
             }
         }
@@ -207,8 +213,12 @@ impl Run<'_> {
                 }
             }
             for (fid, f, c, amounts) in &contingent {
+                let (first, last) =
+                    self.timeline.periods.get(t).map(|p| (p.first_day, p.end_day - 1)).unwrap_or((0, 0));
+                let in_term =
+                    |k: &ContractId| terms_of.get(k).copied().flatten().is_some_and(|(a, b)| a <= last && first <= b);
                 let holds = match c {
-                    Contingency::While(k) => !ended.get(*k).copied().unwrap_or(true),
+                    Contingency::While(k) => !ended.get(*k).copied().unwrap_or(true) && in_term(k),
                     Contingency::Until(e) => out.period_of.get(*e).copied().flatten().is_none_or(|d| d >= t),
                 };
                 let amount = amounts.get(t).copied().unwrap_or_default();
@@ -449,7 +459,7 @@ pub(super) fn paid_by_payer(
 }
 
 /// The event of a flow with the world in period `p`.
-pub(super) fn flow_event(f: &FlowIr, fid: FlowId, p: usize, amount: Decimal) -> Event {
+fn flow_event(f: &FlowIr, fid: FlowId, p: usize, amount: Decimal) -> Event {
     let (from, to) = match f.direction {
         Direction::In => (Account::World, Account::Entity(f.entity)),
         Direction::Out => (Account::Entity(f.entity), Account::World),
@@ -495,6 +505,22 @@ impl Run<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// The days of a contract's first and last scheduled payment (a loan's events, its
+    /// initial exchange included): its term, for `while C`.
+    fn term_of(&mut self, c: ContractId) -> Result<Option<(i64, i64)>, EvalError> {
+        let days: Vec<i64> = match self.program.contracts.get(c) {
+            Some(ct) if ct.spec.kind == "loan" => self
+                .loan_events
+                .get(c)
+                .and_then(|e| e.as_ref())
+                .map(|events| events.iter().map(|e| e.0).collect())
+                .unwrap_or_default(),
+            Some(_) => self.contract_payments(c)?.iter().map(|p| p.date.day_number()).collect(),
+            None => Vec::new(),
+        };
+        Ok(days.iter().min().copied().zip(days.iter().max().copied()))
     }
 
     /// What a defaulter owes on contract `c` when it defaults in period `t` (it is the payer):

@@ -322,16 +322,9 @@ impl<'a> Run<'a> {
             }
         }
         let has_credit = self.program.entities.iter().any(|e| e.fields.contains_key("credit_limit"));
-        if self.dues.is_empty() && !has_credit {
-            // own operations only: nobody defaults, every contingent flow is booked in full
-            for fid in 0..self.program.flows.len() {
-                let Some(f) = self.program.flows.get(fid).filter(|f| f.contingent.is_some()) else { continue };
-                for (p, amount) in self.flow(fid)?.iter().enumerate() {
-                    let ev = super::defaults::flow_event(f, fid, p, *amount);
-                    self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
-                }
-            }
-            return Ok(());
+        let has_contingent = self.program.flows.iter().any(|f| f.contingent.is_some());
+        if self.dues.is_empty() && !has_credit && !has_contingent {
+            return Ok(()); // own operations only: the ledger is complete
         }
         let base = self.ledger.clone();
         let dues = std::mem::take(&mut self.dues);
