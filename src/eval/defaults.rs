@@ -366,10 +366,14 @@ impl Run<'_> {
             // 4. credit lines keep cash at the minimum
             for e in 0..ne {
                 let min = self.min_cash_of(e);
+                let Some(cr) = credits.get_mut(e).and_then(|c| c.as_mut()) else { continue };
                 if stopped(&out, e, t + 1) {
+                    // a stopped defaulter neither draws nor repays: its balance stays drawn
+                    if let Some(slot) = balances.get_mut(e).and_then(|row| row.get_mut(t)) {
+                        *slot = cr.drawn;
+                    }
                     continue;
                 }
-                let Some(cr) = credits.get_mut(e).and_then(|c| c.as_mut()) else { continue };
                 let me = Account::Entity(e);
                 let origin = Origin::credit(e);
                 if cash[e] < min {
