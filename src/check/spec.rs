@@ -152,7 +152,12 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "the minimum payment per period with a usage true-up",
             ),
             opt("usage", FieldType::MoneyOrRate, "none", "what the buyer actually uses (paid above the minimum)"),
-            opt("termination", FieldType::Money, "0", "paid to the seller if the buyer defaults"),
+            opt(
+                "termination",
+                FieldType::Money,
+                "the remaining scheduled amount",
+                "what the seller is owed if the buyer defaults, in place of every remaining payment",
+            ),
         ],
     },
     ContractSpec {
