@@ -291,12 +291,10 @@ impl Run<'_> {
                     // due now, as a claim that replaces the period's scheduled payments
                     let mut grew = false;
                     for (e, is) in cleared.defaulted.iter().enumerate() {
-                        if !*is || resolved[e] {
-                            continue;
-                        }
-                        resolved[e] = true;
+                        let Some(done) = resolved.get_mut(e).filter(|d| *is && !**d) else { continue };
+                        *done = true;
                         for (c, (payer, _)) in parties.iter().enumerate() {
-                            if *payer != Some(e) || ended[c] {
+                            if *payer != Some(e) || ended.get(c).copied().unwrap_or(true) {
                                 continue;
                             }
                             if let Some(claims) = self.claim_on_default(c, t)? {
