@@ -246,12 +246,15 @@ impl<'p> Validator<'p> {
                 owner: "a bullet loan".into(),
                 doc: "the day the principal is repaid; a bullet loan has no payments to derive it from".into(),
             }),
-            None if field("payment").is_none() => self.errors.push(CheckError::MissingField {
-                span: c.span,
-                name: "maturity".into(),
-                owner: format!("an {amortization} loan without `payment`"),
-                doc: "the day the loan is repaid; without it, `payment` and a cycle derive it".into(),
-            }),
+            None if field("payment").is_none() && field("amortization_date").is_none() => {
+                self.errors.push(CheckError::MissingField {
+                    span: c.span,
+                    name: "maturity".into(),
+                    owner: format!("an {amortization} loan without `payment` or `amortization_date`"),
+                    doc: "the day the loan is repaid; without it, `payment` and a cycle, or `amortization_date`, derive it"
+                        .into(),
+                })
+            }
             None => self.payment_repays(c, amortization),
             Some(m) => {
                 if let (Some(mv), Some(sv)) = (self.period(&m.value), start) {
@@ -278,6 +281,12 @@ impl<'p> Validator<'p> {
                 None
             }
         };
+        if let Some((principal, span)) = one(self, "principal") {
+            if principal.value.is_zero() {
+                self.bad(span, "a loan of nothing has no repayments to derive its maturity from".into(), REPAY_HELP);
+                return;
+            }
+        }
         let Some((pay, span)) = one(self, "payment") else { return };
         if pay.value <= Decimal::ZERO {
             self.bad(span, "the payment is not positive: it never repays the loan".into(), REPAY_HELP);
