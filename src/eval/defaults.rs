@@ -108,9 +108,9 @@ impl Run<'_> {
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = ent.fields.get("credit_limit") else { return Ok(None) };
-        let limit = crate::contracts::terms::money(&f.value, self)?;
+        let limit = super::terms::money(&f.value, self)?;
         let rate = match ent.fields.get("credit_rate") {
-            Some(r) => crate::contracts::terms::per_year(&r.value, self)?,
+            Some(r) => super::terms::per_year(&r.value, self)?,
             None => Decimal::ZERO,
         };
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
@@ -126,7 +126,7 @@ impl Run<'_> {
             "nothing" => Policy::Nothing,
             "recovery" => {
                 let r = match ent.fields.get("recovery") {
-                    Some(f) => crate::contracts::terms::fraction(&f.value, self)?,
+                    Some(f) => super::terms::fraction(&f.value, self)?,
                     None => Decimal::ZERO,
                 };
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
@@ -565,7 +565,7 @@ impl Run<'_> {
                 let payments = self.contract_payments(c)?;
                 let event_kind = payments.first().map(|x| x.kind).unwrap_or(EventKind::Trade);
                 let termination = match ct.fields.get("termination") {
-                    Some(f) if kind == "take_or_pay" => Some(crate::contracts::terms::money(&f.value, self)?),
+                    Some(f) if kind == "take_or_pay" => Some(super::terms::money(&f.value, self)?),
                     _ => None,
                 };
                 let amount = match termination {
