@@ -6,7 +6,8 @@
 //! - on each contract whose payer defaults, what is paid in the default period plus the loss is
 //!   the claim: a take-or-pay's termination payment or remaining schedule, a lease's remaining
 //!   payments, a loan's principal plus interest accrued to the default date;
-//! - a defaulter's cash does not move after its default period (its operations stop);
+//! - a defaulter's cash does not move after its default period (its operations stop) unless it
+//!   says `after_default continue`;
 //! - an entity that pays on no contract never defaults.
 
 use proptest::prelude::*;
@@ -36,6 +37,8 @@ struct Contract {
 struct Net {
     cash: Vec<u32>,
     cost: Vec<u32>,
+    /// `after_default continue`
+    goes_on: Vec<bool>,
     contracts: Vec<Contract>,
 }
 
@@ -61,16 +64,18 @@ fn net() -> impl Strategy<Value = Net> {
         (
             proptest::collection::vec(0u32..40, n),
             proptest::collection::vec(0u32..6, n),
+            proptest::collection::vec(prop_oneof![3 => Just(false), 1 => Just(true)], n),
             proptest::collection::vec(contract, 1..6),
         )
-            .prop_map(|(cash, cost, contracts)| Net { cash, cost, contracts })
+            .prop_map(|(cash, cost, goes_on, contracts)| Net { cash, cost, goes_on, contracts })
     })
 }
 
 fn text(net: &Net) -> String {
     let mut s = String::from("scenario base { timeline 2025-01 .. 2025-12 monthly }\n");
     for (i, (c, k)) in net.cash.iter().zip(&net.cost).enumerate() {
-        s += &format!("entity E{i} {{ cash 2025-01-01: {c} USD }}\n");
+        let after = if net.goes_on.get(i).copied().unwrap_or(false) { "  after_default continue" } else { "" };
+        s += &format!("entity E{i} {{ cash 2025-01-01: {c} USD{after} }}\n");
         if *k > 0 {
             s += &format!("flow E{i}.ops -> world: {k} USD/month\n");
         }
@@ -204,7 +209,8 @@ proptest! {
                 prop_assert!(!loss_c.contains_key(&format!("c{j}")), "a loss on c{} whose payer never defaults\n{}", j, src);
                 continue;
             };
-            if period_of.get(&payee).is_some_and(|p| *p < t) {
+            let payee_stopped = period_of.get(&payee).is_some_and(|p| *p < t) && !net.goes_on.get(c.payee).copied().unwrap_or(false);
+            if payee_stopped {
                 continue; // the contract ended with its payee's operations
             }
             let paid = s.get(&format!("payments(c{j})")).and_then(|v| v.get(t as usize)).copied().unwrap_or_default();
@@ -214,6 +220,10 @@ proptest! {
                 "c{}: paid {} + loss {} vs claim {} (default in month {})\n{}", j, paid, loss, want, t + 1, src);
         }
         for (e, t) in &period_of {
+            let i: usize = e.get(1..).and_then(|x| x.parse().ok()).unwrap_or(0);
+            if net.goes_on.get(i).copied().unwrap_or(false) {
+                continue; // it goes on trading
+            }
             let cash = s.get(&format!("cash({e})")).cloned().unwrap_or_default();
             let at = cash.get(*t as usize).copied().unwrap_or_default();
             prop_assert!(cash.iter().skip(*t as usize + 1).all(|x| *x == at), "{}'s cash moves after its default\n{}", e, src);
