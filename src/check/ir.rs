@@ -67,6 +67,12 @@ pub enum Builtin {
     Financing,
     /// `payments(CONTRACT)`
     Payments,
+    /// `scheduled(CONTRACT)`
+    Scheduled,
+    /// `remaining(CONTRACT)`
+    Remaining,
+    /// `commitments(E)`
+    Commitments,
     /// `funding_gap(E, RANGE)`
     FundingGap,
     /// `runway(E)`
@@ -368,6 +374,39 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         signature: "payments(CONTRACT)",
         group: BuiltinGroup::Series,
         doc: "what a contract's payer (buyer, borrower, investor, payer, lessee, from) pays per period (a loan: interest and redemptions, not the initial exchange)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "scheduled",
+        builtin: Builtin::Scheduled,
+        signature: "scheduled(CONTRACT)",
+        group: BuiltinGroup::Series,
+        doc: "what a contract calls for from its payer per period, on the full-payment path (whatever defaults happen)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "remaining",
+        builtin: Builtin::Remaining,
+        signature: "remaining(CONTRACT)",
+        group: BuiltinGroup::Series,
+        doc: "at each period's end, what the contract's payer still has to pay after it — beyond the timeline too, whatever defaults happen (a loan: interest and redemptions)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "commitments",
+        builtin: Builtin::Commitments,
+        signature: "commitments(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "at each period's end, the `remaining` of every contract the entity pays on",
         named: &[],
         anchors: false,
         reads_ledger: true,
@@ -698,8 +737,19 @@ pub struct FlowIr {
     pub kind: FlowKind,
     /// Depreciation life of capex.
     pub life: Option<TExpr>,
+    /// What the flow depends on (`while C`, `until defaulted(E)`).
+    pub contingent: Option<Contingency>,
     /// The declaration.
     pub span: Span,
+}
+
+/// What a contingent flow depends on: it is booked only while this holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contingency {
+    /// `while C`: the contract is in force (not ended by a default).
+    While(ContractId),
+    /// `until defaulted(E)`: the entity has not defaulted.
+    Until(EntityId),
 }
 
 /// A contract.

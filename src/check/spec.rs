@@ -98,6 +98,12 @@ pub const ENTITY_FIELDS: &[FieldSpec] = &[
         "what a defaulted entity pays its creditors",
     ),
     opt("recovery", FieldType::Fraction, "none", "the fixed recovery rate with `default recovery`"),
+    opt(
+        "after_default",
+        FieldType::Choice(&["stop", "continue"]),
+        "stop",
+        "whether its operations (flows with the world, contracts as payee) go on after it defaults",
+    ),
 ];
 
 /// A contract kind with its terms.
@@ -146,7 +152,12 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "the minimum payment per month, with a usage true-up by month",
             ),
             opt("usage", FieldType::MoneyOrRate, "none", "what the buyer actually uses (paid above the minimum)"),
-            opt("termination", FieldType::Money, "0", "paid to the seller if the buyer defaults"),
+            opt(
+                "termination",
+                FieldType::Money,
+                "the remaining scheduled amount",
+                "what the seller is owed if the buyer defaults, in place of every remaining payment",
+            ),
         ],
     },
     ContractSpec {

@@ -45,6 +45,13 @@ impl Run<'_> {
         }
     }
 
+    fn contract_arg(&mut self, args: &[TArg], span: Span) -> Result<ContractId, EvalError> {
+        match self.arg(args, 0, span)? {
+            Val::Contract(id) => Ok(id),
+            _ => Err(EvalError::Internal { span, what: "a contract was expected".into() }),
+        }
+    }
+
     /// The day interval of a period or range value.
     fn window(&mut self, args: &[TArg], i: usize, span: Span) -> Result<(i64, i64), EvalError> {
         match self.arg(args, i, span)? {
@@ -270,6 +277,28 @@ impl Run<'_> {
                     }
                 }
                 Ok(flow(out))
+            }
+            Builtin::Scheduled => {
+                let cid = self.contract_arg(args, span)?;
+                let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+                Ok(flow(super::defaults::paid_by_payer(self.program, full, cid, n).map_err(|x| arith(x, span))?))
+            }
+            Builtin::Remaining => {
+                let cid = self.contract_arg(args, span)?;
+                Ok(Val::S(Series::per(self.remaining(cid, span)?, money), Shape::Level))
+            }
+            Builtin::Commitments => {
+                let id = self.entity_arg(args, span)?;
+                let mut total = vec![Decimal::ZERO; n];
+                for (cid, c) in self.program.contracts.iter().enumerate() {
+                    if super::contracts::entity_field(c, c.spec.roles.0) != Some(id) {
+                        continue;
+                    }
+                    for (slot, v) in total.iter_mut().zip(self.remaining(cid, span)?) {
+                        *slot = number::add(*slot, v).map_err(|x| arith(x, span))?;
+                    }
+                }
+                Ok(Val::S(Series::per(total, money), Shape::Level))
             }
             Builtin::Losses => {
                 let id = self.entity_arg(args, span)?;

@@ -317,6 +317,13 @@ impl<'a> Run<'a> {
         for fid in 0..self.program.flows.len() {
             let amounts = self.flow(fid)?;
             let Some(f) = self.program.flows.get(fid) else { continue };
+            if f.kind == FlowKind::Capex {
+                self.depreciate(fid, &amounts)?;
+            }
+            self.bring_forward_flow(fid)?;
+            if f.contingent.is_some() {
+                continue; // booked by the simulation, while its condition holds
+            }
             let (from, to) = match f.direction {
                 Direction::In => (Account::World, Account::Entity(f.entity)),
                 Direction::Out => (Account::Entity(f.entity), Account::World),
@@ -332,10 +339,6 @@ impl<'a> Run<'a> {
                 };
                 self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
             }
-            if f.kind == FlowKind::Capex {
-                self.depreciate(fid, &amounts)?;
-            }
-            self.bring_forward_flow(fid)?;
         }
         for cid in 0..self.program.contracts.len() {
             if self.program.contracts.get(cid).is_some_and(|c| c.spec.kind == "loan") {
@@ -345,7 +348,8 @@ impl<'a> Run<'a> {
             }
         }
         let has_credit = self.program.entities.iter().any(|e| e.fields.contains_key("credit_limit"));
-        if self.dues.is_empty() && !has_credit {
+        let has_contingent = self.program.flows.iter().any(|f| f.contingent.is_some());
+        if self.dues.is_empty() && !has_credit && !has_contingent {
             return Ok(()); // own operations only: the ledger is complete
         }
         let base = self.ledger.clone();
@@ -452,22 +456,37 @@ impl<'a> Run<'a> {
         self.rate_by_month(&s, basis, (first, end), span)
     }
 
-    /// The outstanding principal at the start of period `t` and the interest falling due in it,
-    /// for a loan (what accelerates if its borrower defaults in `t`).
-    pub(super) fn loan_exposure(&self, c: ContractId, t: usize) -> Option<(Decimal, Decimal)> {
-        let events = self.loan_events.get(c)?.as_ref()?;
-        let p = self.timeline.periods.get(t)?;
-        let mut outstanding = Decimal::ZERO;
-        let mut interest = Decimal::ZERO;
+    /// What a loan's borrower owes if it defaults on day `day` (see
+    /// [`super::defaults`]): the principal outstanding after every event before that day, and
+    /// the interest accrued to it — the next interest payment pro rata to the days elapsed
+    /// since the previous interest date (the last interest payment, capitalization or the
+    /// initial exchange), all of it if there is none. Nothing before the initial exchange.
+    pub(super) fn loan_claim(&self, c: ContractId, day: i64) -> Result<(Decimal, Decimal), ArithError> {
         use crate::contracts::loan::EventType as T;
-        for (day, kind, payoff, notional) in events {
-            if *day < p.first_day {
-                outstanding = *notional;
-            } else if *day < p.end_day && *kind == T::Ip {
-                interest = interest.checked_add(*payoff)?;
+        let Some(events) = self.loan_events.get(c).and_then(|e| e.as_ref()) else {
+            return Ok((Decimal::ZERO, Decimal::ZERO));
+        };
+        let mut outstanding = Decimal::ZERO;
+        let mut since = None;
+        for (d, kind, _, notional) in events.iter().filter(|e| e.0 < day) {
+            outstanding = *notional;
+            if matches!(kind, T::Ip | T::Ipci | T::Ied) {
+                since = Some(*d);
             }
         }
-        Some((round_ledger(outstanding), round_ledger(interest)))
+        if outstanding.is_zero() {
+            return Ok((Decimal::ZERO, Decimal::ZERO));
+        }
+        let next = events.iter().find(|e| e.0 >= day && e.1 == T::Ip);
+        let accrued = match (next, since) {
+            (None, _) => Decimal::ZERO,
+            (Some(n), None) => n.2,
+            (Some(n), Some(a)) if n.0 > a => {
+                number::div(number::mul(n.2, Decimal::from(day - a))?, Decimal::from(n.0 - a))?
+            }
+            (Some(n), Some(_)) => n.2,
+        };
+        Ok((round_ledger(outstanding.abs()), round_ledger(accrued)))
     }
 
     /// Posts a loan's events that fall in the timeline: the initial exchange from lender to
