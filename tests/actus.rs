@@ -1,5 +1,5 @@
-//! Loans against the ACTUS reference schedules in ../shared/reference/actus (read directly,
-//! no copied numbers): import each term sheet, schedule it, and match every event's type, date
+//! Loans against the ACTUS reference schedules in tests/data/actus (the ACTUS test beds, copied
+//! unchanged with their CC BY-SA 4.0 notice; no numbers retyped): import each term sheet, schedule it, and match every event's type, date
 //! and payoff within 1e-6 — through the library and through the command line.
 
 use rust_decimal::Decimal;
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 fn reference_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared").join("reference").join("actus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("data").join("actus")
 }
 
 fn cases() -> Vec<PathBuf> {
