@@ -274,12 +274,13 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     if let Some(d) = date(terms, "amortizationDate")? {
         term("amortization_date", d.to_string());
     }
-    if let Some(sd) = date(terms, "statusDate")? {
-        if sd > ied {
-            term("status_date", sd.to_string());
-            if let Some(a) = decimal(terms, "accruedInterest")? {
-                term("accrued", money(a));
-            }
+    let running = date(terms, "statusDate")?.filter(|sd| *sd > ied);
+    if let Some(sd) = running {
+        term("status_date", sd.to_string());
+    }
+    if let Some(a) = decimal(terms, "accruedInterest")? {
+        if running.is_some() || !a.is_zero() {
+            term("accrued", money(a));
         }
     }
     out.push_str("}\n");

@@ -200,9 +200,11 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
         (None, Some(c)) => Some(c.shift(t.start, 1, eom)),
         _ => None,
     };
-    let maturity = match t.maturity {
-        Some(m) => m,
-        None => derive_maturity(t, pr_anchor, pr_cycle)?,
+    // an annuity without maturity runs to its amortization date (ACTUS)
+    let maturity = match (t.maturity, t.amortization, t.amortization_date) {
+        (Some(m), _, _) => m,
+        (None, Amortization::Annuity, Some(a)) => a,
+        _ => derive_maturity(t, pr_anchor, pr_cycle)?,
     };
     if maturity <= t.start {
         return Err(terms("the maturity must come after the start"));
@@ -240,10 +242,21 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             }
         }
     }
-    let mut payment = t.payment;
+    let mut payment = match (t.payment, t.amortization, pr_anchor, pr_cycle) {
+        (None, Amortization::Linear, Some(a), Some(c)) => Some(linear_payment(t, a, c, maturity)?),
+        (p, ..) => p,
+    };
+    // an annuity's amount is fixed one day before the first redemption, or at the initial
+    // exchange when that day comes before it
+    let mut fix_at_ied = false;
     if t.amortization == Amortization::Annuity && payment.is_none() {
         if let Some(first) = pr_dates.first().copied().or(Some(maturity)) {
-            plan.push((first.plus_days(-1).max(t.start), EventType::Prf));
+            let prf = first.plus_days(-1);
+            if prf >= t.start {
+                plan.push((prf, EventType::Prf));
+            } else {
+                fix_at_ied = true;
+            }
         }
     }
     plan.push((maturity, EventType::Md));
@@ -266,23 +279,13 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
         let payoff = match kind {
             EventType::Ied => {
                 ipac = t.accrued;
+                if fix_at_ied {
+                    payment = Some(annuity_amount(t, nt, pr_anchor, pr_cycle, maturity)?);
+                }
                 -number::mul(r, number::add(nt, t.premium)?)?
             }
             EventType::Prf => {
-                let horizon_end = t.amortization_date.unwrap_or(maturity);
-                let pr_all = match (pr_anchor, pr_cycle) {
-                    (Some(a), Some(c)) => dates_of(a, c, horizon_end, eom, false),
-                    _ => Vec::new(),
-                };
-                let first = pr_all.first().copied().unwrap_or(horizon_end);
-                let c = pr_cycle.ok_or_else(|| terms("an annuity needs a principal cycle"))?;
-                let t0 = c.shift(first, -1, eom).max(t.start);
-                let mut dates = vec![t0];
-                dates.extend(pr_all.iter().copied().filter(|d| *d > t0));
-                if dates.last() != Some(&horizon_end) {
-                    dates.push(horizon_end);
-                }
-                payment = Some(annuity(nt, t.rate, &dates, t.daycount)?);
+                payment = Some(annuity_amount(t, nt, pr_anchor, pr_cycle, maturity)?);
                 Decimal::ZERO
             }
             EventType::Pr => {
@@ -315,6 +318,39 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
         out.push(LoanEvent { date, kind, payoff, notional: nt, accrued: ipac });
     }
     Ok(out)
+}
+
+/// The annuity amount over the redemption dates up to the amortization date (or maturity), from
+/// one cycle before the first redemption (not before the start).
+fn annuity_amount(t: &LoanTerms, nt: Decimal, anchor: Option<Date>, cycle: Option<Cycle>, maturity: Date) -> R<Decimal> {
+    let eom = t.end_of_month;
+    let horizon_end = t.amortization_date.unwrap_or(maturity);
+    let pr_all = match (anchor, cycle) {
+        (Some(a), Some(c)) => dates_of(a, c, horizon_end, eom, false),
+        _ => Vec::new(),
+    };
+    let first = pr_all.first().copied().unwrap_or(horizon_end);
+    let c = cycle.ok_or_else(|| terms("an annuity needs a principal cycle"))?;
+    let t0 = c.shift(first, -1, eom).max(t.start);
+    let mut dates = vec![t0];
+    dates.extend(pr_all.iter().copied().filter(|d| *d >= t0));
+    if dates.last() != Some(&horizon_end) {
+        dates.push(horizon_end);
+    }
+    annuity(nt, t.rate, &dates, t.daycount)
+}
+
+/// A linear amortizer's principal payment when none is given (ACTUS):
+/// `Nt / ⌈Y(s, MD) / Y(s, s + PRCL)⌉`, `s` the first redemption date.
+fn linear_payment(t: &LoanTerms, anchor: Date, cycle: Cycle, maturity: Date) -> R<Decimal> {
+    let (n1, d1) = t.daycount.fraction(anchor, maturity);
+    let (n2, d2) = t.daycount.fraction(anchor, cycle.shift(anchor, 1, t.end_of_month));
+    // (n1/d1) / (n2/d2) = n1·d2 / (d1·n2)
+    let periods = number::div(number::mul(n1, d2)?, number::mul(d1, n2)?)?.ceil();
+    if periods <= Decimal::ZERO {
+        return Err(terms("the first redemption must come before maturity"));
+    }
+    Ok(number::div(t.notional, periods)?)
 }
 
 /// The maturity of a loan that gives none: the last redemption that repays it.
