@@ -117,9 +117,9 @@ fn every_reference_schedule_matches_through_the_command_line() {
 fn a_term_that_cannot_be_represented_is_named() {
     let json = r#"{"terms": {"contractType": "PAM", "contractID": "x", "notionalPrincipal": "100",
         "initialExchangeDate": "2013-01-01T00:00:00", "maturityDate": "2014-01-01T00:00:00",
-        "nominalInterestRate": "0.05", "cycleOfRateReset": "P1YL0"}}"#;
+        "nominalInterestRate": "0.05", "lifeCap": "0.1"}}"#;
     let err = aifin::contracts::actus::import(json).err().map(|e| e.term);
-    assert_eq!(err.as_deref(), Some("cycleOfRateReset"));
+    assert_eq!(err.as_deref(), Some("lifeCap"));
     let json = r#"{"terms": {"contractType": "PAM", "contractID": "x", "notionalPrincipal": "100",
         "initialExchangeDate": "2013-01-01T00:00:00", "maturityDate": "2014-01-01", "nominalInterestRate": 0.05,
         "someInventedTerm": "1"}}"#;

@@ -361,6 +361,7 @@ impl<'a> Checker<'a> {
             FieldType::Money
             | FieldType::MoneyOrRate
             | FieldType::PerTime
+            | FieldType::PerTimeOrCurve
             | FieldType::Duration
             | FieldType::Fraction => {
                 let t = self.expr(e)?;
@@ -370,6 +371,7 @@ impl<'a> Checker<'a> {
                     FieldType::Money => d == self.money && s == Shape::Constant,
                     FieldType::MoneyOrRate => d == self.money || d == self.money.div(&time),
                     FieldType::PerTime => d == time.inv() && s == Shape::Constant,
+                    FieldType::PerTimeOrCurve => d == time.inv() && matches!(s, Shape::Constant | Shape::Series),
                     FieldType::Duration => d == time && s == Shape::Constant,
                     _ => d.is_none() && s == Shape::Constant,
                 };

@@ -13,6 +13,8 @@ pub enum FieldType {
     MoneyOrRate,
     /// Per time (`9%/year`).
     PerTime,
+    /// Per time, constant or a series (a floating rate: `sofr + 2.5%/year`).
+    PerTimeOrCurve,
     /// A duration (`1 month`, `5 year`).
     Duration,
     /// A whole number of days, weeks, months, quarters or years, or `maturity` (no cycle).
@@ -39,6 +41,7 @@ impl FieldType {
             FieldType::Money => "an amount of money".into(),
             FieldType::MoneyOrRate => "money or money per time".into(),
             FieldType::PerTime => "a rate per time (e.g. 9%/year)".into(),
+            FieldType::PerTimeOrCurve => "a rate per time, or a curve of rates (e.g. sofr + 2.5%/year)".into(),
             FieldType::Duration => "a duration (e.g. 1 month)".into(),
             FieldType::Cycle => "a cycle (e.g. 1 month, 3 month, 1 year) or `maturity`".into(),
             FieldType::Fraction => "a pure number or percentage".into(),
@@ -151,17 +154,29 @@ pub const CONTRACTS: &[ContractSpec] = &[
     },
     ContractSpec {
         kind: "loan",
-        doc: "a loan with ACTUS semantics: bullet (PAM), annuity (ANN) or linear (LAM)",
+        doc: "a loan with ACTUS semantics: bullet (PAM), annuity (ANN), linear (LAM) or negative amortizer (NAM)",
         roles: ("borrower", "lender"),
         fields: &[
             req("lender", FieldType::Entity, "who lends"),
             req("borrower", FieldType::Entity, "who borrows"),
             actus(req("principal", FieldType::Money, "the amount lent"), "notionalPrincipal"),
-            actus(req("rate", FieldType::PerTime, "the nominal interest rate"), "nominalInterestRate"),
+            actus(
+                req(
+                    "rate",
+                    FieldType::PerTimeOrCurve,
+                    "the nominal interest rate; with `reset`, a curve expression fixed at each reset",
+                ),
+                "nominalInterestRate; RRMLT · RRMO + RRSP",
+            ),
             actus(req("start", FieldType::Date, "the initial exchange date"), "initialExchangeDate"),
             actus(opt("maturity", FieldType::Date, "from the annuity", "the maturity date"), "maturityDate"),
             actus(
-                opt("amortization", FieldType::Choice(&["bullet", "annuity", "linear"]), "bullet", "PAM, ANN or LAM"),
+                opt(
+                    "amortization",
+                    FieldType::Choice(&["bullet", "annuity", "linear", "negative"]),
+                    "bullet",
+                    "PAM, ANN, LAM or NAM",
+                ),
                 "contractType",
             ),
             actus(
@@ -242,6 +257,28 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt("outstanding", FieldType::Money, "principal", "principal outstanding at the status date"),
                 "notionalPrincipal (at status date)",
+            ),
+            actus(opt("reset", FieldType::Cycle, "none (fixed rate)", "the rate reset cycle"), "cycleOfRateReset"),
+            actus(
+                opt("reset_anchor", FieldType::Date, "start + one cycle", "the first rate reset"),
+                "cycleAnchorDateOfRateReset",
+            ),
+            actus(
+                opt("reset_stub", FieldType::Choice(&["short", "long"]), "`stub`", "the reset cycle's stub rule"),
+                "cycleOfRateReset stub",
+            ),
+            actus(
+                opt(
+                    "initial_rate",
+                    FieldType::PerTime,
+                    "`rate` at the start",
+                    "a floating loan's rate until its first reset",
+                ),
+                "nominalInterestRate (floating)",
+            ),
+            actus(
+                opt("next_rate", FieldType::PerTime, "none", "the rate fixed at the first reset after the status date"),
+                "nextResetRate",
             ),
         ],
     },

@@ -25,9 +25,6 @@ const IGNORED: &[&str] = &[
     "counterpartyID",
     "marketObjectCode",
     "description",
-    "rateMultiplier",
-    "rateSpread",
-    "fixingDays",
     "contractPerformance",
     "seniority",
     "nonPerformingDate",
@@ -35,6 +32,9 @@ const IGNORED: &[&str] = &[
     "delinquencyPeriod",
     "gracePeriod",
     "delinquencyRate",
+    // ACTUS's reference results observe a reset's rate on the reset date itself (fixing days
+    // shift neither the event nor the observation), so the term changes no figure
+    "fixingDays",
 ];
 
 /// Terms whose usual "off" value is accepted and any other value is refused.
@@ -48,10 +48,6 @@ const OFF_VALUES: &[(&str, &[&str])] = &[
     ("feeRate", &["0", "0.0"]),
     ("penaltyRate", &["0", "0.0"]),
     ("feeAccrued", &["0", "0.0"]),
-    ("cycleOfRateReset", &[]),
-    ("cycleAnchorDateOfRateReset", &[]),
-    ("nextResetRate", &[]),
-    ("marketObjectCodeOfRateReset", &[]),
     ("purchaseDate", &[]),
     ("priceAtPurchaseDate", &[]),
     ("terminationDate", &[]),
@@ -136,6 +132,88 @@ fn number_text(x: Decimal) -> String {
     crate::number::format_exact(x)
 }
 
+/// A rate per year as a percentage (`0.05` → `5%/year`).
+fn percent(x: Decimal) -> String {
+    format!("{}%/year", number_text(x * Decimal::ONE_HUNDRED))
+}
+
+/// A floating rate: the market data as a `step` curve and the loan's reset terms.
+struct Reset {
+    curve: String,
+    terms: Vec<(&'static str, String)>,
+}
+
+/// `cycleOfRateReset` with `marketObjectCodeOfRateReset`: the observed values (`dataObserved`)
+/// become a curve, and `rate` the curve times `rateMultiplier` plus `rateSpread`.
+fn rate_reset(
+    doc: &Value,
+    terms: &serde_json::Map<String, Value>,
+    rate: Decimal,
+) -> Result<Option<Reset>, ImportError> {
+    let Some(cycle_text_) = text(terms, "cycleOfRateReset") else {
+        for key in ["cycleAnchorDateOfRateReset", "nextResetRate", "marketObjectCodeOfRateReset"] {
+            if text(terms, key).is_some() {
+                return Err(err(key, format!("`{key}` without `cycleOfRateReset`")));
+            }
+        }
+        return Ok(None);
+    };
+    let cycle = Cycle::parse_actus(&cycle_text_)
+        .ok_or_else(|| err("cycleOfRateReset", format!("`{cycle_text_}` is not a cycle like P3ML1")))?;
+    let code = text(terms, "marketObjectCodeOfRateReset")
+        .ok_or_else(|| err("marketObjectCodeOfRateReset", "a rate reset needs the market object it reads"))?;
+    let data = doc
+        .get("dataObserved")
+        .and_then(|d| d.get(&code))
+        .and_then(|d| d.get("data"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| err("marketObjectCodeOfRateReset", format!("no `dataObserved` values for `{code}`")))?;
+    let mut anchors = Vec::new();
+    for point in data {
+        let when = point.get("timestamp").map(|v| match v {
+            Value::String(s) => s.trim().to_string(),
+            other => other.to_string(),
+        });
+        let day = when.as_deref().and_then(Date::parse);
+        let value = match point.get("value") {
+            Some(Value::String(s)) => Decimal::from_str(s.trim()).or_else(|_| Decimal::from_scientific(s.trim())).ok(),
+            Some(Value::Number(n)) => {
+                Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok()
+            }
+            _ => None,
+        };
+        match (day, value) {
+            (Some(d), Some(v)) => anchors.push(format!("{} @ {d}", percent(v))),
+            _ => return Err(err("dataObserved", format!("a value of `{code}` is not a dated number"))),
+        }
+    }
+    if anchors.is_empty() {
+        return Err(err("dataObserved", format!("`{code}` has no values")));
+    }
+    let curve = name_of(&code.to_lowercase());
+    let mut src =
+        format!("// {code}: the observed rates (ACTUS dataObserved); each reset reads the last one on or before it\n");
+    let _ = writeln!(src, "curve {curve} = step({})", anchors.join(", "));
+    let multiplier = decimal(terms, "rateMultiplier")?.unwrap_or(Decimal::ONE);
+    let spread = decimal(terms, "rateSpread")?.unwrap_or_default();
+    let mut expr =
+        if multiplier == Decimal::ONE { curve.clone() } else { format!("{} * {curve}", number_text(multiplier)) };
+    if spread > Decimal::ZERO {
+        expr = format!("{expr} + {}", percent(spread));
+    } else if spread < Decimal::ZERO {
+        expr = format!("{expr} - {}", percent(-spread));
+    }
+    let mut out = vec![("rate", expr), ("initial_rate", percent(rate)), ("reset", cycle_text(cycle))];
+    if let Some(d) = date(terms, "cycleAnchorDateOfRateReset")? {
+        out.push(("reset_anchor", d.to_string()));
+    }
+    out.push(("reset_stub", if cycle.long_stub { "long" } else { "short" }.to_string()));
+    if let Some(r) = decimal(terms, "nextResetRate")? {
+        out.push(("next_rate", percent(r)));
+    }
+    Ok(Some(Reset { curve: src, terms: out }))
+}
+
 /// Converts an ACTUS term sheet (JSON text) into `.aifin` text.
 pub fn import(json: &str) -> Result<String, ImportError> {
     let doc: Value = serde_json::from_str(json).map_err(|e| err("", format!("not JSON: {e}")))?;
@@ -166,7 +244,10 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         "PAM" => "bullet",
         "ANN" => "annuity",
         "LAM" => "linear",
-        other => return Err(err("contractType", format!("`{other}` is not a loan aifin represents (PAM, ANN, LAM)"))),
+        "NAM" => "negative",
+        other => {
+            return Err(err("contractType", format!("`{other}` is not a loan aifin represents (PAM, ANN, LAM, NAM)")))
+        }
     };
     let id = text(terms, "contractID").unwrap_or_else(|| "imported".to_string());
     let name = name_of(&id);
@@ -221,6 +302,10 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     if !std_currencies.contains(&currency.as_str()) {
         let _ = writeln!(out, "currency {currency} minor 2");
     }
+    let reset = rate_reset(&doc, terms, rate)?;
+    if let Some(r) = &reset {
+        out.push_str(&r.curve);
+    }
     let _ = writeln!(out, "entity {name}_lender {{ kind lender }}");
     let _ = writeln!(out, "entity {name}_borrower {{ kind company }}");
     let _ = writeln!(out);
@@ -233,7 +318,14 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     term("role", role.to_string());
     term("amortization", amortization.to_string());
     term("principal", money(notional));
-    term("rate", format!("{}%/year", number_text(rate * Decimal::ONE_HUNDRED)));
+    match &reset {
+        None => term("rate", percent(rate)),
+        Some(r) => {
+            for (k, v) in &r.terms {
+                term(k, v.clone());
+            }
+        }
+    }
     term("start", ied.to_string());
     if let Some(m) = date(terms, "maturityDate")? {
         term("maturity", m.to_string());
@@ -305,4 +397,10 @@ const KNOWN: &[&str] = &[
     "amortizationDate",
     "statusDate",
     "accruedInterest",
+    "cycleOfRateReset",
+    "cycleAnchorDateOfRateReset",
+    "nextResetRate",
+    "marketObjectCodeOfRateReset",
+    "rateMultiplier",
+    "rateSpread",
 ];

@@ -26,6 +26,7 @@
 //!   ANN without maturity with the redemption that repays it.
 
 use super::dates::{schedule as dates_of, Cycle, Date, DayCount};
+use super::resets::RateReset;
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
 
@@ -38,6 +39,9 @@ pub enum Amortization {
     Annuity,
     /// LAM: a constant principal payment.
     Linear,
+    /// NAM: a fixed payment that includes the interest (principal may grow when it does not
+    /// cover it); unlike an annuity, a rate reset does not change the payment.
+    Negative,
 }
 
 /// The terms of a loan, in ACTUS's terms.
@@ -79,6 +83,8 @@ pub struct LoanTerms {
     pub status_date: Option<Date>,
     /// Interest accrued at the status date.
     pub accrued: Decimal,
+    /// Rate resets of a floating-rate loan.
+    pub reset: Option<RateReset>,
 }
 
 /// An ACTUS event type.
@@ -86,14 +92,18 @@ pub struct LoanTerms {
 pub enum EventType {
     /// Initial exchange.
     Ied,
-    /// Principal redemption amount fixing.
-    Prf,
     /// Principal redemption.
     Pr,
     /// Interest capitalization.
     Ipci,
     /// Interest payment.
     Ip,
+    /// Rate reset from the rate expression.
+    Rr,
+    /// Rate reset to a fixed next rate.
+    Rrf,
+    /// Principal redemption amount fixing (an annuity's amount, after its resets too).
+    Prf,
     /// Maturity.
     Md,
 }
@@ -107,6 +117,8 @@ impl EventType {
             EventType::Pr => "PR",
             EventType::Ipci => "IPCI",
             EventType::Ip => "IP",
+            EventType::Rr => "RR",
+            EventType::Rrf => "RRF",
             EventType::Md => "MD",
         }
     }
@@ -125,6 +137,8 @@ pub struct LoanEvent {
     pub notional: Decimal,
     /// Interest accrued after the event.
     pub accrued: Decimal,
+    /// The nominal rate after the event (per year).
+    pub rate: Decimal,
 }
 
 /// Why a loan's schedule cannot be built.
@@ -173,11 +187,23 @@ pub fn annuity(notional: Decimal, rate: Decimal, dates: &[Date], dc: DayCount) -
     Ok(number::div(number::mul(notional, product)?, number::add(Decimal::ONE, tails)?)?)
 }
 
-/// The dated events of a loan.
-pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
-    if t.notional < Decimal::ZERO {
-        return Err(terms("the principal must not be negative"));
-    }
+/// A loan's cycles, anchors and maturity after ACTUS's defaults.
+struct Frame {
+    ip_cycle: Option<Cycle>,
+    pr_cycle: Option<Cycle>,
+    ip_anchor: Option<Date>,
+    pr_anchor: Option<Date>,
+    maturity: Date,
+}
+
+/// The days a floating-rate loan observes its rate: its reset dates.
+pub fn reset_observations(t: &LoanTerms) -> R<Vec<Date>> {
+    let Some(reset) = &t.reset else { return Ok(Vec::new()) };
+    let f = frame(t)?;
+    Ok(reset.dates(t.start, f.maturity, t.end_of_month))
+}
+
+fn frame(t: &LoanTerms) -> R<Frame> {
     let eom = t.end_of_month;
     // cycles default to each other (ANN/LAM) and anchors to start + one cycle
     let (ip_cycle, pr_cycle) = match t.amortization {
@@ -209,6 +235,16 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     if maturity <= t.start {
         return Err(terms("the maturity must come after the start"));
     }
+    Ok(Frame { ip_cycle, pr_cycle, ip_anchor, pr_anchor, maturity })
+}
+
+/// The dated events of a loan.
+pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
+    if t.notional < Decimal::ZERO {
+        return Err(terms("the principal must not be negative"));
+    }
+    let eom = t.end_of_month;
+    let Frame { ip_cycle, pr_cycle, ip_anchor, pr_anchor, maturity } = frame(t)?;
     let status = t.status_date.unwrap_or(t.start);
     let running = status > t.start;
 
@@ -259,6 +295,20 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             }
         }
     }
+    if let Some(reset) = &t.reset {
+        let mut fixed = reset.next_rate.is_none();
+        for d in reset.dates(t.start, maturity, eom) {
+            if running && d <= status {
+                continue;
+            }
+            let kind = if fixed { EventType::Rr } else { EventType::Rrf };
+            fixed = true;
+            plan.push((d, kind));
+            if t.amortization == Amortization::Annuity {
+                plan.push((d, EventType::Prf));
+            }
+        }
+    }
     plan.push((maturity, EventType::Md));
     plan.retain(|(d, _)| !running || *d > status);
     plan.sort();
@@ -269,10 +319,12 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     let mut nt = t.notional;
     let mut ipac = if running { t.accrued } else { Decimal::ZERO };
     let mut sd = if running { status } else { t.start };
+    let mut ipnr = t.rate;
+    let mut fixings_done = false;
     let mut out = Vec::with_capacity(plan.len());
     for (date, kind) in plan {
         if kind != EventType::Ied {
-            let interest = number::mul(nt, t.rate)?;
+            let interest = number::mul(nt, ipnr)?;
             ipac = number::add(ipac, t.daycount.apply(interest, sd, date)?)?;
             sd = date;
         }
@@ -280,18 +332,30 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             EventType::Ied => {
                 ipac = t.accrued;
                 if fix_at_ied {
-                    payment = Some(annuity_amount(t, nt, pr_anchor, pr_cycle, maturity)?);
+                    payment = Some(annuity_amount(t, nt, ipnr, None, pr_anchor, pr_cycle, maturity)?);
                 }
                 -number::mul(r, number::add(nt, t.premium)?)?
             }
             EventType::Prf => {
-                payment = Some(annuity_amount(t, nt, pr_anchor, pr_cycle, maturity)?);
+                let from = if fixings_done { Some(date) } else { None };
+                payment = Some(annuity_amount(t, nt, ipnr, from, pr_anchor, pr_cycle, maturity)?);
+                Decimal::ZERO
+            }
+            EventType::Rr => {
+                let reset = t.reset.as_ref().ok_or_else(|| terms("a rate reset without reset terms"))?;
+                ipnr = reset.rate_at(date).ok_or_else(|| terms(format!("no rate observed for the reset on {date}")))?;
+                fixings_done = true;
+                Decimal::ZERO
+            }
+            EventType::Rrf => {
+                ipnr = t.reset.as_ref().and_then(|r| r.next_rate).ok_or_else(|| terms("no next rate"))?;
+                fixings_done = true;
                 Decimal::ZERO
             }
             EventType::Pr => {
                 let p = payment.ok_or_else(|| terms("no principal payment: give `payment`"))?;
                 let due = match t.amortization {
-                    Amortization::Annuity => number::sub(p, ipac)?,
+                    Amortization::Annuity | Amortization::Negative => number::sub(p, ipac)?,
                     _ => p,
                 };
                 let redeem = due.min(nt);
@@ -315,14 +379,25 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
                 number::mul(r, paid)?
             }
         };
-        out.push(LoanEvent { date, kind, payoff, notional: nt, accrued: ipac });
+        out.push(LoanEvent { date, kind, payoff, notional: nt, accrued: ipac, rate: ipnr });
     }
     Ok(out)
 }
 
 /// The annuity amount over the redemption dates up to the amortization date (or maturity), from
 /// one cycle before the first redemption (not before the start).
-fn annuity_amount(t: &LoanTerms, nt: Decimal, anchor: Option<Date>, cycle: Option<Cycle>, maturity: Date) -> R<Decimal> {
+///
+/// After a rate reset (`from` = its date) the amount is recomputed at the new rate over the
+/// redemptions still to come, from the reset date.
+fn annuity_amount(
+    t: &LoanTerms,
+    nt: Decimal,
+    rate: Decimal,
+    from: Option<Date>,
+    anchor: Option<Date>,
+    cycle: Option<Cycle>,
+    maturity: Date,
+) -> R<Decimal> {
     let eom = t.end_of_month;
     let horizon_end = t.amortization_date.unwrap_or(maturity);
     let pr_all = match (anchor, cycle) {
@@ -331,13 +406,19 @@ fn annuity_amount(t: &LoanTerms, nt: Decimal, anchor: Option<Date>, cycle: Optio
     };
     let first = pr_all.first().copied().unwrap_or(horizon_end);
     let c = cycle.ok_or_else(|| terms("an annuity needs a principal cycle"))?;
-    let t0 = c.shift(first, -1, eom).max(t.start);
+    let (t0, later) = match from {
+        Some(d) => (d, pr_all.iter().copied().filter(|x| *x > d).collect::<Vec<_>>()),
+        None => {
+            let t0 = c.shift(first, -1, eom).max(t.start);
+            (t0, pr_all.iter().copied().filter(|x| *x >= t0).collect())
+        }
+    };
     let mut dates = vec![t0];
-    dates.extend(pr_all.iter().copied().filter(|d| *d >= t0));
+    dates.extend(later);
     if dates.last() != Some(&horizon_end) {
         dates.push(horizon_end);
     }
-    annuity(nt, t.rate, &dates, t.daycount)
+    annuity(nt, rate, &dates, t.daycount)
 }
 
 /// A linear amortizer's principal payment when none is given (ACTUS):
@@ -369,7 +450,7 @@ fn derive_maturity(t: &LoanTerms, anchor: Option<Date>, cycle: Option<Cycle>) ->
                 .ok_or_else(|| terms("too many redemptions"))?;
             Ok(c.shift(a, n - 1, t.end_of_month))
         }
-        Amortization::Annuity => {
+        Amortization::Annuity | Amortization::Negative => {
             let mut nt = t.notional;
             let mut prev = t.start;
             for k in 0..MAX_REDEMPTIONS {
@@ -440,6 +521,7 @@ mod feature_tests {
             amortization_date: None,
             status_date: None,
             accrued: Decimal::ZERO,
+            reset: None,
         }
     }
 

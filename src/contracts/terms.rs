@@ -108,6 +108,7 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
     let amortization = match symbol(f("amortization")) {
         Some("annuity") => Amortization::Annuity,
         Some("linear") => Amortization::Linear,
+        Some("negative") => Amortization::Negative,
         _ => Amortization::Bullet,
     };
     let long_stub = symbol(f("stub")) != Some("short");
@@ -141,7 +142,10 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         amortization,
         role_sign: if symbol(f("role")) == Some("borrower") { -Decimal::ONE } else { Decimal::ONE },
         notional: principal,
-        rate: per_year(&req("rate")?.value, run)?,
+        rate: match f("reset") {
+            Some(_) => Decimal::ZERO, // fixed by `floating`
+            None => per_year(&req("rate")?.value, run)?,
+        },
         start: date(&req("start")?.value)?,
         maturity: opt_date("maturity")?,
         daycount,
@@ -156,10 +160,55 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         amortization_date: opt_date("amortization_date")?,
         status_date: opt_date("status_date")?,
         accrued: opt_money("accrued", run)?.unwrap_or_default(),
+        reset: None,
     };
+    let terms = floating(c, run, terms)?;
     if let (Some(m), true) = (terms.maturity, terms.maturity.is_some_and(|m| m <= terms.start)) {
         let span = f("maturity").map(|x| x.span).unwrap_or(c.span);
         return Err(bad(span, format!("the maturity {m} is not after the start {}", terms.start)));
+    }
+    Ok(terms)
+}
+
+/// The reset terms of a floating-rate loan (`reset` given): the rate expression is observed on
+/// each reset's observation day, and at the start unless `initial_rate` is given.
+fn floating(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let f = |k: &str| c.fields.get(k);
+    let Some(reset) = f("reset") else { return Ok(terms) };
+    let rate = f("rate").ok_or_else(|| bad(c.span, "the loan needs `rate`"))?;
+    let stub = symbol(f("reset_stub")).or(symbol(f("stub"))) != Some("short");
+    let cycle = cycle(&reset.value, run, stub)?.ok_or_else(|| bad(reset.span, "a reset cycle is needed"))?;
+    let per_year_unit = run
+        .reg
+        .lookup("year")
+        .map(|y| Unit::none().div(&Unit::named(y)))
+        .ok_or_else(|| bad(c.span, "std/units has no year"))?;
+    terms.reset = Some(crate::contracts::resets::RateReset {
+        cycle,
+        anchor: f("reset_anchor").map(|x| date(&x.value)).transpose()?,
+        next_rate: f("next_rate").map(|x| per_year(&x.value, run)).transpose()?,
+        fixings: Vec::new(),
+    });
+    let mut days = crate::contracts::loan::reset_observations(&terms).map_err(|e| match e {
+        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
+        crate::contracts::loan::LoanError::Terms(what) => bad(c.span, what),
+    })?;
+    let initial = f("initial_rate").map(|x| per_year(&x.value, run)).transpose()?;
+    if initial.is_none() {
+        days.insert(0, terms.start);
+    }
+    let numbers: Vec<i64> = days.iter().map(|d| d.day_number()).collect();
+    let values = run.values_on_days(&rate.value, &numbers, &per_year_unit)?;
+    let mut fixings: Vec<(Date, Decimal)> = days.into_iter().zip(values).collect();
+    terms.rate = match initial {
+        Some(r) => r,
+        None => fixings.first().map(|x| x.1).unwrap_or_default(),
+    };
+    if initial.is_none() && !fixings.is_empty() {
+        fixings.remove(0);
+    }
+    if let Some(r) = terms.reset.as_mut() {
+        r.fixings = fixings;
     }
     Ok(terms)
 }

@@ -206,6 +206,31 @@ impl<'a> Run<'a> {
         Ok(run)
     }
 
+    /// The values of a series `e` on single days, in `unit` (a floating-rate loan's rate at its
+    /// reset observations): the run's own definitions, so a scenario's overrides of the curves
+    /// apply, on a timeline of just those days.
+    pub fn values_on_days(&self, e: &TExpr, days: &[i64], unit: &Unit) -> Result<Vec<Decimal>, EvalError> {
+        let periods = days
+            .iter()
+            .map(|&n| {
+                let d = super::timeline::date_of_day(n);
+                super::timeline::Period { start: (d.y, d.m, d.d), end: (d.y, d.m, d.d), first_day: n, end_day: n + 1 }
+            })
+            .collect();
+        let timeline = Timeline { step: crate::syntax::ast::Step::Daily, periods };
+        let mut sub = Run::new(
+            self.program,
+            self.scenario.clone(),
+            timeline,
+            self.money,
+            self.rounding,
+            self.defs.clone(),
+            e.span,
+        );
+        let s = sub.series(e)?.convert(unit, self.reg).map_err(|x| series_err(x, e.span))?;
+        Ok((0..days.len()).map(|i| s.get(i)).collect())
+    }
+
     /// Evaluates an expression that has one value (not a series): a constant of the run.
     pub fn constant(&mut self, e: &TExpr) -> Result<super::Value, EvalError> {
         use super::Value;
@@ -418,7 +443,7 @@ impl<'a> Run<'a> {
                 T::Pr | T::Md => {
                     (Account::Entity(borrower), Account::Entity(lender), EventKind::Flow(FlowKind::Financing), 2)
                 }
-                T::Ipci | T::Prf => continue,
+                T::Ipci | T::Prf | T::Rr | T::Rrf => continue,
             };
             let value = ratio.apply(ev.payoff.abs()).map_err(|x| arith(x, c.span))?;
             exact[slot] = number::add(exact[slot], value).map_err(|x| arith(x, c.span))?;

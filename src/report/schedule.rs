@@ -94,6 +94,7 @@ pub fn json(events: &[LoanEvent]) -> String {
                 "payoff": format_exact(e.payoff),
                 "notional": format_exact(e.notional),
                 "accrued": format_exact(e.accrued),
+                "rate": format_exact(e.rate),
             })
         })
         .collect();
