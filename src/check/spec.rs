@@ -258,6 +258,24 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 opt("outstanding", FieldType::Money, "principal", "principal outstanding at the status date"),
                 "notionalPrincipal (at status date)",
             ),
+            actus(
+                opt(
+                    "business_day",
+                    FieldType::Choice(crate::contracts::business::CONVENTIONS),
+                    "none",
+                    "how a date that is not a business day moves, and which date interest runs to",
+                ),
+                "businessDayConvention",
+            ),
+            actus(
+                opt(
+                    "calendar",
+                    FieldType::Choice(crate::contracts::business::CALENDARS),
+                    "none",
+                    "which days are business days: every day, or Monday to Friday",
+                ),
+                "calendar NC / MF",
+            ),
             actus(opt("reset", FieldType::Cycle, "none (fixed rate)", "the rate reset cycle"), "cycleOfRateReset"),
             actus(
                 opt("reset_anchor", FieldType::Date, "start + one cycle", "the first rate reset"),

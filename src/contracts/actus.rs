@@ -39,8 +39,6 @@ const IGNORED: &[&str] = &[
 
 /// Terms whose usual "off" value is accepted and any other value is refused.
 const OFF_VALUES: &[(&str, &[&str])] = &[
-    ("businessDayConvention", &["NOS"]),
-    ("calendar", &["NC", "NOCALENDAR"]),
     ("interestCalculationBase", &["NT"]),
     ("scalingEffect", &["000", "OOO"]),
     ("penaltyType", &["N"]),
@@ -352,6 +350,23 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         Some("EOM") => term("end_of_month", "end_of_month".to_string()),
         Some(other) => return Err(err("endOfMonthConvention", format!("`{other}` is not SD or EOM"))),
     }
+    match text(terms, "businessDayConvention").as_deref() {
+        None | Some("NOS") => {}
+        Some(code) => match super::business::BusinessDay::name_of_actus(code) {
+            Some(name) => term("business_day", name.to_string()),
+            None => {
+                return Err(err(
+                    "businessDayConvention",
+                    format!("`{code}` is not an ACTUS convention (SCF, SCMF, CSF, CSMF, SCP, SCMP, CSP, CSMP, NOS)"),
+                ))
+            }
+        },
+    }
+    match text(terms, "calendar").as_deref() {
+        None | Some("NC") | Some("NOCALENDAR") => {}
+        Some("MF") | Some("MONDAYTOFRIDAY") => term("calendar", "weekdays".to_string()),
+        Some(other) => return Err(err("calendar", format!("`{other}` is not a calendar aifin has (NC, MF)"))),
+    }
     if let Some(p) = decimal(terms, "nextPrincipalRedemptionPayment")? {
         term("payment", money(p));
     }
@@ -403,4 +418,6 @@ const KNOWN: &[&str] = &[
     "marketObjectCodeOfRateReset",
     "rateMultiplier",
     "rateSpread",
+    "businessDayConvention",
+    "calendar",
 ];

@@ -25,6 +25,7 @@
 //! - a LAM without maturity matures with its last redemption (`⌈Nt / Prnxt⌉` redemptions); an
 //!   ANN without maturity with the redemption that repays it.
 
+use super::business::{BusinessDay, Calendar};
 use super::dates::{schedule as dates_of, Cycle, Date, DayCount};
 use super::resets::RateReset;
 use crate::number::{self, ArithError};
@@ -85,6 +86,10 @@ pub struct LoanTerms {
     pub accrued: Decimal,
     /// Rate resets of a floating-rate loan.
     pub reset: Option<RateReset>,
+    /// How scheduled dates that are not business days move.
+    pub business_day: BusinessDay,
+    /// Which days are business days.
+    pub calendar: Calendar,
 }
 
 /// An ACTUS event type.
@@ -200,7 +205,11 @@ struct Frame {
 pub fn reset_observations(t: &LoanTerms) -> R<Vec<Date>> {
     let Some(reset) = &t.reset else { return Ok(Vec::new()) };
     let f = frame(t)?;
-    Ok(reset.dates(t.start, f.maturity, t.end_of_month))
+    Ok(reset
+        .dates(t.start, f.maturity, t.end_of_month)
+        .into_iter()
+        .map(|d| t.business_day.shift(d, t.calendar))
+        .collect())
 }
 
 fn frame(t: &LoanTerms) -> R<Frame> {
@@ -311,6 +320,14 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     }
     plan.push((maturity, EventType::Md));
     plan.retain(|(d, _)| !running || *d > status);
+    // business days: the event moves, interest is calculated to the moved or the scheduled date
+    let mut plan: Vec<(Date, EventType, Date)> = plan
+        .into_iter()
+        .map(|(d, k)| match k {
+            EventType::Ied => (d, k, d),
+            _ => (t.business_day.shift(d, t.calendar), k, t.business_day.calculation(d, t.calendar)),
+        })
+        .collect();
     plan.sort();
     plan.dedup();
 
@@ -322,11 +339,11 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     let mut ipnr = t.rate;
     let mut fixings_done = false;
     let mut out = Vec::with_capacity(plan.len());
-    for (date, kind) in plan {
+    for (date, kind, calc) in plan {
         if kind != EventType::Ied {
             let interest = number::mul(nt, ipnr)?;
-            ipac = number::add(ipac, t.daycount.apply(interest, sd, date)?)?;
-            sd = date;
+            ipac = number::add(ipac, t.daycount.apply(interest, sd, calc)?)?;
+            sd = calc;
         }
         let payoff = match kind {
             EventType::Ied => {
@@ -522,6 +539,8 @@ mod feature_tests {
             status_date: None,
             accrued: Decimal::ZERO,
             reset: None,
+            business_day: BusinessDay::None,
+            calendar: Calendar::None,
         }
     }
 

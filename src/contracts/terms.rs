@@ -161,6 +161,15 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         status_date: opt_date("status_date")?,
         accrued: opt_money("accrued", run)?.unwrap_or_default(),
         reset: None,
+        business_day: match symbol(f("business_day")) {
+            Some(name) => crate::contracts::business::BusinessDay::named(name)
+                .ok_or_else(|| bad(c.span, format!("unknown business-day convention `{name}`")))?,
+            None => crate::contracts::business::BusinessDay::None,
+        },
+        calendar: match symbol(f("calendar")) {
+            Some("weekdays") => crate::contracts::business::Calendar::Weekdays,
+            _ => crate::contracts::business::Calendar::None,
+        },
     };
     let terms = floating(c, run, terms)?;
     if let (Some(m), true) = (terms.maturity, terms.maturity.is_some_and(|m| m <= terms.start)) {
