@@ -130,6 +130,14 @@ fn number_text(x: Decimal) -> String {
     crate::number::format_exact(x)
 }
 
+/// Whether std/units declares the currency: the ISO 4217 table it is generated from.
+fn is_std_currency(code: &str) -> bool {
+    include_str!("../../std_lib/iso4217.tsv").lines().any(|l| {
+        let mut parts = l.split('\t');
+        parts.next() == Some(code) && parts.next().is_some_and(|m| m.parse::<u32>().is_ok())
+    })
+}
+
 /// A rate per year as a percentage (`0.05` → `5%/year`).
 fn percent(x: Decimal) -> String {
     format!("{}%/year", number_text(x * Decimal::ONE_HUNDRED))
@@ -258,7 +266,6 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     if !currency.chars().all(|c| c.is_ascii_uppercase()) || currency.is_empty() {
         return Err(err("currency", format!("`{currency}` is not a currency code")));
     }
-    let std_currencies = ["USD", "EUR", "CNY", "GBP", "JPY"];
     let money = |x: Decimal| format!("{} {currency}", number_text(x));
     let notional = decimal(terms, "notionalPrincipal")?.ok_or_else(|| err("notionalPrincipal", "missing"))?;
     let rate = decimal(terms, "nominalInterestRate")?.unwrap_or_default();
@@ -297,13 +304,23 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         if role == "lender" { "RPA" } else { "RPL" }
     );
     let _ = writeln!(out, "// Payoffs in `aifin schedule` are signed for the {role}, as ACTUS signs them.");
-    if !std_currencies.contains(&currency.as_str()) {
+    if !is_std_currency(&currency) {
         let _ = writeln!(out, "currency {currency} minor 2");
     }
     let reset = rate_reset(&doc, terms, rate)?;
     if let Some(r) = &reset {
         out.push_str(&r.curve);
     }
+    // the books are in the contract's currency, over the contract's life
+    let end = date(terms, "maturityDate")?.or(date(terms, "amortizationDate")?).unwrap_or(Date {
+        y: ied.y + 10,
+        m: ied.m,
+        d: 1,
+    });
+    let _ = writeln!(out, "scenario {name}_books {{");
+    let _ = writeln!(out, "  timeline {:04}-{:02} .. {:04}-{:02} monthly", ied.y, ied.m, end.y.max(ied.y), end.m);
+    let _ = writeln!(out, "  currency {currency}");
+    let _ = writeln!(out, "}}");
     let _ = writeln!(out, "entity {name}_lender {{ kind lender }}");
     let _ = writeln!(out, "entity {name}_borrower {{ kind company }}");
     let _ = writeln!(out);

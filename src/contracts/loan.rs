@@ -287,9 +287,9 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             }
         }
     }
-    let mut payment = match (t.payment, t.amortization, pr_anchor, pr_cycle) {
-        (None, Amortization::Linear, Some(a), Some(c)) => Some(linear_payment(t, a, c, maturity)?),
-        (p, ..) => p,
+    let mut payment = match (t.payment, t.amortization) {
+        (None, Amortization::Linear) => Some(linear_payment(t, &pr_dates)?),
+        (p, _) => p,
     };
     // an annuity's amount is fixed one day before the first redemption, or at the initial
     // exchange when that day comes before it
@@ -438,17 +438,12 @@ fn annuity_amount(
     annuity(nt, rate, &dates, t.daycount)
 }
 
-/// A linear amortizer's principal payment when none is given (ACTUS):
-/// `Nt / ⌈Y(s, MD) / Y(s, s + PRCL)⌉`, `s` the first redemption date.
-fn linear_payment(t: &LoanTerms, anchor: Date, cycle: Cycle, maturity: Date) -> R<Decimal> {
-    let (n1, d1) = t.daycount.fraction(anchor, maturity);
-    let (n2, d2) = t.daycount.fraction(anchor, cycle.shift(anchor, 1, t.end_of_month));
-    // (n1/d1) / (n2/d2) = n1·d2 / (d1·n2)
-    let periods = number::div(number::mul(n1, d2)?, number::mul(d1, n2)?)?.ceil();
-    if periods <= Decimal::ZERO {
-        return Err(terms("the first redemption must come before maturity"));
-    }
-    Ok(number::div(t.notional, periods)?)
+/// A linear amortizer's principal payment when none is given (ACTUS): the notional in equal
+/// parts over the redemptions still to come, maturity included.
+fn linear_payment(t: &LoanTerms, pr_dates: &[Date]) -> R<Decimal> {
+    let status = t.status_date.unwrap_or(t.start).max(t.start);
+    let count = pr_dates.iter().filter(|d| **d > status).count() + 1;
+    Ok(number::div(t.notional, Decimal::from(count))?)
 }
 
 /// The maturity of a loan that gives none: the last redemption that repays it.
