@@ -276,6 +276,32 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 ),
                 "calendar NC / MF",
             ),
+            actus(
+                opt(
+                    "purchase_date",
+                    FieldType::Date,
+                    "none",
+                    "bought from a previous lender: the schedule starts here",
+                ),
+                "purchaseDate",
+            ),
+            actus(
+                opt("purchase_price", FieldType::Money, "0", "the price paid at the purchase (plus accrued interest)"),
+                "priceAtPurchaseDate",
+            ),
+            actus(
+                opt("termination_date", FieldType::Date, "none", "sold or terminated: the schedule ends here"),
+                "terminationDate",
+            ),
+            actus(
+                opt(
+                    "termination_price",
+                    FieldType::Money,
+                    "0",
+                    "the price received at termination (plus accrued interest)",
+                ),
+                "priceAtTerminationDate",
+            ),
             actus(opt("reset", FieldType::Cycle, "none (fixed rate)", "the rate reset cycle"), "cycleOfRateReset"),
             actus(
                 opt("reset_anchor", FieldType::Date, "start + one cycle", "the first rate reset"),

@@ -46,10 +46,6 @@ const OFF_VALUES: &[(&str, &[&str])] = &[
     ("feeRate", &["0", "0.0"]),
     ("penaltyRate", &["0", "0.0"]),
     ("feeAccrued", &["0", "0.0"]),
-    ("purchaseDate", &[]),
-    ("priceAtPurchaseDate", &[]),
-    ("terminationDate", &[]),
-    ("priceAtTerminationDate", &[]),
     ("cycleOfFee", &[]),
     ("cycleAnchorDateOfFee", &[]),
     ("cycleOfScalingIndex", &[]),
@@ -384,6 +380,14 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         Some("MF") | Some("MONDAYTOFRIDAY") => term("calendar", "weekdays".to_string()),
         Some(other) => return Err(err("calendar", format!("`{other}` is not a calendar aifin has (NC, MF)"))),
     }
+    if let Some(d) = date(terms, "purchaseDate")? {
+        term("purchase_date", d.to_string());
+        term("purchase_price", money(decimal(terms, "priceAtPurchaseDate")?.unwrap_or_default()));
+    }
+    if let Some(d) = date(terms, "terminationDate")? {
+        term("termination_date", d.to_string());
+        term("termination_price", money(decimal(terms, "priceAtTerminationDate")?.unwrap_or_default()));
+    }
     if let Some(p) = decimal(terms, "nextPrincipalRedemptionPayment")? {
         term("payment", money(p));
     }
@@ -437,4 +441,8 @@ const KNOWN: &[&str] = &[
     "rateSpread",
     "businessDayConvention",
     "calendar",
+    "purchaseDate",
+    "priceAtPurchaseDate",
+    "terminationDate",
+    "priceAtTerminationDate",
 ];

@@ -86,6 +86,12 @@ pub struct LoanTerms {
     pub accrued: Decimal,
     /// Rate resets of a floating-rate loan.
     pub reset: Option<RateReset>,
+    /// Bought from a previous lender on this date at this price (ACTUS PRD): the schedule starts
+    /// there, the buyer paying the price plus the interest accrued.
+    pub purchase: Option<(Date, Decimal)>,
+    /// Sold (terminated) on this date at this price (ACTUS TD): the schedule ends there, the
+    /// seller receiving the price plus the interest accrued.
+    pub termination: Option<(Date, Decimal)>,
     /// How scheduled dates that are not business days move.
     pub business_day: BusinessDay,
     /// Which days are business days.
@@ -103,12 +109,16 @@ pub enum EventType {
     Ipci,
     /// Interest payment.
     Ip,
+    /// Purchase.
+    Prd,
     /// Rate reset from the rate expression.
     Rr,
     /// Rate reset to a fixed next rate.
     Rrf,
     /// Principal redemption amount fixing (an annuity's amount, after its resets too).
     Prf,
+    /// Termination.
+    Td,
     /// Maturity.
     Md,
 }
@@ -122,6 +132,8 @@ impl EventType {
             EventType::Pr => "PR",
             EventType::Ipci => "IPCI",
             EventType::Ip => "IP",
+            EventType::Prd => "PRD",
+            EventType::Td => "TD",
             EventType::Rr => "RR",
             EventType::Rrf => "RRF",
             EventType::Md => "MD",
@@ -319,12 +331,19 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
         }
     }
     plan.push((maturity, EventType::Md));
+    if let Some((d, _)) = t.purchase {
+        plan.push((d, EventType::Prd));
+    }
+    if let Some((d, _)) = t.termination {
+        plan.push((d, EventType::Td));
+        plan.retain(|e| *e <= (d, EventType::Td));
+    }
     plan.retain(|(d, _)| !running || *d > status);
     // business days: the event moves, interest is calculated to the moved or the scheduled date
     let mut plan: Vec<(Date, EventType, Date)> = plan
         .into_iter()
         .map(|(d, k)| match k {
-            EventType::Ied => (d, k, d),
+            EventType::Ied | EventType::Prd | EventType::Td => (d, k, d),
             _ => (t.business_day.shift(d, t.calendar), k, t.business_day.calculation(d, t.calendar)),
         })
         .collect();
@@ -346,6 +365,17 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             sd = calc;
         }
         let payoff = match kind {
+            EventType::Prd => {
+                let price = t.purchase.map(|p| p.1).unwrap_or_default();
+                number::sub(-number::mul(r, price)?, ipac)?
+            }
+            EventType::Td => {
+                let price = t.termination.map(|p| p.1).unwrap_or_default();
+                let paid = number::add(number::mul(r, price)?, ipac)?;
+                nt = Decimal::ZERO;
+                ipac = Decimal::ZERO;
+                paid
+            }
             EventType::Ied => {
                 ipac = t.accrued;
                 if fix_at_ied {
@@ -397,6 +427,10 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             }
         };
         out.push(LoanEvent { date, kind, payoff, notional: nt, accrued: ipac, rate: ipnr });
+    }
+    // a purchased loan's schedule starts at the purchase
+    if let Some((d, _)) = t.purchase {
+        out.retain(|e| (e.date, e.kind) >= (d, EventType::Prd));
     }
     Ok(out)
 }
@@ -534,6 +568,8 @@ mod feature_tests {
             status_date: None,
             accrued: Decimal::ZERO,
             reset: None,
+            purchase: None,
+            termination: None,
             business_day: BusinessDay::None,
             calendar: Calendar::None,
         }

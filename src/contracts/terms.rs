@@ -161,6 +161,14 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         status_date: opt_date("status_date")?,
         accrued: opt_money("accrued", run)?.unwrap_or_default(),
         reset: None,
+        purchase: match (opt_date("purchase_date")?, opt_money("purchase_price", run)?) {
+            (Some(d), p) => Some((d, p.unwrap_or_default())),
+            _ => None,
+        },
+        termination: match (opt_date("termination_date")?, opt_money("termination_price", run)?) {
+            (Some(d), p) => Some((d, p.unwrap_or_default())),
+            _ => None,
+        },
         business_day: match symbol(f("business_day")) {
             Some(name) => crate::contracts::business::BusinessDay::named(name)
                 .ok_or_else(|| bad(c.span, format!("unknown business-day convention `{name}`")))?,
