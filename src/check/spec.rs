@@ -224,6 +224,15 @@ pub const CONTRACTS: &[ContractSpec] = &[
             ),
             actus(
                 opt(
+                    "principal_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the principal cycle's stub rule",
+                ),
+                "cycleOfPrincipalRedemption stub",
+            ),
+            actus(
+                opt(
                     "end_of_month",
                     FieldType::Choice(&["same_day", "end_of_month"]),
                     "same_day",

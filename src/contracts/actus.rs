@@ -285,14 +285,6 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     };
     let ip_cycle = parse_cycle("cycleOfInterestPayment")?;
     let pr_cycle = parse_cycle("cycleOfPrincipalRedemption")?;
-    if let (Some(a), Some(b)) = (ip_cycle, pr_cycle) {
-        if a.long_stub != b.long_stub {
-            return Err(err(
-                "cycleOfPrincipalRedemption",
-                "interest and principal cycles with different stubs cannot be represented",
-            ));
-        }
-    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -358,6 +350,11 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     }
     let stub_short = ip_cycle.or(pr_cycle).is_some_and(|c| !c.long_stub);
     term("stub", if stub_short { "short" } else { "long" }.to_string());
+    if let (Some(a), Some(b)) = (ip_cycle, pr_cycle) {
+        if a.long_stub != b.long_stub {
+            term("principal_stub", if b.long_stub { "long" } else { "short" }.to_string());
+        }
+    }
     match text(terms, "endOfMonthConvention").as_deref() {
         None | Some("SD") => term("end_of_month", "same_day".to_string()),
         Some("EOM") => term("end_of_month", "end_of_month".to_string()),

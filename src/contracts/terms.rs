@@ -129,8 +129,12 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         None if amortization == Amortization::Bullet => Some(Cycle { n: 1, unit: CycleUnit::Month, long_stub }),
         None => None,
     };
+    let principal_long_stub = match symbol(f("principal_stub")) {
+        Some(s) => s != "short",
+        None => long_stub,
+    };
     let principal_cycle = match f("principal_every") {
-        Some(x) => cycle(&x.value, run, long_stub)?,
+        Some(x) => cycle(&x.value, run, principal_long_stub)?,
         None => None,
     };
     let interest_cycle = if amortization != Amortization::Bullet && interest_cycle.is_none() && f("every").is_none() {
