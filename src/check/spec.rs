@@ -287,6 +287,36 @@ pub const CONTRACTS: &[ContractSpec] = &[
             ),
             actus(
                 opt(
+                    "interest_base",
+                    FieldType::Choice(&["notional", "at_start", "lagged"]),
+                    "notional",
+                    "what interest accrues on: the notional, the notional at the start, or the notional at the last IPCB",
+                ),
+                "interestCalculationBase NT / NTIED / NTL",
+            ),
+            actus(
+                opt("interest_base_every", FieldType::Cycle, "none", "the cycle of IPCB events (`lagged`)"),
+                "cycleOfInterestCalculationBase",
+            ),
+            actus(
+                opt(
+                    "interest_base_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the IPCB cycle's stub rule",
+                ),
+                "cycleOfInterestCalculationBase stub",
+            ),
+            actus(
+                opt("interest_base_anchor", FieldType::Date, "start + one cycle", "the first IPCB event"),
+                "cycleAnchorDateOfInterestCalculationBase",
+            ),
+            actus(
+                opt("interest_base_amount", FieldType::Money, "the notional", "the base until the first IPCB (or at the status date)"),
+                "interestCalculationBaseAmount",
+            ),
+            actus(
+                opt(
                     "purchase_date",
                     FieldType::Date,
                     "none",

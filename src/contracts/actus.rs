@@ -39,7 +39,6 @@ const IGNORED: &[&str] = &[
 
 /// Terms whose usual "off" value is accepted and any other value is refused.
 const OFF_VALUES: &[(&str, &[&str])] = &[
-    ("interestCalculationBase", &["NT"]),
     ("scalingEffect", &["000", "OOO"]),
     ("penaltyType", &["N"]),
     ("prepaymentEffect", &["N"]),
@@ -50,9 +49,6 @@ const OFF_VALUES: &[(&str, &[&str])] = &[
     ("cycleAnchorDateOfFee", &[]),
     ("cycleOfScalingIndex", &[]),
     ("cycleAnchorDateOfScalingIndex", &[]),
-    ("cycleOfInterestCalculationBase", &[]),
-    ("cycleAnchorDateOfInterestCalculationBase", &[]),
-    ("interestCalculationBaseAmount", &[]),
     ("lifeCap", &[]),
     ("lifeFloor", &[]),
     ("periodCap", &[]),
@@ -377,6 +373,27 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         Some("MF") | Some("MONDAYTOFRIDAY") => term("calendar", "weekdays".to_string()),
         Some(other) => return Err(err("calendar", format!("`{other}` is not a calendar aifin has (NC, MF)"))),
     }
+    match text(terms, "interestCalculationBase").as_deref() {
+        None | Some("NT") => {}
+        Some(base @ ("NTIED" | "NTL")) => {
+            term("interest_base", if base == "NTL" { "lagged" } else { "at_start" }.to_string());
+            if base == "NTL" {
+                let c = parse_cycle("cycleOfInterestCalculationBase")?
+                    .ok_or_else(|| err("cycleOfInterestCalculationBase", "NTL needs the IPCB cycle"))?;
+                term("interest_base_every", cycle_text(c));
+                term("interest_base_stub", if c.long_stub { "long" } else { "short" }.to_string());
+                if let Some(d) = date(terms, "cycleAnchorDateOfInterestCalculationBase")? {
+                    term("interest_base_anchor", d.to_string());
+                }
+            }
+            if let Some(a) = decimal(terms, "interestCalculationBaseAmount")? {
+                term("interest_base_amount", money(a));
+            }
+        }
+        Some(other) => {
+            return Err(err("interestCalculationBase", format!("`{other}` is not NT, NTIED or NTL")));
+        }
+    }
     if let Some(d) = date(terms, "purchaseDate")? {
         term("purchase_date", d.to_string());
         term("purchase_price", money(decimal(terms, "priceAtPurchaseDate")?.unwrap_or_default()));
@@ -438,6 +455,10 @@ const KNOWN: &[&str] = &[
     "rateSpread",
     "businessDayConvention",
     "calendar",
+    "interestCalculationBase",
+    "cycleOfInterestCalculationBase",
+    "cycleAnchorDateOfInterestCalculationBase",
+    "interestCalculationBaseAmount",
     "purchaseDate",
     "priceAtPurchaseDate",
     "terminationDate",

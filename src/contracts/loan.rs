@@ -45,6 +45,28 @@ pub enum Amortization {
     Negative,
 }
 
+/// What interest accrues on (ACTUS interest calculation base).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InterestBase {
+    /// NT: the notional outstanding.
+    Notional,
+    /// NTIED: the notional at the initial exchange (`amount` for a contract already running).
+    AtStart {
+        /// The base at the status date.
+        amount: Option<Decimal>,
+    },
+    /// NTL: the notional as of the last IPCB event (before the first: `amount`, else the
+    /// notional at the initial exchange).
+    Lagged {
+        /// The IPCB cycle.
+        cycle: Cycle,
+        /// The first IPCB date (default: start + one cycle).
+        anchor: Option<Date>,
+        /// The base until the first IPCB.
+        amount: Option<Decimal>,
+    },
+}
+
 /// The terms of a loan, in ACTUS's terms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoanTerms {
@@ -86,6 +108,8 @@ pub struct LoanTerms {
     pub accrued: Decimal,
     /// Rate resets of a floating-rate loan.
     pub reset: Option<RateReset>,
+    /// What interest accrues on.
+    pub interest_base: InterestBase,
     /// Bought from a previous lender on this date at this price (ACTUS PRD): the schedule starts
     /// there, the buyer paying the price plus the interest accrued.
     pub purchase: Option<(Date, Decimal)>,
@@ -115,6 +139,8 @@ pub enum EventType {
     Rr,
     /// Rate reset to a fixed next rate.
     Rrf,
+    /// Interest calculation base fixing (the base becomes the notional).
+    Ipcb,
     /// Principal redemption amount fixing (an annuity's amount, after its resets too).
     Prf,
     /// Termination.
@@ -133,6 +159,7 @@ impl EventType {
             EventType::Ipci => "IPCI",
             EventType::Ip => "IP",
             EventType::Prd => "PRD",
+            EventType::Ipcb => "IPCB",
             EventType::Td => "TD",
             EventType::Rr => "RR",
             EventType::Rrf => "RRF",
@@ -316,6 +343,12 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             }
         }
     }
+    if let InterestBase::Lagged { cycle, anchor, .. } = t.interest_base {
+        let a = anchor.unwrap_or_else(|| cycle.shift(t.start, 1, eom));
+        for d in dates_of(a, cycle, maturity, eom, false) {
+            plan.push((d, EventType::Ipcb));
+        }
+    }
     if let Some(reset) = &t.reset {
         let mut fixed = reset.next_rate.is_none();
         for d in reset.dates(t.start, maturity, eom) {
@@ -357,14 +390,24 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     let mut sd = if running { status } else { t.start };
     let mut ipnr = t.rate;
     let mut fixings_done = false;
+    let base_amount = match t.interest_base {
+        InterestBase::Notional => None,
+        InterestBase::AtStart { amount } | InterestBase::Lagged { amount, .. } => amount,
+    };
+    let mut ipcb = base_amount.unwrap_or(nt);
     let mut out = Vec::with_capacity(plan.len());
     for (date, kind, calc) in plan {
         if kind != EventType::Ied {
-            let interest = number::mul(nt, ipnr)?;
+            let base = if t.interest_base == InterestBase::Notional { nt } else { ipcb };
+            let interest = number::mul(base, ipnr)?;
             ipac = number::add(ipac, t.daycount.apply(interest, sd, calc)?)?;
             sd = calc;
         }
         let payoff = match kind {
+            EventType::Ipcb => {
+                ipcb = nt;
+                Decimal::ZERO
+            }
             EventType::Prd => {
                 let price = t.purchase.map(|p| p.1).unwrap_or_default();
                 number::sub(-number::mul(r, price)?, ipac)?
@@ -378,6 +421,7 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             }
             EventType::Ied => {
                 ipac = t.accrued;
+                ipcb = base_amount.unwrap_or(nt);
                 if fix_at_ied {
                     payment = Some(annuity_amount(t, nt, ipnr, None, pr_anchor, pr_cycle, maturity)?);
                 }
@@ -568,6 +612,7 @@ mod feature_tests {
             status_date: None,
             accrued: Decimal::ZERO,
             reset: None,
+            interest_base: InterestBase::Notional,
             purchase: None,
             termination: None,
             business_day: BusinessDay::None,

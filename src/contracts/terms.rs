@@ -8,7 +8,7 @@
 //! start).
 
 use super::dates::{Cycle, CycleUnit, Date, DayCount};
-use super::loan::{Amortization, LoanTerms};
+use super::loan::{Amortization, InterestBase, LoanTerms};
 use crate::check::ir::{ContractIr, FieldIr, TExpr, TExprKind};
 use crate::eval::engine::Run;
 use crate::eval::{EvalError, Value};
@@ -165,6 +165,21 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         status_date: opt_date("status_date")?,
         accrued: opt_money("accrued", run)?.unwrap_or_default(),
         reset: None,
+        interest_base: match symbol(f("interest_base")) {
+            Some("at_start") => InterestBase::AtStart { amount: opt_money("interest_base_amount", run)? },
+            Some("lagged") => InterestBase::Lagged {
+                cycle: match f("interest_base_every") {
+                    Some(x) => {
+                        cycle(&x.value, run, symbol(f("interest_base_stub")).map_or(long_stub, |s| s != "short"))?
+                    }
+                    None => None,
+                }
+                .ok_or_else(|| bad(c.span, "a lagged interest base needs `interest_base_every`"))?,
+                anchor: opt_date("interest_base_anchor")?,
+                amount: opt_money("interest_base_amount", run)?,
+            },
+            _ => InterestBase::Notional,
+        },
         purchase: match (opt_date("purchase_date")?, opt_money("purchase_price", run)?) {
             (Some(d), p) => Some((d, p.unwrap_or_default())),
             _ => None,
