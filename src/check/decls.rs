@@ -362,6 +362,7 @@ impl<'a> Checker<'a> {
             | FieldType::MoneyOrRate
             | FieldType::PerTime
             | FieldType::PerTimeOrCurve
+            | FieldType::FractionOrCurve
             | FieldType::Duration
             | FieldType::Fraction => {
                 let t = self.expr(e)?;
@@ -372,6 +373,7 @@ impl<'a> Checker<'a> {
                     FieldType::MoneyOrRate => d == self.money || d == self.money.div(&time),
                     FieldType::PerTime => d == time.inv() && s == Shape::Constant,
                     FieldType::PerTimeOrCurve => d == time.inv() && matches!(s, Shape::Constant | Shape::Series),
+                    FieldType::FractionOrCurve => d.is_none() && matches!(s, Shape::Constant | Shape::Series),
                     FieldType::Duration => d == time && s == Shape::Constant,
                     _ => d.is_none() && s == Shape::Constant,
                 };

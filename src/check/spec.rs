@@ -15,6 +15,8 @@ pub enum FieldType {
     PerTime,
     /// Per time, constant or a series (a floating rate: `sofr + 2.5%/year`).
     PerTimeOrCurve,
+    /// A pure number, constant or a series (a price index).
+    FractionOrCurve,
     /// A duration (`1 month`, `5 year`).
     Duration,
     /// A whole number of days, weeks, months, quarters or years, or `maturity` (no cycle).
@@ -42,6 +44,7 @@ impl FieldType {
             FieldType::MoneyOrRate => "money or money per time".into(),
             FieldType::PerTime => "a rate per time (e.g. 9%/year)".into(),
             FieldType::PerTimeOrCurve => "a rate per time, or a curve of rates (e.g. sofr + 2.5%/year)".into(),
+            FieldType::FractionOrCurve => "a pure number, or a curve of them (e.g. an index)".into(),
             FieldType::Duration => "a duration (e.g. 1 month)".into(),
             FieldType::Cycle => "a cycle (e.g. 1 month, 3 month, 1 year) or `maturity`".into(),
             FieldType::Fraction => "a pure number or percentage".into(),
@@ -314,6 +317,32 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt("interest_base_amount", FieldType::Money, "the notional", "the base until the first IPCB (or at the status date)"),
                 "interestCalculationBaseAmount",
+            ),
+            actus(
+                opt("scaling", FieldType::FractionOrCurve, "none", "the index payments follow (a curve of pure numbers)"),
+                "marketObjectCodeOfScalingIndex",
+            ),
+            actus(opt("scaling_every", FieldType::Cycle, "none", "the scaling cycle"), "cycleOfScalingIndex"),
+            actus(
+                opt("scaling_anchor", FieldType::Date, "start + one cycle", "the first scaling date"),
+                "cycleAnchorDateOfScalingIndex",
+            ),
+            actus(
+                opt("scaling_stub", FieldType::Choice(&["short", "long"]), "`stub`", "the scaling cycle's stub rule"),
+                "cycleOfScalingIndex stub",
+            ),
+            actus(
+                opt("scaling_base", FieldType::Fraction, "1", "the index value at which payments are unscaled"),
+                "scalingIndexAtContractDealDate",
+            ),
+            actus(
+                opt(
+                    "scaling_effect",
+                    FieldType::Choice(&["interest", "principal", "both"]),
+                    "both",
+                    "which payments scale",
+                ),
+                "scalingEffect IOO / ONO / INO",
             ),
             actus(
                 opt(

@@ -39,7 +39,8 @@ const IGNORED: &[&str] = &[
 
 /// Terms whose usual "off" value is accepted and any other value is refused.
 const OFF_VALUES: &[(&str, &[&str])] = &[
-    ("scalingEffect", &["000", "OOO"]),
+    ("notionalScalingMultiplier", &["1", "1.0"]),
+    ("interestScalingMultiplier", &["1", "1.0"]),
     ("penaltyType", &["N"]),
     ("prepaymentEffect", &["N"]),
     ("feeRate", &["0", "0.0"]),
@@ -47,8 +48,6 @@ const OFF_VALUES: &[(&str, &[&str])] = &[
     ("feeAccrued", &["0", "0.0"]),
     ("cycleOfFee", &[]),
     ("cycleAnchorDateOfFee", &[]),
-    ("cycleOfScalingIndex", &[]),
-    ("cycleAnchorDateOfScalingIndex", &[]),
     ("lifeCap", &[]),
     ("lifeFloor", &[]),
     ("periodCap", &[]),
@@ -135,6 +134,76 @@ fn percent(x: Decimal) -> String {
     format!("{}%/year", number_text(x * Decimal::ONE_HUNDRED))
 }
 
+/// The observed values of a market object (`dataObserved`) as a `step` curve: its name and
+/// declaration. Rates (`percent`) are written per year.
+fn market_curve(doc: &Value, code: &str, term: &str, percent_per_year: bool) -> Result<(String, String), ImportError> {
+    let data = doc
+        .get("dataObserved")
+        .and_then(|d| d.get(code))
+        .and_then(|d| d.get("data"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| err(term, format!("no `dataObserved` values for `{code}`")))?;
+    let mut anchors = Vec::new();
+    for point in data {
+        let when = point.get("timestamp").map(|v| match v {
+            Value::String(s) => s.trim().to_string(),
+            other => other.to_string(),
+        });
+        let day = when.as_deref().and_then(Date::parse);
+        let value = match point.get("value") {
+            Some(Value::String(s)) => Decimal::from_str(s.trim()).or_else(|_| Decimal::from_scientific(s.trim())).ok(),
+            Some(Value::Number(n)) => {
+                Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok()
+            }
+            _ => None,
+        };
+        match (day, value) {
+            (Some(d), Some(v)) => {
+                anchors.push(format!("{} @ {d}", if percent_per_year { percent(v) } else { number_text(v) }))
+            }
+            _ => return Err(err("dataObserved", format!("a value of `{code}` is not a dated number"))),
+        }
+    }
+    if anchors.is_empty() {
+        return Err(err("dataObserved", format!("`{code}` has no values")));
+    }
+    let curve = name_of(&code.to_lowercase());
+    let mut src =
+        format!("// {code}: observed values (ACTUS dataObserved); an event reads the last one on or before it\n");
+    let _ = writeln!(src, "curve {curve} = step({})", anchors.join(", "));
+    Ok((curve, src))
+}
+
+/// Scaling (`scalingEffect` other than `OOO`): the index's observed values as a curve and the
+/// loan's scaling terms.
+type ScalingTerms = (String, Vec<(&'static str, String)>);
+
+fn scaling(doc: &Value, terms: &serde_json::Map<String, Value>) -> Result<Option<ScalingTerms>, ImportError> {
+    let effect = match text(terms, "scalingEffect").as_deref() {
+        None | Some("000") | Some("OOO") => return Ok(None),
+        Some("IOO") => "interest",
+        Some("ONO") => "principal",
+        Some("INO") => "both",
+        Some(other) => return Err(err("scalingEffect", format!("`{other}` is not OOO, IOO, ONO or INO"))),
+    };
+    let code = text(terms, "marketObjectCodeOfScalingIndex")
+        .ok_or_else(|| err("marketObjectCodeOfScalingIndex", "scaling needs the index it reads"))?;
+    let (curve, src) = market_curve(doc, &code, "marketObjectCodeOfScalingIndex", false)?;
+    let c = text(terms, "cycleOfScalingIndex")
+        .and_then(|s| Cycle::parse_actus(&s))
+        .ok_or_else(|| err("cycleOfScalingIndex", "scaling needs a cycle like P2ML1"))?;
+    let mut out = vec![("scaling", curve), ("scaling_every", cycle_text(c))];
+    out.push(("scaling_stub", if c.long_stub { "long" } else { "short" }.to_string()));
+    if let Some(d) = date(terms, "cycleAnchorDateOfScalingIndex")? {
+        out.push(("scaling_anchor", d.to_string()));
+    }
+    if let Some(b) = decimal(terms, "scalingIndexAtContractDealDate")? {
+        out.push(("scaling_base", number_text(b)));
+    }
+    out.push(("scaling_effect", effect.to_string()));
+    Ok(Some((src, out)))
+}
+
 /// A floating rate: the market data as a `step` curve and the loan's reset terms.
 struct Reset {
     curve: String,
@@ -160,38 +229,7 @@ fn rate_reset(
         .ok_or_else(|| err("cycleOfRateReset", format!("`{cycle_text_}` is not a cycle like P3ML1")))?;
     let code = text(terms, "marketObjectCodeOfRateReset")
         .ok_or_else(|| err("marketObjectCodeOfRateReset", "a rate reset needs the market object it reads"))?;
-    let data = doc
-        .get("dataObserved")
-        .and_then(|d| d.get(&code))
-        .and_then(|d| d.get("data"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| err("marketObjectCodeOfRateReset", format!("no `dataObserved` values for `{code}`")))?;
-    let mut anchors = Vec::new();
-    for point in data {
-        let when = point.get("timestamp").map(|v| match v {
-            Value::String(s) => s.trim().to_string(),
-            other => other.to_string(),
-        });
-        let day = when.as_deref().and_then(Date::parse);
-        let value = match point.get("value") {
-            Some(Value::String(s)) => Decimal::from_str(s.trim()).or_else(|_| Decimal::from_scientific(s.trim())).ok(),
-            Some(Value::Number(n)) => {
-                Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok()
-            }
-            _ => None,
-        };
-        match (day, value) {
-            (Some(d), Some(v)) => anchors.push(format!("{} @ {d}", percent(v))),
-            _ => return Err(err("dataObserved", format!("a value of `{code}` is not a dated number"))),
-        }
-    }
-    if anchors.is_empty() {
-        return Err(err("dataObserved", format!("`{code}` has no values")));
-    }
-    let curve = name_of(&code.to_lowercase());
-    let mut src =
-        format!("// {code}: the observed rates (ACTUS dataObserved); each reset reads the last one on or before it\n");
-    let _ = writeln!(src, "curve {curve} = step({})", anchors.join(", "));
+    let (curve, src) = market_curve(doc, &code, "marketObjectCodeOfRateReset", true)?;
     let multiplier = decimal(terms, "rateMultiplier")?.unwrap_or(Decimal::ONE);
     let spread = decimal(terms, "rateSpread")?.unwrap_or_default();
     let mut expr =
@@ -295,6 +333,10 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     if let Some(r) = &reset {
         out.push_str(&r.curve);
     }
+    let scaling = scaling(&doc, terms)?;
+    if let Some((src, _)) = &scaling {
+        out.push_str(src);
+    }
     // the books are in the contract's currency, over the contract's life
     let end = date(terms, "maturityDate")?.or(date(terms, "amortizationDate")?).unwrap_or(Date {
         y: ied.y + 10,
@@ -394,6 +436,9 @@ pub fn import(json: &str) -> Result<String, ImportError> {
             return Err(err("interestCalculationBase", format!("`{other}` is not NT, NTIED or NTL")));
         }
     }
+    for (k, v) in scaling.iter().flat_map(|(_, t)| t) {
+        term(k, v.clone());
+    }
     if let Some(d) = date(terms, "purchaseDate")? {
         term("purchase_date", d.to_string());
         term("purchase_price", money(decimal(terms, "priceAtPurchaseDate")?.unwrap_or_default()));
@@ -455,6 +500,11 @@ const KNOWN: &[&str] = &[
     "rateSpread",
     "businessDayConvention",
     "calendar",
+    "scalingEffect",
+    "cycleOfScalingIndex",
+    "cycleAnchorDateOfScalingIndex",
+    "marketObjectCodeOfScalingIndex",
+    "scalingIndexAtContractDealDate",
     "interestCalculationBase",
     "cycleOfInterestCalculationBase",
     "cycleAnchorDateOfInterestCalculationBase",

@@ -28,6 +28,7 @@
 use super::business::{BusinessDay, Calendar};
 use super::dates::{schedule as dates_of, Cycle, Date, DayCount};
 use super::resets::RateReset;
+use super::scaling::Scaling;
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
 
@@ -110,6 +111,8 @@ pub struct LoanTerms {
     pub reset: Option<RateReset>,
     /// What interest accrues on.
     pub interest_base: InterestBase,
+    /// Index-linked payments.
+    pub scaling: Option<Scaling>,
     /// Bought from a previous lender on this date at this price (ACTUS PRD): the schedule starts
     /// there, the buyer paying the price plus the interest accrued.
     pub purchase: Option<(Date, Decimal)>,
@@ -141,6 +144,8 @@ pub enum EventType {
     Rrf,
     /// Interest calculation base fixing (the base becomes the notional).
     Ipcb,
+    /// Scaling: the multipliers follow the index.
+    Sc,
     /// Principal redemption amount fixing (an annuity's amount, after its resets too).
     Prf,
     /// Termination.
@@ -160,6 +165,7 @@ impl EventType {
             EventType::Ip => "IP",
             EventType::Prd => "PRD",
             EventType::Ipcb => "IPCB",
+            EventType::Sc => "SC",
             EventType::Td => "TD",
             EventType::Rr => "RR",
             EventType::Rrf => "RRF",
@@ -238,6 +244,13 @@ struct Frame {
     ip_anchor: Option<Date>,
     pr_anchor: Option<Date>,
     maturity: Date,
+}
+
+/// The days a scaled loan reads its index: its scaling dates.
+pub fn scaling_dates(t: &LoanTerms) -> R<Vec<Date>> {
+    let Some(sc) = &t.scaling else { return Ok(Vec::new()) };
+    let f = frame(t)?;
+    Ok(sc.dates(t.start, f.maturity, t.end_of_month).into_iter().map(|d| t.business_day.shift(d, t.calendar)).collect())
 }
 
 /// The days a floating-rate loan observes its rate: its reset dates.
@@ -349,6 +362,9 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             plan.push((d, EventType::Ipcb));
         }
     }
+    if let Some(sc) = &t.scaling {
+        plan.extend(sc.dates(t.start, maturity, eom).into_iter().map(|d| (d, EventType::Sc)));
+    }
     if let Some(reset) = &t.reset {
         let mut fixed = reset.next_rate.is_none();
         for d in reset.dates(t.start, maturity, eom) {
@@ -395,6 +411,8 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
         InterestBase::AtStart { amount } | InterestBase::Lagged { amount, .. } => amount,
     };
     let mut ipcb = base_amount.unwrap_or(nt);
+    // scaling multipliers of principal and interest payments
+    let (mut nsc, mut isc) = (Decimal::ONE, Decimal::ONE);
     let mut out = Vec::with_capacity(plan.len());
     for (date, kind, calc) in plan {
         if kind != EventType::Ied {
@@ -406,6 +424,18 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
         let payoff = match kind {
             EventType::Ipcb => {
                 ipcb = nt;
+                Decimal::ZERO
+            }
+            EventType::Sc => {
+                let sc = t.scaling.as_ref().ok_or_else(|| terms("a scaling event without scaling terms"))?;
+                let index = sc.index_at(date).ok_or_else(|| terms(format!("no index observed on {date}")))?;
+                let m = number::div(index, sc.base)?;
+                if sc.interest {
+                    isc = m;
+                }
+                if sc.principal {
+                    nsc = m;
+                }
                 Decimal::ZERO
             }
             EventType::Prd => {
@@ -451,7 +481,7 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
                 };
                 let redeem = due.min(nt);
                 nt = number::sub(nt, redeem)?;
-                number::mul(r, redeem)?
+                number::mul(r, number::mul(nsc, redeem)?)?
             }
             EventType::Ipci => {
                 nt = number::add(nt, ipac)?;
@@ -459,12 +489,12 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
                 Decimal::ZERO
             }
             EventType::Ip => {
-                let paid = ipac;
+                let paid = number::mul(isc, ipac)?;
                 ipac = Decimal::ZERO;
                 number::mul(r, paid)?
             }
             EventType::Md => {
-                let paid = number::add(nt, ipac)?;
+                let paid = number::add(number::mul(nsc, nt)?, number::mul(isc, ipac)?)?;
                 nt = Decimal::ZERO;
                 ipac = Decimal::ZERO;
                 number::mul(r, paid)?
@@ -613,6 +643,7 @@ mod feature_tests {
             accrued: Decimal::ZERO,
             reset: None,
             interest_base: InterestBase::Notional,
+            scaling: None,
             purchase: None,
             termination: None,
             business_day: BusinessDay::None,

@@ -4,6 +4,7 @@
 //! - [`business`]: calendars and business-day conventions;
 //! - [`loan`]: loans (PAM, ANN, LAM, NAM) with ACTUS semantics;
 //! - [`resets`]: rate resets of floating-rate loans (RR, RRF);
+//! - [`scaling`]: index-linked payments (SC);
 //! - [`terms`]: checked contract declarations → contract terms;
 //! - [`actus`]: ACTUS term sheets (JSON) → `.aifin` declarations.
 
@@ -12,4 +13,5 @@ pub mod business;
 pub mod dates;
 pub mod loan;
 pub mod resets;
+pub mod scaling;
 pub mod terms;

@@ -180,6 +180,7 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
             },
             _ => InterestBase::Notional,
         },
+        scaling: None,
         purchase: match (opt_date("purchase_date")?, opt_money("purchase_price", run)?) {
             (Some(d), p) => Some((d, p.unwrap_or_default())),
             _ => None,
@@ -199,6 +200,7 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         },
     };
     let terms = floating(c, run, terms)?;
+    let terms = scaled(c, run, terms)?;
     if let (Some(m), true) = (terms.maturity, terms.maturity.is_some_and(|m| m <= terms.start)) {
         let span = f("maturity").map(|x| x.span).unwrap_or(c.span);
         return Err(bad(span, format!("the maturity {m} is not after the start {}", terms.start)));
@@ -245,6 +247,42 @@ fn floating(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanT
     }
     if let Some(r) = terms.reset.as_mut() {
         r.fixings = fixings;
+    }
+    Ok(terms)
+}
+
+/// The scaling terms of an index-linked loan (`scaling` given): the index expression is read on
+/// each scaling date.
+fn scaled(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let f = |k: &str| c.fields.get(k);
+    let Some(index) = f("scaling") else { return Ok(terms) };
+    let every = f("scaling_every").ok_or_else(|| bad(c.span, "a scaled loan needs `scaling_every`"))?;
+    let stub = symbol(f("scaling_stub")).or(symbol(f("stub"))) != Some("short");
+    let cycle = cycle(&every.value, run, stub)?.ok_or_else(|| bad(every.span, "a scaling cycle is needed"))?;
+    let base = match f("scaling_base") {
+        Some(x) => fraction(&x.value, run)?,
+        None => Decimal::ONE,
+    };
+    if base.is_zero() {
+        return Err(bad(c.span, "the scaling base must not be zero"));
+    }
+    let effect = symbol(f("scaling_effect")).unwrap_or("both");
+    terms.scaling = Some(crate::contracts::scaling::Scaling {
+        cycle,
+        anchor: f("scaling_anchor").map(|x| date(&x.value)).transpose()?,
+        base,
+        interest: effect != "principal",
+        principal: effect != "interest",
+        index: Vec::new(),
+    });
+    let days = crate::contracts::loan::scaling_dates(&terms).map_err(|e| match e {
+        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
+        crate::contracts::loan::LoanError::Terms(what) => bad(c.span, what),
+    })?;
+    let numbers: Vec<i64> = days.iter().map(|d| d.day_number()).collect();
+    let values = run.values_on_days(&index.value, &numbers, &Unit::none())?;
+    if let Some(s) = terms.scaling.as_mut() {
+        s.index = days.into_iter().zip(values).collect();
     }
     Ok(terms)
 }

@@ -444,7 +444,7 @@ impl<'a> Run<'a> {
                     (Account::Entity(borrower), Account::Entity(lender), EventKind::Flow(FlowKind::Financing), 2)
                 }
                 // a purchase or termination is a trade with a third party, not between the two
-                T::Ipci | T::Prf | T::Rr | T::Rrf | T::Ipcb | T::Prd | T::Td => continue,
+                T::Ipci | T::Prf | T::Rr | T::Rrf | T::Ipcb | T::Sc | T::Prd | T::Td => continue,
             };
             let value = ratio.apply(ev.payoff.abs()).map_err(|x| arith(x, c.span))?;
             exact[slot] = number::add(exact[slot], value).map_err(|x| arith(x, c.span))?;
