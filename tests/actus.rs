@@ -127,8 +127,8 @@ fn a_term_that_cannot_be_represented_is_named() {
     assert_eq!(err.as_deref(), Some("someInventedTerm"));
 }
 
-/// Cases of the test beds not (yet) reproduced, each with its reason. Every other case must match;
-/// a listed case that matches fails the test too, so the list stays honest.
+/// Cases of the test beds not reproduced, each with its reason (none today). Every other case
+/// must match; a listed case that matches fails the test too, so the list stays honest.
 const EXCLUDED: &[(&str, &str)] = &[];
 
 /// The beds: (name, file under tests/data/actus/testbeds).
@@ -208,7 +208,6 @@ fn run_case(dir: &Path, id: &str, case: &serde_json::Value) -> Result<(), String
 }
 
 #[test]
-#[ignore = "work in progress: the engine does not yet pass every case"]
 fn every_case_of_every_test_bed_matches_through_the_command_line() {
     let dir = std::env::temp_dir().join(format!("aifin-actus-beds-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);

@@ -272,6 +272,15 @@ pub const CONTRACTS: &[ContractSpec] = &[
             ),
             actus(
                 opt(
+                    "day_end",
+                    FieldType::Date,
+                    "none",
+                    "the maturity, amortization date or termination on this date is at the end of the day",
+                ),
+                "a date with a time of day (T23:59:59)",
+            ),
+            actus(
+                opt(
                     "business_day",
                     FieldType::Choice(crate::contracts::business::CONVENTIONS),
                     "none",

@@ -94,6 +94,22 @@ fn date(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Date
     }
 }
 
+/// Terms whose date may carry a time of day: ACTUS counts such a date's events at the end of
+/// their day (aifin's `day_end`).
+const TIMED: &[&str] = &["maturityDate", "amortizationDate", "terminationDate"];
+
+/// A [`TIMED`] term's day, and whether it has a time of day after midnight.
+fn timed_date(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<(Date, bool)>, ImportError> {
+    let Some(s) = text(terms, key) else { return Ok(None) };
+    let (day, time) = s.split_once('T').unwrap_or((s.as_str(), ""));
+    let d = Date::parse(day).ok_or_else(|| err(key, format!("`{s}` is not a date")))?;
+    let valid = time.split(':').all(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if !valid {
+        return Err(err(key, format!("`{s}` is not a date and time")));
+    }
+    Ok(Some((d, time.chars().any(|c| c.is_ascii_digit() && c != '0'))))
+}
+
 fn cycle_text(c: Cycle) -> String {
     let unit = match c.unit {
         CycleUnit::Day => "day",
@@ -338,11 +354,10 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         out.push_str(src);
     }
     // the books are in the contract's currency, over the contract's life
-    let end = date(terms, "maturityDate")?.or(date(terms, "amortizationDate")?).unwrap_or(Date {
-        y: ied.y + 10,
-        m: ied.m,
-        d: 1,
-    });
+    let end = timed_date(terms, "maturityDate")?
+        .map(|x| x.0)
+        .or(timed_date(terms, "amortizationDate")?.map(|x| x.0))
+        .unwrap_or(Date { y: ied.y + 10, m: ied.m, d: 1 });
     let _ = writeln!(out, "scenario {name}_books {{");
     let _ = writeln!(out, "  timeline {:04}-{:02} .. {:04}-{:02} monthly", ied.y, ied.m, end.y.max(ied.y), end.m);
     let _ = writeln!(out, "  currency {currency}");
@@ -368,7 +383,7 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         }
     }
     term("start", ied.to_string());
-    if let Some(m) = date(terms, "maturityDate")? {
+    if let Some(m) = timed_date(terms, "maturityDate")?.map(|x| x.0) {
         term("maturity", m.to_string());
     }
     term("daycount", daycount.to_string());
@@ -443,7 +458,7 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         term("purchase_date", d.to_string());
         term("purchase_price", money(decimal(terms, "priceAtPurchaseDate")?.unwrap_or_default()));
     }
-    if let Some(d) = date(terms, "terminationDate")? {
+    if let Some(d) = timed_date(terms, "terminationDate")?.map(|x| x.0) {
         term("termination_date", d.to_string());
         term("termination_price", money(decimal(terms, "priceAtTerminationDate")?.unwrap_or_default()));
     }
@@ -458,7 +473,7 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     if let Some(d) = date(terms, "capitalizationEndDate")? {
         term("capitalize_until", d.to_string());
     }
-    if let Some(d) = date(terms, "amortizationDate")? {
+    if let Some(d) = timed_date(terms, "amortizationDate")?.map(|x| x.0) {
         term("amortization_date", d.to_string());
     }
     let running = date(terms, "statusDate")?.filter(|sd| *sd > ied);
@@ -469,6 +484,18 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         if running.is_some() || !a.is_zero() {
             term("accrued", money(a));
         }
+    }
+    let mut day_end = None;
+    for key in TIMED {
+        if let Some((d, true)) = timed_date(terms, key)? {
+            if day_end.is_some_and(|x| x != d) {
+                return Err(err(key, "dates with a time of day on two different days cannot be represented"));
+            }
+            day_end = Some(d);
+        }
+    }
+    if let Some(d) = day_end {
+        let _ = writeln!(out, "  day_end {d}");
     }
     out.push_str("}\n");
     Ok(out)

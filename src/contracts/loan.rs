@@ -51,7 +51,9 @@ pub enum Amortization {
 pub enum InterestBase {
     /// NT: the notional outstanding.
     Notional,
-    /// NTIED: the notional at the initial exchange (`amount` for a contract already running).
+    /// NTIED: the notional at the initial exchange (`amount` for a contract already running);
+    /// as in ACTUS's reference implementation (test case lam18), a redemption resets it to the
+    /// notional left.
     AtStart {
         /// The base at the status date.
         amount: Option<Decimal>,
@@ -119,6 +121,10 @@ pub struct LoanTerms {
     /// Sold (terminated) on this date at this price (ACTUS TD): the schedule ends there, the
     /// seller receiving the price plus the interest accrued.
     pub termination: Option<(Date, Decimal)>,
+    /// The maturity, amortization date or termination on this date falls at the end of the day
+    /// (an ACTUS date with a time of day, `2013-12-31T23:59:59`): interest on its events runs to
+    /// the next midnight.
+    pub day_end: Option<Date>,
     /// How scheduled dates that are not business days move.
     pub business_day: BusinessDay,
     /// Which days are business days.
@@ -392,6 +398,11 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     let mut plan: Vec<(Date, EventType, Date)> = plan
         .into_iter()
         .map(|(d, k)| match k {
+            EventType::Md | EventType::Td | EventType::Ip
+                if t.day_end == Some(d) && (k != EventType::Ip || d == maturity) =>
+            {
+                (d, k, d.plus_days(1))
+            }
             EventType::Ied | EventType::Prd | EventType::Td => (d, k, d),
             _ => (t.business_day.shift(d, t.calendar), k, t.business_day.calculation(d, t.calendar)),
         })
@@ -481,6 +492,9 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
                 };
                 let redeem = due.min(nt);
                 nt = number::sub(nt, redeem)?;
+                if !matches!(t.interest_base, InterestBase::Lagged { .. }) {
+                    ipcb = nt;
+                }
                 number::mul(r, number::mul(nsc, redeem)?)?
             }
             EventType::Ipci => {
@@ -542,6 +556,11 @@ fn annuity_amount(
     dates.extend(later);
     if dates.last() != Some(&horizon_end) {
         dates.push(horizon_end);
+    }
+    if t.day_end == Some(horizon_end) {
+        if let Some(last) = dates.last_mut() {
+            *last = horizon_end.plus_days(1);
+        }
     }
     annuity(nt, rate, &dates, t.daycount)
 }
@@ -646,6 +665,7 @@ mod feature_tests {
             scaling: None,
             purchase: None,
             termination: None,
+            day_end: None,
             business_day: BusinessDay::None,
             calendar: Calendar::None,
         }

@@ -189,6 +189,7 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
             (Some(d), p) => Some((d, p.unwrap_or_default())),
             _ => None,
         },
+        day_end: opt_date("day_end")?,
         business_day: match symbol(f("business_day")) {
             Some(name) => crate::contracts::business::BusinessDay::named(name)
                 .ok_or_else(|| bad(c.span, format!("unknown business-day convention `{name}`")))?,
