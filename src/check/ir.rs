@@ -67,6 +67,10 @@ pub enum Builtin {
     Financing,
     /// `payments(CONTRACT)`
     Payments,
+    /// `outstanding(LOAN)`
+    Outstanding,
+    /// `accrued(LOAN)`
+    Accrued,
     /// `funding_gap(E, RANGE)`
     FundingGap,
     /// `runway(E)`
@@ -105,6 +109,8 @@ impl Builtin {
                 | Builtin::Runway
                 | Builtin::Burn
                 | Builtin::Payments
+                | Builtin::Outstanding
+                | Builtin::Accrued
                 | Builtin::Losses
                 | Builtin::Defaulted
         )
@@ -135,6 +141,8 @@ pub const BUILTINS: &[(&str, Builtin, &str)] = &[
     ("interest", Builtin::Interest, "interest(ENTITY)"),
     ("financing", Builtin::Financing, "financing(ENTITY)"),
     ("payments", Builtin::Payments, "payments(CONTRACT)"),
+    ("outstanding", Builtin::Outstanding, "outstanding(LOAN)"),
+    ("accrued", Builtin::Accrued, "accrued(LOAN)"),
     ("funding_gap", Builtin::FundingGap, "funding_gap(ENTITY, PERIOD .. PERIOD)"),
     ("runway", Builtin::Runway, "runway(ENTITY)"),
     ("burn", Builtin::Burn, "burn(ENTITY, PERIOD)"),

@@ -573,6 +573,21 @@ fn linear_payment(t: &LoanTerms, pr_dates: &[Date]) -> R<Decimal> {
     Ok(number::div(t.notional, Decimal::from(count))?)
 }
 
+/// The principal outstanding and the interest accrued but not yet paid at the start of `day`
+/// (a period's end is the start of the next day), from a loan's schedule: the state after the
+/// last event before `day`, plus interest on its notional at its rate since then (the day count
+/// from that event's date).
+pub fn balances_at(t: &LoanTerms, events: &[LoanEvent], day: Date) -> R<(Decimal, Decimal)> {
+    let Some(last) = events.iter().rev().find(|e| e.date < day) else {
+        return Ok((Decimal::ZERO, Decimal::ZERO));
+    };
+    if last.notional.is_zero() && last.accrued.is_zero() {
+        return Ok((Decimal::ZERO, Decimal::ZERO));
+    }
+    let since = t.daycount.apply(number::mul(last.notional, last.rate)?, last.date, day)?;
+    Ok((last.notional, number::add(last.accrued, since)?))
+}
+
 /// The maturity of a loan that gives none: the last redemption that repays it.
 fn derive_maturity(t: &LoanTerms, anchor: Option<Date>, cycle: Option<Cycle>) -> R<Date> {
     let (Some(a), Some(c), Some(p)) = (anchor, cycle, t.payment) else {
