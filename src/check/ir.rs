@@ -248,6 +248,9 @@ pub struct FieldIr {
     pub value: TExpr,
     /// The date written before it.
     pub date: Option<PeriodValue>,
+    /// Dated values (`draws 2B USD @ 2025-03-01, …`): each value with its day; `value` is then
+    /// the first of them.
+    pub dated: Vec<(TExpr, PeriodValue)>,
     /// The field.
     pub span: Span,
 }

@@ -33,6 +33,8 @@ pub enum FieldType {
     ChoiceOrSeries(&'static [&'static str]),
     /// A flow of an entity (`OpenAI.revenue`).
     FlowRef,
+    /// Amounts of money at days (`2B USD @ 2025-03-01, 3B USD @ 2025-09-01`).
+    DatedMoney,
 }
 
 impl FieldType {
@@ -53,6 +55,7 @@ impl FieldType {
             FieldType::Choice(c) => format!("one of {}", c.join(", ")),
             FieldType::ChoiceOrSeries(c) => format!("one of {} or a curve", c.join(", ")),
             FieldType::FlowRef => "a flow (ENTITY.NAME)".into(),
+            FieldType::DatedMoney => "amounts of money at days (e.g. 2B USD @ 2025-03-01, 3B USD @ 2025-09-01)".into(),
         }
     }
 }
@@ -378,6 +381,12 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "the price received at termination (plus accrued interest)",
                 ),
                 "priceAtTerminationDate",
+            ),
+            opt(
+                "draws",
+                FieldType::DatedMoney,
+                "all at `start`",
+                "a delayed-draw loan's draws, each accruing from its day (at most `principal` in all)",
             ),
             actus(opt("reset", FieldType::Cycle, "none (fixed rate)", "the rate reset cycle"), "cycleOfRateReset"),
             actus(

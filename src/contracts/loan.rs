@@ -111,6 +111,9 @@ pub struct LoanTerms {
     pub accrued: Decimal,
     /// Rate resets of a floating-rate loan.
     pub reset: Option<RateReset>,
+    /// Later draws of a delayed-draw loan (PI events: the notional grows by the amount, which
+    /// accrues interest from that day); the first draw is the initial exchange.
+    pub draws: Vec<(Date, Decimal)>,
     /// What interest accrues on.
     pub interest_base: InterestBase,
     /// Index-linked payments.
@@ -136,6 +139,8 @@ pub struct LoanTerms {
 pub enum EventType {
     /// Initial exchange.
     Ied,
+    /// Principal increase: a later draw.
+    Pi,
     /// Principal redemption.
     Pr,
     /// Interest capitalization.
@@ -170,6 +175,7 @@ impl EventType {
             EventType::Ipci => "IPCI",
             EventType::Ip => "IP",
             EventType::Prd => "PRD",
+            EventType::Pi => "PI",
             EventType::Ipcb => "IPCB",
             EventType::Sc => "SC",
             EventType::Td => "TD",
@@ -389,6 +395,12 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     if let Some((d, _)) = t.purchase {
         plan.push((d, EventType::Prd));
     }
+    for (d, _) in &t.draws {
+        if *d <= t.start || *d >= maturity {
+            return Err(terms(format!("the draw on {d} is not between the first draw and maturity")));
+        }
+        plan.push((*d, EventType::Pi));
+    }
     if let Some((d, _)) = t.termination {
         plan.push((d, EventType::Td));
         plan.retain(|e| *e <= (d, EventType::Td));
@@ -403,7 +415,7 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             {
                 (d, k, d.plus_days(1))
             }
-            EventType::Ied | EventType::Prd | EventType::Td => (d, k, d),
+            EventType::Ied | EventType::Pi | EventType::Prd | EventType::Td => (d, k, d),
             _ => (t.business_day.shift(d, t.calendar), k, t.business_day.calculation(d, t.calendar)),
         })
         .collect();
@@ -433,6 +445,11 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             sd = calc;
         }
         let payoff = match kind {
+            EventType::Pi => {
+                let amount = t.draws.iter().filter(|(d, _)| *d == date).map(|x| x.1).sum::<Decimal>();
+                nt = number::add(nt, amount)?;
+                -number::mul(r, amount)?
+            }
             EventType::Ipcb => {
                 ipcb = nt;
                 Decimal::ZERO
@@ -677,6 +694,7 @@ mod feature_tests {
             accrued: Decimal::ZERO,
             reset: None,
             interest_base: InterestBase::Notional,
+            draws: Vec::new(),
             scaling: None,
             purchase: None,
             termination: None,

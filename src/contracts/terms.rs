@@ -165,6 +165,7 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         status_date: opt_date("status_date")?,
         accrued: opt_money("accrued", run)?.unwrap_or_default(),
         reset: None,
+        draws: Vec::new(),
         interest_base: match symbol(f("interest_base")) {
             Some("at_start") => InterestBase::AtStart { amount: opt_money("interest_base_amount", run)? },
             Some("lagged") => InterestBase::Lagged {
@@ -200,6 +201,7 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
             _ => crate::contracts::business::Calendar::None,
         },
     };
+    let terms = drawn(c, run, terms)?;
     let terms = floating(c, run, terms)?;
     let terms = scaled(c, run, terms)?;
     if let (Some(m), true) = (terms.maturity, terms.maturity.is_some_and(|m| m <= terms.start)) {
@@ -285,5 +287,31 @@ fn scaled(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTer
     if let Some(s) = terms.scaling.as_mut() {
         s.index = days.into_iter().zip(values).collect();
     }
+    Ok(terms)
+}
+
+/// A delayed-draw loan (`draws` given): the first draw is the initial exchange (on its day, for
+/// its amount), the others are principal increases; together at most `principal`.
+fn drawn(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let Some(field) = c.fields.get("draws") else { return Ok(terms) };
+    let mut draws = Vec::with_capacity(field.dated.len());
+    for (e, day) in &field.dated {
+        let PeriodValue::Day(y, m, d) = day else { return Err(bad(e.span, "a draw is dated by a day")) };
+        draws.push((Date::new(*y, *m, *d), money(e, run)?));
+    }
+    if draws.windows(2).any(|w| w[0].0 >= w[1].0) {
+        return Err(bad(field.span, "draws must be in increasing order of their days"));
+    }
+    let Some(&(first_day, first)) = draws.first() else { return Ok(terms) };
+    if first_day < terms.start {
+        return Err(bad(field.span, format!("the first draw ({first_day}) is before the start {}", terms.start)));
+    }
+    let total = draws.iter().try_fold(Decimal::ZERO, |a, x| a.checked_add(x.1));
+    if total.is_none_or(|t| t > terms.notional) {
+        return Err(bad(field.span, "the draws add up to more than the principal"));
+    }
+    terms.start = first_day;
+    terms.notional = first;
+    terms.draws = draws.into_iter().skip(1).collect();
     Ok(terms)
 }

@@ -438,7 +438,9 @@ impl<'a> Run<'a> {
         for ev in events {
             let Some(p) = self.timeline.index_of_day(ev.date.day_number()) else { continue };
             let (from, to, kind, slot) = match ev.kind {
-                T::Ied => (Account::Entity(lender), Account::Entity(borrower), EventKind::Flow(FlowKind::Financing), 0),
+                T::Ied | T::Pi => {
+                    (Account::Entity(lender), Account::Entity(borrower), EventKind::Flow(FlowKind::Financing), 0)
+                }
                 T::Ip => (Account::Entity(borrower), Account::Entity(lender), EventKind::Interest, 1),
                 T::Pr | T::Md => {
                     (Account::Entity(borrower), Account::Entity(lender), EventKind::Flow(FlowKind::Financing), 2)
