@@ -148,7 +148,13 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         notional: principal,
         rate: match f("reset") {
             Some(_) => Decimal::ZERO, // fixed by `floating`
-            None => per_year(&req("rate")?.value, run)?,
+            None => {
+                let rate = req("rate")?;
+                if rate.value.ty.shape().is_some_and(|s| s != crate::check::Shape::Constant) {
+                    return Err(bad(rate.span, "a rate that varies over time needs `reset` (how often it is fixed)"));
+                }
+                per_year(&rate.value, run)?
+            }
         },
         start: date(&req("start")?.value)?,
         maturity: opt_date("maturity")?,
@@ -299,7 +305,7 @@ fn drawn(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerm
         let PeriodValue::Day(y, m, d) = day else { return Err(bad(e.span, "a draw is dated by a day")) };
         draws.push((Date::new(*y, *m, *d), money(e, run)?));
     }
-    if draws.windows(2).any(|w| w[0].0 >= w[1].0) {
+    if draws.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
         return Err(bad(field.span, "draws must be in increasing order of their days"));
     }
     let Some(&(first_day, first)) = draws.first() else { return Ok(terms) };
