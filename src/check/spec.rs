@@ -125,6 +125,22 @@ pub struct ContractSpec {
 
 const DAYCOUNTS: &[&str] = &["A365", "A360", "AA", "E30_360"];
 
+/// A loan's `calendar` choices (contracts/business.rs: `Calendar`).
+pub const CALENDARS: &[&str] = &["none", "weekdays"];
+
+/// A loan's `business_day` choices, in the order of contracts/business.rs's `BusinessDay::ALL`.
+pub const BUSINESS_DAYS: &[&str] = &[
+    "none",
+    "following",
+    "modified_following",
+    "following_unshifted",
+    "modified_following_unshifted",
+    "preceding",
+    "modified_preceding",
+    "preceding_unshifted",
+    "modified_preceding_unshifted",
+];
+
 /// Every contract kind.
 pub const CONTRACTS: &[ContractSpec] = &[
     ContractSpec {
@@ -285,7 +301,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "business_day",
-                    FieldType::Choice(crate::contracts::business::CONVENTIONS),
+                    FieldType::Choice(BUSINESS_DAYS),
                     "none",
                     "how a date that is not a business day moves, and which date interest runs to",
                 ),
@@ -294,7 +310,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "calendar",
-                    FieldType::Choice(crate::contracts::business::CALENDARS),
+                    FieldType::Choice(CALENDARS),
                     "none",
                     "which days are business days: every day, or Monday to Friday",
                 ),

@@ -19,6 +19,7 @@
 //! ("SC": shift, then calculate; "CS": calculate on the scheduled date, then shift.)
 
 use super::dates::Date;
+use crate::check::spec::BUSINESS_DAYS as CONVENTIONS;
 
 /// Which days are business days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,23 +30,8 @@ pub enum Calendar {
     Weekdays,
 }
 
-/// The `calendar` choices of a loan, in [`Calendar`] order.
-pub const CALENDARS: &[&str] = &["none", "weekdays"];
-
-/// The `business_day` choices of a loan, in [`BusinessDay::ALL`] order.
-pub const CONVENTIONS: &[&str] = &[
-    "none",
-    "following",
-    "modified_following",
-    "following_unshifted",
-    "modified_following_unshifted",
-    "preceding",
-    "modified_preceding",
-    "preceding_unshifted",
-    "modified_preceding_unshifted",
-];
-
-/// A business-day convention (see the module docs).
+/// A business-day convention (see the module docs). Its names are the `business_day` choices
+/// of check/spec.rs, which the checker and the docs read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BusinessDay {
     /// NOS.
@@ -69,7 +55,7 @@ pub enum BusinessDay {
 }
 
 impl BusinessDay {
-    /// Every convention, in [`CONVENTIONS`] order.
+    /// Every convention, in the order of the `business_day` choices (check/spec.rs).
     pub const ALL: [BusinessDay; 9] = [
         BusinessDay::None,
         BusinessDay::Following,
@@ -82,7 +68,7 @@ impl BusinessDay {
         BusinessDay::ModifiedPrecedingUnshifted,
     ];
 
-    /// The ACTUS codes, in [`CONVENTIONS`] order.
+    /// The ACTUS codes, in the same order.
     pub const ACTUS: [&'static str; 9] = ["NOS", "SCF", "SCMF", "CSF", "CSMF", "SCP", "SCMP", "CSP", "CSMP"];
 
     /// The convention named `name` in aifin (`modified_following`).
