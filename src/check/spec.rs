@@ -186,23 +186,36 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 req(
                     "rate",
                     FieldType::PerTimeOrCurve,
-                    "the nominal interest rate; with `reset`, a curve expression fixed at each reset",
+                    "the nominal interest rate; with `reset`, an expression of curves (`sofr + 2.5%/year`) fixed at each reset",
                 ),
-                "nominalInterestRate; RRMLT · RRMO + RRSP",
+                "nominalInterestRate; rateMultiplier × marketObjectCodeOfRateReset + rateSpread",
             ),
             actus(req("start", FieldType::Date, "the initial exchange date"), "initialExchangeDate"),
-            actus(opt("maturity", FieldType::Date, "from the annuity", "the maturity date"), "maturityDate"),
+            actus(
+                opt(
+                    "maturity",
+                    FieldType::Date,
+                    "derived",
+                    "the maturity date; without it an `annuity` matures at its `amortization_date`, else a `linear` loan with its last redemption (⌈principal ÷ payment⌉ of them), an `annuity` or `negative` one with the redemption that repays it",
+                ),
+                "maturityDate",
+            ),
             actus(
                 opt(
                     "amortization",
                     FieldType::Choice(&["bullet", "annuity", "linear", "negative"]),
                     "bullet",
-                    "PAM, ANN, LAM or NAM",
+                    "the repayment profile",
                 ),
-                "contractType",
+                "contractType PAM / ANN / LAM / NAM",
             ),
             actus(
-                opt("daycount", FieldType::Choice(DAYCOUNTS), "A365", "the day-count convention"),
+                opt(
+                    "daycount",
+                    FieldType::Choice(DAYCOUNTS),
+                    "A365",
+                    "the day count (`E30_360` is ACTUS 30E360, `AA` actual/actual ISDA)",
+                ),
                 "dayCountConvention",
             ),
             actus(
@@ -242,7 +255,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             ),
             actus(
                 opt("stub", FieldType::Choice(&["short", "long"]), "long", "the stub period rule (L0 long, L1 short)"),
-                "cycle stub",
+                "cycle stub L1 / L0",
             ),
             actus(
                 opt(
@@ -251,7 +264,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "`stub`",
                     "the principal cycle's stub rule",
                 ),
-                "cycleOfPrincipalRedemption stub",
+                "cycleOfPrincipalRedemption stub L1 / L0",
             ),
             actus(
                 opt(
@@ -260,14 +273,14 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "same_day",
                     "the end-of-month convention",
                 ),
-                "endOfMonthConvention",
+                "endOfMonthConvention SD / EOM",
             ),
             actus(
                 opt("payment", FieldType::Money, "computed", "the periodic principal (LAM) or annuity (ANN) payment"),
                 "nextPrincipalRedemptionPayment",
             ),
             actus(
-                opt("premium", FieldType::Money, "0", "premium (+) or discount (-) at initial exchange"),
+                opt("premium", FieldType::Money, "0", "premium (+) or discount (−) at the initial exchange"),
                 "premiumDiscountAtIED",
             ),
             actus(
@@ -283,29 +296,37 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 ),
                 "amortizationDate",
             ),
-            actus(opt("status_date", FieldType::Date, "start", "the date the contract is seen from"), "statusDate"),
+            actus(
+                opt(
+                    "status_date",
+                    FieldType::Date,
+                    "start",
+                    "the date the contract is seen from; after `start` it is already running: no initial exchange",
+                ),
+                "statusDate",
+            ),
             actus(opt("accrued", FieldType::Money, "0", "interest accrued at the status date"), "accruedInterest"),
             actus(
                 opt("outstanding", FieldType::Money, "principal", "principal outstanding at the status date"),
-                "notionalPrincipal (at status date)",
+                "notionalPrincipal at the status date",
             ),
             actus(
                 opt(
                     "day_end",
                     FieldType::Date,
                     "none",
-                    "the maturity, amortization date or termination on this date is at the end of the day",
+                    "the maturity, amortization date or termination on this date falls at the end of the day: its events keep the date, interest on them runs to the next midnight",
                 ),
-                "a date with a time of day (T23:59:59)",
+                "a maturityDate, amortizationDate or terminationDate with a time of day (`2013-12-31T23:59:59`)",
             ),
             actus(
                 opt(
                     "business_day",
                     FieldType::Choice(BUSINESS_DAYS),
                     "none",
-                    "how a date that is not a business day moves, and which date interest runs to",
+                    "how a scheduled date that is not a business day moves (to the next or previous business day; `modified_`: not out of its month), and whether interest runs to the moved date or (`_unshifted`) the scheduled one",
                 ),
-                "businessDayConvention",
+                "businessDayConvention NOS / SCF / SCMF / CSF / CSMF / SCP / SCMP / CSP / CSMP",
             ),
             actus(
                 opt(
@@ -321,12 +342,17 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "interest_base",
                     FieldType::Choice(&["notional", "at_start", "lagged"]),
                     "notional",
-                    "what interest accrues on: the notional, the notional at the start, or the notional at the last IPCB",
+                    "what interest accrues on: the notional outstanding, the notional at the start (`interest_base_amount` for a running loan; as in ACTUS's reference results, each redemption resets it to the notional left), or the notional as of the last IPCB event",
                 ),
                 "interestCalculationBase NT / NTIED / NTL",
             ),
             actus(
-                opt("interest_base_every", FieldType::Cycle, "none", "the cycle of IPCB events (`lagged`)"),
+                opt(
+                    "interest_base_every",
+                    FieldType::Cycle,
+                    "none",
+                    "the cycle of IPCB events (`lagged`)",
+                ),
                 "cycleOfInterestCalculationBase",
             ),
             actus(
@@ -336,31 +362,69 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "`stub`",
                     "the IPCB cycle's stub rule",
                 ),
-                "cycleOfInterestCalculationBase stub",
+                "cycleOfInterestCalculationBase stub L1 / L0",
             ),
             actus(
-                opt("interest_base_anchor", FieldType::Date, "start + one cycle", "the first IPCB event"),
+                opt(
+                    "interest_base_anchor",
+                    FieldType::Date,
+                    "start + one cycle",
+                    "the first IPCB event",
+                ),
                 "cycleAnchorDateOfInterestCalculationBase",
             ),
             actus(
-                opt("interest_base_amount", FieldType::Money, "the notional", "the base until the first IPCB (or at the status date)"),
+                opt(
+                    "interest_base_amount",
+                    FieldType::Money,
+                    "the notional",
+                    "the base until the first IPCB (or at the status date)",
+                ),
                 "interestCalculationBaseAmount",
             ),
             actus(
-                opt("scaling", FieldType::FractionOrCurve, "none", "the index payments follow (a curve of pure numbers)"),
+                opt(
+                    "scaling",
+                    FieldType::FractionOrCurve,
+                    "none",
+                    "the index payments follow (SC events): each scaling date sets the multipliers to index ÷ `scaling_base`",
+                ),
                 "marketObjectCodeOfScalingIndex",
             ),
-            actus(opt("scaling_every", FieldType::Cycle, "none", "the scaling cycle"), "cycleOfScalingIndex"),
             actus(
-                opt("scaling_anchor", FieldType::Date, "start + one cycle", "the first scaling date"),
+                opt(
+                    "scaling_every",
+                    FieldType::Cycle,
+                    "none",
+                    "the scaling cycle",
+                ),
+                "cycleOfScalingIndex",
+            ),
+            actus(
+                opt(
+                    "scaling_anchor",
+                    FieldType::Date,
+                    "start + one cycle",
+                    "the first scaling date",
+                ),
                 "cycleAnchorDateOfScalingIndex",
             ),
             actus(
-                opt("scaling_stub", FieldType::Choice(&["short", "long"]), "`stub`", "the scaling cycle's stub rule"),
-                "cycleOfScalingIndex stub",
+                opt(
+                    "scaling_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the scaling cycle's stub rule",
+                ),
+                "cycleOfScalingIndex stub L1 / L0",
             ),
             actus(
-                opt("scaling_base", FieldType::Fraction, "1", "the index value at which payments are unscaled"),
+                opt(
+                    "scaling_base",
+                    FieldType::Fraction,
+                    "1",
+                    "the index value at which payments are unscaled",
+                ),
                 "scalingIndexAtContractDealDate",
             ),
             actus(
@@ -368,7 +432,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "scaling_effect",
                     FieldType::Choice(&["interest", "principal", "both"]),
                     "both",
-                    "which payments scale",
+                    "which payments scale (the notional and accrued interest themselves stay unscaled)",
                 ),
                 "scalingEffect IOO / ONO / INO",
             ),
@@ -377,16 +441,26 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "purchase_date",
                     FieldType::Date,
                     "none",
-                    "bought from a previous lender: the schedule starts here",
+                    "bought from a previous lender (PRD): the schedule starts there",
                 ),
                 "purchaseDate",
             ),
             actus(
-                opt("purchase_price", FieldType::Money, "0", "the price paid at the purchase (plus accrued interest)"),
+                opt(
+                    "purchase_price",
+                    FieldType::Money,
+                    "0",
+                    "the price the buyer pays, plus the interest accrued",
+                ),
                 "priceAtPurchaseDate",
             ),
             actus(
-                opt("termination_date", FieldType::Date, "none", "sold or terminated: the schedule ends here"),
+                opt(
+                    "termination_date",
+                    FieldType::Date,
+                    "none",
+                    "sold or terminated (TD): the schedule ends there",
+                ),
                 "terminationDate",
             ),
             actus(
@@ -394,24 +468,45 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "termination_price",
                     FieldType::Money,
                     "0",
-                    "the price received at termination (plus accrued interest)",
+                    "the price the seller receives, plus the interest accrued",
                 ),
                 "priceAtTerminationDate",
             ),
-            opt(
-                "draws",
-                FieldType::DatedMoney,
-                "all at `start`",
-                "a delayed-draw loan's draws, each accruing from its day (at most `principal` in all)",
-            ),
-            actus(opt("reset", FieldType::Cycle, "none (fixed rate)", "the rate reset cycle"), "cycleOfRateReset"),
             actus(
-                opt("reset_anchor", FieldType::Date, "start + one cycle", "the first rate reset"),
+                opt(
+                    "draws",
+                    FieldType::DatedMoney,
+                    "all at `start`",
+                    "a delayed-draw loan: the first draw is the initial exchange, each later one a principal increase (PI) that accrues interest from its day; together at most `principal`",
+                ),
+                "PI events, as in ACTUS LAX",
+            ),
+            actus(
+                opt(
+                    "reset",
+                    FieldType::Cycle,
+                    "none (fixed rate)",
+                    "the rate reset cycle: the rate floats",
+                ),
+                "cycleOfRateReset",
+            ),
+            actus(
+                opt(
+                    "reset_anchor",
+                    FieldType::Date,
+                    "start + one cycle",
+                    "the first rate reset",
+                ),
                 "cycleAnchorDateOfRateReset",
             ),
             actus(
-                opt("reset_stub", FieldType::Choice(&["short", "long"]), "`stub`", "the reset cycle's stub rule"),
-                "cycleOfRateReset stub",
+                opt(
+                    "reset_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the reset cycle's stub rule",
+                ),
+                "cycleOfRateReset stub L1 / L0",
             ),
             actus(
                 opt(
@@ -423,7 +518,12 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "nominalInterestRate (floating)",
             ),
             actus(
-                opt("next_rate", FieldType::PerTime, "none", "the rate fixed at the first reset after the status date"),
+                opt(
+                    "next_rate",
+                    FieldType::PerTime,
+                    "none",
+                    "the rate the first reset after the status date fixes (an RRF event)",
+                ),
                 "nextResetRate",
             ),
         ],

@@ -6,8 +6,10 @@
 //! - [`loan`]: loans (PAM, ANN, LAM, NAM) with ACTUS semantics;
 //! - [`resets`]: rate resets of floating-rate loans (RR, RRF);
 //! - [`scaling`]: index-linked payments (SC);
-//! - [`terms`]: checked contract declarations → contract terms;
 //! - [`actus`]: ACTUS term sheets (JSON) → `.aifin` declarations.
+//!
+//! Reading a checked contract declaration into these terms needs the evaluator, so it lives in
+//! [`crate::eval::terms`]; this module knows nothing of the checker or the evaluator.
 
 pub mod actus;
 pub mod amounts;
@@ -16,4 +18,3 @@ pub mod dates;
 pub mod loan;
 pub mod resets;
 pub mod scaling;
-pub mod terms;

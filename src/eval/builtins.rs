@@ -471,14 +471,14 @@ impl Run<'_> {
             .get(cid)
             .filter(|c| c.spec.kind == "loan")
             .ok_or_else(|| EvalError::ContractTerms { span, what: "outstanding() and accrued() take a loan".into() })?;
-        let terms = crate::contracts::terms::loan_terms(c, self)?;
+        let terms = crate::eval::terms::loan_terms(c, self)?;
         let loan_err = |e: crate::contracts::loan::LoanError| match e {
             crate::contracts::loan::LoanError::Arith(a) => arith(a, c.span),
             crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
         };
         let events = crate::contracts::loan::schedule(&terms).map_err(loan_err)?;
         let currency = match c.fields.get("principal") {
-            Some(f) => crate::contracts::terms::currency_of(&f.value, self)?,
+            Some(f) => crate::eval::terms::currency_of(&f.value, self)?,
             None => self.money,
         };
         let ratio = self
