@@ -56,6 +56,12 @@ enum Command {
         /// Also evaluate the claims and fail if one does not come out as expected.
         #[arg(long)]
         claims: bool,
+        /// With `--claims`: the scenario to evaluate them in (default: the first declared).
+        #[arg(long, requires = "claims", conflicts_with = "all_scenarios")]
+        scenario: Option<String>,
+        /// With `--claims`: evaluate them in every scenario.
+        #[arg(long, requires = "claims")]
+        all_scenarios: bool,
     },
     /// Evaluate a scenario and print its reports.
     Run {
@@ -134,7 +140,14 @@ where
     };
     let mut sources = SourceMap::new();
     match cli.command {
-        Command::Check { files, claims } => check(&mut sources, &files, claims, style),
+        Command::Check { files, claims, scenario, all_scenarios } => {
+            let which = match (claims, scenario, all_scenarios) {
+                (false, _, _) => None,
+                (true, _, true) => Some(Scenarios::All),
+                (true, s, false) => Some(Scenarios::One(s)),
+            };
+            check(&mut sources, &files, which, style)
+        }
         Command::Eval { expr } => match crate::driver::eval_text(&mut sources, &expr) {
             Ok((text, _, _)) => Output { stdout: format!("{text}\n"), stderr: String::new(), code: 0 },
             Err(diags) => failed(&diags, &sources, style),
@@ -169,17 +182,44 @@ pub fn failed(diags: &[Diagnostic], sources: &SourceMap, style: RenderStyle) -> 
     Output { stdout: String::new(), stderr: render_all(diags, sources, style), code: 1 }
 }
 
-fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, style: RenderStyle) -> Output {
-    if claims {
-        return not_yet(
-            "check --claims",
-            "evaluating claims needs the evaluation engine, which is not available in this build",
-        );
-    }
+/// Which scenarios a command evaluates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scenarios {
+    /// One (the first declared when `None`).
+    One(Option<String>),
+    /// Every declared scenario, in order.
+    All,
+}
+
+fn check(sources: &mut SourceMap, files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Output {
     let mut out = Output::default();
     for f in files {
         let (program, diags) = crate::driver::compile_file(sources, f);
-        if diags.is_empty() {
+        if diags.is_empty() && claims.is_some() && program.claims.is_empty() {
+            out.stdout.push_str(&format!("{}: ok, no claims to evaluate\n", f.display()));
+        } else if diags.is_empty() && claims.is_some() {
+            let names = match &claims {
+                Some(Scenarios::All) => crate::scenarios::names(&program, None, true),
+                Some(Scenarios::One(s)) => crate::scenarios::names(&program, s.as_deref(), false),
+                None => Vec::new(),
+            };
+            for name in names {
+                match crate::scenarios::outcome(&program, name.as_deref(), sources) {
+                    Ok(o) => {
+                        out.stdout.push_str(&format!("{}: scenario {}\n", f.display(), o.scenario));
+                        crate::report::text::claims_section(&o, &mut out.stdout);
+                        if o.claims.iter().any(|c| !c.as_expected()) {
+                            out.code = 1;
+                        }
+                    }
+                    Err(e) => {
+                        let d = crate::diagnostic::ToDiagnostic::to_diagnostic(&e);
+                        out.stderr.push_str(&render_all(&[d], sources, style));
+                        out.code = 1;
+                    }
+                }
+            }
+        } else if diags.is_empty() {
             out.stdout.push_str(&format!(
                 "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
                 f.display(),
@@ -209,9 +249,7 @@ fn run_file(
     if !diags.is_empty() {
         return failed(&diags, sources, style);
     }
-    let r = crate::eval::engine::run_scenario(&program, scenario)
-        .and_then(|mut run| crate::report::outcome(&mut run, sources));
-    match r {
+    match crate::scenarios::outcome(&program, scenario, sources) {
         Ok(o) => {
             let stdout = match format {
                 Format::Text => crate::report::text::render(&o),

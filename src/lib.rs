@@ -23,6 +23,7 @@ pub mod golden;
 pub mod limits;
 pub mod number;
 pub mod report;
+pub mod scenarios;
 pub mod source;
 pub mod syntax;
 pub mod synth;

@@ -116,3 +116,50 @@ fn aifin_test_agrees_with_the_golden_files() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(" passed, 0 failed"), "{out}");
 }
+
+/// `check --claims` on every bundled example (in the scenario its `// args:` line runs, if it
+/// names one) exits 0: every claim comes out as expected.
+#[test]
+fn check_claims_passes_on_every_bundled_example() {
+    let mut stack = vec![std::path::PathBuf::from("examples")];
+    let mut checked = 0;
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if !p.ends_with("errors") {
+                    stack.push(p);
+                }
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "aifin") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let args_line = text.lines().find_map(|l| l.trim().strip_prefix("// args:")).unwrap_or("");
+            let words: Vec<&str> = args_line.split_whitespace().collect();
+            let file = p.to_string_lossy().to_string();
+            let mut args = vec!["check", "--claims", file.as_str()];
+            if let Some(i) = words.iter().position(|w| *w == "--scenario") {
+                args.push("--scenario");
+                args.push(words[i + 1]);
+            }
+            let (out, err, code) = aifin(&args);
+            assert_eq!(code, 0, "{}\n{out}{err}", p.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} examples found");
+}
+
+#[test]
+fn check_claims_fails_on_a_claim_that_does_not_hold() {
+    let (out, _, code) = aifin(&["check", "--claims", "tests/data/claims/failing.aifin"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("claims: 0 as expected, 1 not"), "{out}");
+    assert!(out.contains("FAIL  fails    revenue is 20B USD a year"), "{out}");
+    // without --claims only the types are checked
+    assert_eq!(aifin(&["check", "tests/data/claims/failing.aifin"]).2, 0);
+    // every scenario: the file has one
+    assert_eq!(aifin(&["check", "--claims", "--all-scenarios", "tests/data/claims/failing.aifin"]).2, 1);
+}
