@@ -163,3 +163,24 @@ fn check_claims_fails_on_a_claim_that_does_not_hold() {
     // every scenario: the file has one
     assert_eq!(aifin(&["check", "--claims", "--all-scenarios", "tests/data/claims/failing.aifin"]).2, 1);
 }
+
+#[test]
+fn claims_about_periods_check_their_test() {
+    let (_, err, code) = aifin(&["check", "tests/data/claims/period_approx.aifin"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("a period is not approximate"), "{err}");
+    assert!(err.contains("expected a range of periods"), "{err}");
+}
+
+#[test]
+fn claims_about_periods_in_json_and_csv() {
+    let (out, _, code) = aifin(&["run", "examples/claims/when.aifin", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &v["claims"][0];
+    assert_eq!(first["model_period"], "2026-03");
+    assert_eq!(first["claimed_period"], "2026-03");
+    assert_eq!(first["test"], "==");
+    let (csv, _, _) = aifin(&["run", "examples/claims/when.aifin", "--format", "csv"]);
+    assert!(csv.contains("claims,OpenAI defaults in March,,2026-03,\n"), "{csv}");
+}

@@ -9,6 +9,7 @@
 //! the check.
 
 mod builtins;
+mod claims;
 mod decls;
 pub mod error;
 mod expr;

@@ -163,6 +163,14 @@ fn claims(cs: &[ClaimResult], rule: Rounding, out: &mut String) {
         let src = c.source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
         let expect = if c.expect_fail { " [expect fail]" } else { "" };
         out.push_str(&format!("  {status}  {}{src}{expect}\n", c.text));
+        if let Some(w) = &c.when {
+            let claimed = match &w.claimed_high {
+                Some(h) => format!("{} .. {h}", w.claimed),
+                None => w.claimed.clone(),
+            };
+            out.push_str(&format!("                       model {}; claimed {} {claimed}\n", w.model, c.test));
+            continue;
+        }
         let claimed = match c.claimed_high {
             Some(h) => format!("{} .. {}", value_text(c.claimed, c, rule), value_text(h, c, rule)),
             None => value_text(c.claimed, c, rule),
