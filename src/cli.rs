@@ -1,4 +1,4 @@
-//! The command line: `aifin check | run | eval | fmt | repl | test | schedule | import`.
+//! The command line: `aifin check | run | compare | eval | fmt | repl | test | schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
 //! the golden tests and `aifin test` share one code path. Exit status: 0 success, 1 the input
@@ -68,8 +68,23 @@ enum Command {
         /// The scenario file.
         file: PathBuf,
         /// The scenario to run (default: the first declared).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all_scenarios")]
         scenario: Option<String>,
+        /// Run every scenario, one after the other.
+        #[arg(long)]
+        all_scenarios: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Two scenarios side by side: every report item and claim, with the differences.
+    Compare {
+        /// The scenario file.
+        file: PathBuf,
+        /// The first scenario (A).
+        a: String,
+        /// The second scenario (B); differences are B - A.
+        b: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -162,7 +177,10 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { file, scenario, format } => run_file(&mut sources, &file, scenario.as_deref(), format, style),
+        Command::Run { file, scenario, all_scenarios, format } => {
+            run_file(&mut sources, &file, scenario.as_deref(), all_scenarios, format, style)
+        }
+        Command::Compare { file, a, b, format } => compare(&mut sources, &file, (&a, &b), format, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
         Command::Schedule { file, contract, format } => schedule(&mut sources, &file, &contract, format, style),
         Command::Import { standard, file } => import(&standard, &file),
@@ -224,7 +242,11 @@ fn check(sources: &mut SourceMap, files: &[PathBuf], claims: Option<Scenarios>, 
                 "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
                 f.display(),
                 program.entities.len(),
-                program.definitions.iter().filter(|d| !is_std(sources, d.span)).count(),
+                program
+                    .definitions
+                    .iter()
+                    .filter(|d| !is_std(sources, d.span) && !crate::check::overrides::is_field_definition(d))
+                    .count(),
                 program.flows.len(),
                 program.contracts.len(),
                 program.claims.len(),
@@ -242,6 +264,7 @@ fn run_file(
     sources: &mut SourceMap,
     file: &std::path::Path,
     scenario: Option<&str>,
+    all: bool,
     format: Format,
     style: RenderStyle,
 ) -> Output {
@@ -249,12 +272,43 @@ fn run_file(
     if !diags.is_empty() {
         return failed(&diags, sources, style);
     }
-    match crate::scenarios::outcome(&program, scenario, sources) {
-        Ok(o) => {
+    let mut outcomes = Vec::new();
+    for name in crate::scenarios::names(&program, scenario, all) {
+        match crate::scenarios::outcome(&program, name.as_deref(), sources) {
+            Ok(o) => outcomes.push(o),
+            Err(e) => return failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
+        }
+    }
+    let stdout = match (format, outcomes.as_slice()) {
+        (Format::Text, os) => os.iter().map(crate::report::text::render).collect::<Vec<_>>().join("\n"),
+        (Format::Json, [o]) if !all => crate::report::json::render(o),
+        (Format::Json, os) => crate::scenarios::json_all(os),
+        (Format::Csv, [o]) if !all => crate::report::csv::render(o),
+        (Format::Csv, os) => crate::scenarios::csv_all(os),
+    };
+    Output { stdout, stderr: String::new(), code: 0 }
+}
+
+fn compare(
+    sources: &mut SourceMap,
+    file: &std::path::Path,
+    (a, b): (&str, &str),
+    format: Format,
+    style: RenderStyle,
+) -> Output {
+    let (program, diags) = crate::driver::compile_file(sources, file);
+    if !diags.is_empty() {
+        return failed(&diags, sources, style);
+    }
+    let both = crate::scenarios::outcome(&program, Some(a), sources)
+        .and_then(|x| crate::scenarios::outcome(&program, Some(b), sources).map(|y| (x, y)));
+    match both {
+        Ok((x, y)) => {
+            let c = crate::compare::compare(&x, &y);
             let stdout = match format {
-                Format::Text => crate::report::text::render(&o),
-                Format::Json => crate::report::json::render(&o),
-                Format::Csv => crate::report::csv::render(&o),
+                Format::Text => crate::compare::text(&c),
+                Format::Json => crate::compare::json(&c),
+                Format::Csv => crate::compare::csv(&c),
             };
             Output { stdout, stderr: String::new(), code: 0 }
         }

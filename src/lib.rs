@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod check;
 pub mod clearing;
 pub mod cli;
+pub mod compare;
 pub mod contracts;
 pub mod diagnostic;
 pub mod driver;

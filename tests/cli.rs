@@ -184,3 +184,40 @@ fn claims_about_periods_in_json_and_csv() {
     let (csv, _, _) = aifin(&["run", "examples/claims/when.aifin", "--format", "csv"]);
     assert!(csv.contains("claims,OpenAI defaults in March,,2026-03,\n"), "{csv}");
 }
+
+#[test]
+fn compare_and_all_scenarios_as_data() {
+    let (out, _, code) = aifin(&["compare", "examples/claims/compare.aifin", "base", "stress", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["a"]["scenario"], "base");
+    let cash = &v["items"][0]["rows"][0];
+    assert_eq!(cash["a"], "24000000000");
+    assert_eq!(cash["b"], "1000000000");
+    assert_eq!(cash["difference"], "-23000000000");
+    let flips: Vec<bool> = v["claims"].as_array().unwrap().iter().map(|c| c["differs"].as_bool().unwrap()).collect();
+    assert_eq!(flips, vec![false, true, true, true]);
+    let (csv, _, _) = aifin(&["compare", "examples/claims/compare.aifin", "base", "stress", "--format", "csv"]);
+    assert!(csv.starts_with("section,item,unit,period,base,stress,difference,relative,differs\n"), "{csv}");
+    assert!(csv.contains("claims,OpenAI never defaults,,,never,2026-05,,,true\n"), "{csv}");
+    let (all, _, code) = aifin(&["run", "examples/claims/compare.aifin", "--all-scenarios", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(v[0]["scenario"], "base");
+    assert_eq!(v[1]["scenario"], "stress");
+    let (csv, _, _) = aifin(&["run", "examples/claims/compare.aifin", "--all-scenarios", "--format", "csv"]);
+    assert!(csv.starts_with("scenario,section,"), "{csv}");
+    assert!(csv.contains("\nstress,"), "{csv}");
+    // an unknown scenario is the usual diagnostic
+    assert_eq!(aifin(&["compare", "examples/claims/compare.aifin", "base", "bear"]).2, 1);
+}
+
+#[test]
+fn field_overrides_are_checked() {
+    let (_, err, code) = aifin(&["check", "tests/data/claims/bad_overrides.aifin"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("`Nobody` is not an entity or a contract"), "{err}");
+    assert!(err.contains("`Lab` declares no `credit_limit` to override"), "{err}");
+    assert!(err.contains("only quantities can be overridden"), "{err}");
+    assert!(err.contains("(as in the declared field)"), "{err}");
+}

@@ -90,7 +90,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        program.scenarios = self.scenarios(&scenarios);
+        program.scenarios = self.scenarios(&scenarios, &mut program);
         program.definitions = std::mem::take(&mut self.def_ir).into_iter().flatten().collect();
         program.flows = std::mem::take(&mut self.flow_ir).into_iter().flatten().collect();
         program
@@ -405,8 +405,9 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn scenarios(&mut self, scenarios: &[&ast::Scenario]) -> Vec<ScenarioIr> {
+    fn scenarios(&mut self, scenarios: &[&ast::Scenario], program: &mut Program) -> Vec<ScenarioIr> {
         let mut out: Vec<ScenarioIr> = Vec::new();
+        let mut made = BTreeMap::new();
         let mut seen: BTreeMap<String, Span> = BTreeMap::new();
         for s in scenarios {
             if let Some(first) = seen.get(&s.name.name) {
@@ -485,6 +486,13 @@ impl<'a> Checker<'a> {
             }
             let mut overrides = Vec::new();
             for o in &s.overrides {
+                if let Some(field) = &o.field {
+                    let Some(t) = self.expr(&o.value) else { continue };
+                    if let Some(id) = self.field_override(o, field, &t, program, &mut made) {
+                        overrides.push((id, t));
+                    }
+                    continue;
+                }
                 let Some((NameRef::Def(id), _)) = self.names.get(&o.name.name).copied() else {
                     self.errors.push(CheckError::BadScenario {
                         span: o.name.span,

@@ -14,6 +14,7 @@ mod decls;
 pub mod error;
 mod expr;
 pub mod ir;
+pub mod overrides;
 pub mod spec;
 pub mod types;
 

@@ -144,6 +144,22 @@ fn table(t: &Table, rule: Rounding, out: &mut String) {
     }
 }
 
+/// One quantity as a report shows it: money to its minor unit by `rule`, anything else with
+/// at most six decimals; the unit after it (`aifin compare`, `aifin sweep`, `aifin explain`).
+pub fn quantity(v: Decimal, unit: &str, minor: Option<u32>, rule: Rounding) -> String {
+    let dp = decimals(&[v], minor, rule);
+    let u = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+    format!("{}{u}", fmt(v, dp, minor, rule))
+}
+
+/// The model's side of a claim as the claims table shows it.
+pub fn claim_model(c: &ClaimResult, rule: Rounding) -> String {
+    match &c.when {
+        Some(w) => w.model.clone(),
+        None => value_text(c.model, c, rule),
+    }
+}
+
 fn value_text(v: Decimal, c: &ClaimResult, rule: Rounding) -> String {
     let dp = decimals(&[v, c.claimed], c.minor, rule);
     let u = if c.unit.is_empty() { String::new() } else { format!(" {}", c.unit) };
