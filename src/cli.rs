@@ -1,4 +1,4 @@
-//! The command line: `aifin check | run | compare | eval | fmt | repl | test | schedule | import`.
+//! The command line: `aifin check | run | compare | explain | eval | fmt | repl | test | schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
 //! the golden tests and `aifin test` share one code path. Exit status: 0 success, 1 the input
@@ -86,6 +86,27 @@ enum Command {
         /// The second scenario (B); differences are B - A.
         b: String,
         /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// How a value was computed: a tree of what it was computed from, with values, units and
+    /// where each is declared.
+    Explain {
+        /// The scenario file.
+        file: PathBuf,
+        /// The expression (`cash(OpenAI)`, `defaulted(CoreWeave)`), or `claim N` / `claim "TEXT"`.
+        #[arg(allow_hyphen_values = true)]
+        expr: String,
+        /// The period (default: the timeline's last).
+        #[arg(long)]
+        at: Option<String>,
+        /// The scenario (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// How many levels to show.
+        #[arg(long, default_value_t = 6)]
+        depth: usize,
+        /// Output format (text or json).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -179,6 +200,10 @@ where
         }
         Command::Run { file, scenario, all_scenarios, format } => {
             run_file(&mut sources, &file, scenario.as_deref(), all_scenarios, format, style)
+        }
+        Command::Explain { file, expr, at, scenario, depth, format } => {
+            let req = crate::explain::Request { expr, at, scenario, depth };
+            explain(&mut sources, &file, &req, format, style)
         }
         Command::Compare { file, a, b, format } => compare(&mut sources, &file, (&a, &b), format, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
@@ -287,6 +312,34 @@ fn run_file(
         (Format::Csv, os) => crate::scenarios::csv_all(os),
     };
     Output { stdout, stderr: String::new(), code: 0 }
+}
+
+fn explain(
+    sources: &mut SourceMap,
+    file: &std::path::Path,
+    req: &crate::explain::Request,
+    format: Format,
+    style: RenderStyle,
+) -> Output {
+    if format == Format::Csv {
+        return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
+    }
+    match crate::explain::explain_file(sources, file, req) {
+        Ok(x) => {
+            let stdout = match format {
+                Format::Json => crate::explain::render::json(&x.root, &x.scenario, &x.period),
+                Format::Text | Format::Csv => {
+                    let header = format!("scenario {}, {}:", x.scenario, x.period);
+                    crate::explain::render::text(&x.root, &header, x.rounding)
+                }
+            };
+            Output { stdout, stderr: String::new(), code: 0 }
+        }
+        Err(crate::explain::Failure::Diagnostics(d)) => failed(&d, sources, style),
+        Err(crate::explain::Failure::Request(what)) => {
+            Output { stdout: String::new(), stderr: format!("aifin explain: {what}\n"), code: 1 }
+        }
+    }
 }
 
 fn compare(

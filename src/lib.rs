@@ -20,6 +20,7 @@ pub mod contracts;
 pub mod diagnostic;
 pub mod driver;
 pub mod eval;
+pub mod explain;
 pub mod golden;
 pub mod limits;
 pub mod number;

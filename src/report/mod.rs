@@ -416,6 +416,11 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
     })
 }
 
+/// Checks claims in a finished run (the claims table's rows; `aifin explain` of a claim).
+pub fn claim_results(run: &mut Run<'_>, claims: &[crate::check::ir::ClaimIr]) -> Result<Vec<ClaimResult>, EvalError> {
+    claims.iter().map(|c| claim(run, c)).collect()
+}
+
 /// Evaluates a run's claims and reports.
 pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalError> {
     let mut claims = Vec::new();

@@ -1,0 +1,418 @@
+//! Explanations: how a value was computed, as a tree (`aifin explain`, and the REPL's
+//! `:explain` when it comes).
+//!
+//! Entry points: [`explain`] (an expression in one period of a finished run) and
+//! [`explain_claim`] (both sides of a claim). The root of the tree is the value asked for; its
+//! children are what it was computed from, each with its value in that period, its unit and
+//! where it is declared (`file:line`):
+//!
+//! - a driver or curve: its expression's operands (with the scenario's override, if any);
+//! - `a + b`, `a - b`: the two operands as terms that add up to the sum;
+//! - a flow: the rate or amount it books and how it was booked;
+//! - `cash(E)`: the opening cash, each flow, each contract's payments by kind and the credit
+//!   line, each summed from the ledger up to the end of the period — they add up to the
+//!   balance exactly; a loan's payments show the ACTUS events of the period;
+//! - `defaulted(E)`: the shortfall and, for each debtor that left E unpaid, what it left
+//!   unpaid and, recursively, why it defaulted itself.
+//!
+//! A child is a [`Term::Plus`] or [`Term::Minus`] when it adds up into its parent (and
+//! [`check_sums`] verifies that it does, to the last decimal), or a [`Term::Part`] when the
+//! parent was computed from it another way. [`render`] prints the tree as text or JSON.
+
+mod cash;
+mod default;
+pub mod render;
+
+use crate::check::ir::{Builtin, ClaimIr, ClaimTestIr, DefId, TExpr, TExprKind};
+use crate::eval::engine::{Run, Val};
+use crate::eval::EvalError;
+use crate::number;
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast::BinaryOp;
+use rust_decimal::Decimal;
+
+/// How a child relates to its parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    /// Added into the parent.
+    Plus,
+    /// Subtracted from the parent.
+    Minus,
+    /// Something the parent was computed from another way (an operand, a rate, a cause).
+    Part,
+}
+
+/// A value in an explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    /// A quantity (in the node's unit).
+    Quantity(Decimal),
+    /// A period, or `never`.
+    Period(String),
+    /// Anything else, as text (an entity's name, a claim's outcome).
+    Text(String),
+}
+
+/// One step of an explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What it is (`cash(OpenAI)`, `flow OpenAI.revenue`, `opening cash`…).
+    pub label: String,
+    /// Its value in the period explained.
+    pub value: Shown,
+    /// Its unit as text (empty for periods and text).
+    pub unit: String,
+    /// Decimals of the currency's minor unit, for money (text output rounds to it).
+    pub minor: Option<u32>,
+    /// Where it is declared or written (`file:line`).
+    pub location: Option<String>,
+    /// How it was computed, in words.
+    pub note: Option<String>,
+    /// How it relates to its parent.
+    pub term: Term,
+    /// What it was computed from.
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    fn leaf(label: impl Into<String>, value: Shown, unit: String) -> Node {
+        Node {
+            label: label.into(),
+            value,
+            unit,
+            minor: None,
+            location: None,
+            note: None,
+            term: Term::Part,
+            children: Vec::new(),
+        }
+    }
+}
+
+/// What an explanation needs: the finished run, the sources (for `file:line` and labels),
+/// the period and how deep to go.
+pub struct Ctx<'r, 'a> {
+    /// The run.
+    pub run: &'r mut Run<'a>,
+    /// The sources.
+    pub sources: &'r SourceMap,
+    /// The timeline period explained.
+    pub at: usize,
+}
+
+impl Ctx<'_, '_> {
+    /// `file:line` of a span.
+    pub fn location(&self, span: Span) -> Option<String> {
+        let src = self.sources.get(span.source()).filter(|s| s.kind() != crate::source::SourceKind::Input)?;
+        let (line, _) = self.sources.line_col(span.source(), span.start());
+        Some(format!("{}:{line}", src.name()))
+    }
+
+    fn text_of(&self, span: Span) -> String {
+        self.sources.slice(span).split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn period_label(&self) -> String {
+        self.run.timeline.label(self.at)
+    }
+
+    /// The money unit of the run, as text, and its minor unit.
+    fn money(&self) -> (String, Option<u32>) {
+        let unit = crate::units::Unit::named(self.run.money);
+        (self.run.reg.format_unit(&unit), crate::eval::engine::is_money(self.run.reg, &unit))
+    }
+
+    /// The expression a definition has in the run's scenario (its last override along the
+    /// scenario's chain of bases, else its declaration).
+    fn definition_expr(&self, id: DefId) -> Option<&TExpr> {
+        let program = self.run.program;
+        let mut chain = Vec::new();
+        let mut cur = program.scenarios.iter().find(|s| s.name == self.run.scenario);
+        while let Some(s) = cur {
+            if chain.len() > program.scenarios.len() {
+                break;
+            }
+            chain.push(s);
+            cur = s.extends.as_ref().and_then(|b| program.scenarios.iter().find(|x| &x.name == b));
+        }
+        // the scenario's own overrides win over its bases'
+        for s in &chain {
+            if let Some((_, e)) = s.overrides.iter().rev().find(|(d, _)| *d == id) {
+                return Some(e);
+            }
+        }
+        program.definitions.get(id).map(|d| &d.value)
+    }
+}
+
+/// The value of `v` in period `at`, with its unit.
+fn shown(run: &Run<'_>, v: &Val, at: usize) -> (Shown, String, Option<u32>) {
+    let q = |s: &crate::eval::series::Series| {
+        (Shown::Quantity(s.get(at)), run.reg.format_unit(&s.unit), crate::eval::engine::is_money(run.reg, &s.unit))
+    };
+    match v {
+        Val::S(s, _) => q(s),
+        Val::Uncertain(_, _, p) => q(p),
+        Val::Period(p) => (Shown::Period(p.to_string()), String::new(), None),
+        Val::Never => (Shown::Period("never".into()), String::new(), None),
+        Val::Entity(e) => {
+            (Shown::Text(run.program.entities.get(*e).map(|x| x.name.clone()).unwrap_or_default()), String::new(), None)
+        }
+        Val::Contract(c) => (
+            Shown::Text(run.program.contracts.get(*c).map(|x| x.name.clone()).unwrap_or_default()),
+            String::new(),
+            None,
+        ),
+        Val::Symbol(s) | Val::Text(s) => (Shown::Text(s.clone()), String::new(), None),
+        Val::Range(..) => (Shown::Text("a range of days".into()), String::new(), None),
+    }
+}
+
+/// Explains `e` in timeline period `ctx.at`, `depth` levels deep.
+pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, EvalError> {
+    let v = ctx.run.value(e)?;
+    let (value, unit, minor) = shown(ctx.run, &v, ctx.at);
+    let mut node = Node::leaf(ctx.text_of(e.span), value, unit);
+    node.minor = minor;
+    node.location = ctx.location(e.span);
+    if depth == 0 {
+        return Ok(node);
+    }
+    match &e.kind {
+        TExprKind::Definition(id) => {
+            let Some(def) = ctx.definition_expr(*id).cloned() else { return Ok(node) };
+            let inner = explain(ctx, &def, depth)?;
+            let decl = ctx.run.program.definitions.get(*id);
+            node.label = decl.map(|d| d.name.clone()).unwrap_or(node.label);
+            node.location = decl.and_then(|d| ctx.location(d.span)).or(node.location);
+            node.note = Some(format!("= {}", inner.label));
+            node.children = inner.children;
+            if node.children.is_empty() && inner.note.is_some() {
+                node.note = inner.note;
+            }
+        }
+        TExprKind::Binary { op, lhs, rhs, .. } => {
+            let l = explain(ctx, lhs, depth - 1)?;
+            let r = explain(ctx, rhs, depth - 1)?;
+            let sums = matches!(op, BinaryOp::Add | BinaryOp::Sub) && l.unit == node.unit && r.unit == node.unit;
+            let (lt, rt) = match (sums, op) {
+                (true, BinaryOp::Sub) => (Term::Plus, Term::Minus),
+                (true, _) => (Term::Plus, Term::Plus),
+                _ => (Term::Part, Term::Part),
+            };
+            node.children = vec![Node { term: lt, ..l }, Node { term: rt, ..r }];
+        }
+        TExprKind::Neg(x) | TExprKind::Convert(x, _) => {
+            node.children = vec![explain(ctx, x, depth - 1)?];
+        }
+        TExprKind::Range { low, high, point } => {
+            let mut kids = vec![explain(ctx, low, depth - 1)?, explain(ctx, high, depth - 1)?];
+            if let Some(p) = point {
+                kids.push(explain(ctx, p, depth - 1)?);
+            }
+            node.children = kids;
+        }
+        TExprKind::Flow(fid) => cash::flow(ctx, *fid, &mut node, depth)?,
+        TExprKind::Call(Builtin::Cash, args) => {
+            if let Some(Val::Entity(id)) = args.first().map(|a| ctx.run.value(&a.value)).transpose()? {
+                cash::cash(ctx, id, &mut node, depth, e.span)?;
+            }
+        }
+        TExprKind::Call(Builtin::Defaulted, args) => {
+            if let Some(Val::Entity(id)) = args.first().map(|a| ctx.run.value(&a.value)).transpose()? {
+                default::defaulted(ctx, id, &mut node, depth)?;
+            }
+        }
+        TExprKind::Call(_, args) => {
+            for a in args {
+                if matches!(a.value.kind, TExprKind::Entity(_) | TExprKind::Contract(_) | TExprKind::Period(_)) {
+                    continue;
+                }
+                node.children.push(explain(ctx, &a.value, depth - 1)?);
+            }
+        }
+        _ => {}
+    }
+    Ok(node)
+}
+
+/// Explains a claim: whether it comes out as expected, and both sides, in the period its
+/// outcome is from (the first period where it fails, for a series).
+pub fn explain_claim(ctx: &mut Ctx<'_, '_>, c: &ClaimIr, depth: usize) -> Result<Node, EvalError> {
+    let results = crate::report::claim_results(ctx.run, std::slice::from_ref(c))?;
+    let Some(r) = results.into_iter().next() else {
+        return Err(EvalError::Internal { span: c.span, what: "a claim without a result".into() });
+    };
+    let outcome = match (r.as_expected(), r.holds) {
+        (true, true) => "ok, holds",
+        (true, false) => "ok, refuted (expect fail)",
+        (false, true) => "FAIL, holds (expect fail)",
+        (false, false) => "FAIL, fails",
+    };
+    if let Some(p) =
+        r.period.as_ref().and_then(|p| (0..ctx.run.timeline.len()).find(|i| ctx.run.timeline.label(*i) == *p))
+    {
+        ctx.at = p;
+    }
+    let mut node = Node::leaf(format!("claim \"{}\"", c.text), Shown::Text(outcome.into()), String::new());
+    node.location = ctx.location(c.span);
+    node.note = Some(format!("model {} claimed", r.test));
+    let target = match &c.test {
+        ClaimTestIr::Approx { target, .. } | ClaimTestIr::Compare(_, target) | ClaimTestIr::Between(target) => target,
+    };
+    if depth > 0 {
+        node.children = vec![explain(ctx, &c.value, depth - 1)?, explain(ctx, target, depth - 1)?];
+    }
+    Ok(node)
+}
+
+/// Checks that every node's `Plus`/`Minus` children add up to it exactly; returns the label
+/// path of the first that does not.
+pub fn check_sums(n: &Node) -> Result<(), String> {
+    let terms: Vec<&Node> = n.children.iter().filter(|c| c.term != Term::Part).collect();
+    if !terms.is_empty() {
+        if let Shown::Quantity(total) = n.value {
+            let mut sum = Decimal::ZERO;
+            for c in &terms {
+                let Shown::Quantity(v) = c.value else {
+                    return Err(format!("{}: a term that is not a quantity", c.label));
+                };
+                let signed = if c.term == Term::Minus { -v } else { v };
+                sum = number::add(sum, signed).map_err(|_| format!("{}: the terms overflow", n.label))?;
+            }
+            if sum != total {
+                return Err(format!("{}: the terms add up to {sum}, not {total}", n.label));
+            }
+        }
+    }
+    for c in &n.children {
+        check_sums(c).map_err(|e| format!("{} > {e}", n.label))?;
+    }
+    Ok(())
+}
+
+/// What `aifin explain` asks.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The expression, or `claim N` / `claim "TEXT"` for a claim.
+    pub expr: String,
+    /// The period (default: the timeline's last).
+    pub at: Option<String>,
+    /// The scenario (default: the first declared).
+    pub scenario: Option<String>,
+    /// How many levels to show.
+    pub depth: usize,
+}
+
+/// An explanation with what it is for.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The tree.
+    pub root: Node,
+    /// The scenario.
+    pub scenario: String,
+    /// The period explained.
+    pub period: String,
+    /// How text rounds.
+    pub rounding: number::Rounding,
+}
+
+/// Why an explanation could not be made.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// Diagnostics of the file or the expression.
+    Diagnostics(Vec<crate::diagnostic::Diagnostic>),
+    /// A request that names something that is not there.
+    Request(String),
+}
+
+fn claim_of<'p>(program: &'p crate::check::ir::Program, what: &str) -> Result<&'p ClaimIr, Failure> {
+    let what = what.trim();
+    let found = match what.parse::<usize>() {
+        Ok(n) => n.checked_sub(1).and_then(|i| program.claims.get(i)),
+        Err(_) => program.claims.iter().find(|c| c.text == what.trim_matches('"')),
+    };
+    found.ok_or_else(|| {
+        Failure::Request(format!(
+            "no claim {what} (the file has {} claims: give its number, from 1, or its text)",
+            program.claims.len()
+        ))
+    })
+}
+
+/// Loads `path`, runs the scenario and explains the request (the library side of
+/// `aifin explain`).
+pub fn explain_file(sources: &mut SourceMap, path: &std::path::Path, req: &Request) -> Result<Explained, Failure> {
+    let loaded = crate::driver::load(sources, path);
+    explain_loaded(sources, &loaded, req)
+}
+
+/// Explains the request in a program given as text (tests, the REPL).
+pub fn explain_text(sources: &mut SourceMap, name: &str, text: &str, req: &Request) -> Result<Explained, Failure> {
+    let loaded = crate::driver::load_text(sources, name, text);
+    explain_loaded(sources, &loaded, req)
+}
+
+fn explain_loaded(
+    sources: &mut SourceMap,
+    loaded: &crate::driver::Loaded,
+    req: &Request,
+) -> Result<Explained, Failure> {
+    use crate::diagnostic::ToDiagnostic;
+    let claim_req = req.expr.trim().strip_prefix("claim ").map(str::to_string);
+    let expr_ast = match &claim_req {
+        Some(_) => None,
+        None => {
+            let id = sources.add("<explain>", req.expr.clone(), crate::source::SourceKind::Input);
+            Some(
+                crate::syntax::parse_expr(sources, id)
+                    .map_err(|errs| Failure::Diagnostics(errs.iter().map(ToDiagnostic::to_diagnostic).collect()))?,
+            )
+        }
+    };
+    let (program, texpr, diags) = crate::driver::compile(loaded, expr_ast.as_ref());
+    if !diags.is_empty() {
+        return Err(Failure::Diagnostics(diags));
+    }
+    let mut run = crate::eval::engine::run_scenario(&program, req.scenario.as_deref())
+        .map_err(|e| Failure::Diagnostics(vec![e.to_diagnostic()]))?;
+    let last = run.timeline.len().saturating_sub(1);
+    let at = match &req.at {
+        None => last,
+        Some(a) => period_index(sources, &run, a)?,
+    };
+    let rounding = run.rounding;
+    let scenario = run.scenario.clone();
+    let mut ctx = Ctx { run: &mut run, sources, at };
+    let root = match (&claim_req, &texpr) {
+        (Some(what), _) => {
+            let c = claim_of(&program, what)?;
+            explain_claim(&mut ctx, c, req.depth)
+        }
+        (None, Some(e)) => explain(&mut ctx, e, req.depth),
+        (None, None) => return Err(Failure::Request("nothing to explain".into())),
+    }
+    .map_err(|e| Failure::Diagnostics(vec![e.to_diagnostic()]))?;
+    let period = ctx.period_label();
+    Ok(Explained { root, scenario, period, rounding })
+}
+
+/// The timeline period a `--at` names: a period label of the timeline (`2026-04`, `2026-Q2`),
+/// else the period that contains the first day of the period literal.
+fn period_index(sources: &mut SourceMap, run: &Run<'_>, at: &str) -> Result<usize, Failure> {
+    if let Some(i) = (0..run.timeline.len()).find(|i| run.timeline.label(*i) == at) {
+        return Ok(i);
+    }
+    let id = sources.add("<at>", at.to_string(), crate::source::SourceKind::Input);
+    let not_there = || {
+        let (first, last) = (run.timeline.label(0), run.timeline.label(run.timeline.len().saturating_sub(1)));
+        Failure::Request(format!("--at {at}: not a period of the timeline {first} .. {last}"))
+    };
+    match crate::syntax::parse_expr(sources, id).map(|e| e.kind) {
+        Ok(crate::syntax::ast::ExprKind::Period(p)) => {
+            let day = crate::eval::timeline::Timeline::span_of(p).0;
+            run.timeline.index_of_day(day).ok_or_else(not_there)
+        }
+        _ => Err(not_there()),
+    }
+}
