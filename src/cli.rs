@@ -1,4 +1,4 @@
-//! The command line: `aifin check | run | compare | explain | eval | fmt | repl | test | schedule | import`.
+//! The command line: `aifin check | run | compare | explain | sweep | tornado | eval | fmt | repl | test | schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
 //! the golden tests and `aifin test` share one code path. Exit status: 0 success, 1 the input
@@ -110,6 +110,46 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// One input over a range: the output at each of N equal steps.
+    Sweep {
+        /// The scenario file.
+        file: PathBuf,
+        /// The driver and its range: `NAME=LOW..HIGH` (e.g. `price=10 USD..30 USD`).
+        #[arg(long)]
+        vary: String,
+        /// The number of steps, both ends included.
+        #[arg(long, default_value_t = 5)]
+        steps: usize,
+        /// The output expression.
+        #[arg(long, allow_hyphen_values = true)]
+        report: String,
+        /// The scenario (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The period the output is read in (default: the timeline's last).
+        #[arg(long)]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Every input declared as a range moved to its low and its high, sorted by the swing.
+    Tornado {
+        /// The scenario file.
+        file: PathBuf,
+        /// The output expression.
+        #[arg(long, allow_hyphen_values = true)]
+        report: String,
+        /// The scenario (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The period the output is read in (default: the timeline's last).
+        #[arg(long)]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Evaluate one expression exactly, with units: `aifin eval '15M USD/day in USD/hour'`.
     Eval {
         /// The expression.
@@ -204,6 +244,32 @@ where
         Command::Explain { file, expr, at, scenario, depth, format } => {
             let req = crate::explain::Request { expr, at, scenario, depth };
             explain(&mut sources, &file, &req, format, style)
+        }
+        Command::Sweep { file, vary, steps, report, scenario, at, format } => {
+            let r = crate::sensitivity::sweep_file(
+                &mut sources,
+                &file,
+                &vary,
+                steps,
+                &report,
+                scenario.as_deref(),
+                at.as_deref(),
+            );
+            sensitivity(
+                r.map(|s| crate::sensitivity::render_sweep(&s, &report, format_name(format))),
+                "sweep",
+                &sources,
+                style,
+            )
+        }
+        Command::Tornado { file, report, scenario, at, format } => {
+            let r = crate::sensitivity::tornado_file(&mut sources, &file, &report, scenario.as_deref(), at.as_deref());
+            sensitivity(
+                r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format))),
+                "tornado",
+                &sources,
+                style,
+            )
         }
         Command::Compare { file, a, b, format } => compare(&mut sources, &file, (&a, &b), format, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
@@ -312,6 +378,29 @@ fn run_file(
         (Format::Csv, os) => crate::scenarios::csv_all(os),
     };
     Output { stdout, stderr: String::new(), code: 0 }
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Csv => "csv",
+    }
+}
+
+fn sensitivity(
+    r: Result<String, crate::explain::Failure>,
+    cmd: &str,
+    sources: &SourceMap,
+    style: RenderStyle,
+) -> Output {
+    match r {
+        Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
+        Err(crate::explain::Failure::Diagnostics(d)) => failed(&d, sources, style),
+        Err(crate::explain::Failure::Request(what)) => {
+            Output { stdout: String::new(), stderr: format!("aifin {cmd}: {what}\n"), code: 1 }
+        }
+    }
 }
 
 fn explain(

@@ -26,6 +26,7 @@ pub mod limits;
 pub mod number;
 pub mod report;
 pub mod scenarios;
+pub mod sensitivity;
 pub mod source;
 pub mod syntax;
 pub mod synth;

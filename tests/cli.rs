@@ -221,3 +221,55 @@ fn field_overrides_are_checked() {
     assert!(err.contains("only quantities can be overridden"), "{err}");
     assert!(err.contains("(as in the declared field)"), "{err}");
 }
+
+/// The sweep and tornado of examples/claims/tornado.aifin, against the values worked by hand
+/// in its comments.
+#[test]
+fn sweep_and_tornado_agree_with_the_hand_worked_values() {
+    let report = "annual(profit(Lab), 2026)";
+    let (out, err, code) = aifin(&[
+        "sweep",
+        "examples/claims/tornado.aifin",
+        "--vary",
+        "price=20 USD/month/user .. 30 USD/month/user",
+        "--steps",
+        "5",
+        "--report",
+        report,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "price [USD/month/user],\"annual(profit(Lab), 2026) [USD]\"\n20,0\n22.5,300000000\n25,600000000\n27.5,900000000\n30,1200000000\n"
+    );
+    let (out, err, code) = aifin(&["tornado", "examples/claims/tornado.aifin", "--report", report, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["output"]["at_points"], "600000000");
+    let bars: Vec<(String, String, String, String)> = v["bars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let s = |k: &str| b[k].as_str().unwrap().to_string();
+            (s("input"), s("at_low"), s("at_high"), s("swing"))
+        })
+        .collect();
+    let want = [
+        ("price", "0", "1200000000", "1200000000"),
+        ("cost", "840000000", "-120000000", "960000000"),
+        ("users", "300000000", "1200000000", "900000000"),
+    ];
+    assert_eq!(bars.len(), want.len());
+    for (got, w) in bars.iter().zip(want) {
+        assert_eq!((got.0.as_str(), got.1.as_str(), got.2.as_str(), got.3.as_str()), w);
+    }
+    // a range of the wrong dimension, an unknown driver
+    assert_eq!(
+        aifin(&["sweep", "examples/claims/tornado.aifin", "--vary", "price=1 USD .. 2 USD", "--report", report]).2,
+        1
+    );
+    assert_eq!(aifin(&["sweep", "examples/claims/tornado.aifin", "--vary", "nope=1..2", "--report", report]).2, 1);
+}
