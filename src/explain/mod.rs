@@ -223,6 +223,9 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
                 default::defaulted(ctx, id, &mut node, depth)?;
             }
         }
+        TExprKind::Call(b @ (Builtin::Total | Builtin::Annual | Builtin::At), args) => {
+            window(ctx, *b, args, &mut node, depth)?;
+        }
         TExprKind::Call(_, args) => {
             for a in args {
                 if matches!(a.value.kind, TExprKind::Entity(_) | TExprKind::Contract(_) | TExprKind::Period(_)) {
@@ -234,6 +237,48 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
         _ => {}
     }
     Ok(node)
+}
+
+/// The most periods whose amounts an explanation of `total`/`annual` lists one by one.
+const MAX_TERMS: usize = 36;
+
+/// `total(x, W)`, `annual(x, Y)`, `at(x, P)`: for a flow, its amount in each period of the
+/// window, as terms of the total; for a balance, its value at the end of the window; else
+/// the argument in the window's first period.
+fn window(
+    ctx: &mut Ctx<'_, '_>,
+    b: Builtin,
+    args: &[crate::check::ir::TArg],
+    node: &mut Node,
+    depth: usize,
+) -> Result<(), EvalError> {
+    let (Some(x), Some(w)) = (args.first(), args.get(1)) else { return Ok(()) };
+    let (first, end) = match ctx.run.value(&w.value)? {
+        Val::Period(p) => crate::eval::timeline::Timeline::span_of(p),
+        Val::Range(a, b) => (a, b),
+        _ => return Ok(()),
+    };
+    let r = ctx.run.timeline.indices_overlapping(first, end);
+    let here = ctx.at;
+    let shape = x.value.ty.shape();
+    if shape == Some(crate::check::Shape::Flow) && r.len() <= MAX_TERMS {
+        node.note = Some(format!("the sum of {} over {} periods", ctx.text_of(x.value.span), r.len()));
+        for i in r {
+            ctx.at = i;
+            let mut child = explain(ctx, &x.value, depth - 1)?;
+            child.label = format!("{} in {}", child.label, ctx.run.timeline.label(i));
+            child.term = Term::Plus;
+            node.children.push(child);
+        }
+    } else if !r.is_empty() {
+        let i = if shape == Some(crate::check::Shape::Level) || b == Builtin::At { r.end - 1 } else { r.start };
+        ctx.at = i;
+        let mut child = explain(ctx, &x.value, depth - 1)?;
+        child.label = format!("{} in {}", child.label, ctx.run.timeline.label(i));
+        node.children.push(child);
+    }
+    ctx.at = here;
+    Ok(())
 }
 
 /// Explains a claim: whether it comes out as expected, and both sides, in the period its
