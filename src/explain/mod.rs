@@ -228,10 +228,18 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
         }
         TExprKind::Call(_, args) => {
             for a in args {
-                if matches!(a.value.kind, TExprKind::Entity(_) | TExprKind::Contract(_) | TExprKind::Period(_)) {
+                if matches!(a.value.kind, TExprKind::Entity(_) | TExprKind::Contract(_)) {
                     continue;
                 }
-                node.children.push(explain(ctx, &a.value, depth - 1)?);
+                let mut child = explain(ctx, &a.value, depth - 1)?;
+                if a.anchor.is_some() || a.name.is_some() {
+                    // a curve's anchor (`20B USD/year @ 2025`) or a named argument, as written
+                    child.label = ctx.text_of(a.span);
+                }
+                node.children.push(child);
+            }
+            if matches!(e.ty.shape(), Some(crate::check::Shape::Series | crate::check::Shape::Flow)) {
+                node.note = Some(format!("in {}", ctx.period_label()));
             }
         }
         _ => {}
