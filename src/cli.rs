@@ -242,19 +242,27 @@ where
             run_file(&mut sources, &file, scenario.as_deref(), all_scenarios, format, style)
         }
         Command::Explain { file, expr, at, scenario, depth, format } => {
-            let req = crate::explain::Request { expr, at, scenario, depth };
-            explain(&mut sources, &file, &req, format, style)
+            let req = crate::explain::Request { at, scenario, depth };
+            explain(&mut sources, &file, &expr, &req, format, style)
         }
         Command::Sweep { file, vary, steps, report, scenario, at, format } => {
-            let r = crate::sensitivity::sweep_file(
-                &mut sources,
-                &file,
-                &vary,
-                steps,
-                &report,
-                scenario.as_deref(),
-                at.as_deref(),
-            );
+            let r = crate::sensitivity::parse_vary(&vary).and_then(|(name, range)| {
+                let (program, exprs) = checked_with(&mut sources, &file, &[("<report>", &report), ("<vary>", range)])
+                    .map_err(crate::explain::Failure::Diagnostics)?;
+                let [out, range] = exprs.as_slice() else {
+                    return Err(crate::explain::Failure::Request("nothing to sweep".into()));
+                };
+                crate::sensitivity::sweep_program(
+                    &program,
+                    &sources,
+                    name,
+                    range,
+                    steps,
+                    out,
+                    scenario.as_deref(),
+                    at.as_deref(),
+                )
+            });
             sensitivity(
                 r.map(|s| crate::sensitivity::render_sweep(&s, &report, format_name(format))),
                 "sweep",
@@ -263,7 +271,14 @@ where
             )
         }
         Command::Tornado { file, report, scenario, at, format } => {
-            let r = crate::sensitivity::tornado_file(&mut sources, &file, &report, scenario.as_deref(), at.as_deref());
+            let r = checked_with(&mut sources, &file, &[("<report>", &report)])
+                .map_err(crate::explain::Failure::Diagnostics)
+                .and_then(|(program, exprs)| match exprs.first() {
+                    Some(out) => {
+                        crate::sensitivity::tornado_program(&program, &sources, out, scenario.as_deref(), at.as_deref())
+                    }
+                    None => Err(crate::explain::Failure::Request("nothing to report".into())),
+                });
             sensitivity(
                 r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format))),
                 "tornado",
@@ -403,17 +418,56 @@ fn sensitivity(
     }
 }
 
+/// Loads and checks `file`, and checks each `(name, text)` expression against it.
+fn checked_with(
+    sources: &mut SourceMap,
+    file: &std::path::Path,
+    exprs: &[(&str, &str)],
+) -> Result<(crate::check::ir::Program, Vec<crate::check::ir::TExpr>), Vec<Diagnostic>> {
+    let loaded = crate::driver::load(sources, file);
+    let (mut program, _, diags) = crate::driver::compile(&loaded, None);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut out = Vec::new();
+    for (name, text) in exprs {
+        let id = sources.add(*name, *text, crate::source::SourceKind::Input);
+        let ast = crate::syntax::parse_expr(sources, id)
+            .map_err(|errs| errs.iter().map(crate::diagnostic::ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+        // the same declarations check to the same ids, so every expression fits `program`
+        let (p, texpr, diags) = crate::driver::compile(&loaded, Some(&ast));
+        match texpr {
+            Some(t) if diags.is_empty() => out.push(t),
+            _ => return Err(diags),
+        }
+        program = p;
+    }
+    Ok((program, out))
+}
+
 fn explain(
     sources: &mut SourceMap,
     file: &std::path::Path,
+    expr: &str,
     req: &crate::explain::Request,
     format: Format,
     style: RenderStyle,
 ) -> Output {
+    use crate::explain::{Failure, Target};
     if format == Format::Csv {
         return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
     }
-    match crate::explain::explain_file(sources, file, req) {
+    let claim = crate::explain::claim_request(expr);
+    let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
+    let r = checked_with(sources, file, exprs).map_err(Failure::Diagnostics).and_then(|(program, exprs)| {
+        let target = match (claim, exprs.into_iter().next()) {
+            (Some(c), _) => Target::Claim(c.to_string()),
+            (None, Some(e)) => Target::Expr(e),
+            (None, None) => return Err(Failure::Request("nothing to explain".into())),
+        };
+        crate::explain::explain_program(&program, sources, &target, req)
+    });
+    match r {
         Ok(x) => {
             let stdout = match format {
                 Format::Json => crate::explain::render::json(&x.root, &x.scenario, &x.period),
@@ -424,8 +478,8 @@ fn explain(
             };
             Output { stdout, stderr: String::new(), code: 0 }
         }
-        Err(crate::explain::Failure::Diagnostics(d)) => failed(&d, sources, style),
-        Err(crate::explain::Failure::Request(what)) => {
+        Err(Failure::Diagnostics(d)) => failed(&d, sources, style),
+        Err(Failure::Request(what)) => {
             Output { stdout: String::new(), stderr: format!("aifin explain: {what}\n"), code: 1 }
         }
     }

@@ -375,46 +375,29 @@ pub fn render_tornado(t: &Tornado, output: &str, format: &str) -> String {
     }
 }
 
-/// Loads `path` and checks `output` (and, for a sweep, the range) in it: the program, the
-/// output expression and its text.
-fn load_with(
-    sources: &mut crate::source::SourceMap,
-    loaded: &crate::driver::Loaded,
-    extra: &str,
-    name: &str,
-) -> Result<(Program, TExpr), crate::explain::Failure> {
-    use crate::diagnostic::ToDiagnostic;
-    use crate::explain::Failure;
-    let id = sources.add(name, extra.to_string(), crate::source::SourceKind::Input);
-    let ast = crate::syntax::parse_expr(sources, id)
-        .map_err(|errs| Failure::Diagnostics(errs.iter().map(ToDiagnostic::to_diagnostic).collect()))?;
-    let (program, texpr, diags) = crate::driver::compile(loaded, Some(&ast));
-    if !diags.is_empty() {
-        return Err(Failure::Diagnostics(diags));
+/// Splits `--vary NAME=LOW..HIGH` into the name and the range's text.
+pub fn parse_vary(vary: &str) -> Result<(&str, &str), crate::explain::Failure> {
+    match vary.split_once('=') {
+        Some((name, range)) => Ok((name.trim(), range.trim())),
+        None => Err(crate::explain::Failure::Request(format!("--vary {vary}: write NAME=LOW..HIGH"))),
     }
-    let texpr = texpr.ok_or_else(|| Failure::Request(format!("cannot read `{extra}`")))?;
-    Ok((program, texpr))
 }
 
-/// `aifin sweep FILE --vary NAME=LOW..HIGH --steps N --report EXPR`, as a library call.
-pub fn sweep_file(
-    sources: &mut crate::source::SourceMap,
-    path: &std::path::Path,
-    vary: &str,
+/// `aifin sweep` on a checked program: `name` is the driver, `range` the checked `LOW..HIGH`,
+/// `report` the checked output.
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_program(
+    program: &Program,
+    sources: &crate::source::SourceMap,
+    name: &str,
+    range: &TExpr,
     steps: usize,
-    report: &str,
+    report: &TExpr,
     scenario: Option<&str>,
     at: Option<&str>,
 ) -> Result<Sweep, crate::explain::Failure> {
     use crate::diagnostic::ToDiagnostic;
     use crate::explain::Failure;
-    let Some((name, range)) = vary.split_once('=') else {
-        return Err(Failure::Request(format!("--vary {vary}: write NAME=LOW..HIGH")));
-    };
-    let (name, range) = (name.trim(), range.trim());
-    let loaded = crate::driver::load(sources, path);
-    let (program, out) = load_with(sources, &loaded, report, "<report>")?;
-    let (_, range_expr) = load_with(sources, &loaded, range, "<vary>")?;
     let def = program.definitions.iter().position(|d| d.name == name).ok_or_else(|| {
         let known: Vec<&str> = program
             .definitions
@@ -424,36 +407,34 @@ pub fn sweep_file(
             .collect();
         Failure::Request(format!("--vary: no driver or curve `{name}` (the file declares: {})", known.join(", ")))
     })?;
-    let (low, high) = match crate::eval::eval_expr(&range_expr, &program) {
+    let (low, high) = match crate::eval::eval_expr(range, program) {
         Ok(crate::eval::Value::Uncertain { low, high, .. }) => (low, high),
-        Ok(_) => return Err(Failure::Request(format!("--vary {vary}: the values are a range LOW..HIGH"))),
+        Ok(_) => return Err(Failure::Request(format!("--vary {name}: the values are a range LOW..HIGH"))),
         Err(e) => return Err(Failure::Diagnostics(vec![e.to_diagnostic()])),
     };
     let reg = &program.registry;
     let want = program.definitions.get(def).and_then(|d| d.value.ty.dimension().cloned());
     if want.as_ref() != Some(&reg.dimension(&low.unit)) || reg.dimension(&low.unit) != reg.dimension(&high.unit) {
         let unit = program.definitions.get(def).map(|d| d.value.ty.describe(reg)).unwrap_or_default();
-        return Err(Failure::Request(format!("--vary {vary}: `{name}` is {unit}; the range must have its dimension")));
+        return Err(Failure::Request(format!("--vary {name}: `{name}` is {unit}; the range must have its dimension")));
     }
     if steps < 2 {
         return Err(Failure::Request("--steps: at least 2 (both ends)".into()));
     }
-    sweep(&program, scenario, def, (&low, &high), steps, &out, at)
+    sweep(program, scenario, def, (&low, &high), steps, report, at)
         .map_err(|e| Failure::Diagnostics(vec![e.to_diagnostic()]))
 }
 
-/// `aifin tornado FILE --report EXPR`, as a library call.
-pub fn tornado_file(
-    sources: &mut crate::source::SourceMap,
-    path: &std::path::Path,
-    report: &str,
+/// `aifin tornado` on a checked program and output.
+pub fn tornado_program(
+    program: &Program,
+    sources: &crate::source::SourceMap,
+    report: &TExpr,
     scenario: Option<&str>,
     at: Option<&str>,
 ) -> Result<Tornado, crate::explain::Failure> {
     use crate::diagnostic::ToDiagnostic;
-    let loaded = crate::driver::load(sources, path);
-    let (program, out) = load_with(sources, &loaded, report, "<report>")?;
     let text = |e: &TExpr| sources.slice(e.span).split_whitespace().collect::<Vec<_>>().join(" ");
-    tornado(&program, scenario, &out, at, &text)
+    tornado(program, scenario, report, at, &text)
         .map_err(|e| crate::explain::Failure::Diagnostics(vec![e.to_diagnostic()]))
 }

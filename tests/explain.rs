@@ -1,13 +1,30 @@
 //! Explanations add up: every node's `+`/`-` children sum to it exactly, on every bundled
 //! example and on random generated scenarios.
 
-use aifin::explain::{check_sums, explain_file, explain_text, Request, Shown};
-use aifin::source::SourceMap;
+use aifin::explain::{check_sums, explain_program, Explained, Request, Shown, Target};
+use aifin::source::{SourceKind, SourceMap};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
-fn req(expr: &str, at: Option<String>) -> Request {
-    Request { expr: expr.into(), at, scenario: None, depth: 8 }
+/// Where the program comes from.
+enum Src<'a> {
+    File(&'a Path),
+    Text(&'a str),
+}
+
+/// Explains `expr` at `at` in a program, as `aifin explain` does.
+fn explain(src: Src<'_>, expr: &str, at: Option<String>) -> Result<Explained, String> {
+    let mut sources = SourceMap::new();
+    let loaded = match src {
+        Src::File(p) => aifin::driver::load(&mut sources, p),
+        Src::Text(t) => aifin::driver::load_text(&mut sources, "gen.aifin", t),
+    };
+    let id = sources.add("<explain>", expr, SourceKind::Input);
+    let ast = aifin::syntax::parse_expr(&sources, id).map_err(|e| format!("{e:?}"))?;
+    let (program, texpr, diags) = aifin::driver::compile(&loaded, Some(&ast));
+    let texpr = texpr.filter(|_| diags.is_empty()).ok_or_else(|| format!("{diags:?}"))?;
+    let req = Request { at, scenario: None, depth: 8 };
+    explain_program(&program, &sources, &Target::Expr(texpr), &req).map_err(|e| format!("{e:?}"))
 }
 
 fn examples(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -45,9 +62,8 @@ fn the_cash_of_every_entity_of_every_example_adds_up() {
             // every period of short timelines, a sample of long ones
             let stride = (periods.len() / 12).max(1);
             for p in periods.iter().step_by(stride) {
-                let mut sources = SourceMap::new();
-                let x = explain_file(&mut sources, &f, &req(&format!("cash({e})"), Some(p.clone())))
-                    .unwrap_or_else(|_| panic!("{}: cash({e}) at {p}", f.display()));
+                let x = explain(Src::File(&f), &format!("cash({e})"), Some(p.clone()))
+                    .unwrap_or_else(|m| panic!("{}: cash({e}) at {p}: {m}", f.display()));
                 check_sums(&x.root).unwrap_or_else(|m| panic!("{}: {m}", f.display()));
                 checked += 1;
             }
@@ -60,8 +76,7 @@ fn the_cash_of_every_entity_of_every_example_adds_up() {
 fn a_driver_is_explained_by_its_operands() {
     let text = "scenario s { timeline 2026-01 .. 2026-03 monthly }\n\
                 driver a = 1.5B USD\ndriver b = 250M USD\ndriver c = 2 * a\ndriver total = a + b - c\n";
-    let mut sources = SourceMap::new();
-    let x = explain_text(&mut sources, "t.aifin", text, &req("total", None)).unwrap();
+    let x = explain(Src::Text(text), "total", None).unwrap();
     assert_eq!(x.root.label, "total");
     assert_eq!(x.root.value, Shown::Quantity("-1250000000".parse().unwrap()));
     check_sums(&x.root).unwrap();
@@ -123,9 +138,7 @@ proptest! {
         let period = format!("2026-{:02}", at + 1);
         for e in 0..n {
             for expr in [format!("cash(E{e})"), format!("defaulted(E{e})"), format!("cash(E{e}) - cash(E{})", (e + 1) % n)] {
-                let mut sources = SourceMap::new();
-                let x = explain_text(&mut sources, "gen.aifin", &text, &req(&expr, Some(period.clone())));
-                let x = match x {
+                let x = match explain(Src::Text(&text), &expr, Some(period.clone())) {
                     Ok(x) => x,
                     Err(_) => return Err(TestCaseError::fail(format!("{expr} failed on\n{text}"))),
                 };

@@ -344,17 +344,29 @@ pub fn check_sums(n: &Node) -> Result<(), String> {
     Ok(())
 }
 
-/// What `aifin explain` asks.
+/// What `aifin explain` asks, besides the expression.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
-    /// The expression, or `claim N` / `claim "TEXT"` for a claim.
-    pub expr: String,
     /// The period (default: the timeline's last).
     pub at: Option<String>,
     /// The scenario (default: the first declared).
     pub scenario: Option<String>,
     /// How many levels to show.
     pub depth: usize,
+}
+
+/// What to explain: a checked expression, or a claim by number (from 1) or text.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// An expression checked against the program.
+    Expr(TExpr),
+    /// A claim: `3` or its text.
+    Claim(String),
+}
+
+/// The claim an `EXPR` argument names (`claim 3`, `claim "TEXT"`), if it names one.
+pub fn claim_request(text: &str) -> Option<&str> {
+    text.trim().strip_prefix("claim ").map(str::trim)
 }
 
 /// An explanation with what it is for.
@@ -370,17 +382,16 @@ pub struct Explained {
     pub rounding: number::Rounding,
 }
 
-/// Why an explanation could not be made.
+/// Why an explanation (or a sweep, a tornado) could not be made.
 #[derive(Debug, Clone)]
 pub enum Failure {
-    /// Diagnostics of the file or the expression.
+    /// Diagnostics of the file, the expression or the run.
     Diagnostics(Vec<crate::diagnostic::Diagnostic>),
     /// A request that names something that is not there.
     Request(String),
 }
 
 fn claim_of<'p>(program: &'p crate::check::ir::Program, what: &str) -> Result<&'p ClaimIr, Failure> {
-    let what = what.trim();
     let found = match what.parse::<usize>() {
         Ok(n) => n.checked_sub(1).and_then(|i| program.claims.get(i)),
         Err(_) => program.claims.iter().find(|c| c.text == what.trim_matches('"')),
@@ -393,79 +404,66 @@ fn claim_of<'p>(program: &'p crate::check::ir::Program, what: &str) -> Result<&'
     })
 }
 
-/// Loads `path`, runs the scenario and explains the request (the library side of
-/// `aifin explain`).
-pub fn explain_file(sources: &mut SourceMap, path: &std::path::Path, req: &Request) -> Result<Explained, Failure> {
-    let loaded = crate::driver::load(sources, path);
-    explain_loaded(sources, &loaded, req)
-}
-
-/// Explains the request in a program given as text (tests, the REPL).
-pub fn explain_text(sources: &mut SourceMap, name: &str, text: &str, req: &Request) -> Result<Explained, Failure> {
-    let loaded = crate::driver::load_text(sources, name, text);
-    explain_loaded(sources, &loaded, req)
-}
-
-fn explain_loaded(
-    sources: &mut SourceMap,
-    loaded: &crate::driver::Loaded,
+/// Runs the scenario of a checked program and explains `target` in it (the library side of
+/// `aifin explain`; the REPL's `:explain` calls it too).
+pub fn explain_program(
+    program: &crate::check::ir::Program,
+    sources: &SourceMap,
+    target: &Target,
     req: &Request,
 ) -> Result<Explained, Failure> {
     use crate::diagnostic::ToDiagnostic;
-    let claim_req = req.expr.trim().strip_prefix("claim ").map(str::to_string);
-    let expr_ast = match &claim_req {
-        Some(_) => None,
-        None => {
-            let id = sources.add("<explain>", req.expr.clone(), crate::source::SourceKind::Input);
-            Some(
-                crate::syntax::parse_expr(sources, id)
-                    .map_err(|errs| Failure::Diagnostics(errs.iter().map(ToDiagnostic::to_diagnostic).collect()))?,
-            )
-        }
-    };
-    let (program, texpr, diags) = crate::driver::compile(loaded, expr_ast.as_ref());
-    if !diags.is_empty() {
-        return Err(Failure::Diagnostics(diags));
-    }
-    let mut run = crate::eval::engine::run_scenario(&program, req.scenario.as_deref())
-        .map_err(|e| Failure::Diagnostics(vec![e.to_diagnostic()]))?;
-    let last = run.timeline.len().saturating_sub(1);
+    let diag = |e: EvalError| Failure::Diagnostics(vec![e.to_diagnostic()]);
+    let mut run = crate::eval::engine::run_scenario(program, req.scenario.as_deref()).map_err(diag)?;
     let at = match &req.at {
-        None => last,
-        Some(a) => period_index(sources, &run, a)?,
+        None => run.timeline.len().saturating_sub(1),
+        Some(a) => period_index(&run, a)?,
     };
     let rounding = run.rounding;
     let scenario = run.scenario.clone();
     let mut ctx = Ctx { run: &mut run, sources, at };
-    let root = match (&claim_req, &texpr) {
-        (Some(what), _) => {
-            let c = claim_of(&program, what)?;
+    let root = match target {
+        Target::Claim(what) => {
+            let c = claim_of(program, what)?;
             explain_claim(&mut ctx, c, req.depth)
         }
-        (None, Some(e)) => explain(&mut ctx, e, req.depth),
-        (None, None) => return Err(Failure::Request("nothing to explain".into())),
+        Target::Expr(e) => explain(&mut ctx, e, req.depth),
     }
-    .map_err(|e| Failure::Diagnostics(vec![e.to_diagnostic()]))?;
+    .map_err(diag)?;
     let period = ctx.period_label();
     Ok(Explained { root, scenario, period, rounding })
 }
 
-/// The timeline period a `--at` names: a period label of the timeline (`2026-04`, `2026-Q2`),
-/// else the period that contains the first day of the period literal.
-fn period_index(sources: &mut SourceMap, run: &Run<'_>, at: &str) -> Result<usize, Failure> {
+/// The first day a period written as text names: `2026`, `2026-03`, `2026-03-15`, `2026-Q2`,
+/// `2026-H1`.
+fn first_day(text: &str) -> Option<i64> {
+    let mut parts = text.trim().split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let (m, d) = match (parts.next(), parts.next()) {
+        (None, _) => (1, 1),
+        (Some(q), None) if q.starts_with('Q') => {
+            (q.get(1..)?.parse::<u32>().ok().filter(|q| (1..=4).contains(q))? * 3 - 2, 1)
+        }
+        (Some(h), None) if h.starts_with('H') => {
+            (h.get(1..)?.parse::<u32>().ok().filter(|h| (1..=2).contains(h))? * 6 - 5, 1)
+        }
+        (Some(m), None) => (m.parse().ok()?, 1),
+        (Some(m), Some(d)) => (m.parse().ok()?, d.parse().ok()?),
+    };
+    if !(1..=12).contains(&m) || d < 1 || d > crate::calendar::days_in_month(y, m) || parts.next().is_some() {
+        return None;
+    }
+    Some(crate::calendar::day_number(y, m, d))
+}
+
+/// The timeline period a `--at` names: a label of the timeline (`2026-04`, `2026-Q2`), else
+/// the period that contains the first day of the period written.
+fn period_index(run: &Run<'_>, at: &str) -> Result<usize, Failure> {
     if let Some(i) = (0..run.timeline.len()).find(|i| run.timeline.label(*i) == at) {
         return Ok(i);
     }
-    let id = sources.add("<at>", at.to_string(), crate::source::SourceKind::Input);
-    let not_there = || {
+    first_day(at).and_then(|d| run.timeline.index_of_day(d)).ok_or_else(|| {
         let (first, last) = (run.timeline.label(0), run.timeline.label(run.timeline.len().saturating_sub(1)));
         Failure::Request(format!("--at {at}: not a period of the timeline {first} .. {last}"))
-    };
-    match crate::syntax::parse_expr(sources, id).map(|e| e.kind) {
-        Ok(crate::syntax::ast::ExprKind::Period(p)) => {
-            let day = crate::eval::timeline::Timeline::span_of(p).0;
-            run.timeline.index_of_day(day).ok_or_else(not_there)
-        }
-        _ => Err(not_there()),
-    }
+    })
 }
