@@ -137,7 +137,14 @@ proptest! {
         let text = scenario_text(&cash, &flows, &tops, &credit);
         let period = format!("2026-{:02}", at + 1);
         for e in 0..n {
-            for expr in [format!("cash(E{e})"), format!("defaulted(E{e})"), format!("cash(E{e}) - cash(E{})", (e + 1) % n)] {
+            let exprs = [
+                format!("cash(E{e})"),
+                format!("defaulted(E{e})"),
+                format!("cash(E{e}) - cash(E{})", (e + 1) % n),
+                format!("profit(E{e})"),
+                format!("total(profit(E{e}), 2026-01 .. 2026-12)"),
+            ];
+            for expr in exprs {
                 let x = match explain(Src::Text(&text), &expr, Some(period.clone())) {
                     Ok(x) => x,
                     Err(_) => return Err(TestCaseError::fail(format!("{expr} failed on\n{text}"))),

@@ -223,6 +223,23 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
                 default::defaulted(ctx, id, &mut node, depth)?;
             }
         }
+        TExprKind::Call(Builtin::Profit, args) => {
+            // profit = revenue - costs - depreciation - interest, period by period
+            let lines = [
+                ("revenue", Builtin::Revenue, Term::Plus),
+                ("costs", Builtin::Costs, Term::Minus),
+                ("depreciation", Builtin::Depreciation, Term::Minus),
+                ("interest", Builtin::Interest, Term::Minus),
+            ];
+            for (name, b, term) in lines {
+                let line = TExpr { kind: TExprKind::Call(b, args.clone()), ty: e.ty.clone(), span: e.span };
+                let mut child = explain(ctx, &line, 0)?;
+                let entity = ctx.text_of(args.first().map(|a| a.span).unwrap_or(e.span));
+                child.label = format!("{name}({entity})");
+                child.term = term;
+                node.children.push(child);
+            }
+        }
         TExprKind::Call(b @ (Builtin::Total | Builtin::Annual | Builtin::At), args) => {
             window(ctx, *b, args, &mut node, depth)?;
         }
