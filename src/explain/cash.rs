@@ -175,22 +175,41 @@ pub(super) fn flow(ctx: &mut Ctx<'_, '_>, fid: FlowId, node: &mut Node, depth: u
     };
     let days = ctx.run.timeline.periods.get(ctx.at).map(|p| p.days()).unwrap_or(0);
     let money = crate::units::Unit::named(ctx.run.money);
-    let how = match unit {
-        Some(u) if ctx.run.reg.dimension(&u) == ctx.run.reg.dimension(&money) => match f.on {
+    let rate = match &v {
+        Val::S(s, _) | Val::Uncertain(_, _, s) => Some(s.clone()),
+        _ => None,
+    };
+    let (money_text, minor) = ctx.money();
+    let rule = ctx.run.rounding;
+    let how = match (unit, rate) {
+        (Some(u), _) if ctx.run.reg.dimension(&u) == ctx.run.reg.dimension(&money) => match f.on {
             Some(on) => format!("an amount, booked in the period of {on}"),
             None => "an amount, booked in the period it is for".to_string(),
         },
-        Some(u) => match basis_of(&u, ctx.run.reg, ctx.run.money) {
-            Some((Basis::Calendar { months }, _)) => format!(
-                "a rate per {months} calendar month{}, booked by calendar months ({days} days in this period)",
-                if months == 1 { "" } else { "s" }
-            ),
-            Some((Basis::Elapsed { seconds }, _)) => {
-                format!("a rate per {seconds} seconds, booked by elapsed time ({days} days in this period)")
+        (Some(u), Some(rate)) => match basis_of(&u, ctx.run.reg, ctx.run.money) {
+            Some((Basis::Calendar { months }, target)) => {
+                // the rate per calendar month, in the ledger currency
+                let per_month = rate
+                    .convert(&target, ctx.run.reg)
+                    .ok()
+                    .and_then(|r| number::div(r.get(ctx.at), Decimal::from(months)).ok())
+                    .map(|m| format!(" = {} a month", crate::report::text::quantity(m, &money_text, minor, rule)))
+                    .unwrap_or_default();
+                format!("a rate booked by calendar months{per_month}; this period has {days} days")
+            }
+            Some((Basis::Elapsed { seconds }, target)) => {
+                let per_day = rate
+                    .convert(&target, ctx.run.reg)
+                    .ok()
+                    .and_then(|r| number::mul(r.get(ctx.at), Decimal::from(86_400)).ok())
+                    .and_then(|x| number::div(x, Decimal::from(seconds)).ok())
+                    .map(|d| format!(" = {} a day", crate::report::text::quantity(d, &money_text, minor, rule)))
+                    .unwrap_or_default();
+                format!("a rate booked by elapsed time{per_day}, over the {days} days of this period")
             }
             None => "a rate".to_string(),
         },
-        None => String::new(),
+        _ => String::new(),
     };
     let dir = match f.direction {
         crate::syntax::ast::Direction::In => "in",
