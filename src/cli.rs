@@ -1,24 +1,19 @@
-//! The command line: `aifin check | run | compare | explain | sweep | tornado | eval | fmt | repl | test | schedule | import`.
+//! The command line: `aifin check | run | compare | explain | sweep | tornado | eval | fmt | repl | test |
+//! schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
-//! the golden tests and `aifin test` share one code path. Exit status: 0 success, 1 the input
-//! has errors (or a check failed), 2 usage error or a feature that is not available.
+//! the golden tests and `aifin test` share one code path. Every command that reads a program
+//! works through a [`Session`]; this file only parses arguments and picks a renderer. Exit
+//! status: 0 success, 1 the input has errors (or a check failed), 2 usage error or a feature
+//! that is not available.
 
 use crate::diagnostic::{render_all, Diagnostic, RenderStyle};
+use crate::session::Session;
 use crate::source::SourceMap;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// What a command printed and how it ended.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Output {
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-    /// Exit status.
-    pub code: i32,
-}
+pub use crate::golden::Output;
 
 /// Output formats of reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -183,6 +178,9 @@ enum Command {
         file: PathBuf,
         /// The contract's name.
         contract: String,
+        /// The scenario whose overrides apply (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -214,7 +212,6 @@ where
             };
         }
     };
-    let mut sources = SourceMap::new();
     match cli.command {
         Command::Check { files, claims, scenario, all_scenarios } => {
             let which = match (claims, scenario, all_scenarios) {
@@ -222,16 +219,23 @@ where
                 (true, _, true) => Some(Scenarios::All),
                 (true, s, false) => Some(Scenarios::One(s)),
             };
-            check(&mut sources, &files, which, style)
+            check(&files, which, style)
         }
-        Command::Eval { expr } => match crate::driver::eval_text(&mut sources, &expr) {
-            Ok((text, _, _)) => Output { stdout: format!("{text}\n"), stderr: String::new(), code: 0 },
-            Err(diags) => failed(&diags, &sources, style),
-        },
-        Command::Fmt { file, check } => fmt(&mut sources, &file, check, style),
+        Command::Eval { expr } => {
+            let mut session = Session::new();
+            match session.eval(&expr, None) {
+                Ok(v) => Output {
+                    stdout: format!("{}\n", v.format(&session.program().registry)),
+                    stderr: String::new(),
+                    code: 0,
+                },
+                Err(diags) => failed(&diags, session.sources(), style),
+            }
+        }
+        Command::Fmt { file, check } => fmt(&mut SourceMap::new(), &file, check, style),
         Command::Test { path, bless } => {
             let root = path.unwrap_or_else(|| PathBuf::from("examples"));
-            let summary = crate::golden::run_all(&root, bless);
+            let summary = crate::golden::run_all(&root, bless, &|args| run(args, RenderStyle::Plain));
             Output {
                 stdout: summary.report,
                 stderr: String::new(),
@@ -239,56 +243,48 @@ where
             }
         }
         Command::Run { file, scenario, all_scenarios, format } => {
-            run_file(&mut sources, &file, scenario.as_deref(), all_scenarios, format, style)
+            run_file(&file, scenario.as_deref(), all_scenarios, format, style)
         }
         Command::Explain { file, expr, at, scenario, depth, format } => {
             let req = crate::explain::Request { at, scenario, depth };
-            explain(&mut sources, &file, &expr, &req, format, style)
+            explain(&file, &expr, &req, format, style)
         }
         Command::Sweep { file, vary, steps, report, scenario, at, format } => {
+            let mut session = Session::new();
             let r = crate::sensitivity::parse_vary(&vary).and_then(|(name, range)| {
-                let (program, exprs) = checked_with(&mut sources, &file, &[("<report>", &report), ("<vary>", range)])
-                    .map_err(crate::explain::Failure::Diagnostics)?;
+                let (program, exprs) = checked_with(&mut session, &file, &[("<report>", &report), ("<vary>", range)])?;
                 let [out, range] = exprs.as_slice() else {
                     return Err(crate::explain::Failure::Request("nothing to sweep".into()));
                 };
-                crate::sensitivity::sweep_program(
-                    &program,
-                    &sources,
-                    name,
-                    range,
-                    steps,
-                    out,
-                    scenario.as_deref(),
-                    at.as_deref(),
-                )
+                let (scenario, at) = (scenario.as_deref(), at.as_deref());
+                crate::sensitivity::sweep_program(&program, session.sources(), name, range, steps, out, scenario, at)
             });
-            sensitivity(
-                r.map(|s| crate::sensitivity::render_sweep(&s, &report, format_name(format))),
-                "sweep",
-                &sources,
-                style,
-            )
+            let r = r.map(|s| crate::sensitivity::render_sweep(&s, &report, format_name(format)));
+            sensitivity(r, "sweep", session.sources(), style)
         }
         Command::Tornado { file, report, scenario, at, format } => {
-            let r = checked_with(&mut sources, &file, &[("<report>", &report)])
-                .map_err(crate::explain::Failure::Diagnostics)
-                .and_then(|(program, exprs)| match exprs.first() {
-                    Some(out) => {
-                        crate::sensitivity::tornado_program(&program, &sources, out, scenario.as_deref(), at.as_deref())
+            let mut session = Session::new();
+            let r =
+                checked_with(&mut session, &file, &[("<report>", &report)]).and_then(|(program, exprs)| {
+                    match exprs.first() {
+                        Some(out) => crate::sensitivity::tornado_program(
+                            &program,
+                            session.sources(),
+                            out,
+                            scenario.as_deref(),
+                            at.as_deref(),
+                        ),
+                        None => Err(crate::explain::Failure::Request("nothing to report".into())),
                     }
-                    None => Err(crate::explain::Failure::Request("nothing to report".into())),
                 });
-            sensitivity(
-                r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format))),
-                "tornado",
-                &sources,
-                style,
-            )
+            let r = r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format)));
+            sensitivity(r, "tornado", session.sources(), style)
         }
-        Command::Compare { file, a, b, format } => compare(&mut sources, &file, (&a, &b), format, style),
+        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
-        Command::Schedule { file, contract, format } => schedule(&mut sources, &file, &contract, format, style),
+        Command::Schedule { file, contract, scenario, format } => {
+            schedule(&file, &contract, scenario.as_deref(), format, style)
+        }
         Command::Import { standard, file } => import(&standard, &file),
     }
 }
@@ -315,74 +311,73 @@ pub enum Scenarios {
     All,
 }
 
-fn check(sources: &mut SourceMap, files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Output {
+fn check(files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Output {
     let mut out = Output::default();
+    let mut session = Session::new();
     for f in files {
-        let (program, diags) = crate::driver::compile_file(sources, f);
-        if diags.is_empty() && claims.is_some() && program.claims.is_empty() {
-            out.stdout.push_str(&format!("{}: ok, no claims to evaluate\n", f.display()));
-        } else if diags.is_empty() && claims.is_some() {
-            let names = match &claims {
-                Some(Scenarios::All) => crate::scenarios::names(&program, None, true),
-                Some(Scenarios::One(s)) => crate::scenarios::names(&program, s.as_deref(), false),
-                None => Vec::new(),
-            };
-            for name in names {
-                match crate::scenarios::outcome(&program, name.as_deref(), sources) {
-                    Ok(o) => {
-                        out.stdout.push_str(&format!("{}: scenario {}\n", f.display(), o.scenario));
-                        crate::report::text::claims_section(&o, &mut out.stdout);
-                        if o.claims.iter().any(|c| !c.as_expected()) {
-                            out.code = 1;
-                        }
-                    }
-                    Err(e) => {
-                        let d = crate::diagnostic::ToDiagnostic::to_diagnostic(&e);
-                        out.stderr.push_str(&render_all(&[d], sources, style));
+        if let Err(diags) = session.load_file(f) {
+            out.stderr.push_str(&session.render(&diags, style));
+            out.code = 1;
+            continue;
+        }
+        let program = session.program().clone();
+        let names = match &claims {
+            None => {
+                out.stdout.push_str(&format!(
+                    "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
+                    f.display(),
+                    program.entities.len(),
+                    program
+                        .definitions
+                        .iter()
+                        .filter(
+                            |d| !is_std(session.sources(), d.span) && !crate::check::overrides::is_field_definition(d)
+                        )
+                        .count(),
+                    program.flows.len(),
+                    program.contracts.len(),
+                    program.claims.len(),
+                    program.reports.len()
+                ));
+                continue;
+            }
+            Some(_) if program.claims.is_empty() => {
+                out.stdout.push_str(&format!("{}: ok, no claims to evaluate\n", f.display()));
+                continue;
+            }
+            Some(Scenarios::All) => crate::scenarios::names(&program, None, true),
+            Some(Scenarios::One(s)) => crate::scenarios::names(&program, s.as_deref(), false),
+        };
+        for name in names {
+            match session.outcome(name.as_deref()) {
+                Ok(o) => {
+                    out.stdout.push_str(&format!("{}: scenario {}\n", f.display(), o.scenario));
+                    crate::report::text::claims_section(&o, &mut out.stdout);
+                    if o.claims.iter().any(|c| !c.as_expected()) {
                         out.code = 1;
                     }
                 }
+                Err(diags) => {
+                    out.stderr.push_str(&session.render(&diags, style));
+                    out.code = 1;
+                }
             }
-        } else if diags.is_empty() {
-            out.stdout.push_str(&format!(
-                "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
-                f.display(),
-                program.entities.len(),
-                program
-                    .definitions
-                    .iter()
-                    .filter(|d| !is_std(sources, d.span) && !crate::check::overrides::is_field_definition(d))
-                    .count(),
-                program.flows.len(),
-                program.contracts.len(),
-                program.claims.len(),
-                program.reports.len()
-            ));
-        } else {
-            out.stderr.push_str(&render_all(&diags, sources, style));
-            out.code = 1;
         }
     }
     out
 }
 
-fn run_file(
-    sources: &mut SourceMap,
-    file: &std::path::Path,
-    scenario: Option<&str>,
-    all: bool,
-    format: Format,
-    style: RenderStyle,
-) -> Output {
-    let (program, diags) = crate::driver::compile_file(sources, file);
-    if !diags.is_empty() {
-        return failed(&diags, sources, style);
+fn run_file(file: &std::path::Path, scenario: Option<&str>, all: bool, format: Format, style: RenderStyle) -> Output {
+    let mut session = Session::new();
+    if let Err(diags) = session.load_file(file) {
+        return failed(&diags, session.sources(), style);
     }
+    let program = session.program().clone();
     let mut outcomes = Vec::new();
     for name in crate::scenarios::names(&program, scenario, all) {
-        match crate::scenarios::outcome(&program, name.as_deref(), sources) {
+        match session.outcome(name.as_deref()) {
             Ok(o) => outcomes.push(o),
-            Err(e) => return failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
+            Err(diags) => return failed(&diags, session.sources(), style),
         }
     }
     let stdout = match (format, outcomes.as_slice()) {
@@ -393,6 +388,26 @@ fn run_file(
         (Format::Csv, os) => crate::scenarios::csv_all(os),
     };
     Output { stdout, stderr: String::new(), code: 0 }
+}
+
+fn compare(file: &std::path::Path, (a, b): (&str, &str), format: Format, style: RenderStyle) -> Output {
+    let mut session = Session::new();
+    let both = session
+        .load_file(file)
+        .and_then(|()| session.outcome(Some(a)))
+        .and_then(|x| session.outcome(Some(b)).map(|y| (x, y)));
+    match both {
+        Ok((x, y)) => {
+            let c = crate::compare::compare(&x, &y);
+            let stdout = match format {
+                Format::Text => crate::compare::text(&c),
+                Format::Json => crate::compare::json(&c),
+                Format::Csv => crate::compare::csv(&c),
+            };
+            Output { stdout, stderr: String::new(), code: 0 }
+        }
+        Err(diags) => failed(&diags, session.sources(), style),
+    }
 }
 
 fn format_name(f: Format) -> &'static str {
@@ -418,35 +433,25 @@ fn sensitivity(
     }
 }
 
-/// Loads and checks `file`, and checks each `(name, text)` expression against it.
+/// Loads `file` into the session and checks each `(name, text)` expression against it.
 fn checked_with(
-    sources: &mut SourceMap,
+    session: &mut Session,
     file: &std::path::Path,
     exprs: &[(&str, &str)],
-) -> Result<(crate::check::ir::Program, Vec<crate::check::ir::TExpr>), Vec<Diagnostic>> {
-    let loaded = crate::driver::load(sources, file);
-    let (mut program, _, diags) = crate::driver::compile(&loaded, None);
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+) -> Result<(crate::check::ir::Program, Vec<crate::check::ir::TExpr>), crate::explain::Failure> {
+    use crate::explain::Failure;
+    session.load_file(file).map_err(Failure::Diagnostics)?;
+    let mut program = (**session.program()).clone();
     let mut out = Vec::new();
     for (name, text) in exprs {
-        let id = sources.add(*name, *text, crate::source::SourceKind::Input);
-        let ast = crate::syntax::parse_expr(sources, id)
-            .map_err(|errs| errs.iter().map(crate::diagnostic::ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
-        // the same declarations check to the same ids, so every expression fits `program`
-        let (p, texpr, diags) = crate::driver::compile(&loaded, Some(&ast));
-        match texpr {
-            Some(t) if diags.is_empty() => out.push(t),
-            _ => return Err(diags),
-        }
+        let (p, t) = session.check_expr(name, text).map_err(Failure::Diagnostics)?;
         program = p;
+        out.push(t);
     }
     Ok((program, out))
 }
 
 fn explain(
-    sources: &mut SourceMap,
     file: &std::path::Path,
     expr: &str,
     req: &crate::explain::Request,
@@ -457,15 +462,16 @@ fn explain(
     if format == Format::Csv {
         return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
     }
+    let mut session = Session::new();
     let claim = crate::explain::claim_request(expr);
     let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
-    let r = checked_with(sources, file, exprs).map_err(Failure::Diagnostics).and_then(|(program, exprs)| {
+    let r = checked_with(&mut session, file, exprs).and_then(|(program, exprs)| {
         let target = match (claim, exprs.into_iter().next()) {
             (Some(c), _) => Target::Claim(c.to_string()),
             (None, Some(e)) => Target::Expr(e),
             (None, None) => return Err(Failure::Request("nothing to explain".into())),
         };
-        crate::explain::explain_program(&program, sources, &target, req)
+        crate::explain::explain_program(&program, session.sources(), &target, req)
     });
     match r {
         Ok(x) => {
@@ -478,46 +484,20 @@ fn explain(
             };
             Output { stdout, stderr: String::new(), code: 0 }
         }
-        Err(Failure::Diagnostics(d)) => failed(&d, sources, style),
+        Err(Failure::Diagnostics(d)) => failed(&d, session.sources(), style),
         Err(Failure::Request(what)) => {
             Output { stdout: String::new(), stderr: format!("aifin explain: {what}\n"), code: 1 }
         }
     }
 }
 
-fn compare(
-    sources: &mut SourceMap,
-    file: &std::path::Path,
-    (a, b): (&str, &str),
-    format: Format,
-    style: RenderStyle,
-) -> Output {
-    let (program, diags) = crate::driver::compile_file(sources, file);
-    if !diags.is_empty() {
-        return failed(&diags, sources, style);
+fn schedule(file: &std::path::Path, name: &str, scenario: Option<&str>, format: Format, style: RenderStyle) -> Output {
+    let mut session = Session::new();
+    if let Err(diags) = session.load_file(file) {
+        return failed(&diags, session.sources(), style);
     }
-    let both = crate::scenarios::outcome(&program, Some(a), sources)
-        .and_then(|x| crate::scenarios::outcome(&program, Some(b), sources).map(|y| (x, y)));
-    match both {
-        Ok((x, y)) => {
-            let c = crate::compare::compare(&x, &y);
-            let stdout = match format {
-                Format::Text => crate::compare::text(&c),
-                Format::Json => crate::compare::json(&c),
-                Format::Csv => crate::compare::csv(&c),
-            };
-            Output { stdout, stderr: String::new(), code: 0 }
-        }
-        Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
-    }
-}
-
-fn schedule(sources: &mut SourceMap, file: &std::path::Path, name: &str, format: Format, style: RenderStyle) -> Output {
-    let (program, diags) = crate::driver::compile_file(sources, file);
-    if !diags.is_empty() {
-        return failed(&diags, sources, style);
-    }
-    let Some(c) = program.contracts.iter().find(|c| c.name == name) else {
+    let program = session.program().clone();
+    let Some((cid, c)) = program.contracts.iter().enumerate().find(|(_, c)| c.name == name) else {
         let known: Vec<&str> = program.contracts.iter().map(|c| c.name.as_str()).collect();
         let hint = match crate::units::suggest(name, known.iter().copied()) {
             Some(s) => format!(" (did you mean `{s}`?)"),
@@ -530,30 +510,48 @@ fn schedule(sources: &mut SourceMap, file: &std::path::Path, name: &str, format:
             code: 1,
         };
     };
-    if c.spec.kind != "loan" {
-        return match crate::report::schedule::payments(c, &program) {
-            Ok(ps) => {
-                let stdout = match format {
-                    Format::Json => crate::report::schedule::payments_json(&ps, &program),
-                    Format::Csv => crate::report::schedule::payments_csv(&ps, &program),
-                    Format::Text => crate::report::schedule::payments_text(c, &ps, &program),
-                };
-                Output { stdout, stderr: String::new(), code: 0 }
-            }
-            Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
-        };
-    }
-    match crate::report::schedule::events(c, &program) {
-        Ok(events) => {
-            let stdout = match format {
+    let is_loan = c.spec.kind == "loan";
+    // A loan's terms are constants, so a program without scenarios still has its schedule;
+    // with scenarios, the chosen one's overrides apply, as they do to every other contract.
+    let result = if is_loan && scenario.is_none() && program.scenarios.is_empty() {
+        None
+    } else {
+        match session.run(scenario) {
+            Ok(r) => Some(r),
+            Err(diags) => return failed(&diags, session.sources(), style),
+        }
+    };
+    let run = match &result {
+        Some(r) => r.query(),
+        None => crate::eval::engine::Run::constants(&program, c.span),
+    };
+    let failed_with = |e: crate::eval::EvalError| {
+        failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], session.sources(), style)
+    };
+    let mut run = match run {
+        Ok(r) => r,
+        Err(e) => return failed_with(e),
+    };
+    let stdout = if is_loan {
+        match crate::report::schedule::events_in(c, &mut run) {
+            Ok(events) => match format {
                 Format::Json => crate::report::schedule::json(&events),
                 Format::Csv => crate::report::schedule::csv(&events),
                 Format::Text => crate::report::schedule::text(c, &events, &program),
-            };
-            Output { stdout, stderr: String::new(), code: 0 }
+            },
+            Err(e) => return failed_with(e),
         }
-        Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
-    }
+    } else {
+        match crate::report::schedule::payments(cid, &mut run) {
+            Ok(ps) => match format {
+                Format::Json => crate::report::schedule::payments_json(&ps, &program),
+                Format::Csv => crate::report::schedule::payments_csv(&ps, &program),
+                Format::Text => crate::report::schedule::payments_text(c, &ps, &program),
+            },
+            Err(e) => return failed_with(e),
+        }
+    };
+    Output { stdout, stderr: String::new(), code: 0 }
 }
 
 fn import(standard: &str, file: &std::path::Path) -> Output {

@@ -59,7 +59,7 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
     if contract.spec.kind != "loan" {
         return Ok(None);
     }
-    let terms = crate::contracts::terms::loan_terms(contract, ctx.run)?;
+    let terms = crate::eval::terms::loan_terms(contract, ctx.run)?;
     let events = crate::contracts::loan::schedule(&terms).map_err(|e| match e {
         crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, contract.span),
         crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: contract.span, what },
@@ -68,7 +68,7 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
     let currency = contract
         .fields
         .get("principal")
-        .map(|f| crate::contracts::terms::currency_of(&f.value, ctx.run))
+        .map(|f| crate::eval::terms::currency_of(&f.value, ctx.run))
         .transpose()?
         .unwrap_or(ctx.run.money);
     let unit = crate::units::Unit::named(currency);
