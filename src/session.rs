@@ -149,10 +149,7 @@ impl Session {
         seed: u64,
         samples: u64,
     ) -> Result<(crate::sample::stats::Stats, String), Diags> {
-        let id = self.sources.add("<dist>", text, SourceKind::Input);
-        let expr = syntax::parse_expr(&self.sources, id)
-            .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
-        let (program, texpr) = self.compile_expr(&expr)?;
+        let (program, texpr) = self.check_expr("<dist>", text)?;
         let one = |e: crate::eval::EvalError| vec![e.to_diagnostic()];
         let sampler = crate::eval::uncertain::ConstantSampler::new(&program, &texpr).map_err(one)?;
         let mut values = Vec::new();
@@ -162,6 +159,17 @@ impl Session {
         let stats = crate::sample::stats::stats(sampler.point, values)
             .map_err(|e| one(crate::eval::EvalError::arith(e, texpr.span)))?;
         Ok((stats, program.registry.format_unit(&sampler.unit)))
+    }
+
+    /// Checks an expression against the program (as source `name`, for diagnostics): the
+    /// program checked with it and the typed expression (the same declarations check to the
+    /// same ids, so it fits the committed program and its runs too). `aifin explain`, `sweep`
+    /// and `tornado` ask their questions with it.
+    pub fn check_expr(&mut self, name: &str, text: &str) -> Result<(Program, crate::check::ir::TExpr), Diags> {
+        let id = self.sources.add(name, text, SourceKind::Input);
+        let expr = syntax::parse_expr(&self.sources, id)
+            .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+        self.compile_expr(&expr)
     }
 
     /// An expression checked against the committed program's declarations.
