@@ -353,8 +353,18 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             }
+            if sp.ty == FieldType::DatedMoney {
+                if let Some(dated) = self.dated_money(&f.value) {
+                    if let Some((first, _)) = dated.first() {
+                        let value = first.clone();
+                        out.insert(f.name.name.clone(), FieldIr { value, date: None, dated, span: f.span });
+                    }
+                }
+                continue;
+            }
             if let Some(value) = self.field_value(sp, &f.value) {
-                out.insert(f.name.name.clone(), FieldIr { value, date: f.date.map(|d| d.value), span: f.span });
+                let date = f.date.map(|d| d.value);
+                out.insert(f.name.name.clone(), FieldIr { value, date, dated: Vec::new(), span: f.span });
             }
         }
         for sp in specs.iter().filter(|s| s.required) {
@@ -418,6 +428,7 @@ impl<'a> Checker<'a> {
                     self.kind_error(&t, &expected)
                 }
             }
+            FieldType::DatedMoney => self.dated_money(e).and_then(|d| d.into_iter().next().map(|x| x.0)),
             FieldType::FlowRef => {
                 let t = self.expr(e)?;
                 match t.kind {
@@ -428,6 +439,8 @@ impl<'a> Checker<'a> {
             FieldType::Money
             | FieldType::MoneyOrRate
             | FieldType::PerTime
+            | FieldType::PerTimeOrCurve
+            | FieldType::FractionOrCurve
             | FieldType::Duration
             | FieldType::Fraction => {
                 let t = self.expr(e)?;
@@ -437,6 +450,8 @@ impl<'a> Checker<'a> {
                     FieldType::Money => d == self.money && s == Shape::Constant,
                     FieldType::MoneyOrRate => d == self.money || d == self.money.div(&time),
                     FieldType::PerTime => d == time.inv() && s == Shape::Constant,
+                    FieldType::PerTimeOrCurve => d == time.inv() && matches!(s, Shape::Constant | Shape::Series),
+                    FieldType::FractionOrCurve => d.is_none() && matches!(s, Shape::Constant | Shape::Series),
                     FieldType::Duration => d == time && s == Shape::Constant,
                     _ => d.is_none() && s == Shape::Constant,
                 };
@@ -460,6 +475,30 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+
+    /// `2B USD @ 2025-03-01, 3B USD @ 2025-09-01`: constant amounts of money at days.
+    fn dated_money(&mut self, e: &ast::Expr) -> Option<Vec<(TExpr, PeriodValue)>> {
+        let expected = FieldType::DatedMoney.describe();
+        let ExprKind::Dated(items) = &e.kind else {
+            let t = self.expr(e)?;
+            self.kind_error(&t, &expected);
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for a in items {
+            let t = self.expr(&a.value)?;
+            let (d, s) = self.need_quantity(&t)?;
+            let day = a.anchor.map(|p| p.value).filter(|p| matches!(p, PeriodValue::Day(..)));
+            match day {
+                Some(day) if d == self.money && s == Shape::Constant => out.push((t, day)),
+                _ => {
+                    self.kind_error(&t, &expected);
+                    return None;
+                }
+            }
+        }
+        Some(out)
     }
 
     pub(super) fn kind_error(&mut self, t: &TExpr, expected: &str) -> Option<TExpr> {

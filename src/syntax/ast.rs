@@ -570,6 +570,8 @@ pub enum ExprKind {
     },
     /// `(expr)`
     Paren(Box<Expr>),
+    /// Dated values `a @ P, b @ P` (only as a field's value: a loan's `draws`).
+    Dated(Vec<Arg>),
     /// `-x`
     Unary {
         /// The operator.

@@ -119,6 +119,12 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::name => name = Some(self.ident(&p)),
                 Rule::date_lit => date = Some(self.period(p)?),
+                Rule::dated_list => {
+                    let s = self.span(&p);
+                    self.tokens = 0;
+                    let items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
+                    value = Some(Expr { kind: ExprKind::Dated(items), span: s });
+                }
                 _ => value = Some(self.root_expr(p)?),
             }
         }
