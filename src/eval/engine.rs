@@ -646,6 +646,12 @@ impl<'a> Run<'a> {
                 Ok(Val::S(out, shape))
             }
             TExprKind::Convert(x, unit) => {
+                // `a * b in U` and `a / b in U`: the conversion joins the product, rounded once
+                if let TExprKind::Binary { op: op @ (BinaryOp::Mul | BinaryOp::Div), op_span, lhs, rhs } = &x.kind {
+                    let (l, r) = (self.series(lhs)?, self.series(rhs)?);
+                    let out = l.mul_into(&r, *op == BinaryOp::Div, Some(unit), self.reg, n);
+                    return Ok(Val::S(out.map_err(|err| series_err(err, *op_span))?, shape));
+                }
                 let s = self.series(x)?;
                 Ok(Val::S(s.convert(unit, self.reg).map_err(|err| series_err(err, e.span))?, shape))
             }
