@@ -44,6 +44,10 @@ pub enum Format {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also allow imports from this folder (repeatable); imports otherwise stay inside the
+    /// main file's folder tree (docs/language.md § Imports).
+    #[arg(long = "allow-import", value_name = "DIR", global = true)]
+    allow_import: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,9 +136,14 @@ where
             };
         }
     };
+    if let Some(bad) = cli.allow_import.iter().find(|d| !d.is_dir()) {
+        let stderr = format!("aifin: --allow-import {}: not a folder\n", bad.display());
+        return Output { stdout: String::new(), stderr, code: 2 };
+    }
+    let allow = &cli.allow_import;
     let mut sources = SourceMap::new();
     match cli.command {
-        Command::Check { files, claims } => check(&mut sources, &files, claims, style),
+        Command::Check { files, claims } => check(&mut sources, &files, claims, allow, style),
         Command::Eval { expr } => match crate::driver::eval_text(&mut sources, &expr) {
             Ok((text, _, _)) => Output { stdout: format!("{text}\n"), stderr: String::new(), code: 0 },
             Err(diags) => failed(&diags, &sources, style),
@@ -149,9 +158,11 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { file, scenario, format } => run_file(&mut sources, &file, scenario.as_deref(), format, style),
+        Command::Run { file, scenario, format } => {
+            run_file(&mut sources, &file, scenario.as_deref(), format, allow, style)
+        }
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
-        Command::Schedule { file, contract, format } => schedule(&mut sources, &file, &contract, format, style),
+        Command::Schedule { file, contract, format } => schedule(&mut sources, &file, &contract, format, allow, style),
         Command::Import { standard, file } => import(&standard, &file),
     }
 }
@@ -169,7 +180,7 @@ pub fn failed(diags: &[Diagnostic], sources: &SourceMap, style: RenderStyle) -> 
     Output { stdout: String::new(), stderr: render_all(diags, sources, style), code: 1 }
 }
 
-fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, style: RenderStyle) -> Output {
+fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, allow: &[PathBuf], style: RenderStyle) -> Output {
     if claims {
         return not_yet(
             "check --claims",
@@ -178,7 +189,7 @@ fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, style: Render
     }
     let mut out = Output::default();
     for f in files {
-        let (program, diags) = crate::driver::compile_file(sources, f);
+        let (program, diags) = crate::driver::compile_file_allowing(sources, f, allow);
         if diags.is_empty() {
             out.stdout.push_str(&format!(
                 "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
@@ -203,9 +214,10 @@ fn run_file(
     file: &std::path::Path,
     scenario: Option<&str>,
     format: Format,
+    allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
-    let (program, diags) = crate::driver::compile_file(sources, file);
+    let (program, diags) = crate::driver::compile_file_allowing(sources, file, allow);
     if !diags.is_empty() {
         return failed(&diags, sources, style);
     }
@@ -224,8 +236,15 @@ fn run_file(
     }
 }
 
-fn schedule(sources: &mut SourceMap, file: &std::path::Path, name: &str, format: Format, style: RenderStyle) -> Output {
-    let (program, diags) = crate::driver::compile_file(sources, file);
+fn schedule(
+    sources: &mut SourceMap,
+    file: &std::path::Path,
+    name: &str,
+    format: Format,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let (program, diags) = crate::driver::compile_file_allowing(sources, file, allow);
     if !diags.is_empty() {
         return failed(&diags, sources, style);
     }

@@ -11,6 +11,7 @@
 
 use crate::check::{self, ir::Program, ir::TExpr};
 use crate::diagnostic::{Diagnostic, ToDiagnostic};
+use crate::imports::{ImportPolicy, Refusal};
 use crate::source::{SourceId, SourceKind, SourceMap, Span};
 use crate::syntax::{self, ast};
 use crate::units;
@@ -48,12 +49,51 @@ pub enum LoadError {
         /// The files around it.
         chain: Vec<String>,
     },
+    /// An import by absolute path (see [`crate::imports`]).
+    AbsoluteImport {
+        /// The import's path.
+        span: Span,
+        /// The path as written.
+        path: String,
+    },
+    /// An import that resolves outside the main file's folder tree.
+    ImportOutside {
+        /// The import's path.
+        span: Span,
+        /// The path as written.
+        path: String,
+        /// The main file's folder.
+        root: String,
+        /// True if a symlink leads out.
+        through_link: bool,
+    },
+    /// An import of a directory, a device or a file not named `*.aifin`.
+    NotASource {
+        /// The import's path.
+        span: Span,
+        /// The path as joined.
+        path: String,
+        /// What it is instead.
+        what: String,
+    },
+    /// A file that is not UTF-8 text, at its first bad byte.
+    NotUtf8 {
+        /// The first byte that is not UTF-8 (in the file, read with replacement characters).
+        span: Span,
+    },
 }
 
 impl LoadError {
     /// Every code of this stage (each has an example under `examples/errors/load/`).
-    pub const CODES: &'static [&'static str] =
-        &["aifin::load::unreadable", "aifin::load::unknown_std_module", "aifin::load::import_cycle"];
+    pub const CODES: &'static [&'static str] = &[
+        "aifin::load::unreadable",
+        "aifin::load::unknown_std_module",
+        "aifin::load::import_cycle",
+        "aifin::load::absolute_import",
+        "aifin::load::import_outside",
+        "aifin::load::not_a_source",
+        "aifin::load::not_utf8",
+    ];
 }
 
 impl ToDiagnostic for LoadError {
@@ -62,6 +102,10 @@ impl ToDiagnostic for LoadError {
             LoadError::Unreadable { .. } => "aifin::load::unreadable",
             LoadError::UnknownStdModule { .. } => "aifin::load::unknown_std_module",
             LoadError::ImportCycle { .. } => "aifin::load::import_cycle",
+            LoadError::AbsoluteImport { .. } => "aifin::load::absolute_import",
+            LoadError::ImportOutside { .. } => "aifin::load::import_outside",
+            LoadError::NotASource { .. } => "aifin::load::not_a_source",
+            LoadError::NotUtf8 { .. } => "aifin::load::not_utf8",
         }
     }
     fn to_diagnostic(&self) -> Diagnostic {
@@ -86,6 +130,28 @@ impl ToDiagnostic for LoadError {
                     .with_label(*span, "this import closes the circle")
                     .with_help("move the shared declarations into a third file that both import")
             }
+            LoadError::AbsoluteImport { span, path } => {
+                Diagnostic::error(code, format!("`{path}` is an absolute path; imports are relative"))
+                    .with_label(*span, "absolute path")
+                    .with_help("write the path relative to this file's folder (`import \"shared/units.aifin\"`)")
+            }
+            LoadError::ImportOutside { span, path, root, through_link } => {
+                let how = if *through_link { " (through a symbolic link)" } else { "" };
+                Diagnostic::error(code, format!("`{path}` is outside `{root}`, the main file's folder{how}"))
+                    .with_label(*span, "outside the main file's folder")
+                    .with_help(
+                        "imports stay inside the main file's folder tree; to read another folder, \
+                         name it with `--allow-import DIR`",
+                    )
+            }
+            LoadError::NotASource { span, path, what } => {
+                Diagnostic::error(code, format!("cannot import `{path}`: it is {what}"))
+                    .with_label(*span, "imported here")
+                    .with_help("an import names an `.aifin` file")
+            }
+            LoadError::NotUtf8 { span } => Diagnostic::error(code, "this file is not UTF-8 text")
+                .with_label(*span, "not UTF-8")
+                .with_help("save the file as UTF-8"),
         }
     }
 }
@@ -110,20 +176,36 @@ impl Loaded {
 struct Loader<'a> {
     sources: &'a mut SourceMap,
     out: Loaded,
-    /// Keys of files being loaded (for cycles), innermost last.
-    stack: Vec<String>,
+    /// Files being loaded (for cycles), innermost last: identity (resolved path or std name)
+    /// and the name shown.
+    stack: Vec<(String, String)>,
+    /// Identities of the files loaded so far.
+    seen: std::collections::HashSet<String>,
+    /// Where imports may read from.
+    policy: ImportPolicy,
 }
 
 impl Loader<'_> {
+    fn new(sources: &mut SourceMap, policy: ImportPolicy) -> Loader<'_> {
+        Loader { sources, out: Loaded::default(), stack: Vec::new(), seen: Default::default(), policy }
+    }
+
+    fn cycle(&mut self, key: &str, shown: &str, span: Option<Span>) -> bool {
+        if !self.stack.iter().any(|(k, _)| k == key) {
+            return false;
+        }
+        if let Some(span) = span {
+            let mut chain: Vec<String> =
+                self.stack.iter().skip_while(|(k, _)| k != key).map(|(_, n)| n.clone()).collect();
+            chain.push(shown.to_string());
+            self.out.diagnostics.push(LoadError::ImportCycle { span, chain }.to_diagnostic());
+        }
+        true
+    }
+
     fn load_std(&mut self, name: &str, span: Option<Span>) {
-        if self.sources.find(name).is_some() {
-            if self.stack.iter().any(|s| s == name) {
-                if let Some(span) = span {
-                    let mut chain: Vec<String> = self.stack.iter().skip_while(|s| *s != name).cloned().collect();
-                    chain.push(name.to_string());
-                    self.out.diagnostics.push(LoadError::ImportCycle { span, chain }.to_diagnostic());
-                }
-            }
+        if self.seen.contains(name) {
+            self.cycle(name, name, span);
             return;
         }
         let Some((_, text)) = STD_MODULES.iter().find(|m| m.0 == name) else {
@@ -132,50 +214,55 @@ impl Loader<'_> {
             }
             return;
         };
+        self.seen.insert(name.to_string());
         let id = self.sources.add(name, *text, SourceKind::Std);
-        self.parse_and_follow(id, name.to_string(), None);
+        self.parse_and_follow(id, (name.to_string(), name.to_string()), None);
     }
 
-    fn load_file(&mut self, path: &Path, span: Option<Span>) {
-        let key = path.to_string_lossy().to_string();
-        if self.stack.contains(&key) {
-            if let Some(span) = span {
-                let mut chain: Vec<String> = self.stack.iter().skip_while(|s| **s != key).cloned().collect();
-                chain.push(key);
-                self.out.diagnostics.push(LoadError::ImportCycle { span, chain }.to_diagnostic());
+    /// An import written `written` in a file in folder `dir`: the policy decides, then load.
+    fn import(&mut self, dir: &Path, written: &str, span: Span) {
+        let shown = crate::imports::shown(dir, written);
+        let error = match self.policy.resolve(dir, written) {
+            Ok(resolved) => return self.load_file(&resolved, shown, Some(span)),
+            Err(Refusal::Absolute) => LoadError::AbsoluteImport { span, path: written.to_string() },
+            Err(Refusal::Outside { root, through_link }) => {
+                LoadError::ImportOutside { span, path: written.to_string(), root, through_link }
             }
+            Err(Refusal::NotASource { what }) => LoadError::NotASource { span, path: shown, what },
+            Err(Refusal::Unreadable { reason }) => LoadError::Unreadable { span: Some(span), path: shown, reason },
+        };
+        self.out.diagnostics.push(error.to_diagnostic());
+    }
+
+    /// Reads and parses the file at `path` (the main file, or an import the policy allowed),
+    /// shown as `shown`; its folder, as shown, is where its own imports start.
+    fn load_file(&mut self, path: &Path, shown: String, span: Option<Span>) {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().to_string();
+        if self.seen.contains(&key) {
+            self.cycle(&key, &shown, span);
             return;
         }
-        if self.sources.find(&key).is_some() {
-            return;
-        }
-        let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    self.out.diagnostics.push(
-                        LoadError::Unreadable { span, path: key, reason: "it is not UTF-8 text".into() }
-                            .to_diagnostic(),
-                    );
-                    return;
-                }
-            },
-            Err(e) => {
-                let reason = match e.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                    _ if path.is_dir() => "it is a directory".to_string(),
-                    _ => e.to_string(),
-                };
-                self.out.diagnostics.push(LoadError::Unreadable { span, path: key, reason }.to_diagnostic());
+        let text = match read_source(path) {
+            Ok(Ok(t)) => t,
+            Ok(Err((lossy, bad))) => {
+                self.seen.insert(key);
+                let id = self.sources.add(shown, lossy, SourceKind::File);
+                let at = self.sources.span(id, bad, bad + '\u{fffd}'.len_utf8()).unwrap_or(Span::file_start(id));
+                self.out.diagnostics.push(LoadError::NotUtf8 { span: at }.to_diagnostic());
+                return;
+            }
+            Err(reason) => {
+                self.out.diagnostics.push(LoadError::Unreadable { span, path: shown, reason }.to_diagnostic());
                 return;
             }
         };
-        let id = self.sources.add(key.clone(), text, SourceKind::File);
-        self.parse_and_follow(id, key, path.parent().map(Path::to_path_buf));
+        self.seen.insert(key.clone());
+        let dir = Path::new(&shown).parent().map(Path::to_path_buf);
+        let id = self.sources.add(shown.clone(), text, SourceKind::File);
+        self.parse_and_follow(id, (key, shown), dir);
     }
 
-    fn parse_and_follow(&mut self, id: SourceId, key: String, dir: Option<PathBuf>) {
+    fn parse_and_follow(&mut self, id: SourceId, key: (String, String), dir: Option<PathBuf>) {
         let (file, errors) = syntax::parse_file(self.sources, id);
         self.out.diagnostics.extend(errors.iter().map(ToDiagnostic::to_diagnostic));
         self.stack.push(key);
@@ -185,7 +272,7 @@ impl Loader<'_> {
                     self.load_std(&i.path, Some(i.path_span));
                 } else {
                     let base = dir.clone().unwrap_or_default();
-                    self.load_file(&base.join(&i.path), Some(i.path_span));
+                    self.import(&base, &i.path, i.path_span);
                 }
             }
         }
@@ -194,21 +281,57 @@ impl Loader<'_> {
     }
 }
 
-/// Loads the prelude and then `path` with everything it imports.
+/// Reads a source file: its text, or (if it is not UTF-8) the text with replacement
+/// characters and the offset of the first bad byte, or why it cannot be read. At most
+/// one byte more than [`crate::limits::MAX_SOURCE_BYTES`] is read, so a device or a huge file
+/// ends in the source-size diagnostic instead of filling memory.
+fn read_source(path: &Path) -> Result<Result<String, (String, usize)>, String> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err("it is a directory".to_string());
+    }
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    })?;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(crate::limits::MAX_SOURCE_BYTES).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(limit).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    let too_large = bytes.len() > crate::limits::MAX_SOURCE_BYTES;
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok(Ok(t)),
+        // cut mid-character by the size limit: the size diagnostic says what is wrong
+        Err(e) if too_large => Ok(Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            Ok(Err((String::from_utf8_lossy(e.as_bytes()).into_owned(), bad)))
+        }
+    }
+}
+
+/// Loads the prelude and then `path` with everything it imports; imports stay inside
+/// `path`'s folder tree (see [`crate::imports`]).
 pub fn load(sources: &mut SourceMap, path: &Path) -> Loaded {
-    let mut l = Loader { sources, out: Loaded::default(), stack: Vec::new() };
+    load_allowing(sources, path, &[])
+}
+
+/// [`load`], with imports also allowed from the folders `allow` (`--allow-import DIR`).
+pub fn load_allowing(sources: &mut SourceMap, path: &Path, allow: &[PathBuf]) -> Loaded {
+    let mut l = Loader::new(sources, ImportPolicy::for_main(path, allow));
     l.load_std("std/units", None);
-    l.load_file(path, None);
+    l.load_file(path, path.to_string_lossy().to_string(), None);
     l.out
 }
 
-/// Loads the prelude and then source text already in memory (the REPL, tests).
+/// Loads the prelude and then source text already in memory (the REPL, tests); its imports
+/// stay inside the folder of `name` (the current folder for a name with none).
 pub fn load_text(sources: &mut SourceMap, name: &str, text: &str) -> Loaded {
-    let mut l = Loader { sources, out: Loaded::default(), stack: Vec::new() };
+    let mut l = Loader::new(sources, ImportPolicy::for_main(Path::new(name), &[]));
     l.load_std("std/units", None);
     let id = l.sources.add(name, text, SourceKind::Input);
     let dir = Path::new(name).parent().map(Path::to_path_buf);
-    l.parse_and_follow(id, name.to_string(), dir);
+    l.parse_and_follow(id, (name.to_string(), name.to_string()), dir);
     l.out
 }
 
@@ -226,7 +349,12 @@ pub fn compile(loaded: &Loaded, extra: Option<&ast::Expr>) -> (Program, Option<T
 
 /// Loads and checks a file.
 pub fn compile_file(sources: &mut SourceMap, path: &Path) -> (Program, Vec<Diagnostic>) {
-    let loaded = load(sources, path);
+    compile_file_allowing(sources, path, &[])
+}
+
+/// Loads and checks a file, with imports also allowed from the folders `allow`.
+pub fn compile_file_allowing(sources: &mut SourceMap, path: &Path, allow: &[PathBuf]) -> (Program, Vec<Diagnostic>) {
+    let loaded = load_allowing(sources, path, allow);
     let (p, _, d) = compile(&loaded, None);
     (p, d)
 }

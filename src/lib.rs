@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod driver;
 pub mod eval;
 pub mod golden;
+pub mod imports;
 pub mod limits;
 pub mod number;
 pub mod report;
