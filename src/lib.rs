@@ -24,6 +24,7 @@ pub mod imports;
 pub mod limits;
 pub mod number;
 pub mod report;
+pub mod snippet;
 pub mod source;
 pub mod syntax;
 pub mod synth;
