@@ -620,7 +620,7 @@ impl<'a> Run<'a> {
             }
             TExprKind::Definition(id) => self.definition(*id, e.span),
             TExprKind::Flow(_) | TExprKind::Call(..) if self.constants_only && !Self::is_constant_call(e) => {
-                Err(EvalError::NotConstant { span: e.span, what: "a value that needs a scenario".into() })
+                Err(EvalError::NotConstant { span: e.span, what: EvalError::NEEDS_SCENARIO.into() })
             }
             TExprKind::Flow(fid) => {
                 let a = self.flow(*fid)?;

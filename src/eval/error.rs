@@ -71,6 +71,15 @@ pub enum EvalError {
         /// What is wrong.
         what: String,
     },
+    /// A curve whose anchors its formula cannot join (`cagr` from 0, or across a sign).
+    BadCurve {
+        /// The anchor.
+        span: Span,
+        /// What is wrong.
+        what: String,
+        /// What to write instead.
+        help: String,
+    },
     /// The books do not reconcile: a bug in aifin, reported rather than hidden.
     Internal {
         /// The scenario or declaration.
@@ -94,8 +103,12 @@ impl EvalError {
         "aifin::eval::unknown_scenario",
         "aifin::eval::limit",
         "aifin::eval::contract_terms",
+        "aifin::eval::bad_curve",
         "aifin::eval::internal",
     ];
+
+    /// What [`EvalError::NotConstant`] says of a call or flow that needs a scenario's timeline.
+    pub const NEEDS_SCENARIO: &'static str = "a value that needs a scenario";
 
     /// From an arithmetic failure at `span`.
     pub fn arith(e: ArithError, span: Span) -> EvalError {
@@ -120,6 +133,7 @@ impl ToDiagnostic for EvalError {
             EvalError::UnknownScenario { .. } => "aifin::eval::unknown_scenario",
             EvalError::Limit { .. } => "aifin::eval::limit",
             EvalError::ContractTerms { .. } => "aifin::eval::contract_terms",
+            EvalError::BadCurve { .. } => "aifin::eval::bad_curve",
             EvalError::Internal { .. } => "aifin::eval::internal",
         }
     }
@@ -136,9 +150,20 @@ impl ToDiagnostic for EvalError {
             EvalError::BadPower { span } => Diagnostic::error(code, "this power cannot be computed")
                 .with_label(*span, "no exact real result")
                 .with_help("fractional powers need a positive base; whole powers of zero need a positive exponent"),
+            EvalError::NotConstant { span, what } if what == Self::NEEDS_SCENARIO => {
+                Diagnostic::error(code, format!("this is {what}, not one number"))
+                    .with_label(*span, "needs a scenario's timeline")
+                    .with_help(
+                        "`aifin eval` has no timeline, and a curve or flow needs one even inside at(), annual() \
+                         or total(): evaluate it in a scenario (`aifin run`, or a `claim`)",
+                    )
+            }
             EvalError::NotConstant { span, what } => Diagnostic::error(code, format!("this is {what}, not one number"))
                 .with_label(*span, "varies over the timeline")
                 .with_help("evaluate it in a scenario (`aifin run`), or reduce it to one number with annual(), total() or at()"),
+            EvalError::BadCurve { span, what, help } => {
+                Diagnostic::error(code, what.clone()).with_label(*span, "this anchor").with_help(help.clone())
+            }
             EvalError::Circular { span, what } => Diagnostic::error(code, format!("circular evaluation: {what}"))
                 .with_label(*span, "needs its own result")
                 .with_help("a flow cannot depend on the cash or flows it changes; state it as a driver instead"),
