@@ -281,7 +281,7 @@ impl Loader<'_> {
     }
 }
 
-/// Reads a source file: its text, or (if it is not UTF-8) the text with replacement
+/// Reads a source file (without a leading byte-order mark): its text, or (if it is not UTF-8) the text with replacement
 /// characters and the offset of the first bad byte, or why it cannot be read. At most
 /// one byte more than [`crate::limits::MAX_SOURCE_BYTES`] is read, so a device or a huge file
 /// ends in the source-size diagnostic instead of filling memory.
@@ -299,6 +299,10 @@ fn read_source(path: &Path) -> Result<Result<String, (String, usize)>, String> {
     let limit = u64::try_from(crate::limits::MAX_SOURCE_BYTES).unwrap_or(u64::MAX).saturating_add(1);
     file.take(limit).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     let too_large = bytes.len() > crate::limits::MAX_SOURCE_BYTES;
+    // a UTF-8 byte-order mark (some editors write one) is not part of the text
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
     match String::from_utf8(bytes) {
         Ok(t) => Ok(Ok(t)),
         // cut mid-character by the size limit: the size diagnostic says what is wrong

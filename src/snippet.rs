@@ -6,7 +6,8 @@
 //! positions on it (the first [`MAX_COLUMNS`] characters if there are none), with `…` where
 //! text was cut. Labels are moved onto the cut text ([`Snippet::span`]), and the
 //! `file:line:col` header still gives the position in the real file: only columns change, and
-//! [`Snippet`]'s [`SourceCode`] reports the real column.
+//! [`Snippet`]'s [`SourceCode`] reports the real column. ASCII control characters are shown
+//! as `?`, so a file cannot send escape sequences to the reader's terminal.
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -45,6 +46,7 @@ impl<'a> Snippet<'a> {
             }
             line_start += line.len();
         }
+        s.text = visible(&s.text);
         s
     }
 
@@ -132,6 +134,24 @@ impl<'a> Snippet<'a> {
     }
 }
 
+/// `text` with control characters made visible as `?` (a lone carriage return as a space),
+/// byte for byte, so offsets stay put: no escape sequence from a file reaches the terminal,
+/// and miette's line count agrees with its drawing.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            '\r' => out.push(' '),
+            c if c.is_ascii_control() => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl SourceCode for Snippet<'_> {
     fn read_span<'b>(
         &'b self,
@@ -183,6 +203,12 @@ mod tests {
         // the header column is the real one
         let c = s.read_span(&span, 0, 0).map(|c| c.column()).unwrap_or(0);
         assert_eq!(c, 3000);
+    }
+
+    #[test]
+    fn control_characters_are_shown_byte_for_byte() {
+        let s = Snippet::new("x", "a\u{1b}[2Jb\rc\r\nd\0\n", &[]);
+        assert_eq!(s.text(), "a?[2Jb c\r\nd?\n");
     }
 
     #[test]
