@@ -11,7 +11,7 @@
 
 use crate::check::{self, ir::Program, ir::TExpr};
 use crate::diagnostic::{Diagnostic, ToDiagnostic};
-use crate::imports::{ImportPolicy, Refusal};
+use crate::imports::{ImportPolicy, ReadFailure, Refusal};
 use crate::source::{SourceId, SourceKind, SourceMap, Span};
 use crate::syntax::{self, ast};
 use crate::units;
@@ -30,7 +30,6 @@ pub enum LoadError {
     Unreadable {
         /// The import that names it, if any.
         span: Option<Span>,
-        /// The path.
         path: String,
         /// The system's reason.
         reason: String,
@@ -39,7 +38,6 @@ pub enum LoadError {
     UnknownStdModule {
         /// The import's path.
         span: Span,
-        /// The module.
         name: String,
     },
     /// Files that import each other.
@@ -83,30 +81,22 @@ pub enum LoadError {
     },
 }
 
-impl LoadError {
-    /// Every code of this stage (each has an example under `examples/errors/load/`).
-    pub const CODES: &'static [&'static str] = &[
-        "aifin::load::unreadable",
-        "aifin::load::unknown_std_module",
-        "aifin::load::import_cycle",
-        "aifin::load::absolute_import",
-        "aifin::load::import_outside",
-        "aifin::load::not_a_source",
-        "aifin::load::not_utf8",
-    ];
+// Every code of this stage (each has an example under `examples/errors/load/`).
+crate::diagnostic::diagnostic_codes! {
+    LoadError {
+        Unreadable => "aifin::load::unreadable": "a file that cannot be read",
+        UnknownStdModule => "aifin::load::unknown_std_module": "`import \"std/…\"` of no std module",
+        ImportCycle => "aifin::load::import_cycle": "files that import each other",
+        AbsoluteImport => "aifin::load::absolute_import": "an import by absolute path",
+        ImportOutside => "aifin::load::import_outside": "an import outside the main file's folder tree (or `--allow-import` folders)",
+        NotASource => "aifin::load::not_a_source": "an import of a directory, a device or a file not named `*.aifin`",
+        NotUtf8 => "aifin::load::not_utf8": "a file that is not UTF-8 text",
+    }
 }
 
 impl ToDiagnostic for LoadError {
     fn code(&self) -> &'static str {
-        match self {
-            LoadError::Unreadable { .. } => "aifin::load::unreadable",
-            LoadError::UnknownStdModule { .. } => "aifin::load::unknown_std_module",
-            LoadError::ImportCycle { .. } => "aifin::load::import_cycle",
-            LoadError::AbsoluteImport { .. } => "aifin::load::absolute_import",
-            LoadError::ImportOutside { .. } => "aifin::load::import_outside",
-            LoadError::NotASource { .. } => "aifin::load::not_a_source",
-            LoadError::NotUtf8 { .. } => "aifin::load::not_utf8",
-        }
+        self.diagnostic_code()
     }
     fn to_diagnostic(&self) -> Diagnostic {
         let code = self.code();
@@ -160,7 +150,6 @@ impl ToDiagnostic for LoadError {
 /// modules first, each file after the files it imports).
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// The parsed files.
     pub files: Vec<(SourceId, ast::File)>,
     /// Diagnostics of loading and parsing.
     pub diagnostics: Vec<Diagnostic>,
@@ -173,23 +162,92 @@ impl Loaded {
     }
 }
 
+/// Where imports come from: the disk for the command line, memory for tests and editors (as
+/// Numbat's `ModuleImporter`).
+pub trait Importer {
+    /// Which file `import "written"` in a file in folder `dir` names, when the program's main
+    /// file (or in-memory text) is `main`: the path to read, which is also the file's identity
+    /// for cycles. The default joins the path; [`DiskImporter`] applies the import policy.
+    fn resolve(&self, main: &Path, dir: &Path, written: &str) -> Result<PathBuf, Refusal> {
+        let _ = main;
+        Ok(dir.join(written))
+    }
+
+    /// The text of `path`, or why not.
+    fn read(&self, path: &Path) -> Result<String, ReadFailure>;
+}
+
+/// Reads from the file system, under the import policy of [`crate::imports`]: imports stay
+/// inside the main file's folder tree, widened by the `--allow-import` folders.
+#[derive(Debug, Clone, Default)]
+pub struct DiskImporter {
+    /// Folders imports may also read (`--allow-import DIR`).
+    pub allow: Vec<PathBuf>,
+}
+
+impl DiskImporter {
+    /// Imports may also read `allow` and below.
+    pub fn allowing(allow: Vec<PathBuf>) -> DiskImporter {
+        DiskImporter { allow }
+    }
+}
+
+impl Importer for DiskImporter {
+    fn resolve(&self, main: &Path, dir: &Path, written: &str) -> Result<PathBuf, Refusal> {
+        ImportPolicy::for_main(main, &self.allow).resolve(dir, written)
+    }
+
+    fn read(&self, path: &Path) -> Result<String, ReadFailure> {
+        crate::imports::read_source(path)
+    }
+}
+
+/// Files held in memory, by path: what a test or an editor buffer imports.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryImporter {
+    files: std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl MemoryImporter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) the text of `path`.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
+        self.files.insert(path.into(), text.into());
+    }
+}
+
+impl Importer for MemoryImporter {
+    fn read(&self, path: &Path) -> Result<String, ReadFailure> {
+        self.files.get(path).cloned().ok_or_else(|| ReadFailure::Reason("no such file".to_string()))
+    }
+}
+
+/// Parsed std modules, kept across loads: their text never changes, so a [`crate::session::Session`]
+/// parses the prelude once however many programs it loads.
+#[derive(Debug, Default)]
+pub struct StdCache {
+    files: Vec<(String, SourceId, ast::File)>,
+}
+
 struct Loader<'a> {
     sources: &'a mut SourceMap,
+    importer: &'a dyn Importer,
+    /// The main file (or the name of the text) whose folder tree imports stay in.
+    main: PathBuf,
+    std: &'a mut StdCache,
     out: Loaded,
-    /// Files being loaded (for cycles), innermost last: identity (resolved path or std name)
-    /// and the name shown.
+    /// Keys of files being loaded (for cycles), innermost last, with the names shown.
     stack: Vec<(String, String)>,
-    /// Identities of the files loaded so far.
-    seen: std::collections::HashSet<String>,
-    /// Where imports may read from.
-    policy: ImportPolicy,
+    /// Keys of files this load has already taken in. Not the source map: a map that outlives
+    /// one load (a session) already holds the files of earlier loads, and a file must be taken
+    /// into every load that imports it (else a second load loses the prelude).
+    done: Vec<String>,
 }
 
 impl Loader<'_> {
-    fn new(sources: &mut SourceMap, policy: ImportPolicy) -> Loader<'_> {
-        Loader { sources, out: Loaded::default(), stack: Vec::new(), seen: Default::default(), policy }
-    }
-
     fn cycle(&mut self, key: &str, shown: &str, span: Option<Span>) -> bool {
         if !self.stack.iter().any(|(k, _)| k == key) {
             return false;
@@ -204,8 +262,12 @@ impl Loader<'_> {
     }
 
     fn load_std(&mut self, name: &str, span: Option<Span>) {
-        if self.seen.contains(name) {
-            self.cycle(name, name, span);
+        if self.cycle(name, name, span) || self.done.iter().any(|d| d == name) {
+            return;
+        }
+        if let Some((_, id, file)) = self.std.files.iter().find(|f| f.0 == name) {
+            let (id, file) = (*id, file.clone());
+            self.follow(id, file, (name.to_string(), name.to_string()), None);
             return;
         }
         let Some((_, text)) = STD_MODULES.iter().find(|m| m.0 == name) else {
@@ -214,16 +276,21 @@ impl Loader<'_> {
             }
             return;
         };
-        self.seen.insert(name.to_string());
         let id = self.sources.add(name, *text, SourceKind::Std);
-        self.parse_and_follow(id, (name.to_string(), name.to_string()), None);
+        let (file, errors) = syntax::parse_file(self.sources, id);
+        self.out.diagnostics.extend(errors.iter().map(ToDiagnostic::to_diagnostic));
+        if errors.is_empty() {
+            self.std.files.push((name.to_string(), id, file.clone()));
+        }
+        self.follow(id, file, (name.to_string(), name.to_string()), None);
     }
 
-    /// An import written `written` in a file in folder `dir`: the policy decides, then load.
+    /// An import written `written` in a file in folder `dir`: the importer (for the disk, the
+    /// import policy) decides which file it is, then it is loaded.
     fn import(&mut self, dir: &Path, written: &str, span: Span) {
         let shown = crate::imports::shown(dir, written);
-        let error = match self.policy.resolve(dir, written) {
-            Ok(resolved) => return self.load_file(&resolved, shown, Some(span)),
+        let error = match self.importer.resolve(&self.main, dir, written) {
+            Ok(path) => return self.load_file(&path, shown, Some(span)),
             Err(Refusal::Absolute) => LoadError::AbsoluteImport { span, path: written.to_string() },
             Err(Refusal::Outside { root, through_link }) => {
                 LoadError::ImportOutside { span, path: written.to_string(), root, through_link }
@@ -234,29 +301,26 @@ impl Loader<'_> {
         self.out.diagnostics.push(error.to_diagnostic());
     }
 
-    /// Reads and parses the file at `path` (the main file, or an import the policy allowed),
-    /// shown as `shown`; its folder, as shown, is where its own imports start.
+    /// Reads and parses the file at `path` (the main file, or an import the importer
+    /// resolved), shown as `shown`; its folder, as shown, is where its own imports start.
     fn load_file(&mut self, path: &Path, shown: String, span: Option<Span>) {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().to_string();
-        if self.seen.contains(&key) {
-            self.cycle(&key, &shown, span);
+        if self.cycle(&key, &shown, span) || self.done.contains(&key) {
             return;
         }
-        let text = match read_source(path) {
-            Ok(Ok(t)) => t,
-            Ok(Err((lossy, bad))) => {
-                self.seen.insert(key);
+        let text = match self.importer.read(path) {
+            Ok(t) => t,
+            Err(ReadFailure::NotUtf8 { lossy, at }) => {
                 let id = self.sources.add(shown, lossy, SourceKind::File);
-                let at = self.sources.span(id, bad, bad + '\u{fffd}'.len_utf8()).unwrap_or(Span::file_start(id));
+                let at = self.sources.span(id, at, at + '\u{fffd}'.len_utf8()).unwrap_or(Span::file_start(id));
                 self.out.diagnostics.push(LoadError::NotUtf8 { span: at }.to_diagnostic());
                 return;
             }
-            Err(reason) => {
+            Err(ReadFailure::Reason(reason)) => {
                 self.out.diagnostics.push(LoadError::Unreadable { span, path: shown, reason }.to_diagnostic());
                 return;
             }
         };
-        self.seen.insert(key.clone());
         let dir = Path::new(&shown).parent().map(Path::to_path_buf);
         let id = self.sources.add(shown.clone(), text, SourceKind::File);
         self.parse_and_follow(id, (key, shown), dir);
@@ -265,6 +329,12 @@ impl Loader<'_> {
     fn parse_and_follow(&mut self, id: SourceId, key: (String, String), dir: Option<PathBuf>) {
         let (file, errors) = syntax::parse_file(self.sources, id);
         self.out.diagnostics.extend(errors.iter().map(ToDiagnostic::to_diagnostic));
+        self.follow(id, file, key, dir);
+    }
+
+    /// Loads what `file` imports, then takes it in.
+    fn follow(&mut self, id: SourceId, file: ast::File, key: (String, String), dir: Option<PathBuf>) {
+        self.done.push(key.0.clone());
         self.stack.push(key);
         for d in &file.decls {
             if let ast::Decl::Import(i) = d {
@@ -281,62 +351,47 @@ impl Loader<'_> {
     }
 }
 
-/// Reads a source file (without a leading byte-order mark): its text, or (if it is not UTF-8) the text with replacement
-/// characters and the offset of the first bad byte, or why it cannot be read. At most
-/// one byte more than [`crate::limits::MAX_SOURCE_BYTES`] is read, so a device or a huge file
-/// ends in the source-size diagnostic instead of filling memory.
-fn read_source(path: &Path) -> Result<Result<String, (String, usize)>, String> {
-    use std::io::Read;
-    if path.is_dir() {
-        return Err("it is a directory".to_string());
-    }
-    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    })?;
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(crate::limits::MAX_SOURCE_BYTES).unwrap_or(u64::MAX).saturating_add(1);
-    file.take(limit).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-    let too_large = bytes.len() > crate::limits::MAX_SOURCE_BYTES;
-    // a UTF-8 byte-order mark (some editors write one) is not part of the text
-    if bytes.starts_with(b"\xef\xbb\xbf") {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
-        Ok(t) => Ok(Ok(t)),
-        // cut mid-character by the size limit: the size diagnostic says what is wrong
-        Err(e) if too_large => Ok(Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())),
-        Err(e) => {
-            let bad = e.utf8_error().valid_up_to();
-            Ok(Err((String::from_utf8_lossy(e.as_bytes()).into_owned(), bad)))
+/// What to load after the prelude.
+#[derive(Debug, Clone, Copy)]
+pub enum Root<'t> {
+    /// Nothing: the prelude alone.
+    Prelude,
+    /// A file, read through the importer.
+    File(&'t Path),
+    /// Text already in memory, under a name (its folder is where its imports are read from).
+    Text { name: &'t str, text: &'t str },
+}
+
+/// Loads the prelude and then `root` with everything it imports, reading files through
+/// `importer` and std modules through `std` (the one entry point of loading).
+pub fn load_with(sources: &mut SourceMap, importer: &dyn Importer, std: &mut StdCache, root: Root<'_>) -> Loaded {
+    let main = match root {
+        Root::Prelude => PathBuf::from("<prelude>"),
+        Root::File(path) => path.to_path_buf(),
+        Root::Text { name, .. } => PathBuf::from(name),
+    };
+    let mut l = Loader { sources, importer, main, std, out: Loaded::default(), stack: Vec::new(), done: Vec::new() };
+    l.load_std("std/units", None);
+    match root {
+        Root::Prelude => {}
+        Root::File(path) => l.load_file(path, path.to_string_lossy().to_string(), None),
+        Root::Text { name, text } => {
+            let id = l.sources.add(name, text, SourceKind::Input);
+            let dir = Path::new(name).parent().map(Path::to_path_buf);
+            l.parse_and_follow(id, (name.to_string(), name.to_string()), dir);
         }
     }
+    l.out
 }
 
-/// Loads the prelude and then `path` with everything it imports; imports stay inside
-/// `path`'s folder tree (see [`crate::imports`]).
+/// Loads the prelude and then `path` with everything it imports, from the disk.
 pub fn load(sources: &mut SourceMap, path: &Path) -> Loaded {
-    load_allowing(sources, path, &[])
+    load_with(sources, &DiskImporter::default(), &mut StdCache::default(), Root::File(path))
 }
 
-/// [`load`], with imports also allowed from the folders `allow` (`--allow-import DIR`).
-pub fn load_allowing(sources: &mut SourceMap, path: &Path, allow: &[PathBuf]) -> Loaded {
-    let mut l = Loader::new(sources, ImportPolicy::for_main(path, allow));
-    l.load_std("std/units", None);
-    l.load_file(path, path.to_string_lossy().to_string(), None);
-    l.out
-}
-
-/// Loads the prelude and then source text already in memory (the REPL, tests); its imports
-/// stay inside the folder of `name` (the current folder for a name with none).
+/// Loads the prelude and then source text already in memory (tests), imports from the disk.
 pub fn load_text(sources: &mut SourceMap, name: &str, text: &str) -> Loaded {
-    let mut l = Loader::new(sources, ImportPolicy::for_main(Path::new(name), &[]));
-    l.load_std("std/units", None);
-    let id = l.sources.add(name, text, SourceKind::Input);
-    let dir = Path::new(name).parent().map(Path::to_path_buf);
-    l.parse_and_follow(id, (name.to_string(), name.to_string()), dir);
-    l.out
+    load_with(sources, &DiskImporter::default(), &mut StdCache::default(), Root::Text { name, text })
 }
 
 /// Builds the registry and checks the loaded declarations (and one extra expression, if
@@ -351,32 +406,9 @@ pub fn compile(loaded: &Loaded, extra: Option<&ast::Expr>) -> (Program, Option<T
     (program, extra, diags)
 }
 
-/// Loads and checks a file.
+/// Loads and checks a file (imports under the import policy, [`crate::imports`]).
 pub fn compile_file(sources: &mut SourceMap, path: &Path) -> (Program, Vec<Diagnostic>) {
-    compile_file_allowing(sources, path, &[])
-}
-
-/// Loads and checks a file, with imports also allowed from the folders `allow`.
-pub fn compile_file_allowing(sources: &mut SourceMap, path: &Path, allow: &[PathBuf]) -> (Program, Vec<Diagnostic>) {
-    let loaded = load_allowing(sources, path, allow);
+    let loaded = load(sources, path);
     let (p, _, d) = compile(&loaded, None);
     (p, d)
-}
-
-/// Parses, checks and evaluates one expression with only the prelude (`aifin eval`).
-pub fn eval_text(
-    sources: &mut SourceMap,
-    text: &str,
-) -> Result<(String, crate::eval::Value, Program), Vec<Diagnostic>> {
-    let loaded = load_text(sources, "<prelude>", "");
-    let id = sources.add("<eval>", text, SourceKind::Input);
-    let expr = syntax::parse_expr(sources, id)
-        .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
-    let (program, texpr, diags) = compile(&loaded, Some(&expr));
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let Some(texpr) = texpr else { return Err(diags) };
-    let value = crate::eval::eval_expr(&texpr, &program).map_err(|e| vec![e.to_diagnostic()])?;
-    Ok((value.format(&program.registry), value, program))
 }

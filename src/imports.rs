@@ -2,7 +2,8 @@
 //!
 //! Scenario files are shared between people, so a file must not be able to make `aifin` read
 //! (and echo in a diagnostic) whatever else is on the reader's disk. One function decides,
-//! [`ImportPolicy::resolve`], and the loader calls it for every import:
+//! [`ImportPolicy::resolve`]; the disk importer (`driver::DiskImporter`, what a `Session`
+//! and the command line read files through) calls it for every import:
 //!
 //! - an absolute path is refused (`aifin::load::absolute_import`);
 //! - the path is joined to the importing file's folder and resolved with every symlink and
@@ -115,6 +116,54 @@ impl ImportPolicy {
             }
         }
         self.roots.iter().any(|r| out.starts_with(r))
+    }
+}
+
+/// Why a file's text cannot be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadFailure {
+    /// It cannot be read: the reason in words.
+    Reason(String),
+    /// It is not UTF-8: its text with replacement characters, and the offset of the first bad
+    /// byte (a diagnostic points there).
+    NotUtf8 {
+        /// The text, bad bytes replaced.
+        lossy: String,
+        /// The first bad byte.
+        at: usize,
+    },
+}
+
+/// Reads a source file from the disk (without a leading byte-order mark, which some editors
+/// write). At most one byte more than [`crate::limits::MAX_SOURCE_BYTES`] is read, so a
+/// device or a huge file ends in the source-size diagnostic instead of filling memory.
+pub fn read_source(path: &Path) -> Result<String, ReadFailure> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err(ReadFailure::Reason("it is a directory".to_string()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| {
+        ReadFailure::Reason(match e.kind() {
+            ErrorKind::NotFound => "no such file".to_string(),
+            ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        })
+    })?;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(crate::limits::MAX_SOURCE_BYTES).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(limit).read_to_end(&mut bytes).map_err(|e| ReadFailure::Reason(e.to_string()))?;
+    let too_large = bytes.len() > crate::limits::MAX_SOURCE_BYTES;
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok(t),
+        // cut mid-character by the size limit: the size diagnostic says what is wrong
+        Err(e) if too_large => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            Err(ReadFailure::NotUtf8 { lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(), at })
+        }
     }
 }
 
