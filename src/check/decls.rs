@@ -244,7 +244,9 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
+        let contingent = self.contingency(f)?;
         Some(FlowIr {
+            contingent,
             entity,
             name: f.name.name.clone(),
             direction: f.direction,
@@ -256,6 +258,60 @@ impl<'a> Checker<'a> {
             life,
             span: f.span,
         })
+    }
+
+    /// A flow's `while CONTRACT` or `until defaulted(ENTITY)` (at most one of them).
+    fn contingency(&mut self, f: &ast::Flow) -> Option<Option<Contingency>> {
+        match (&f.while_, &f.until) {
+            (None, None) => Some(None),
+            (Some(c), None) => match self.names.get(&c.name).map(|x| x.0) {
+                Some(NameRef::Contract(id)) => Some(Some(Contingency::While(id))),
+                found => {
+                    self.errors.push(CheckError::WrongKind {
+                        span: c.span,
+                        expected: "a contract after `while`".into(),
+                        found: match found {
+                            Some(NameRef::Entity(_)) => "an entity".into(),
+                            Some(_) => "a driver or curve".into(),
+                            None => format!("`{}`, which is not declared", c.name),
+                        },
+                        hint: Some("`while C` books a flow only while contract C is in force".into()),
+                    });
+                    None
+                }
+            },
+            (None, Some(u)) => {
+                let entity = match &u.kind {
+                    ExprKind::Call { callee, args }
+                        if matches!(&callee.kind, ExprKind::Name(n) if n.name == "defaulted") && args.len() == 1 =>
+                    {
+                        args.first().and_then(|a| self.entity_arg(&a.value, "`defaulted`"))
+                    }
+                    _ => {
+                        self.errors.push(CheckError::WrongKind {
+                            span: u.span,
+                            expected: "`defaulted(ENTITY)` after `until`".into(),
+                            found: "another expression".into(),
+                            hint: Some("`until defaulted(OpenAI)` books a flow until OpenAI defaults".into()),
+                        });
+                        None
+                    }
+                }?;
+                match entity.kind {
+                    TExprKind::Entity(id) => Some(Some(Contingency::Until(id))),
+                    _ => None,
+                }
+            }
+            (Some(c), Some(u)) => {
+                self.errors.push(CheckError::WrongKind {
+                    span: u.span,
+                    expected: "one condition".into(),
+                    found: format!("both `while {}` and `until`", c.name),
+                    hint: Some("a flow takes `while CONTRACT` or `until defaulted(ENTITY)`, not both".into()),
+                });
+                None
+            }
+        }
     }
 
     /// Checks the fields of an entity or contract against their spec.
@@ -297,8 +353,18 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             }
+            if sp.ty == FieldType::DatedMoney {
+                if let Some(dated) = self.dated_money(&f.value) {
+                    if let Some((first, _)) = dated.first() {
+                        let value = first.clone();
+                        out.insert(f.name.name.clone(), FieldIr { value, date: None, dated, span: f.span });
+                    }
+                }
+                continue;
+            }
             if let Some(value) = self.field_value(sp, &f.value) {
-                out.insert(f.name.name.clone(), FieldIr { value, date: f.date.map(|d| d.value), span: f.span });
+                let date = f.date.map(|d| d.value);
+                out.insert(f.name.name.clone(), FieldIr { value, date, dated: Vec::new(), span: f.span });
             }
         }
         for sp in specs.iter().filter(|s| s.required) {
@@ -317,7 +383,18 @@ impl<'a> Checker<'a> {
     fn field_value(&mut self, sp: &FieldSpec, e: &ast::Expr) -> Option<TExpr> {
         let expected = sp.ty.describe();
         match sp.ty {
-            FieldType::Entity => self.entity_arg(e, &format!("`{}`", sp.name)),
+            FieldType::Entity => match &e.kind {
+                ExprKind::Name(n) if n.name == "world" && !self.names.contains_key("world") => {
+                    self.errors.push(CheckError::BadTerm {
+                        span: e.span,
+                        reason: format!("`world` cannot be the `{}` of a contract", sp.name),
+                        help: "money between an entity and the world is a flow: `flow A.rent -> world: 1M USD/month`"
+                            .into(),
+                    });
+                    None
+                }
+                _ => self.entity_arg(e, &format!("`{}`", sp.name)),
+            },
             FieldType::Choice(choices) => self.choice(e, choices),
             FieldType::Cycle => match &e.kind {
                 ExprKind::Name(n) if n.name == "maturity" => self.choice(e, &["maturity"]),
@@ -351,6 +428,7 @@ impl<'a> Checker<'a> {
                     self.kind_error(&t, &expected)
                 }
             }
+            FieldType::DatedMoney => self.dated_money(e).and_then(|d| d.into_iter().next().map(|x| x.0)),
             FieldType::FlowRef => {
                 let t = self.expr(e)?;
                 match t.kind {
@@ -361,6 +439,8 @@ impl<'a> Checker<'a> {
             FieldType::Money
             | FieldType::MoneyOrRate
             | FieldType::PerTime
+            | FieldType::PerTimeOrCurve
+            | FieldType::FractionOrCurve
             | FieldType::Duration
             | FieldType::Fraction => {
                 let t = self.expr(e)?;
@@ -370,6 +450,8 @@ impl<'a> Checker<'a> {
                     FieldType::Money => d == self.money && s == Shape::Constant,
                     FieldType::MoneyOrRate => d == self.money || d == self.money.div(&time),
                     FieldType::PerTime => d == time.inv() && s == Shape::Constant,
+                    FieldType::PerTimeOrCurve => d == time.inv() && matches!(s, Shape::Constant | Shape::Series),
+                    FieldType::FractionOrCurve => d.is_none() && matches!(s, Shape::Constant | Shape::Series),
                     FieldType::Duration => d == time && s == Shape::Constant,
                     _ => d.is_none() && s == Shape::Constant,
                 };
@@ -395,6 +477,30 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+
+    /// `2B USD @ 2025-03-01, 3B USD @ 2025-09-01`: constant amounts of money at days.
+    fn dated_money(&mut self, e: &ast::Expr) -> Option<Vec<(TExpr, PeriodValue)>> {
+        let expected = FieldType::DatedMoney.describe();
+        let ExprKind::Dated(items) = &e.kind else {
+            let t = self.expr(e)?;
+            self.kind_error(&t, &expected);
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for a in items {
+            let t = self.expr(&a.value)?;
+            let (d, s) = self.need_quantity(&t)?;
+            let day = a.anchor.map(|p| p.value).filter(|p| matches!(p, PeriodValue::Day(..)));
+            match day {
+                Some(day) if d == self.money && s == Shape::Constant => out.push((t, day)),
+                _ => {
+                    self.kind_error(&t, &expected);
+                    return None;
+                }
+            }
+        }
+        Some(out)
     }
 
     fn kind_error(&mut self, t: &TExpr, expected: &str) -> Option<TExpr> {

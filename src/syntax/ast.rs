@@ -247,6 +247,10 @@ pub struct Flow {
     pub kind: Option<Ident>,
     /// `life 5 year` (capex depreciation life)
     pub life: Option<Expr>,
+    /// `while CONTRACT`: booked only while the contract is in force.
+    pub while_: Option<Ident>,
+    /// `until defaulted(ENTITY)`: booked until the entity defaults.
+    pub until: Option<Box<Expr>>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -564,6 +568,8 @@ pub enum ExprKind {
     },
     /// `(expr)`
     Paren(Box<Expr>),
+    /// Dated values `a @ P, b @ P` (only as a field's value: a loan's `draws`).
+    Dated(Vec<Arg>),
     /// `-x`
     Unary {
         /// The operator.

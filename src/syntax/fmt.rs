@@ -73,6 +73,17 @@ fn write_expr(s: &mut String, e: &Expr) {
             }
             s.push(')');
         }
+        ExprKind::Dated(items) => {
+            for (i, a) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                write_expr(s, &a.value);
+                if let Some(p) = &a.anchor {
+                    let _ = write!(s, " @ {}", p.value);
+                }
+            }
+        }
         ExprKind::Paren(inner) => {
             s.push('(');
             write_expr(s, inner);
@@ -202,6 +213,12 @@ pub fn decl(d: &Decl) -> String {
             }
             if let Some(l) = &f.life {
                 let _ = write!(s, " life {}", expr(l));
+            }
+            if let Some(c) = &f.while_ {
+                let _ = write!(s, " while {}", c.name);
+            }
+            if let Some(u) = &f.until {
+                let _ = write!(s, " until {}", expr(u));
             }
             s.push('\n');
         }

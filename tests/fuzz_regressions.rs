@@ -1,0 +1,29 @@
+//! Every crash the fuzz targets (fuzz/, docs/fuzzing.md) found, as a test. The inputs are the
+//! fuzzers' own artifacts, kept in tests/data/fuzz/.
+
+use aifin::source::{SourceKind, SourceMap};
+use aifin::syntax::ast::Decl;
+
+fn parse(text: &str) -> (Vec<Decl>, usize) {
+    let mut map = SourceMap::new();
+    let id = map.add("<import>", text.to_string(), SourceKind::Input);
+    let (file, errors) = aifin::syntax::parse_file(&map, id);
+    (file.decls, errors.len())
+}
+
+/// fuzz target `actus`, 76 s into its first run: a contract ID with a newline (`\n` in the
+/// JSON) was written into a `//` comment as it was, so the rest of the ID became code: the
+/// imported file did not parse, and a crafted ID could inject declarations (an `import`).
+#[test]
+fn an_actus_contract_id_cannot_break_out_of_its_comment() {
+    let json = std::fs::read_to_string("tests/data/fuzz/actus_id_with_newline.json").unwrap();
+    let out = aifin::contracts::actus::import(&json).unwrap();
+    let (_, errors) = parse(&out);
+    assert_eq!(errors, 0, "{out}");
+
+    let crafted = json.replacen("\"contractID\": \"", "\"contractID\": \"x\\nimport \\\"secret.aifin\\\"\\n", 1);
+    let out = aifin::contracts::actus::import(&crafted).unwrap();
+    let (decls, errors) = parse(&out);
+    assert_eq!(errors, 0, "{out}");
+    assert!(!decls.iter().any(|d| matches!(d, Decl::Import(_))), "an import was injected:\n{out}");
+}
