@@ -90,7 +90,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        program.scenarios = self.scenarios(&scenarios);
+        program.scenarios = self.scenarios(&scenarios, &mut program);
         program.definitions = std::mem::take(&mut self.def_ir).into_iter().flatten().collect();
         program.flows = std::mem::take(&mut self.flow_ir).into_iter().flatten().collect();
         program
@@ -503,7 +503,7 @@ impl<'a> Checker<'a> {
         Some(out)
     }
 
-    fn kind_error(&mut self, t: &TExpr, expected: &str) -> Option<TExpr> {
+    pub(super) fn kind_error(&mut self, t: &TExpr, expected: &str) -> Option<TExpr> {
         self.errors.push(CheckError::WrongKind {
             span: t.span,
             expected: expected.into(),
@@ -513,73 +513,9 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn claim(&mut self, c: &ast::Claim) -> Option<ClaimIr> {
-        let value = self.expr(&c.value)?;
-        let (vd, _) = self.need_quantity(&value)?;
-        let same = |this: &mut Self, t: &TExpr, op: &str| -> Option<()> {
-            let (d, _) = this.need_quantity(t)?;
-            if d != vd {
-                this.errors.push(CheckError::DimensionMismatch {
-                    op_span: t.span,
-                    op: op.into(),
-                    left: value.span,
-                    left_desc: this.describe(&value),
-                    right: t.span,
-                    right_desc: this.describe(t),
-                    hint: this.mismatch_hint(&vd, &d),
-                });
-                return None;
-            }
-            Some(())
-        };
-        let test = match &c.test {
-            ast::ClaimTest::Approx { target, tolerance } => {
-                let t = self.expr(target)?;
-                same(self, &t, "compare")?;
-                let tol = match tolerance {
-                    Some(tol) => {
-                        let tv = self.expr(&tol.value)?;
-                        if tol.relative {
-                            self.need_dim(
-                                &tv,
-                                &crate::units::Dimension::none(),
-                                "a pure number or percentage for a relative tolerance",
-                            )?;
-                        } else {
-                            same(self, &tv, "compare within a tolerance of")?;
-                        }
-                        Some((tv, tol.relative))
-                    }
-                    None => None,
-                };
-                ClaimTestIr::Approx { target: t, tolerance: tol }
-            }
-            ast::ClaimTest::Compare { op, target, .. } => {
-                let t = self.expr(target)?;
-                same(self, &t, "compare")?;
-                ClaimTestIr::Compare(*op, t)
-            }
-            ast::ClaimTest::Between { range } => {
-                let t = self.expr(range)?;
-                if !matches!(t.ty, Type::Uncertain(_)) {
-                    return self.kind_error(&t, "a range `low .. high`").and(None);
-                }
-                same(self, &t, "compare")?;
-                ClaimTestIr::Between(t)
-            }
-        };
-        Some(ClaimIr {
-            text: c.text.clone(),
-            source: c.source.clone(),
-            expect_fail: c.expect_fail,
-            value,
-            test,
-            span: c.span,
-        })
-    }
-
-    fn scenarios(&mut self, scenarios: &[&ast::Scenario]) -> Vec<ScenarioIr> {
+    fn scenarios(&mut self, scenarios: &[&ast::Scenario], program: &mut Program) -> Vec<ScenarioIr> {
         let mut out: Vec<ScenarioIr> = Vec::new();
+        let mut made = BTreeMap::new();
         let mut seen: BTreeMap<String, Span> = BTreeMap::new();
         for s in scenarios {
             if let Some(first) = seen.get(&s.name.name) {
@@ -658,6 +594,13 @@ impl<'a> Checker<'a> {
             }
             let mut overrides = Vec::new();
             for o in &s.overrides {
+                if let Some(field) = &o.field {
+                    let Some(t) = self.expr(&o.value) else { continue };
+                    if let Some(id) = self.field_override(o, field, &t, program, &mut made) {
+                        overrides.push((id, t));
+                    }
+                    continue;
+                }
                 let Some((NameRef::Def(id), _)) = self.names.get(&o.name.name).copied() else {
                     self.errors.push(CheckError::BadScenario {
                         span: o.name.span,

@@ -96,9 +96,14 @@ impl Builder<'_> {
                     let mut parts = significant(p);
                     let n = self.require(parts.next(), pspan)?;
                     let name = self.ident(&n);
-                    let v = self.require(parts.next(), pspan)?;
+                    let mut v = self.require(parts.next(), pspan)?;
+                    let mut field = None;
+                    if v.as_rule() == Rule::name {
+                        field = Some(self.ident(&v));
+                        v = self.require(parts.next(), pspan)?;
+                    }
                     let value = self.root_expr(v)?;
-                    sc.overrides.push(Override { name, value, span: pspan });
+                    sc.overrides.push(Override { name, field, value, span: pspan });
                 }
             }
         }

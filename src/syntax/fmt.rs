@@ -171,7 +171,8 @@ pub fn decl(d: &Decl) -> String {
                 let _ = writeln!(s, "  rounding {}", r.name);
             }
             for o in &sc.overrides {
-                let _ = writeln!(s, "  {} = {}", o.name.name, expr(&o.value));
+                let field = o.field.as_ref().map(|f| format!(".{}", f.name)).unwrap_or_default();
+                let _ = writeln!(s, "  {}{field} = {}", o.name.name, expr(&o.value));
             }
             s.push_str("}\n");
         }
