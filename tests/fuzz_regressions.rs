@@ -27,3 +27,15 @@ fn an_actus_contract_id_cannot_break_out_of_its_comment() {
     assert_eq!(errors, 0, "{out}");
     assert!(!decls.iter().any(|d| matches!(d, Decl::Import(_))), "an import was injected:\n{out}");
 }
+
+/// fuzz target `actus`, second run: a date with a five-digit year (`20101-03-01`) was taken,
+/// and the imported file's timeline `20101-03 .. 20111-03` did not parse. Such a date is now
+/// an import error naming the term.
+#[test]
+fn an_actus_date_aifin_cannot_write_is_refused() {
+    let json = std::fs::read_to_string("tests/data/fuzz/actus_five_digit_year.json").unwrap();
+    match aifin::contracts::actus::import(&json) {
+        Ok(out) => assert_eq!(parse(&out).1, 0, "{out}"),
+        Err(e) => assert!(format!("{e:?}").contains("Date"), "{e:?}"),
+    }
+}

@@ -90,8 +90,17 @@ fn decimal(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<D
 fn date(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Date>, ImportError> {
     match text(terms, key) {
         None => Ok(None),
-        Some(s) => Date::parse(&s).map(Some).ok_or_else(|| err(key, format!("`{s}` is not a date at midnight"))),
+        Some(s) => Date::parse(&s)
+            .filter(writable)
+            .map(Some)
+            .ok_or_else(|| err(key, format!("`{s}` is not a date at midnight from year 1000 to 9999"))),
     }
+}
+
+/// A date aifin can write: calendar literals have four-digit years (a fuzzed term sheet with
+/// `20101-03-01` made an import that did not parse).
+fn writable(d: &Date) -> bool {
+    (1000..=9999).contains(&d.y)
 }
 
 /// Terms whose date may carry a time of day: ACTUS counts such a date's events at the end of
@@ -102,7 +111,7 @@ const TIMED: &[&str] = &["maturityDate", "amortizationDate", "terminationDate"];
 fn timed_date(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<(Date, bool)>, ImportError> {
     let Some(s) = text(terms, key) else { return Ok(None) };
     let (day, time) = s.split_once('T').unwrap_or((s.as_str(), ""));
-    let d = Date::parse(day).ok_or_else(|| err(key, format!("`{s}` is not a date")))?;
+    let d = Date::parse(day).filter(writable).ok_or_else(|| err(key, format!("`{s}` is not a date")))?;
     let valid = time.split(':').all(|p| p.chars().all(|c| c.is_ascii_digit()));
     if !valid {
         return Err(err(key, format!("`{s}` is not a date and time")));

@@ -383,60 +383,41 @@ impl Line {
 }
 
 /// The printed lines of a declaration with their anchors: body items of entities, contracts and
-/// scenarios, and a claim's test, have lines of their own; anything else is one line.
+/// scenarios, and a claim's test, have lines of their own; anything else is one line. The text
+/// is [`decl`]'s, line by line, so the two cannot disagree.
 fn layout(d: &Decl) -> Vec<Line> {
     let start = d.span().start();
     let close = d.span().end().saturating_sub(1);
-    let field = |f: &Field| {
-        let mut s = String::new();
-        write_fields(&mut s, std::slice::from_ref(f));
-        Line::new(s.trim_end().to_string(), f.span.start(), "  ")
-    };
-    match d {
-        Decl::Entity(e) => {
-            let mut v = vec![Line::new(format!("entity {} {{", e.name.name), start, "")];
-            v.extend(e.fields.iter().map(field));
-            v.push(Line::new("}".into(), close, "  "));
-            v
-        }
-        Decl::Contract(c) => {
-            let mut v = vec![Line::new(format!("contract {}: {} {{", c.name.name, c.kind.name), start, "")];
-            v.extend(c.fields.iter().map(field));
-            v.push(Line::new("}".into(), close, "  "));
-            v
-        }
+    let text = decl(d);
+    let printed: Vec<&str> = text.trim_end().lines().collect();
+    // the anchor of every printed line after the first, and whether a closing brace ends it
+    let (items, braced): (Vec<usize>, bool) = match d {
+        Decl::Entity(e) => (e.fields.iter().map(|f| f.span.start()).collect(), true),
+        Decl::Contract(c) => (c.fields.iter().map(|f| f.span.start()).collect(), true),
         Decl::Scenario(sc) => {
-            let mut head = format!("scenario {}", sc.name.name);
-            if let Some(b) = &sc.extends {
-                let _ = write!(head, " extends {}", b.name);
-            }
-            head.push_str(" {");
-            let mut v = vec![Line::new(head, start, "")];
-            if let Some(t) = &sc.timeline {
-                let text = format!("  timeline {} .. {} {}", t.start.value, t.end.value, t.step.keyword());
-                v.push(Line::new(text, t.span.start(), "  "));
-            }
-            if let Some(c) = &sc.currency {
-                v.push(Line::new(format!("  currency {}", c.name), c.span.start(), "  "));
-            }
-            if let Some(r) = &sc.rounding {
-                v.push(Line::new(format!("  rounding {}", r.name), r.span.start(), "  "));
-            }
-            for o in &sc.overrides {
-                v.push(Line::new(format!("  {} = {}", o.name.name, expr(&o.value)), o.span.start(), "  "));
-            }
-            v.push(Line::new("}".into(), close, "  "));
-            v
+            let mut v: Vec<usize> = Vec::new();
+            v.extend(sc.timeline.as_ref().map(|t| t.span.start()));
+            v.extend(sc.currency.as_ref().map(|c| c.span.start()));
+            v.extend(sc.rounding.as_ref().map(|r| r.span.start()));
+            v.extend(sc.overrides.iter().map(|o| o.span.start()));
+            (v, true)
         }
-        Decl::Claim(c) => {
-            let text = decl(d);
-            let mut parts = text.trim_end().splitn(2, '\n');
-            let head = parts.next().unwrap_or("").to_string();
-            let test = parts.next().unwrap_or("").to_string();
-            vec![Line::new(head, start, ""), Line::new(test, c.value.span.start(), "  ")]
-        }
-        _ => vec![Line::new(decl(d).trim_end().to_string(), start, "")],
+        Decl::Claim(c) => (vec![c.value.span.start()], false),
+        _ => (Vec::new(), false),
+    };
+    let expected = 1 + items.len() + usize::from(braced);
+    if printed.len() != expected || printed.len() < 2 {
+        return vec![Line::new(printed.join(" "), start, "")];
     }
+    let mut lines = Vec::with_capacity(printed.len());
+    for (i, text) in printed.iter().enumerate() {
+        let (anchor, indent) = match i {
+            0 => (start, ""),
+            _ => (items.get(i - 1).copied().unwrap_or(close), "  "),
+        };
+        lines.push(Line::new(text.to_string(), anchor, indent));
+    }
+    lines
 }
 
 /// A comment in the source: where it starts, its text, and whether code precedes it on its line.
