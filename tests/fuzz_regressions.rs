@@ -39,3 +39,15 @@ fn an_actus_date_aifin_cannot_write_is_refused() {
         Err(e) => assert!(format!("{e:?}").contains("Date"), "{e:?}"),
     }
 }
+
+/// fuzz target `actus`, third run: a contract starting in 9997 with no maturity got the
+/// default ten-year window of books, `9997-01 .. 10007-01`, which does not parse. The window
+/// now stops at 9999-12.
+#[test]
+fn an_actus_books_window_stops_at_year_9999() {
+    let json = std::fs::read_to_string("tests/data/fuzz/actus_window_past_9999.json").unwrap();
+    match aifin::contracts::actus::import(&json) {
+        Ok(out) => assert_eq!(parse(&out).1, 0, "{out}"),
+        Err(e) => assert!(!format!("{e:?}").is_empty()),
+    }
+}

@@ -376,6 +376,8 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         .map(|x| x.0)
         .or(timed_date(terms, "amortizationDate")?.map(|x| x.0))
         .unwrap_or(Date { y: ied.y + 10, m: ied.m, d: 1 });
+    // a default ten-year window stops at the last year aifin can write (fuzzed: 9997 + 10)
+    let end = if end.y > 9999 { Date { y: 9999, m: 12, d: 1 } } else { end };
     let _ = writeln!(out, "scenario {name}_books {{");
     let _ = writeln!(out, "  timeline {:04}-{:02} .. {:04}-{:02} monthly", ied.y, ied.m, end.y.max(ied.y), end.m);
     let _ = writeln!(out, "  currency {currency}");
