@@ -51,3 +51,13 @@ fn an_actus_books_window_stops_at_year_9999() {
         Err(e) => assert!(!format!("{e:?}").is_empty()),
     }
 }
+
+/// fuzz target `actus`, fourth run: a huge rate made `rate × 100` overflow, a panic. A rate too
+/// large for `%/year` is now written as the same value `/year`.
+#[test]
+fn an_actus_huge_rate_does_not_panic() {
+    let json = std::fs::read_to_string("tests/data/fuzz/actus_huge_rate.json").unwrap();
+    if let Ok(out) = aifin::contracts::actus::import(&json) {
+        assert_eq!(parse(&out).1, 0, "{out}");
+    }
+}

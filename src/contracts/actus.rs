@@ -162,7 +162,11 @@ fn is_std_currency(code: &str) -> bool {
 
 /// A rate per year as a percentage (`0.05` → `5%/year`).
 fn percent(x: Decimal) -> String {
-    format!("{}%/year", number_text(x * Decimal::ONE_HUNDRED))
+    // a rate too large to write in % (fuzzed: ×100 overflowed, a panic) is the same value per year
+    match x.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%/year", number_text(p)),
+        None => format!("{}/year", number_text(x)),
+    }
 }
 
 /// The observed values of a market object (`dataObserved`) as a `step` curve: its name and
