@@ -5,7 +5,7 @@
 //! source → [`crate::syntax::parse_file`] → [`crate::units::build_registry`] →
 //! [`crate::check::check`] → evaluation.
 //!
-//! The std modules (`std/units`, `std/hardware`) are compiled into the binary, so an installed
+//! The std modules (`std/units`, `std/hardware`, `std/finance`) are compiled into the binary, so an installed
 //! `aifin` works from any folder. `std/units` is the prelude: it is loaded before every
 //! program, and importing it again is allowed and does nothing.
 
@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 pub const STD_MODULES: &[(&str, &str)] = &[
     ("std/units", include_str!("../std_lib/units.aifin")),
     ("std/hardware", include_str!("../std_lib/hardware.aifin")),
+    ("std/finance", include_str!("../std_lib/finance.aifin")),
 ];
 
 /// Errors of loading sources (`aifin::load::…`).
@@ -231,12 +232,13 @@ pub fn compile_file(sources: &mut SourceMap, path: &Path) -> (Program, Vec<Diagn
     (p, d)
 }
 
-/// Parses, checks and evaluates one expression with only the prelude (`aifin eval`).
+/// Parses, checks and evaluates one expression with the prelude and std/finance (`aifin eval`).
 pub fn eval_text(
     sources: &mut SourceMap,
     text: &str,
 ) -> Result<(String, crate::eval::Value, Program), Vec<Diagnostic>> {
-    let loaded = load_text(sources, "<prelude>", "");
+    // `aifin eval` has the functions of std/finance in scope too (a calculator needs them).
+    let loaded = load_text(sources, "<prelude>", "import \"std/finance\"\n");
     let id = sources.add("<eval>", text, SourceKind::Input);
     let expr = syntax::parse_expr(sources, id)
         .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;

@@ -90,6 +90,8 @@ pub enum CheckError {
         name: String,
         /// A close function name.
         suggestion: Option<String>,
+        /// The std module that has it, when it is not imported (`std/finance`).
+        module: Option<String>,
     },
     /// Arguments that do not fit the function.
     BadArguments {
@@ -264,7 +266,13 @@ impl ToDiagnostic for CheckError {
                     .with_label(*span, "the circle closes here")
                     .with_help("a driver or curve cannot use itself, directly or through others")
             }
-            CheckError::UnknownFunction { span, name, suggestion } => opt_help(
+            CheckError::UnknownFunction { span, name, suggestion, module: Some(m) } => {
+                let _ = suggestion;
+                Diagnostic::error(code, format!("`{name}` is not in scope"))
+                    .with_label(*span, format!("a function of {m}"))
+                    .with_help(format!("add `import \"{m}\"` to use it"))
+            }
+            CheckError::UnknownFunction { span, name, suggestion, module: None } => opt_help(
                 Diagnostic::error(code, format!("unknown function `{name}`")).with_label(*span, "not a function"),
                 did_you_mean(suggestion).or_else(|| Some("docs/language.md lists the built-in functions".into())),
             ),

@@ -83,9 +83,41 @@ pub enum Builtin {
     Max,
     /// `abs(x)`
     Abs,
+    /// `npv(rate, flow)` (std/finance)
+    Npv,
+    /// `discount(flow, rate)` (std/finance)
+    Discount,
+    /// `irr(flow)` (std/finance)
+    Irr,
+    /// `pmt(rate, periods, present)` (std/finance)
+    Pmt,
+    /// `fv(rate, periods, payment[, present])` (std/finance)
+    Fv,
+    /// `pv(rate, periods, payment)` (std/finance)
+    Pv,
+    /// `cumulative(flow)` (std/finance)
+    Cumulative,
+    /// `cagr_of(a @ P, b @ P)` (std/finance)
+    CagrOf,
 }
 
 impl Builtin {
+    /// The std module a built-in belongs to: it is in scope only in a program that imports it
+    /// (`import "std/finance"`). `None`: always in scope.
+    pub fn std_module(self) -> Option<&'static str> {
+        match self {
+            Builtin::Npv
+            | Builtin::Discount
+            | Builtin::Irr
+            | Builtin::Pmt
+            | Builtin::Fv
+            | Builtin::Pv
+            | Builtin::Cumulative
+            | Builtin::CagrOf => Some("std/finance"),
+            _ => None,
+        }
+    }
+
     /// True for the built-ins that read the ledger (an entity's cash, lines, defaults): they
     /// cannot be used while the ledger is being built (a flow of a share of cash is circular).
     pub fn reads_ledger(self) -> bool {
@@ -143,6 +175,14 @@ pub const BUILTINS: &[(&str, Builtin, &str)] = &[
     ("min", Builtin::Min, "min(value, value, …)"),
     ("max", Builtin::Max, "max(value, value, …)"),
     ("abs", Builtin::Abs, "abs(value)"),
+    ("npv", Builtin::Npv, "npv(RATE per time, flow[, timing: end|start])"),
+    ("discount", Builtin::Discount, "discount(flow, RATE per time[, timing: end|start])"),
+    ("irr", Builtin::Irr, "irr(flow)"),
+    ("pmt", Builtin::Pmt, "pmt(RATE per period, PERIODS, present value)"),
+    ("fv", Builtin::Fv, "fv(RATE per period, PERIODS, payment[, present value])"),
+    ("pv", Builtin::Pv, "pv(RATE per period, PERIODS, payment)"),
+    ("cumulative", Builtin::Cumulative, "cumulative(flow)"),
+    ("cagr_of", Builtin::CagrOf, "cagr_of(value @ PERIOD, value @ PERIOD)"),
 ];
 
 /// A typed expression.

@@ -589,7 +589,13 @@ impl<'a> Run<'a> {
 
     /// A call that a constant evaluator can make: `abs`, `min`, `max`.
     fn is_constant_call(e: &TExpr) -> bool {
-        matches!(e.kind, TExprKind::Call(Builtin::Abs | Builtin::Min | Builtin::Max, _))
+        matches!(
+            e.kind,
+            TExprKind::Call(
+                Builtin::Abs | Builtin::Min | Builtin::Max | Builtin::Pmt | Builtin::Fv | Builtin::Pv | Builtin::CagrOf,
+                _
+            )
+        )
     }
 
     pub(super) fn shape_of(e: &TExpr) -> Shape {

@@ -11,6 +11,7 @@ pub mod curves;
 pub mod defaults;
 pub mod engine;
 pub mod error;
+pub mod finance;
 pub mod ledger;
 pub mod series;
 pub mod timeline;
