@@ -67,6 +67,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Print money in thousands, millions, billions or trillions (text only; a report's
+        /// own `in B USD` wins; JSON and CSV stay exact).
+        #[arg(long, value_parser = ["k", "M", "B", "T"])]
+        scale: Option<String>,
     },
     /// Evaluate one expression exactly, with units: `aifin eval '15M USD/day in USD/hour'`.
     Eval {
@@ -149,7 +153,9 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { file, scenario, format } => run_file(&mut sources, &file, scenario.as_deref(), format, style),
+        Command::Run { file, scenario, format, scale } => {
+            run_file(&mut sources, &file, scenario.as_deref(), format, scale.as_deref(), style)
+        }
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
         Command::Schedule { file, contract, format } => schedule(&mut sources, &file, &contract, format, style),
         Command::Import { standard, file } => import(&standard, &file),
@@ -203,6 +209,7 @@ fn run_file(
     file: &std::path::Path,
     scenario: Option<&str>,
     format: Format,
+    scale: Option<&str>,
     style: RenderStyle,
 ) -> Output {
     let (program, diags) = crate::driver::compile_file(sources, file);
@@ -212,7 +219,8 @@ fn run_file(
     let r = crate::eval::engine::run_scenario(&program, scenario)
         .and_then(|mut run| crate::report::outcome(&mut run, sources));
     match r {
-        Ok(o) => {
+        Ok(mut o) => {
+            o.scale = scale.and_then(|m| crate::check::ir::Scale::new(m, &o.currency));
             let stdout = match format {
                 Format::Text => crate::report::text::render(&o),
                 Format::Json => crate::report::json::render(&o),

@@ -392,9 +392,42 @@ pub struct ClaimIr {
     pub span: Span,
 }
 
+/// How a report prints money: `in B USD` divides by 10⁹ and writes `B USD` once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scale {
+    /// `k`, `M`, `B` or `T`.
+    pub suffix: String,
+    /// 10³, 10⁶, 10⁹ or 10¹².
+    pub divisor: rust_decimal::Decimal,
+    /// The currency it applies to.
+    pub currency: String,
+}
+
+impl Scale {
+    /// The scale of a magnitude word (`k`, `M`, `B`, `T`) for `currency`.
+    pub fn new(suffix: &str, currency: &str) -> Option<Scale> {
+        let exp = match suffix {
+            "k" => 3,
+            "M" => 6,
+            "B" => 9,
+            "T" => 12,
+            _ => return None,
+        };
+        Some(Scale {
+            suffix: suffix.to_string(),
+            divisor: rust_decimal::Decimal::from_i128_with_scale(10i128.pow(exp), 0),
+            currency: currency.to_string(),
+        })
+    }
+}
+
 /// A report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportIr {
+    /// Its name (`report "Liquidity" …`).
+    pub name: Option<String>,
+    /// `in B USD`.
+    pub scale: Option<Scale>,
     /// Items with labels.
     pub items: Vec<(TExpr, Option<String>)>,
     /// Granularity.

@@ -11,6 +11,7 @@ pub fn render(o: &Outcome) -> String {
         .iter()
         .filter_map(|s| match s {
             Section::Table(t) => Some(json!({
+                "name": t.name,
                 "location": t.location,
                 "step": t.step.keyword(),
                 "items": t.items.iter().map(|it| {

@@ -12,7 +12,7 @@ pub mod json;
 pub mod schedule;
 pub mod text;
 
-use crate::check::ir::{ClaimTestIr, ReportIr, TExpr, TExprKind};
+use crate::check::ir::{ClaimTestIr, ReportIr, Scale, TExpr, TExprKind};
 use crate::check::Shape;
 use crate::eval::engine::{Run, Val};
 use crate::eval::series::Series;
@@ -50,6 +50,10 @@ pub enum ItemValues {
 /// One `report` statement, evaluated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
+    /// Its name (`report "Liquidity" …`).
+    pub name: Option<String>,
+    /// How text prints its money (`in B USD`).
+    pub scale: Option<Scale>,
     /// Where it is declared (`file:line`).
     pub location: String,
     /// Its granularity.
@@ -149,6 +153,15 @@ pub struct Outcome {
     pub sections: Vec<Section>,
     /// Every claim.
     pub claims: Vec<ClaimResult>,
+    /// How text prints money where a report does not say (`aifin run --scale B`).
+    pub scale: Option<Scale>,
+}
+
+impl Table {
+    /// The table's title for humans and for CSV: its name, else where it is declared.
+    pub fn title(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.location)
+    }
 }
 
 fn label_of(e: &TExpr, sources: &SourceMap) -> String {
@@ -293,7 +306,14 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
         };
         items.push(item);
     }
-    Ok(Built::Table(Table { location, step, periods: groups.into_iter().map(|g| g.0).collect(), items }))
+    Ok(Built::Table(Table {
+        name: r.name.clone(),
+        scale: r.scale.clone(),
+        location,
+        step,
+        periods: groups.into_iter().map(|g| g.0).collect(),
+        items,
+    }))
 }
 
 fn shape_varies(t: &crate::check::Type) -> bool {
@@ -423,5 +443,6 @@ pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalEr
         rounding: run.rounding,
         sections,
         claims,
+        scale: None,
     })
 }
