@@ -180,8 +180,10 @@ fn csv_has_one_header_row() {
 
 #[test]
 fn output_is_the_same_every_time() {
-    let a = aifin::cli::run(["aifin", "run", "examples/cases/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
-    let b = aifin::cli::run(["aifin", "run", "examples/cases/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
+    let a =
+        aifin::cli::run(["aifin", "run", "examples/cases/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
+    let b =
+        aifin::cli::run(["aifin", "run", "examples/cases/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
     assert_eq!(a, b);
     let _ = SourceMap::new();
 }

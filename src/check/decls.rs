@@ -79,13 +79,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                     let scale = r.scale.as_ref().and_then(|(m, u)| self.report_scale(m, u));
-                    program.reports.push(ReportIr {
-                        name: r.name.clone(),
-                        scale,
-                        items,
-                        step: r.step,
-                        span: r.span,
-                    });
+                    program.reports.push(ReportIr { name: r.name.clone(), scale, items, step: r.step, span: r.span });
                 }
                 _ => {}
             }

@@ -51,7 +51,13 @@ pub fn render(o: &Outcome) -> String {
                 rows.push(row("defaults", &l.entity, &d.currency, &l.period, format_exact(l.shortfall)));
                 for (debtor, contract, unpaid, when) in &l.causes {
                     let item = format!("{} <- {debtor} on {contract}", l.entity);
-                    rows.push(row("default cause", &item, &d.currency, when.as_deref().unwrap_or(""), format_exact(*unpaid)));
+                    rows.push(row(
+                        "default cause",
+                        &item,
+                        &d.currency,
+                        when.as_deref().unwrap_or(""),
+                        format_exact(*unpaid),
+                    ));
                 }
             }
             for (e, v) in &d.losses_by_entity {

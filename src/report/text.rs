@@ -255,7 +255,8 @@ fn defaults(d: &super::DefaultsTable, scale: Option<&Scale>, rule: Rounding, out
     }
     out.push_str(&format!("defaults: {}\n", d.defaults.len()));
     for l in &d.defaults {
-        let mut line = format!("  {} defaults {}: short {}", l.entity, l.period, money(l.shortfall, &d.currency, scale, rule));
+        let mut line =
+            format!("  {} defaults {}: short {}", l.entity, l.period, money(l.shortfall, &d.currency, scale, rule));
         for (debtor, contract, unpaid, when) in &l.causes {
             line.push_str(&format!("; unpaid {} by {debtor} on {contract}", money(*unpaid, &d.currency, scale, rule)));
             if let Some(p) = when {
