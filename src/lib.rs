@@ -9,7 +9,7 @@
 //! 5. reports and rendering ([`diagnostic`] for errors).
 //!
 //! [`driver`] ties the stages together; [`cli`] is the command line; [`golden`] runs the
-//! examples against their expected outputs.
+//! examples against their expected outputs; [`solve`] is goal seek over runs.
 
 pub mod calendar;
 pub mod check;
@@ -23,6 +23,7 @@ pub mod golden;
 pub mod limits;
 pub mod number;
 pub mod report;
+pub mod solve;
 pub mod source;
 pub mod syntax;
 pub mod synth;
