@@ -303,5 +303,11 @@ mod tests {
         let r = irr(&[d("-100"), d("39"), d("59"), d("55"), d("20")], Step::Yearly).unwrap();
         assert!((r - d("0.2809484212")).abs() <= d("0.0000000001"), "{r}");
         assert!(irr(&[d("100"), d("50")], Step::Yearly).is_err());
+        // monthly: -1000 + 15 in the first month, then 15 a month for 119 months; Python
+        // bisection on sum(c·(1+r)^(-(i+1)/12)) gives 0.14253569306049737.
+        let mut flow = vec![d("-985")];
+        flow.extend(std::iter::repeat_n(d("15"), 119));
+        let r = irr(&flow, Step::Monthly).unwrap();
+        assert!((r - d("0.1425356930605")).abs() <= d("0.0000000001"), "{r}");
     }
 }
