@@ -1,24 +1,18 @@
 //! The command line: `aifin check | run | eval | fmt | repl | test | schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
-//! the golden tests and `aifin test` share one code path. Exit status: 0 success, 1 the input
-//! has errors (or a check failed), 2 usage error or a feature that is not available.
+//! the golden tests and `aifin test` share one code path. Every command that reads a program
+//! works through a [`Session`]; this file only parses arguments and picks a renderer. Exit
+//! status: 0 success, 1 the input has errors (or a check failed), 2 usage error or a feature
+//! that is not available.
 
 use crate::diagnostic::{render_all, Diagnostic, RenderStyle};
+use crate::session::Session;
 use crate::source::SourceMap;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// What a command printed and how it ended.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Output {
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-    /// Exit status.
-    pub code: i32,
-}
+pub use crate::golden::Output;
 
 /// Output formats of reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +116,9 @@ enum Command {
         file: PathBuf,
         /// The contract's name.
         contract: String,
+        /// The scenario whose overrides apply (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -153,17 +150,27 @@ where
             };
         }
     };
-    let mut sources = SourceMap::new();
     match cli.command {
-        Command::Check { files, claims } => check(&mut sources, &files, claims, style),
-        Command::Eval { expr } => match crate::driver::eval_text(&mut sources, &expr) {
-            Ok((text, _, _)) => Output { stdout: format!("{text}\n"), stderr: String::new(), code: 0 },
-            Err(diags) => failed(&diags, &sources, style),
-        },
-        Command::Fmt { file, check } => fmt(&mut sources, &file, check, style),
+        Command::Check { files, claims } => check(&files, claims, style),
+        Command::Eval { expr } => {
+            let mut session = Session::new();
+            // `aifin eval` is a calculator: std/finance's functions are in scope too.
+            if let Err(diags) = session.load_text("<eval prelude>", "import \"std/finance\"\n") {
+                return failed(&diags, session.sources(), style);
+            }
+            match session.eval(&expr, None) {
+                Ok(v) => Output {
+                    stdout: format!("{}\n", v.format(&session.program().registry)),
+                    stderr: String::new(),
+                    code: 0,
+                },
+                Err(diags) => failed(&diags, session.sources(), style),
+            }
+        }
+        Command::Fmt { file, check } => fmt(&mut SourceMap::new(), &file, check, style),
         Command::Test { path, bless } => {
             let root = path.unwrap_or_else(|| PathBuf::from("examples"));
-            let summary = crate::golden::run_all(&root, bless);
+            let summary = crate::golden::run_all(&root, bless, &|args| run(args, RenderStyle::Plain));
             Output {
                 stdout: summary.report,
                 stderr: String::new(),
@@ -171,13 +178,15 @@ where
             }
         }
         Command::Run { file, scenario, format, scale } => {
-            run_file(&mut sources, &file, scenario.as_deref(), format, scale.as_deref(), style)
+            run_file(&file, scenario.as_deref(), format, scale.as_deref(), style)
         }
         Command::Solve { file, vary, target, between, scenario } => {
-            solve(&mut sources, &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
+            solve(&mut SourceMap::new(), &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
         }
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
-        Command::Schedule { file, contract, format } => schedule(&mut sources, &file, &contract, format, style),
+        Command::Schedule { file, contract, scenario, format } => {
+            schedule(&file, &contract, scenario.as_deref(), format, style)
+        }
         Command::Import { standard, file } => import(&standard, &file),
     }
 }
@@ -195,7 +204,7 @@ pub fn failed(diags: &[Diagnostic], sources: &SourceMap, style: RenderStyle) -> 
     Output { stdout: String::new(), stderr: render_all(diags, sources, style), code: 1 }
 }
 
-fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, style: RenderStyle) -> Output {
+fn check(files: &[PathBuf], claims: bool, style: RenderStyle) -> Output {
     if claims {
         return not_yet(
             "check --claims",
@@ -203,41 +212,40 @@ fn check(sources: &mut SourceMap, files: &[PathBuf], claims: bool, style: Render
         );
     }
     let mut out = Output::default();
+    let mut session = Session::new();
     for f in files {
-        let (program, diags) = crate::driver::compile_file(sources, f);
-        if diags.is_empty() {
-            out.stdout.push_str(&format!(
-                "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
-                f.display(),
-                program.entities.len(),
-                program.definitions.iter().filter(|d| !is_std(sources, d.span)).count(),
-                program.flows.len(),
-                program.contracts.len(),
-                program.claims.len(),
-                program.reports.len()
-            ));
-        } else {
-            out.stderr.push_str(&render_all(&diags, sources, style));
-            out.code = 1;
+        match session.load_file(f) {
+            Ok(()) => {
+                let program = session.program();
+                out.stdout.push_str(&format!(
+                    "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
+                    f.display(),
+                    program.entities.len(),
+                    program.definitions.iter().filter(|d| !is_std(session.sources(), d.span)).count(),
+                    program.flows.len(),
+                    program.contracts.len(),
+                    program.claims.len(),
+                    program.reports.len()
+                ));
+            }
+            Err(diags) => {
+                out.stderr.push_str(&session.render(&diags, style));
+                out.code = 1;
+            }
         }
     }
     out
 }
 
 fn run_file(
-    sources: &mut SourceMap,
     file: &std::path::Path,
     scenario: Option<&str>,
     format: Format,
     scale: Option<&str>,
     style: RenderStyle,
 ) -> Output {
-    let (program, diags) = crate::driver::compile_file(sources, file);
-    if !diags.is_empty() {
-        return failed(&diags, sources, style);
-    }
-    let r = crate::eval::engine::run_scenario(&program, scenario)
-        .and_then(|mut run| crate::report::outcome(&mut run, sources));
+    let mut session = Session::new();
+    let r = session.load_file(file).and_then(|()| session.outcome(scenario));
     match r {
         Ok(mut o) => {
             o.scale = scale.and_then(|m| crate::check::ir::Scale::new(m, &o.currency));
@@ -248,16 +256,17 @@ fn run_file(
             };
             Output { stdout, stderr: String::new(), code: 0 }
         }
-        Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
+        Err(diags) => failed(&diags, session.sources(), style),
     }
 }
 
-fn schedule(sources: &mut SourceMap, file: &std::path::Path, name: &str, format: Format, style: RenderStyle) -> Output {
-    let (program, diags) = crate::driver::compile_file(sources, file);
-    if !diags.is_empty() {
-        return failed(&diags, sources, style);
+fn schedule(file: &std::path::Path, name: &str, scenario: Option<&str>, format: Format, style: RenderStyle) -> Output {
+    let mut session = Session::new();
+    if let Err(diags) = session.load_file(file) {
+        return failed(&diags, session.sources(), style);
     }
-    let Some(c) = program.contracts.iter().find(|c| c.name == name) else {
+    let program = session.program().clone();
+    let Some((cid, c)) = program.contracts.iter().enumerate().find(|(_, c)| c.name == name) else {
         let known: Vec<&str> = program.contracts.iter().map(|c| c.name.as_str()).collect();
         let hint = match crate::units::suggest(name, known.iter().copied()) {
             Some(s) => format!(" (did you mean `{s}`?)"),
@@ -270,30 +279,48 @@ fn schedule(sources: &mut SourceMap, file: &std::path::Path, name: &str, format:
             code: 1,
         };
     };
-    if c.spec.kind != "loan" {
-        return match crate::report::schedule::payments(c, &program) {
-            Ok(ps) => {
-                let stdout = match format {
-                    Format::Json => crate::report::schedule::payments_json(&ps, &program),
-                    Format::Csv => crate::report::schedule::payments_csv(&ps, &program),
-                    Format::Text => crate::report::schedule::payments_text(c, &ps, &program),
-                };
-                Output { stdout, stderr: String::new(), code: 0 }
-            }
-            Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
-        };
-    }
-    match crate::report::schedule::events(c, &program) {
-        Ok(events) => {
-            let stdout = match format {
+    let is_loan = c.spec.kind == "loan";
+    // A loan's terms are constants, so a program without scenarios still has its schedule;
+    // with scenarios, the chosen one's overrides apply, as they do to every other contract.
+    let result = if is_loan && scenario.is_none() && program.scenarios.is_empty() {
+        None
+    } else {
+        match session.run(scenario) {
+            Ok(r) => Some(r),
+            Err(diags) => return failed(&diags, session.sources(), style),
+        }
+    };
+    let run = match &result {
+        Some(r) => r.query(),
+        None => crate::eval::engine::Run::constants(&program, c.span),
+    };
+    let failed_with = |e: crate::eval::EvalError| {
+        failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], session.sources(), style)
+    };
+    let mut run = match run {
+        Ok(r) => r,
+        Err(e) => return failed_with(e),
+    };
+    let stdout = if is_loan {
+        match crate::report::schedule::events_in(c, &mut run) {
+            Ok(events) => match format {
                 Format::Json => crate::report::schedule::json(&events),
                 Format::Csv => crate::report::schedule::csv(&events),
                 Format::Text => crate::report::schedule::text(c, &events, &program),
-            };
-            Output { stdout, stderr: String::new(), code: 0 }
+            },
+            Err(e) => return failed_with(e),
         }
-        Err(e) => failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e)], sources, style),
-    }
+    } else {
+        match crate::report::schedule::payments(cid, &mut run) {
+            Ok(ps) => match format {
+                Format::Json => crate::report::schedule::payments_json(&ps, &program),
+                Format::Csv => crate::report::schedule::payments_csv(&ps, &program),
+                Format::Text => crate::report::schedule::payments_text(c, &ps, &program),
+            },
+            Err(e) => return failed_with(e),
+        }
+    };
+    Output { stdout, stderr: String::new(), code: 0 }
 }
 
 fn import(standard: &str, file: &std::path::Path) -> Output {

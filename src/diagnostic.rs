@@ -97,6 +97,30 @@ pub trait ToDiagnostic {
     fn to_diagnostic(&self) -> Diagnostic;
 }
 
+/// One list per fact: a stage's error enum with the stable code of each variant. Generates
+/// the enum's `CODES` (every code in order: the golden test wants an error example of each),
+/// `DOCS` (each code with when it is reported: docs/language.md's table is generated from it) and `diagnostic_code()`, which the enum's
+/// [`ToDiagnostic::code`] returns. A new code is one line here and one arm in `to_diagnostic`.
+macro_rules! diagnostic_codes {
+    ($ty:ident { $($variant:ident => $code:literal: $when:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every code of this stage, in order.
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+
+            /// Every code with when it is reported (the table in docs/language.md).
+            pub const DOCS: &'static [(&'static str, &'static str)] = &[$(($code, $when)),+];
+
+            /// The stable code of this error.
+            pub fn diagnostic_code(&self) -> &'static str {
+                match self {
+                    $($ty::$variant { .. } => $code),+
+                }
+            }
+        }
+    };
+}
+pub(crate) use diagnostic_codes;
+
 /// How to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenderStyle {

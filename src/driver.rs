@@ -30,7 +30,6 @@ pub enum LoadError {
     Unreadable {
         /// The import that names it, if any.
         span: Option<Span>,
-        /// The path.
         path: String,
         /// The system's reason.
         reason: String,
@@ -39,7 +38,6 @@ pub enum LoadError {
     UnknownStdModule {
         /// The import's path.
         span: Span,
-        /// The module.
         name: String,
     },
     /// Files that import each other.
@@ -51,19 +49,18 @@ pub enum LoadError {
     },
 }
 
-impl LoadError {
-    /// Every code of this stage (each has an example under `examples/errors/load/`).
-    pub const CODES: &'static [&'static str] =
-        &["aifin::load::unreadable", "aifin::load::unknown_std_module", "aifin::load::import_cycle"];
+// Every code of this stage (each has an example under `examples/errors/load/`).
+crate::diagnostic::diagnostic_codes! {
+    LoadError {
+        Unreadable => "aifin::load::unreadable": "a file that cannot be read",
+        UnknownStdModule => "aifin::load::unknown_std_module": "`import \"std/…\"` of no std module",
+        ImportCycle => "aifin::load::import_cycle": "files that import each other",
+    }
 }
 
 impl ToDiagnostic for LoadError {
     fn code(&self) -> &'static str {
-        match self {
-            LoadError::Unreadable { .. } => "aifin::load::unreadable",
-            LoadError::UnknownStdModule { .. } => "aifin::load::unknown_std_module",
-            LoadError::ImportCycle { .. } => "aifin::load::import_cycle",
-        }
+        self.diagnostic_code()
     }
     fn to_diagnostic(&self) -> Diagnostic {
         let code = self.code();
@@ -95,7 +92,6 @@ impl ToDiagnostic for LoadError {
 /// modules first, each file after the files it imports).
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// The parsed files.
     pub files: Vec<(SourceId, ast::File)>,
     /// Diagnostics of loading and parsing.
     pub diagnostics: Vec<Diagnostic>,
@@ -108,23 +104,94 @@ impl Loaded {
     }
 }
 
+/// Where imports come from: the disk for the command line, memory for tests and editors (as
+/// Numbat's `ModuleImporter`). `path` is the import joined to the importing file's folder.
+/// `Err` carries the reason shown in `aifin::load::unreadable`.
+pub trait Importer {
+    fn read(&self, path: &Path) -> Result<String, String>;
+}
+
+/// Reads imports from the file system.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskImporter;
+
+impl Importer for DiskImporter {
+    fn read(&self, path: &Path) -> Result<String, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string()),
+            Err(e) => Err(match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ if path.is_dir() => "it is a directory".to_string(),
+                _ => e.to_string(),
+            }),
+        }
+    }
+}
+
+/// Files held in memory, by path: what a test or an editor buffer imports.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryImporter {
+    files: std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl MemoryImporter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) the text of `path`.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
+        self.files.insert(path.into(), text.into());
+    }
+}
+
+impl Importer for MemoryImporter {
+    fn read(&self, path: &Path) -> Result<String, String> {
+        self.files.get(path).cloned().ok_or_else(|| "no such file".to_string())
+    }
+}
+
+/// Parsed std modules, kept across loads: their text never changes, so a [`crate::session::Session`]
+/// parses the prelude once however many programs it loads.
+#[derive(Debug, Default)]
+pub struct StdCache {
+    files: Vec<(String, SourceId, ast::File)>,
+}
+
 struct Loader<'a> {
     sources: &'a mut SourceMap,
+    importer: &'a dyn Importer,
+    std: &'a mut StdCache,
     out: Loaded,
     /// Keys of files being loaded (for cycles), innermost last.
     stack: Vec<String>,
+    /// Keys of files this load has already taken in. Not the source map: a map that outlives
+    /// one load (a session) already holds the files of earlier loads, and a file must be taken
+    /// into every load that imports it (else a second load loses the prelude).
+    done: Vec<String>,
 }
 
 impl Loader<'_> {
+    fn cycle(&mut self, key: &str, span: Option<Span>) -> bool {
+        if !self.stack.iter().any(|s| s == key) {
+            return false;
+        }
+        if let Some(span) = span {
+            let mut chain: Vec<String> = self.stack.iter().skip_while(|s| *s != key).cloned().collect();
+            chain.push(key.to_string());
+            self.out.diagnostics.push(LoadError::ImportCycle { span, chain }.to_diagnostic());
+        }
+        true
+    }
+
     fn load_std(&mut self, name: &str, span: Option<Span>) {
-        if self.sources.find(name).is_some() {
-            if self.stack.iter().any(|s| s == name) {
-                if let Some(span) = span {
-                    let mut chain: Vec<String> = self.stack.iter().skip_while(|s| *s != name).cloned().collect();
-                    chain.push(name.to_string());
-                    self.out.diagnostics.push(LoadError::ImportCycle { span, chain }.to_diagnostic());
-                }
-            }
+        if self.cycle(name, span) || self.done.iter().any(|d| d == name) {
+            return;
+        }
+        if let Some((_, id, file)) = self.std.files.iter().find(|f| f.0 == name) {
+            let (id, file) = (*id, file.clone());
+            self.follow(id, file, name.to_string(), None);
             return;
         }
         let Some((_, text)) = STD_MODULES.iter().find(|m| m.0 == name) else {
@@ -134,40 +201,22 @@ impl Loader<'_> {
             return;
         };
         let id = self.sources.add(name, *text, SourceKind::Std);
-        self.parse_and_follow(id, name.to_string(), None);
+        let (file, errors) = syntax::parse_file(self.sources, id);
+        self.out.diagnostics.extend(errors.iter().map(ToDiagnostic::to_diagnostic));
+        if errors.is_empty() {
+            self.std.files.push((name.to_string(), id, file.clone()));
+        }
+        self.follow(id, file, name.to_string(), None);
     }
 
     fn load_file(&mut self, path: &Path, span: Option<Span>) {
         let key = path.to_string_lossy().to_string();
-        if self.stack.contains(&key) {
-            if let Some(span) = span {
-                let mut chain: Vec<String> = self.stack.iter().skip_while(|s| **s != key).cloned().collect();
-                chain.push(key);
-                self.out.diagnostics.push(LoadError::ImportCycle { span, chain }.to_diagnostic());
-            }
+        if self.cycle(&key, span) || self.done.contains(&key) {
             return;
         }
-        if self.sources.find(&key).is_some() {
-            return;
-        }
-        let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    self.out.diagnostics.push(
-                        LoadError::Unreadable { span, path: key, reason: "it is not UTF-8 text".into() }
-                            .to_diagnostic(),
-                    );
-                    return;
-                }
-            },
-            Err(e) => {
-                let reason = match e.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                    _ if path.is_dir() => "it is a directory".to_string(),
-                    _ => e.to_string(),
-                };
+        let text = match self.importer.read(path) {
+            Ok(t) => t,
+            Err(reason) => {
                 self.out.diagnostics.push(LoadError::Unreadable { span, path: key, reason }.to_diagnostic());
                 return;
             }
@@ -179,6 +228,12 @@ impl Loader<'_> {
     fn parse_and_follow(&mut self, id: SourceId, key: String, dir: Option<PathBuf>) {
         let (file, errors) = syntax::parse_file(self.sources, id);
         self.out.diagnostics.extend(errors.iter().map(ToDiagnostic::to_diagnostic));
+        self.follow(id, file, key, dir);
+    }
+
+    /// Loads what `file` imports, then takes it in.
+    fn follow(&mut self, id: SourceId, file: ast::File, key: String, dir: Option<PathBuf>) {
+        self.done.push(key.clone());
         self.stack.push(key);
         for d in &file.decls {
             if let ast::Decl::Import(i) = d {
@@ -195,22 +250,42 @@ impl Loader<'_> {
     }
 }
 
-/// Loads the prelude and then `path` with everything it imports.
-pub fn load(sources: &mut SourceMap, path: &Path) -> Loaded {
-    let mut l = Loader { sources, out: Loaded::default(), stack: Vec::new() };
+/// What to load after the prelude.
+#[derive(Debug, Clone, Copy)]
+pub enum Root<'t> {
+    /// Nothing: the prelude alone.
+    Prelude,
+    /// A file, read through the importer.
+    File(&'t Path),
+    /// Text already in memory, under a name (its folder is where its imports are read from).
+    Text { name: &'t str, text: &'t str },
+}
+
+/// Loads the prelude and then `root` with everything it imports, reading files through
+/// `importer` and std modules through `std` (the one entry point of loading).
+pub fn load_with(sources: &mut SourceMap, importer: &dyn Importer, std: &mut StdCache, root: Root<'_>) -> Loaded {
+    let mut l = Loader { sources, importer, std, out: Loaded::default(), stack: Vec::new(), done: Vec::new() };
     l.load_std("std/units", None);
-    l.load_file(path, None);
+    match root {
+        Root::Prelude => {}
+        Root::File(path) => l.load_file(path, None),
+        Root::Text { name, text } => {
+            let id = l.sources.add(name, text, SourceKind::Input);
+            let dir = Path::new(name).parent().map(Path::to_path_buf);
+            l.parse_and_follow(id, name.to_string(), dir);
+        }
+    }
     l.out
 }
 
-/// Loads the prelude and then source text already in memory (the REPL, tests).
+/// Loads the prelude and then `path` with everything it imports, from the disk.
+pub fn load(sources: &mut SourceMap, path: &Path) -> Loaded {
+    load_with(sources, &DiskImporter, &mut StdCache::default(), Root::File(path))
+}
+
+/// Loads the prelude and then source text already in memory (tests), imports from the disk.
 pub fn load_text(sources: &mut SourceMap, name: &str, text: &str) -> Loaded {
-    let mut l = Loader { sources, out: Loaded::default(), stack: Vec::new() };
-    l.load_std("std/units", None);
-    let id = l.sources.add(name, text, SourceKind::Input);
-    let dir = Path::new(name).parent().map(Path::to_path_buf);
-    l.parse_and_follow(id, name.to_string(), dir);
-    l.out
+    load_with(sources, &DiskImporter, &mut StdCache::default(), Root::Text { name, text })
 }
 
 /// Builds the registry and checks the loaded declarations (and one extra expression, if
@@ -230,23 +305,4 @@ pub fn compile_file(sources: &mut SourceMap, path: &Path) -> (Program, Vec<Diagn
     let loaded = load(sources, path);
     let (p, _, d) = compile(&loaded, None);
     (p, d)
-}
-
-/// Parses, checks and evaluates one expression with the prelude and std/finance (`aifin eval`).
-pub fn eval_text(
-    sources: &mut SourceMap,
-    text: &str,
-) -> Result<(String, crate::eval::Value, Program), Vec<Diagnostic>> {
-    // `aifin eval` has the functions of std/finance in scope too (a calculator needs them).
-    let loaded = load_text(sources, "<prelude>", "import \"std/finance\"\n");
-    let id = sources.add("<eval>", text, SourceKind::Input);
-    let expr = syntax::parse_expr(sources, id)
-        .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
-    let (program, texpr, diags) = compile(&loaded, Some(&expr));
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let Some(texpr) = texpr else { return Err(diags) };
-    let value = crate::eval::eval_expr(&texpr, &program).map_err(|e| vec![e.to_diagnostic()])?;
-    Ok((value.format(&program.registry), value, program))
 }

@@ -6,9 +6,23 @@
 //! stderr, diagnostics rendered plainly (no colour, width 80). `cargo test` and `aifin test`
 //! both run them through [`run_all`]; `AIFIN_BLESS=1 cargo test` or `aifin test --bless`
 //! rewrites the expected files. A mismatch prints a unified diff.
+//!
+//! The runner does not know the command line: [`run_all`] is given the function that runs a
+//! command ([`crate::cli::run`] in practice), so `golden` sits below `cli` in the stage order.
 
-use crate::diagnostic::RenderStyle;
 use std::path::{Path, PathBuf};
+
+/// What a command printed and how it ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    /// Exit status.
+    pub code: i32,
+}
+
+/// Runs one command line (the program name first) with diagnostics rendered plainly.
+pub type Runner<'r> = &'r dyn Fn(Vec<String>) -> Output;
 
 /// The first line of every expected file.
 pub const HEADER: &str =
@@ -94,12 +108,12 @@ pub fn expected_path(path: &Path) -> PathBuf {
 }
 
 /// Runs one example and renders its golden text.
-pub fn actual(path: &Path) -> String {
+pub fn actual(path: &Path, runner: Runner<'_>) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let args = args_for(path, &text);
     let mut argv = vec!["aifin".to_string()];
     argv.extend(args.iter().cloned());
-    let out = crate::cli::run(argv, RenderStyle::Plain);
+    let out = runner(argv);
     let shown: Vec<String> =
         args.iter().map(|a| if a.contains(' ') || a.is_empty() { format!("'{a}'") } else { a.clone() }).collect();
     format!(
@@ -142,11 +156,11 @@ pub fn claims_not_as_expected(output: &str) -> usize {
 }
 
 /// Runs (or blesses) every example under `root`.
-pub fn run_all(root: &Path, bless: bool) -> Summary {
+pub fn run_all(root: &Path, bless: bool, runner: Runner<'_>) -> Summary {
     let mut s = Summary::default();
     for ex in examples(root) {
         let ex = display_path(&ex);
-        let got = actual(&ex);
+        let got = actual(&ex, runner);
         let wrong = claims_not_as_expected(&got);
         if wrong > 0 {
             s.failed += 1;

@@ -3,13 +3,19 @@
 //! The pipeline flows one way, one module per stage, each with one entry function:
 //!
 //! 1. [`syntax`] — source text → pest pairs → AST with spans ([`syntax::parse_file`]);
-//! 2. [`units`] — unit and dimension declarations → a unit registry;
+//! 2. [`units`] — unit and dimension declarations → a unit registry ([`units::build_registry`]);
 //! 3. [`check`] — AST → resolved, unit-checked program ([`check::check`]);
-//! 4. [`eval`] — evaluation with exact decimals ([`eval::eval_expr`]);
-//! 5. reports and rendering ([`diagnostic`] for errors).
+//! 4. [`eval`] — a scenario's run with exact decimals ([`eval::engine::run_scenario`]), kept as
+//!    an owned [`eval::RunResult`];
+//! 5. [`report`] — a run's tables and claims ([`report::outcome`]);
+//! 6. [`driver`] loads sources and compiles them; [`session::Session`] is the front door that
+//!    the command line ([`cli`]) and the golden runner ([`golden`]) use.
 //!
-//! [`driver`] ties the stages together; [`cli`] is the command line; [`golden`] runs the
-//! examples against their expected outputs; [`solve`] is goal seek over runs.
+//! Below them sit [`limits`], [`number`], [`source`], [`diagnostic`], [`calendar`]; beside
+//! eval, [`contracts`] (ACTUS schedules) and [`clearing`] (Eisenberg–Noe). A module uses only
+//! stages before its own: the order is written down once, in `tests/architecture.rs`, which
+//! fails on a use that points up it. ARCHITECTURE.md says where each list lives. [`solve`]
+//! (goal seek) runs a scenario again and again, between report and the command line.
 
 pub mod calendar;
 pub mod check;
@@ -23,6 +29,7 @@ pub mod golden;
 pub mod limits;
 pub mod number;
 pub mod report;
+pub mod session;
 pub mod solve;
 pub mod source;
 pub mod syntax;

@@ -8,7 +8,9 @@ use std::path::Path;
 #[test]
 fn every_example_matches_its_expected_output() {
     let bless = std::env::var_os("AIFIN_BLESS").is_some_and(|v| v != "0");
-    let summary = golden::run_all(Path::new("examples"), bless);
+    let summary = golden::run_all(Path::new("examples"), bless, &|args| {
+        aifin::cli::run(args, aifin::diagnostic::RenderStyle::Plain)
+    });
     print!("{}", summary.report);
     assert!(summary.passed > 0, "no examples found");
     assert_eq!(summary.failed, 0, "{}", summary.report);

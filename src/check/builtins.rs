@@ -10,12 +10,12 @@ use crate::units::Dimension;
 
 impl Checker<'_> {
     pub(super) fn bad_args(&mut self, span: Span, b: Builtin, reason: impl Into<String>) -> Option<TExpr> {
-        let (name, _, sig) = BUILTINS.iter().find(|x| x.1 == b).copied().unwrap_or(("?", b, "?"));
+        let spec = b.spec();
         self.errors.push(CheckError::BadArguments {
             span,
-            function: name.into(),
+            function: spec.name.into(),
             reason: reason.into(),
-            signature: sig.into(),
+            signature: spec.signature.into(),
         });
         None
     }
@@ -32,8 +32,8 @@ impl Checker<'_> {
             return None;
         };
         let in_scope = |b: Builtin| b.std_module().is_none_or(|m| self.imports.iter().any(|i| i == m));
-        let Some(b) = BUILTINS.iter().find(|x| x.0 == n.name).map(|x| x.1) else {
-            let visible = BUILTINS.iter().filter(|x| in_scope(x.1)).map(|x| x.0);
+        let Some(b) = BUILTINS.iter().find(|x| x.name == n.name).map(|x| x.builtin) else {
+            let visible = BUILTINS.iter().filter(|x| in_scope(x.builtin)).map(|x| x.name);
             let suggestion = crate::units::suggest(&n.name, visible);
             self.errors.push(CheckError::UnknownFunction {
                 span: n.span,
@@ -53,18 +53,10 @@ impl Checker<'_> {
             return None;
         }
         // Named arguments must be ones the function knows.
-        let allowed: &[&str] = match b {
-            Builtin::Linear | Builtin::Cagr => &["extrapolate"],
-            Builtin::Table => &["interpolation", "extrapolate"],
-            Builtin::Compound => &["rate"],
-            Builtin::Logistic => &["floor", "cap", "midpoint", "steepness"],
-            Builtin::Generations => &["factor", "every"],
-            Builtin::Npv | Builtin::Discount => &["timing"],
-            _ => &[],
-        };
+        let spec = b.spec();
         for a in args {
             if let Some(name) = &a.name {
-                if !allowed.contains(&name.name.as_str()) {
+                if !spec.named.contains(&name.name.as_str()) {
                     return self.bad_args(name.span, b, format!("no argument named `{}`", name.name));
                 }
             }
@@ -72,17 +64,7 @@ impl Checker<'_> {
         let positional: Vec<&ast::Arg> = args.iter().filter(|a| a.name.is_none()).collect();
         let named = |k: &str| args.iter().find(|a| a.name.as_ref().is_some_and(|n| n.name == k));
         for a in args {
-            let anchored_ok = matches!(
-                b,
-                Builtin::Linear
-                    | Builtin::Step
-                    | Builtin::Table
-                    | Builtin::Cagr
-                    | Builtin::Compound
-                    | Builtin::Generations
-                    | Builtin::CagrOf
-            ) && a.name.is_none();
-            if a.anchor.is_some() && !anchored_ok {
+            if a.anchor.is_some() && !(spec.anchors && a.name.is_none()) {
                 return self.bad_args(a.span, b, "this argument takes no `@ PERIOD` anchor");
             }
         }

@@ -171,52 +171,35 @@ pub enum CheckError {
     },
 }
 
-impl CheckError {
-    /// Every code of this stage (each has an example under `examples/errors/types/`).
-    pub const CODES: &'static [&'static str] = &[
-        "aifin::types::unknown_name",
-        "aifin::types::unknown_unit",
-        "aifin::types::duplicate_name",
-        "aifin::types::dimension_mismatch",
-        "aifin::types::wrong_dimension",
-        "aifin::types::wrong_kind",
-        "aifin::types::cycle",
-        "aifin::types::unknown_function",
-        "aifin::types::bad_arguments",
-        "aifin::types::unknown_field",
-        "aifin::types::missing_field",
-        "aifin::types::duplicate_field",
-        "aifin::types::invalid_choice",
-        "aifin::types::unknown_contract_kind",
-        "aifin::types::bad_exponent",
-        "aifin::types::bad_scenario",
-    ];
-}
-
 fn did_you_mean(s: &Option<String>) -> Option<String> {
     s.as_ref().map(|s| format!("did you mean `{s}`?"))
 }
 
+// Every code of this stage (each has an example under `examples/errors/types/`).
+crate::diagnostic::diagnostic_codes! {
+    CheckError {
+        UnknownName => "aifin::types::unknown_name": "a name that is not declared (with \"did you mean\")",
+        UnknownUnit => "aifin::types::unknown_unit": "a unit that is not declared (with \"did you mean\")",
+        DuplicateName => "aifin::types::duplicate_name": "a name declared twice (also against units)",
+        DimensionMismatch => "aifin::types::dimension_mismatch": "`+`, `-`, comparison, conversion or range across dimensions",
+        WrongDimension => "aifin::types::wrong_dimension": "a value of the wrong dimension where it stands",
+        WrongKind => "aifin::types::wrong_kind": "a value of the wrong kind (an entity expected…)",
+        Cycle => "aifin::types::cycle": "definitions that depend on themselves",
+        UnknownFunction => "aifin::types::unknown_function": "a call of an unknown function, or of a `std/finance` function without its import",
+        BadArguments => "aifin::types::bad_arguments": "arguments that do not fit a function",
+        UnknownField => "aifin::types::unknown_field": "a field or term the entity or contract kind does not have",
+        MissingField => "aifin::types::missing_field": "a required term is missing",
+        DuplicateField => "aifin::types::duplicate_field": "a field given twice",
+        InvalidChoice => "aifin::types::invalid_choice": "an option word that is not one of the choices",
+        UnknownContractKind => "aifin::types::unknown_contract_kind": "a contract kind that does not exist",
+        BadExponent => "aifin::types::bad_exponent": "a fractional power of a quantity with a unit",
+        BadScenario => "aifin::types::bad_scenario": "an unknown base scenario, a circle of bases, a bad override",
+    }
+}
+
 impl ToDiagnostic for CheckError {
     fn code(&self) -> &'static str {
-        match self {
-            CheckError::UnknownName { .. } => "aifin::types::unknown_name",
-            CheckError::UnknownUnit { .. } => "aifin::types::unknown_unit",
-            CheckError::DuplicateName { .. } => "aifin::types::duplicate_name",
-            CheckError::DimensionMismatch { .. } => "aifin::types::dimension_mismatch",
-            CheckError::WrongDimension { .. } => "aifin::types::wrong_dimension",
-            CheckError::WrongKind { .. } => "aifin::types::wrong_kind",
-            CheckError::Cycle { .. } => "aifin::types::cycle",
-            CheckError::UnknownFunction { .. } => "aifin::types::unknown_function",
-            CheckError::BadArguments { .. } => "aifin::types::bad_arguments",
-            CheckError::UnknownField { .. } => "aifin::types::unknown_field",
-            CheckError::MissingField { .. } => "aifin::types::missing_field",
-            CheckError::DuplicateField { .. } => "aifin::types::duplicate_field",
-            CheckError::InvalidChoice { .. } => "aifin::types::invalid_choice",
-            CheckError::UnknownContractKind { .. } => "aifin::types::unknown_contract_kind",
-            CheckError::BadExponent { .. } => "aifin::types::bad_exponent",
-            CheckError::BadScenario { .. } => "aifin::types::bad_scenario",
-        }
+        self.diagnostic_code()
     }
 
     fn to_diagnostic(&self) -> Diagnostic {

@@ -101,89 +101,493 @@ pub enum Builtin {
     CagrOf,
 }
 
+/// Where a built-in is listed in docs/language.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinGroup {
+    /// Curves: each returns a series.
+    Curve,
+    /// Series, balances and aggregates.
+    Series,
+    /// The functions of `std/finance`: in scope only in a program that imports it.
+    Finance,
+}
+
+/// Everything the checker, the evaluator and the docs know of one built-in: one row each, in
+/// [`BUILTINS`]. (How the arguments are typed is code: check/builtins.rs; how it evaluates:
+/// eval/builtins.rs.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltinSpec {
+    pub name: &'static str,
+    pub builtin: Builtin,
+    /// The call as error messages and the docs show it.
+    pub signature: &'static str,
+    pub group: BuiltinGroup,
+    /// One line for the docs table.
+    pub doc: &'static str,
+    /// The named arguments it takes (any other name is `aifin::types::bad_arguments`).
+    pub named: &'static [&'static str],
+    /// True when its positional arguments may carry an `@ PERIOD` anchor.
+    pub anchors: bool,
+    /// True when it reads the ledger (cash, lines, defaults): it cannot be used while the ledger
+    /// is being built (a flow of a share of cash is circular).
+    pub reads_ledger: bool,
+    /// True when an evaluator without a scenario (`aifin eval`) can call it.
+    pub constant: bool,
+}
+
+/// Every built-in, in the order of [`Builtin`].
+pub const BUILTINS: &[BuiltinSpec] = &[
+    BuiltinSpec {
+        name: "constant",
+        builtin: Builtin::Constant,
+        signature: "constant(value)",
+        group: BuiltinGroup::Curve,
+        doc: "`value` in every period",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "linear",
+        builtin: Builtin::Linear,
+        signature: "linear(value @ PERIOD, value @ PERIOD, …[, extrapolate: hold|trend])",
+        group: BuiltinGroup::Curve,
+        doc: "straight lines between anchors",
+        named: &["extrapolate"],
+        anchors: true,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "step",
+        builtin: Builtin::Step,
+        signature: "step(value @ PERIOD, …)",
+        group: BuiltinGroup::Curve,
+        doc: "each anchor's value from its period until the next anchor",
+        named: &[],
+        anchors: true,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "table",
+        builtin: Builtin::Table,
+        signature: "table(value @ PERIOD, …[, interpolation: linear|step])",
+        group: BuiltinGroup::Curve,
+        doc: "a piecewise table",
+        named: &["interpolation", "extrapolate"],
+        anchors: true,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "cagr",
+        builtin: Builtin::Cagr,
+        signature: "cagr(value @ PERIOD, value @ PERIOD[, extrapolate: hold|trend])",
+        group: BuiltinGroup::Curve,
+        doc: "compound growth between two anchors",
+        named: &["extrapolate"],
+        anchors: true,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "compound",
+        builtin: Builtin::Compound,
+        signature: "compound(value @ PERIOD, RATE per time)",
+        group: BuiltinGroup::Curve,
+        doc: "compound growth from a value at a rate per time (`30%/year`)",
+        named: &["rate"],
+        anchors: true,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "logistic",
+        builtin: Builtin::Logistic,
+        signature: "logistic(floor: value, cap: value, midpoint: PERIOD, steepness: per time)",
+        group: BuiltinGroup::Curve,
+        doc: "an S-curve; `steepness` per time",
+        named: &["floor", "cap", "midpoint", "steepness"],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "generations",
+        builtin: Builtin::Generations,
+        signature: "generations(value @ PERIOD, factor: NUMBER, every: DURATION)",
+        group: BuiltinGroup::Curve,
+        doc: "×`factor` per generation (`factor: 10, every: 2 year`)",
+        named: &["factor", "every"],
+        anchors: true,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "annual",
+        builtin: Builtin::Annual,
+        signature: "annual(flow or rate, YEAR)",
+        group: BuiltinGroup::Series,
+        doc: "the amount of a flow, or the booked amount of a rate, in a year",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "total",
+        builtin: Builtin::Total,
+        signature: "total(flow or rate, PERIOD .. PERIOD)",
+        group: BuiltinGroup::Series,
+        doc: "the same over a range of periods (or one period: `2025-H1`)",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "at",
+        builtin: Builtin::At,
+        signature: "at(series, PERIOD)",
+        group: BuiltinGroup::Series,
+        doc: "the value of a series or balance at a period",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "cash",
+        builtin: Builtin::Cash,
+        signature: "cash(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's cash balance at each period's end",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "credit",
+        builtin: Builtin::Credit,
+        signature: "credit(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's credit line drawn at each period's end",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "profit",
+        builtin: Builtin::Profit,
+        signature: "profit(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "revenue − costs − depreciation − interest",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "revenue",
+        builtin: Builtin::Revenue,
+        signature: "revenue(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's revenue flows",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "costs",
+        builtin: Builtin::Costs,
+        signature: "costs(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's cost flows",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "net",
+        builtin: Builtin::Net,
+        signature: "net(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "all of the entity's cash movements",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "capex",
+        builtin: Builtin::Capex,
+        signature: "capex(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's capex flows",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "depreciation",
+        builtin: Builtin::Depreciation,
+        signature: "depreciation(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's depreciation of its capex",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "interest",
+        builtin: Builtin::Interest,
+        signature: "interest(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's interest flows",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "financing",
+        builtin: Builtin::Financing,
+        signature: "financing(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's financing flows",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "payments",
+        builtin: Builtin::Payments,
+        signature: "payments(CONTRACT)",
+        group: BuiltinGroup::Series,
+        doc: "what a contract's payer (buyer, borrower, investor, payer, lessee, from) pays per period (a loan: interest and redemptions, not the initial exchange)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "funding_gap",
+        builtin: Builtin::FundingGap,
+        signature: "funding_gap(ENTITY, PERIOD .. PERIOD)",
+        group: BuiltinGroup::Series,
+        doc: "the external money the entity needs so its cash never falls below its minimum",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "runway",
+        builtin: Builtin::Runway,
+        signature: "runway(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the first period whose closing cash is below the minimum",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "burn",
+        builtin: Builtin::Burn,
+        signature: "burn(ENTITY, PERIOD)",
+        group: BuiltinGroup::Series,
+        doc: "the entity's net cash outflow in a period",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "losses",
+        builtin: Builtin::Losses,
+        signature: "losses(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "what fell due to the entity unpaid because others defaulted",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "defaulted",
+        builtin: Builtin::Defaulted,
+        signature: "defaulted(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "the period the entity defaults in, or `never`",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "min",
+        builtin: Builtin::Min,
+        signature: "min(value, value, …)",
+        group: BuiltinGroup::Series,
+        doc: "the least of quantities of one dimension",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "max",
+        builtin: Builtin::Max,
+        signature: "max(value, value, …)",
+        group: BuiltinGroup::Series,
+        doc: "the greatest of quantities of one dimension",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "abs",
+        builtin: Builtin::Abs,
+        signature: "abs(value)",
+        group: BuiltinGroup::Series,
+        doc: "the absolute value",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "npv",
+        builtin: Builtin::Npv,
+        signature: "npv(RATE, flow[, timing: end|start])",
+        group: BuiltinGroup::Finance,
+        doc: "the flow's amounts discounted to the timeline's start at the annual effective rate `RATE` (`8%/year`), summed",
+        named: &["timing"],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "discount",
+        builtin: Builtin::Discount,
+        signature: "discount(flow, RATE[, timing: end|start])",
+        group: BuiltinGroup::Finance,
+        doc: "the flow with each period's amount discounted (a flow)",
+        named: &["timing"],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "irr",
+        builtin: Builtin::Irr,
+        signature: "irr(flow)",
+        group: BuiltinGroup::Finance,
+        doc: "the annual rate (in `%/year`) at which `npv` is zero, within 10⁻¹⁰ per year",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "pmt",
+        builtin: Builtin::Pmt,
+        signature: "pmt(r, n, present)",
+        group: BuiltinGroup::Finance,
+        doc: "the payment at the end of each of `n` periods that repays `present` at `r` per period",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "fv",
+        builtin: Builtin::Fv,
+        signature: "fv(r, n, payment[, present])",
+        group: BuiltinGroup::Finance,
+        doc: "the value after `n` periods of `payment` at each period's end (and `present` now)",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "pv",
+        builtin: Builtin::Pv,
+        signature: "pv(r, n, payment)",
+        group: BuiltinGroup::Finance,
+        doc: "the value now of `n` payments at each period's end",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "cumulative",
+        builtin: Builtin::Cumulative,
+        signature: "cumulative(flow)",
+        group: BuiltinGroup::Finance,
+        doc: "the running total of a flow (a balance)",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "cagr_of",
+        builtin: Builtin::CagrOf,
+        signature: "cagr_of(a @ PERIOD, b @ PERIOD)",
+        group: BuiltinGroup::Finance,
+        doc: "the growth rate per year from `a` to `b`: `(b/a)^(1/years) − 1`, in `%/year`",
+        named: &[],
+        anchors: true,
+        reads_ledger: false,
+        constant: true,
+    },
+];
+
+const FIRST: BuiltinSpec = BUILTINS[0];
+
+const _: () = {
+    let mut i = 0;
+    while i < BUILTINS.len() {
+        assert!(BUILTINS[i].builtin as usize == i, "BUILTINS must list the built-ins in the order of `Builtin`");
+        i += 1;
+    }
+};
+
 impl Builtin {
+    /// This built-in's row of [`BUILTINS`]. Every row sits at its variant's index (asserted at
+    /// compile time below), and the checker makes a `Builtin` only from a row it found by name,
+    /// so the lookup always hits.
+    pub fn spec(self) -> &'static BuiltinSpec {
+        BUILTINS.get(self as usize).unwrap_or(&FIRST)
+    }
+
+    pub fn reads_ledger(self) -> bool {
+        self.spec().reads_ledger
+    }
+
     /// The std module a built-in belongs to: it is in scope only in a program that imports it
     /// (`import "std/finance"`). `None`: always in scope.
     pub fn std_module(self) -> Option<&'static str> {
-        match self {
-            Builtin::Npv
-            | Builtin::Discount
-            | Builtin::Irr
-            | Builtin::Pmt
-            | Builtin::Fv
-            | Builtin::Pv
-            | Builtin::Cumulative
-            | Builtin::CagrOf => Some("std/finance"),
+        match self.spec().group {
+            BuiltinGroup::Finance => Some("std/finance"),
             _ => None,
         }
     }
-
-    /// True for the built-ins that read the ledger (an entity's cash, lines, defaults): they
-    /// cannot be used while the ledger is being built (a flow of a share of cash is circular).
-    pub fn reads_ledger(self) -> bool {
-        matches!(
-            self,
-            Builtin::Cash
-                | Builtin::Credit
-                | Builtin::Revenue
-                | Builtin::Costs
-                | Builtin::Capex
-                | Builtin::Financing
-                | Builtin::Interest
-                | Builtin::Net
-                | Builtin::Depreciation
-                | Builtin::Profit
-                | Builtin::FundingGap
-                | Builtin::Runway
-                | Builtin::Burn
-                | Builtin::Payments
-                | Builtin::Losses
-                | Builtin::Defaulted
-        )
-    }
 }
-
-/// Every built-in with its name and call signature (for help and "did you mean").
-pub const BUILTINS: &[(&str, Builtin, &str)] = &[
-    ("constant", Builtin::Constant, "constant(value)"),
-    ("linear", Builtin::Linear, "linear(value @ PERIOD, value @ PERIOD, …[, extrapolate: hold|trend])"),
-    ("step", Builtin::Step, "step(value @ PERIOD, …)"),
-    ("table", Builtin::Table, "table(value @ PERIOD, …[, interpolation: linear|step])"),
-    ("cagr", Builtin::Cagr, "cagr(value @ PERIOD, value @ PERIOD[, extrapolate: hold|trend])"),
-    ("compound", Builtin::Compound, "compound(value @ PERIOD, RATE per time)"),
-    ("logistic", Builtin::Logistic, "logistic(floor: value, cap: value, midpoint: PERIOD, steepness: per time)"),
-    ("generations", Builtin::Generations, "generations(value @ PERIOD, factor: NUMBER, every: DURATION)"),
-    ("annual", Builtin::Annual, "annual(flow or rate, YEAR)"),
-    ("total", Builtin::Total, "total(flow or rate, PERIOD .. PERIOD)"),
-    ("at", Builtin::At, "at(series, PERIOD)"),
-    ("cash", Builtin::Cash, "cash(ENTITY)"),
-    ("credit", Builtin::Credit, "credit(ENTITY)"),
-    ("profit", Builtin::Profit, "profit(ENTITY)"),
-    ("revenue", Builtin::Revenue, "revenue(ENTITY)"),
-    ("costs", Builtin::Costs, "costs(ENTITY)"),
-    ("net", Builtin::Net, "net(ENTITY)"),
-    ("capex", Builtin::Capex, "capex(ENTITY)"),
-    ("depreciation", Builtin::Depreciation, "depreciation(ENTITY)"),
-    ("interest", Builtin::Interest, "interest(ENTITY)"),
-    ("financing", Builtin::Financing, "financing(ENTITY)"),
-    ("payments", Builtin::Payments, "payments(CONTRACT)"),
-    ("funding_gap", Builtin::FundingGap, "funding_gap(ENTITY, PERIOD .. PERIOD)"),
-    ("runway", Builtin::Runway, "runway(ENTITY)"),
-    ("burn", Builtin::Burn, "burn(ENTITY, PERIOD)"),
-    ("losses", Builtin::Losses, "losses(ENTITY)"),
-    ("defaulted", Builtin::Defaulted, "defaulted(ENTITY)"),
-    ("min", Builtin::Min, "min(value, value, …)"),
-    ("max", Builtin::Max, "max(value, value, …)"),
-    ("abs", Builtin::Abs, "abs(value)"),
-    ("npv", Builtin::Npv, "npv(RATE per time, flow[, timing: end|start])"),
-    ("discount", Builtin::Discount, "discount(flow, RATE per time[, timing: end|start])"),
-    ("irr", Builtin::Irr, "irr(flow)"),
-    ("pmt", Builtin::Pmt, "pmt(RATE per period, PERIODS, present value)"),
-    ("fv", Builtin::Fv, "fv(RATE per period, PERIODS, payment[, present value])"),
-    ("pv", Builtin::Pv, "pv(RATE per period, PERIODS, payment)"),
-    ("cumulative", Builtin::Cumulative, "cumulative(flow)"),
-    ("cagr_of", Builtin::CagrOf, "cagr_of(value @ PERIOD, value @ PERIOD)"),
-];
 
 /// A typed expression.
 #[derive(Debug, Clone, PartialEq)]

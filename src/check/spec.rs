@@ -159,13 +159,26 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(req("principal", FieldType::Money, "the amount lent"), "notionalPrincipal"),
             actus(req("rate", FieldType::PerTime, "the nominal interest rate"), "nominalInterestRate"),
             actus(req("start", FieldType::Date, "the initial exchange date"), "initialExchangeDate"),
-            actus(opt("maturity", FieldType::Date, "from the annuity", "the maturity date"), "maturityDate"),
             actus(
-                opt("amortization", FieldType::Choice(&["bullet", "annuity", "linear"]), "bullet", "PAM, ANN or LAM"),
-                "contractType",
+                opt(
+                    "maturity",
+                    FieldType::Date,
+                    "derived",
+                    "the maturity date; without it a `linear` loan matures with its last redemption (⌈principal ÷ payment⌉ of them), an `annuity` with the redemption that repays it",
+                ),
+                "maturityDate",
             ),
             actus(
-                opt("daycount", FieldType::Choice(DAYCOUNTS), "A365", "the day-count convention"),
+                opt("amortization", FieldType::Choice(&["bullet", "annuity", "linear"]), "bullet", "the repayment profile"),
+                "contractType PAM / ANN / LAM",
+            ),
+            actus(
+                opt(
+                    "daycount",
+                    FieldType::Choice(DAYCOUNTS),
+                    "A365",
+                    "the day count (`E30_360` is ACTUS 30E360, `AA` actual/actual ISDA)",
+                ),
                 "dayCountConvention",
             ),
             actus(
@@ -205,7 +218,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             ),
             actus(
                 opt("stub", FieldType::Choice(&["short", "long"]), "long", "the stub period rule (L0 long, L1 short)"),
-                "cycle stub",
+                "cycle stub L1 / L0",
             ),
             actus(
                 opt(
@@ -214,14 +227,14 @@ pub const CONTRACTS: &[ContractSpec] = &[
                     "same_day",
                     "the end-of-month convention",
                 ),
-                "endOfMonthConvention",
+                "endOfMonthConvention SD / EOM",
             ),
             actus(
                 opt("payment", FieldType::Money, "computed", "the periodic principal (LAM) or annuity (ANN) payment"),
                 "nextPrincipalRedemptionPayment",
             ),
             actus(
-                opt("premium", FieldType::Money, "0", "premium (+) or discount (-) at initial exchange"),
+                opt("premium", FieldType::Money, "0", "premium (+) or discount (−) at the initial exchange"),
                 "premiumDiscountAtIED",
             ),
             actus(
@@ -237,11 +250,19 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 ),
                 "amortizationDate",
             ),
-            actus(opt("status_date", FieldType::Date, "start", "the date the contract is seen from"), "statusDate"),
+            actus(
+                opt(
+                    "status_date",
+                    FieldType::Date,
+                    "start",
+                    "the date the contract is seen from; after `start` it is already running: no initial exchange",
+                ),
+                "statusDate",
+            ),
             actus(opt("accrued", FieldType::Money, "0", "interest accrued at the status date"), "accruedInterest"),
             actus(
                 opt("outstanding", FieldType::Money, "principal", "principal outstanding at the status date"),
-                "notionalPrincipal (at status date)",
+                "notionalPrincipal at the status date",
             ),
         ],
     },

@@ -12,62 +12,7 @@ use crate::calendar::{day_number, days_in_month, days_in_year};
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
 
-/// A calendar day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Year.
-    pub y: i32,
-    /// Month, 1..=12.
-    pub m: u32,
-    /// Day, 1..=31.
-    pub d: u32,
-}
-
-impl Date {
-    /// A date (not validated; use [`Date::parse`] for text).
-    pub const fn new(y: i32, m: u32, d: u32) -> Date {
-        Date { y, m, d }
-    }
-    /// Its day number.
-    pub fn day_number(self) -> i64 {
-        day_number(self.y, self.m, self.d)
-    }
-    /// True on the last day of its month.
-    pub fn is_month_end(self) -> bool {
-        self.d == days_in_month(self.y, self.m)
-    }
-    /// `YYYY-MM-DD`, or ACTUS's `YYYY-MM-DDThh:mm[:ss]` (the time must be midnight).
-    pub fn parse(s: &str) -> Option<Date> {
-        let s = s.trim();
-        let (date, time) = match s.split_once('T') {
-            Some((d, t)) => (d, Some(t)),
-            None => (s, None),
-        };
-        if let Some(t) = time {
-            if !t.split(':').all(|p| p.chars().all(|c| c == '0')) {
-                return None;
-            }
-        }
-        let mut parts = date.split('-');
-        let y: i32 = parts.next()?.parse().ok()?;
-        let m: u32 = parts.next()?.parse().ok()?;
-        let d: u32 = parts.next()?.parse().ok()?;
-        if parts.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-            return None;
-        }
-        Some(Date { y, m, d })
-    }
-    /// The date `n` days later.
-    pub fn plus_days(self, n: i64) -> Date {
-        crate::eval::timeline::date_of_day(self.day_number() + n)
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.y, self.m, self.d)
-    }
-}
+pub use crate::calendar::Date;
 
 /// A day-count convention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

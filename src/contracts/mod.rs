@@ -2,10 +2,11 @@
 //!
 //! - [`dates`]: ACTUS dates, day counts, cycles and schedules;
 //! - [`loan`]: loans (PAM, ANN, LAM) with ACTUS semantics;
-//! - [`terms`]: checked contract declarations → contract terms;
 //! - [`actus`]: ACTUS term sheets (JSON) → `.aifin` declarations.
+//!
+//! Reading a checked contract declaration into these terms needs the evaluator, so it lives in
+//! [`crate::eval::terms`]; this module knows nothing of the checker or the evaluator.
 
 pub mod actus;
 pub mod dates;
 pub mod loan;
-pub mod terms;

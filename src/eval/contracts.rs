@@ -178,8 +178,7 @@ impl<'a> Run<'a> {
         match c.spec.kind {
             "equity" => {
                 let amount = self.money_value(self.field(c, "amount").ok_or_else(|| terms_err(span, "no amount"))?)?;
-                let date =
-                    crate::contracts::terms::date(self.field(c, "date").ok_or_else(|| terms_err(span, "no date"))?)?;
+                let date = super::terms::date(self.field(c, "date").ok_or_else(|| terms_err(span, "no date"))?)?;
                 out.push(pay(date, "EQ", amount, EventKind::Flow(FlowKind::Financing)));
             }
             "take_or_pay" => {
@@ -217,10 +216,8 @@ impl<'a> Run<'a> {
                 }
             }
             "revenue_share" => {
-                let share = crate::contracts::terms::fraction(
-                    self.field(c, "share").ok_or_else(|| terms_err(span, "no share"))?,
-                    self,
-                )?;
+                let share =
+                    super::terms::fraction(self.field(c, "share").ok_or_else(|| terms_err(span, "no share"))?, self)?;
                 let fid = match self.field(c, "of").map(|e| &e.kind) {
                     Some(TExprKind::Flow(f)) => *f,
                     _ => return Err(terms_err(span, "`of` must name a flow")),
@@ -244,8 +241,9 @@ impl<'a> Run<'a> {
             "lease" => {
                 let (first, end) = self.range_of(self.field(c, "over"))?;
                 let cycle = match self.field(c, "every") {
-                    Some(e) => crate::contracts::terms::cycle(e, self, true)?
-                        .ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?,
+                    Some(e) => {
+                        super::terms::cycle(e, self, true)?.ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?
+                    }
                     None => crate::contracts::dates::Cycle {
                         n: 1,
                         unit: crate::contracts::dates::CycleUnit::Month,
@@ -282,7 +280,7 @@ impl<'a> Run<'a> {
                         .unwrap_or_default()
                 };
                 let esc = match self.field(c, "escalation") {
-                    Some(e) => crate::contracts::terms::per_year(e, self)?,
+                    Some(e) => super::terms::per_year(e, self)?,
                     None => Decimal::ZERO,
                 };
                 let advance = symbol(c, "timing") != Some("arrears");
@@ -317,7 +315,7 @@ impl<'a> Run<'a> {
                 if self.reg.dimension(&s.unit) == self.reg.dimension(&money) {
                     let on =
                         self.field(c, "on").ok_or_else(|| terms_err(ae.span, "a one-off transfer needs `on DATE`"))?;
-                    let date = crate::contracts::terms::date(on)?;
+                    let date = super::terms::date(on)?;
                     let amount = round_ledger(s.convert(&money, self.reg).map_err(|x| arith(x.error, ae.span))?.get(0));
                     out.push(pay(date, "TRF", amount, kind));
                 } else {

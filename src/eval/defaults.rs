@@ -104,9 +104,9 @@ impl Run<'_> {
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = ent.fields.get("credit_limit") else { return Ok(None) };
-        let limit = crate::contracts::terms::money(&f.value, self)?;
+        let limit = super::terms::money(&f.value, self)?;
         let rate = match ent.fields.get("credit_rate") {
-            Some(r) => crate::contracts::terms::per_year(&r.value, self)?,
+            Some(r) => super::terms::per_year(&r.value, self)?,
             None => Decimal::ZERO,
         };
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
@@ -122,7 +122,7 @@ impl Run<'_> {
             "nothing" => Policy::Nothing,
             "recovery" => {
                 let r = match ent.fields.get("recovery") {
-                    Some(f) => crate::contracts::terms::fraction(&f.value, self)?,
+                    Some(f) => super::terms::fraction(&f.value, self)?,
                     None => Decimal::ZERO,
                 };
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
@@ -404,7 +404,7 @@ impl Run<'_> {
             }
             "take_or_pay" => {
                 let Some(f) = ct.fields.get("termination") else { return Ok(vec![]) };
-                let amount = round_ledger(crate::contracts::terms::money(&f.value, self)?);
+                let amount = round_ledger(super::terms::money(&f.value, self)?);
                 let (Some(buyer), Some(seller)) =
                     (super::contracts::entity_field(ct, "buyer"), super::contracts::entity_field(ct, "seller"))
                 else {

@@ -42,7 +42,7 @@ pub enum Val {
 }
 
 /// A loan event kept for acceleration: day number, type, payoff and notional after.
-type LoanLine = (i64, crate::contracts::loan::EventType, Decimal, Decimal);
+pub(super) type LoanLine = (i64, crate::contracts::loan::EventType, Decimal, Decimal);
 
 /// A running scenario.
 pub struct Run<'a> {
@@ -96,7 +96,7 @@ fn arith(e: ArithError, span: Span) -> EvalError {
 }
 
 /// Finds the scenario to run and its chain of bases (base first).
-fn scenario_chain<'p>(program: &'p Program, name: Option<&str>) -> Result<Vec<&'p ScenarioIr>, EvalError> {
+pub(super) fn scenario_chain<'p>(program: &'p Program, name: Option<&str>) -> Result<Vec<&'p ScenarioIr>, EvalError> {
     let chosen = match name {
         Some(n) => program.scenarios.iter().find(|s| s.name == n).ok_or_else(|| EvalError::UnknownScenario {
             name: n.to_string(),
@@ -141,14 +141,7 @@ pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<
         Some("none") => number::Rounding::None,
         _ => number::Rounding::Banker,
     };
-    let mut defs: Vec<&TExpr> = program.definitions.iter().map(|d| &d.value).collect();
-    for s in &chain {
-        for (id, e) in &s.overrides {
-            if let Some(slot) = defs.get_mut(*id) {
-                *slot = e;
-            }
-        }
-    }
+    let defs = scenario_defs(program, &chain);
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.post_all()?;
@@ -156,8 +149,21 @@ pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<
     Ok(run)
 }
 
+/// The expression of every definition in a scenario: the program's, overridden along the chain.
+pub(super) fn scenario_defs<'p>(program: &'p Program, chain: &[&'p ScenarioIr]) -> Vec<&'p TExpr> {
+    let mut defs: Vec<&TExpr> = program.definitions.iter().map(|d| &d.value).collect();
+    for s in chain {
+        for (id, e) in &s.overrides {
+            if let Some(slot) = defs.get_mut(*id) {
+                *slot = e;
+            }
+        }
+    }
+    defs
+}
+
 impl<'a> Run<'a> {
-    fn new(
+    pub(super) fn new(
         program: &'a Program,
         scenario: String,
         timeline: Timeline,
@@ -379,12 +385,12 @@ impl<'a> Run<'a> {
         let (Some(lender), Some(borrower)) = (entity("lender"), entity("borrower")) else {
             return Err(EvalError::Internal { span: c.span, what: "a loan without its parties".into() });
         };
-        let mut terms = crate::contracts::terms::loan_terms(c, self)?;
+        let mut terms = super::terms::loan_terms(c, self)?;
         terms.role_sign = Decimal::ONE; // the ledger posts from the lender's side
         let currency = c
             .fields
             .get("principal")
-            .map(|f| crate::contracts::terms::currency_of(&f.value, self))
+            .map(|f| super::terms::currency_of(&f.value, self))
             .transpose()?
             .unwrap_or(self.money);
         let ratio = self
@@ -587,15 +593,9 @@ impl<'a> Run<'a> {
         Ok(v)
     }
 
-    /// A call that a constant evaluator can make: `abs`, `min`, `max`.
+    /// A call that a constant evaluator can make (`BuiltinSpec::constant`).
     fn is_constant_call(e: &TExpr) -> bool {
-        matches!(
-            e.kind,
-            TExprKind::Call(
-                Builtin::Abs | Builtin::Min | Builtin::Max | Builtin::Pmt | Builtin::Fv | Builtin::Pv | Builtin::CagrOf,
-                _
-            )
-        )
+        matches!(e.kind, TExprKind::Call(b, _) if b.spec().constant)
     }
 
     pub(super) fn shape_of(e: &TExpr) -> Shape {

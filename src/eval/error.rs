@@ -89,23 +89,6 @@ pub enum EvalError {
 }
 
 impl EvalError {
-    /// Every code of this stage (each has an example under `examples/errors/eval/`, except
-    /// `internal`, which no input should be able to cause).
-    pub const CODES: &'static [&'static str] = &[
-        "aifin::eval::overflow",
-        "aifin::eval::division_by_zero",
-        "aifin::eval::bad_power",
-        "aifin::eval::not_constant",
-        "aifin::eval::circular",
-        "aifin::eval::misaligned_period",
-        "aifin::eval::no_timeline",
-        "aifin::eval::unknown_scenario",
-        "aifin::eval::limit",
-        "aifin::eval::contract_terms",
-        "aifin::eval::no_solution",
-        "aifin::eval::internal",
-    ];
-
     /// From an arithmetic failure at `span`.
     pub fn arith(e: ArithError, span: Span) -> EvalError {
         match e {
@@ -116,22 +99,46 @@ impl EvalError {
     }
 }
 
+/// `number::add(a, b).at(span)?`: an arithmetic failure becomes the coded diagnostic of the
+/// operator at `span` (in place of `.map_err(|e| EvalError::arith(e, span))`).
+pub trait At<T> {
+    fn at(self, span: Span) -> Result<T, EvalError>;
+}
+
+impl<T> At<T> for Result<T, ArithError> {
+    fn at(self, span: Span) -> Result<T, EvalError> {
+        self.map_err(|e| EvalError::arith(e, span))
+    }
+}
+
+impl<T> At<T> for Result<T, crate::eval::series::SeriesError> {
+    fn at(self, span: Span) -> Result<T, EvalError> {
+        self.map_err(|e| EvalError::arith(e.error, span))
+    }
+}
+
+// Every code of this stage (each has an example under `examples/errors/eval/`, except
+// `internal`, which no input should be able to cause).
+crate::diagnostic::diagnostic_codes! {
+    EvalError {
+        Overflow => "aifin::eval::overflow": "a result beyond the exact decimal range",
+        DivisionByZero => "aifin::eval::division_by_zero": "division by zero",
+        BadPower => "aifin::eval::bad_power": "a power with no exact real result",
+        NotConstant => "aifin::eval::not_constant": "a series where one number is needed (e.g. `aifin eval` of a curve)",
+        Circular => "aifin::eval::circular": "a flow that depends on the cash or totals the flows make",
+        Misaligned => "aifin::eval::misaligned_period": "a period that is not whole periods of the timeline",
+        NoTimeline => "aifin::eval::no_timeline": "`aifin run` of a file with no scenario timeline",
+        UnknownScenario => "aifin::eval::unknown_scenario": "`--scenario` names no scenario",
+        Limit => "aifin::eval::limit": "a timeline of more than 100,000 periods",
+        ContractTerms => "aifin::eval::contract_terms": "contract terms that make no contract (a maturity before the start…)",
+        NoSolution => "aifin::eval::no_solution": "`irr` of a flow whose NPV never changes sign; `aifin solve` of a target the bracket does not contain",
+        Internal => "aifin::eval::internal": "a bug in aifin (the books do not reconcile), reported, never hidden",
+    }
+}
+
 impl ToDiagnostic for EvalError {
     fn code(&self) -> &'static str {
-        match self {
-            EvalError::Overflow { .. } => "aifin::eval::overflow",
-            EvalError::DivisionByZero { .. } => "aifin::eval::division_by_zero",
-            EvalError::BadPower { .. } => "aifin::eval::bad_power",
-            EvalError::NotConstant { .. } => "aifin::eval::not_constant",
-            EvalError::Circular { .. } => "aifin::eval::circular",
-            EvalError::Misaligned { .. } => "aifin::eval::misaligned_period",
-            EvalError::NoTimeline { .. } => "aifin::eval::no_timeline",
-            EvalError::UnknownScenario { .. } => "aifin::eval::unknown_scenario",
-            EvalError::Limit { .. } => "aifin::eval::limit",
-            EvalError::ContractTerms { .. } => "aifin::eval::contract_terms",
-            EvalError::NoSolution { .. } => "aifin::eval::no_solution",
-            EvalError::Internal { .. } => "aifin::eval::internal",
-        }
+        self.diagnostic_code()
     }
 
     fn to_diagnostic(&self) -> Diagnostic {

@@ -13,12 +13,15 @@ pub mod engine;
 pub mod error;
 pub mod finance;
 pub mod ledger;
+pub mod result;
 pub mod series;
+pub mod terms;
 pub mod timeline;
 mod value;
 
 use crate::check::ir::{Program, TExpr};
-pub use error::EvalError;
+pub use error::{At, EvalError};
+pub use result::RunResult;
 pub use value::Value;
 
 /// Evaluates an expression that has one value (not a series) in `program`, outside any

@@ -5,7 +5,8 @@
 //! first and last day (as day numbers, see [`crate::calendar::day_number`]), the number of days
 //! it spans and how many calendar months it covers.
 
-use crate::calendar::{day_number, days_in_month, period_end, period_start};
+pub use crate::calendar::date_of_day;
+use crate::calendar::{day_number, days_in_month, from_day_number, period_end, period_start};
 use crate::check::ir::TimelineIr;
 use crate::syntax::ast::{PeriodValue, Step};
 
@@ -44,25 +45,6 @@ pub const MAX_PERIODS: usize = 100_000;
 fn add_months(y: i32, m: u32, n: u32) -> (i32, u32) {
     let idx = i64::from(y) * 12 + i64::from(m) - 1 + i64::from(n);
     (i32::try_from(idx.div_euclid(12)).unwrap_or(i32::MAX), u32::try_from(idx.rem_euclid(12)).unwrap_or(0) + 1)
-}
-
-/// The date of a day number (the inverse of [`crate::calendar::day_number`]).
-pub fn date_of_day(n: i64) -> crate::contracts::dates::Date {
-    let (y, m, d) = from_day_number(n);
-    crate::contracts::dates::Date::new(y, m, d)
-}
-
-fn from_day_number(n: i64) -> (i32, u32, u32) {
-    // inverse of calendar::day_number (days since 0000-03-01)
-    let era = n.div_euclid(146_097);
-    let doe = n - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (i32::try_from(y).unwrap_or(i32::MAX), u32::try_from(m).unwrap_or(1), u32::try_from(d).unwrap_or(1))
 }
 
 impl Timeline {

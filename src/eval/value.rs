@@ -6,21 +6,18 @@ use crate::units::{Quantity, Registry};
 /// One evaluated value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// An exact quantity.
     Quantity(Quantity),
     /// An uncertain quantity: its range and point value.
     Uncertain {
-        /// Low end.
         low: Quantity,
-        /// High end.
         high: Quantity,
         /// The value deterministic runs use.
         point: Quantity,
     },
-    /// A calendar period.
     Period(PeriodValue),
-    /// A string.
     Text(String),
+    /// A quantity that varies over a scenario's timeline: each period with its value.
+    Series(Vec<(PeriodValue, Quantity)>),
 }
 
 impl Value {
@@ -33,6 +30,9 @@ impl Value {
             }
             Value::Period(p) => p.to_string(),
             Value::Text(s) => s.clone(),
+            Value::Series(ps) => {
+                ps.iter().map(|(p, q)| format!("{p}  {}", q.format(reg))).collect::<Vec<_>>().join("\n")
+            }
         }
     }
 }

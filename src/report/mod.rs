@@ -16,7 +16,7 @@ use crate::check::ir::{ClaimTestIr, ReportIr, Scale, TExpr, TExprKind};
 use crate::check::Shape;
 use crate::eval::engine::{Run, Val};
 use crate::eval::series::Series;
-use crate::eval::EvalError;
+use crate::eval::{At, EvalError};
 use crate::number;
 use crate::source::SourceMap;
 use crate::syntax::ast::{CompareOp, Step};
@@ -285,11 +285,7 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
                 for (_, idx) in &groups {
                     // flows add up over a report period; balances and series show its last value
                     let v = match shape {
-                        Shape::Flow => idx
-                            .iter()
-                            .map(|i| s.get(*i))
-                            .try_fold(Decimal::ZERO, number::add)
-                            .map_err(|x| EvalError::arith(x, e.span))?,
+                        Shape::Flow => idx.iter().map(|i| s.get(*i)).try_fold(Decimal::ZERO, number::add).at(e.span)?,
                         _ => idx.last().map(|i| s.get(*i)).unwrap_or_default(),
                     };
                     vals.push(v);
@@ -342,7 +338,7 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
     };
     let (target, range) = series_of(run, target_expr)?;
     let unit = range.as_ref().map(|r| r.0.unit.clone()).unwrap_or_else(|| target.unit.clone());
-    let conv = |s: &Series, span| s.convert(&unit, run.reg).map_err(|x| EvalError::arith(x.error, span));
+    let conv = |s: &Series, span| s.convert(&unit, run.reg).at(span);
     let model = conv(&model, c.value.span)?;
     let target = conv(&target, target_expr.span)?;
     let range = match range {
@@ -352,8 +348,8 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
     let tol = match &c.test {
         ClaimTestIr::Approx { tolerance: Some((t, relative)), .. } => {
             let (ts, _) = series_of(run, t)?;
-            let ts = if *relative { ts.convert(&Unit::none(), run.reg) } else { ts.convert(&unit, run.reg) }
-                .map_err(|x| EvalError::arith(x.error, t.span))?;
+            let ts =
+                if *relative { ts.convert(&Unit::none(), run.reg) } else { ts.convert(&unit, run.reg) }.at(t.span)?;
             Some((ts.get(0), *relative))
         }
         _ => None,
@@ -386,7 +382,7 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
         let (m, t) = (model.get(i), target.get(i));
         let ok = match &range {
             Some((l, h)) => l.get(i) <= m && m <= h.get(i),
-            None => check(m, t).map_err(|x| EvalError::arith(x, c.span))?,
+            None => check(m, t).at(c.span)?,
         };
         if !ok {
             holds = false;
@@ -415,6 +411,12 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
         ratio,
         period: if varies { Some(run.timeline.label(at)) } else { None },
     })
+}
+
+/// The outcome of a finished run, read through `&` (claims and tables are evaluated by an
+/// evaluator seeded with the run's books: [`crate::eval::RunResult::query`]).
+pub fn outcome_of(result: &crate::eval::RunResult, sources: &SourceMap) -> Result<Outcome, EvalError> {
+    outcome(&mut result.query()?, sources)
 }
 
 /// Evaluates a run's claims and reports.

@@ -4,20 +4,18 @@
 //! `payoff` (signed as ACTUS signs it for the contract's role, exact), `notional` and
 //! `accrued` after the event. Text: the same as an aligned table, money rounded to cents.
 
-use crate::check::ir::{ContractIr, Program};
+use crate::check::ir::{ContractId, ContractIr, Program};
 use crate::contracts::loan::{self, LoanEvent};
-use crate::contracts::terms::loan_terms;
 use crate::eval::contracts::Payment;
 use crate::eval::engine::Run;
+use crate::eval::terms::loan_terms;
 use crate::eval::EvalError;
 use crate::number::{format_exact, format_fixed, Rounding};
 use serde_json::json;
 
-/// The payments of a contract that is not a loan: they depend on the scenario (curves,
-/// revenue shares), so the program's first scenario is run.
-pub fn payments(c: &ContractIr, p: &Program) -> Result<Vec<Payment>, EvalError> {
-    let cid = p.contracts.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(0);
-    let mut run = crate::eval::engine::run_scenario(p, None)?;
+/// The payments of contract `cid` that is not a loan, in `run`'s scenario (they depend on
+/// it: curves, revenue shares).
+pub fn payments(cid: ContractId, run: &mut Run<'_>) -> Result<Vec<Payment>, EvalError> {
     run.contract_payments(cid)
 }
 
@@ -71,12 +69,18 @@ pub fn payments_text(c: &ContractIr, ps: &[Payment], p: &Program) -> String {
     out
 }
 
-/// The events of a loan.
+/// The events of a loan with its terms as declared (no scenario).
 pub fn events(c: &ContractIr, p: &Program) -> Result<Vec<LoanEvent>, EvalError> {
+    events_in(c, &mut Run::constants(p, c.span)?)
+}
+
+/// The events of a loan, its terms evaluated by `run` (a scenario's, so that the scenario's
+/// overrides apply).
+pub fn events_in(c: &ContractIr, run: &mut Run<'_>) -> Result<Vec<LoanEvent>, EvalError> {
     if c.spec.kind != "loan" {
         return Err(EvalError::Internal { span: c.span, what: "events() of a contract that is not a loan".into() });
     }
-    let terms = loan_terms(c, &mut Run::constants(p, c.span)?)?;
+    let terms = loan_terms(c, run)?;
     loan::schedule(&terms).map_err(|e| match e {
         loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
         loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
@@ -125,7 +129,7 @@ pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
         .fields
         .get("principal")
         .zip(run.as_mut())
-        .and_then(|(f, run)| crate::contracts::terms::currency_of(&f.value, run).ok());
+        .and_then(|(f, run)| crate::eval::terms::currency_of(&f.value, run).ok());
     let def = currency.and_then(|id| p.registry.def(id));
     let (unit, dp) = (def.map(|d| d.name.clone()).unwrap_or_default(), def.and_then(|d| d.minor).unwrap_or(2));
     let role = match c.fields.get("role").map(|f| &f.value.kind) {

@@ -427,32 +427,8 @@ pub struct ExchangeDecl {
     pub span: Span,
 }
 
-/// A calendar literal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PeriodValue {
-    /// `2025-01-15`
-    Day(i32, u32, u32),
-    /// `2025-01`
-    Month(i32, u32),
-    /// `2025-Q3`
-    Quarter(i32, u32),
-    /// `2025-H1`
-    Half(i32, u32),
-    /// `2025`
-    Year(i32),
-}
-
-impl std::fmt::Display for PeriodValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            PeriodValue::Day(y, m, d) => write!(f, "{y:04}-{m:02}-{d:02}"),
-            PeriodValue::Month(y, m) => write!(f, "{y:04}-{m:02}"),
-            PeriodValue::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
-            PeriodValue::Half(y, h) => write!(f, "{y:04}-H{h}"),
-            PeriodValue::Year(y) => write!(f, "{y:04}"),
-        }
-    }
-}
+/// Calendar literals are the calendar's own values (so `calendar` needs nothing from `syntax`).
+pub use crate::calendar::PeriodValue;
 
 /// A calendar literal with its span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

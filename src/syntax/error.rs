@@ -83,20 +83,6 @@ pub enum ParseError {
 }
 
 impl ParseError {
-    /// Every code this stage can produce (each has an example under `examples/errors/parse/`).
-    pub const CODES: &'static [&'static str] = &[
-        "aifin::parse::syntax",
-        "aifin::parse::number_out_of_range",
-        "aifin::parse::invalid_date",
-        "aifin::parse::duplicate_clause",
-        "aifin::parse::duplicate_setting",
-        "aifin::parse::integer_out_of_range",
-        "aifin::parse::source_too_large",
-        "aifin::parse::nesting_too_deep",
-        "aifin::parse::expression_too_large",
-        "aifin::parse::reserved_word",
-    ];
-
     /// The primary span.
     pub fn span(&self) -> Span {
         match self {
@@ -122,20 +108,25 @@ fn list(items: &[String]) -> String {
     }
 }
 
+// Every code this stage can produce (each has an example under `examples/errors/parse/`).
+crate::diagnostic::diagnostic_codes! {
+    ParseError {
+        Syntax => "aifin::parse::syntax": "the text does not follow the grammar (each broken declaration separately)",
+        NumberOutOfRange => "aifin::parse::number_out_of_range": "a literal does not fit an exact decimal",
+        InvalidDate => "aifin::parse::invalid_date": "a calendar literal names no real day, month, quarter or half",
+        DuplicateClause => "aifin::parse::duplicate_clause": "a flow repeats `from`, `to`, `on`, `as` or `life`",
+        DuplicateSetting => "aifin::parse::duplicate_setting": "a scenario sets its timeline, currency or rounding twice",
+        IntegerOutOfRange => "aifin::parse::integer_out_of_range": "a unit power outside -12..12, a minor unit outside 0..8",
+        SourceTooLarge => "aifin::parse::source_too_large": "a source over 64 MiB",
+        NestingTooDeep => "aifin::parse::nesting_too_deep": "brackets nested over 256 deep",
+        ExpressionTooLarge => "aifin::parse::expression_too_large": "an expression of over 20,000 operators and operands",
+        ReservedWord => "aifin::parse::reserved_word": "a reserved word used as a declared name",
+    }
+}
+
 impl ToDiagnostic for ParseError {
     fn code(&self) -> &'static str {
-        match self {
-            ParseError::Syntax { .. } => "aifin::parse::syntax",
-            ParseError::NumberOutOfRange { .. } => "aifin::parse::number_out_of_range",
-            ParseError::InvalidDate { .. } => "aifin::parse::invalid_date",
-            ParseError::DuplicateClause { .. } => "aifin::parse::duplicate_clause",
-            ParseError::DuplicateSetting { .. } => "aifin::parse::duplicate_setting",
-            ParseError::IntegerOutOfRange { .. } => "aifin::parse::integer_out_of_range",
-            ParseError::ReservedWord { .. } => "aifin::parse::reserved_word",
-            ParseError::SourceTooLarge { .. } => "aifin::parse::source_too_large",
-            ParseError::NestingTooDeep { .. } => "aifin::parse::nesting_too_deep",
-            ParseError::ExpressionTooLarge { .. } => "aifin::parse::expression_too_large",
-        }
+        self.diagnostic_code()
     }
 
     fn to_diagnostic(&self) -> Diagnostic {

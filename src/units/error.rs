@@ -66,30 +66,22 @@ pub enum UnitError {
     },
 }
 
-impl UnitError {
-    /// Every code of this stage (each has an example under `examples/errors/units/`).
-    pub const CODES: &'static [&'static str] = &[
-        "aifin::units::duplicate",
-        "aifin::units::unknown_dimension",
-        "aifin::units::unknown_unit",
-        "aifin::units::cycle",
-        "aifin::units::dimension_mismatch",
-        "aifin::units::invalid_definition",
-        "aifin::units::bad_exchange",
-    ];
+// Every code of this stage (each has an example under `examples/errors/units/`).
+crate::diagnostic::diagnostic_codes! {
+    UnitError {
+        Duplicate => "aifin::units::duplicate": "a unit or dimension declared twice",
+        UnknownDimension => "aifin::units::unknown_dimension": "`unit X: D` with no dimension `D`",
+        UnknownUnit => "aifin::units::unknown_unit": "a unit definition names an unknown unit",
+        Cycle => "aifin::units::cycle": "units defined in a circle",
+        DimensionMismatch => "aifin::units::dimension_mismatch": "`unit X: D = …` of another dimension",
+        InvalidDefinition => "aifin::units::invalid_definition": "a unit definition that is not a positive product",
+        BadExchange => "aifin::units::bad_exchange": "an exchange rate not between two declared currencies",
+    }
 }
 
 impl ToDiagnostic for UnitError {
     fn code(&self) -> &'static str {
-        match self {
-            UnitError::Duplicate { .. } => "aifin::units::duplicate",
-            UnitError::UnknownDimension { .. } => "aifin::units::unknown_dimension",
-            UnitError::UnknownUnit { .. } => "aifin::units::unknown_unit",
-            UnitError::Cycle { .. } => "aifin::units::cycle",
-            UnitError::DimensionMismatch { .. } => "aifin::units::dimension_mismatch",
-            UnitError::InvalidDefinition { .. } => "aifin::units::invalid_definition",
-            UnitError::BadExchange { .. } => "aifin::units::bad_exchange",
-        }
+        self.diagnostic_code()
     }
 
     fn to_diagnostic(&self) -> Diagnostic {

@@ -7,9 +7,9 @@
 //! checked for what the checker cannot know (a cycle of 1.5 months, a maturity before the
 //! start).
 
-use super::dates::{Cycle, CycleUnit, Date, DayCount};
-use super::loan::{Amortization, LoanTerms};
 use crate::check::ir::{ContractIr, FieldIr, TExpr, TExprKind};
+use crate::contracts::dates::{Cycle, CycleUnit, Date, DayCount};
+use crate::contracts::loan::{Amortization, LoanTerms};
 use crate::eval::engine::Run;
 use crate::eval::{EvalError, Value};
 use crate::syntax::ast::PeriodValue;
