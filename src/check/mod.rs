@@ -15,6 +15,7 @@ mod expr;
 mod finance;
 pub mod ir;
 pub mod spec;
+mod terms;
 pub mod types;
 
 use crate::source::Span;
@@ -88,6 +89,7 @@ pub fn check_with(
             .collect();
         c.collect(decls);
         let p = c.run(decls);
+        c.errors.extend(terms::validate(&p, &registry));
         let x = extra.and_then(|e| c.expr(e));
         (p, x, c.errors)
     };

@@ -125,25 +125,32 @@ fn table(t: &Table, default_scale: Option<&Scale>, rule: Rounding, out: &mut Str
         Some(n) => out.push_str(&format!("{n} ({})\n", bits.join(", "))),
         None => out.push_str(&format!("report ({})\n", bits.join(", "))),
     }
+    if let Some(note) = &t.note {
+        out.push_str(&format!("note: {note}\n"));
+    }
     let series: Vec<&Item> = t.items.iter().filter(|i| matches!(i.values, ItemValues::Per(..))).collect();
     let singles: Vec<&Item> = t.items.iter().filter(|i| !matches!(i.values, ItemValues::Per(..))).collect();
     if !series.is_empty() {
         let mut cols: Vec<Vec<String>> = Vec::new();
+        // the sparklines draw the values as displayed: equal at the cent, equal bars
+        let mut shown: Vec<Vec<Decimal>> = Vec::new();
         for it in &series {
             let ItemValues::Per(vals, _) = &it.values else { continue };
-            let col = match applies(scale, it.minor, &it.unit) {
+            let col_unit;
+            let texts: Vec<String> = match applies(scale, it.minor, &it.unit) {
                 Some(s) => {
-                    let mut col = vec![it.label.clone(), format!("{} {}", s.suffix, it.unit)];
-                    col.extend(vals.iter().map(|v| scaled_number(*v, s, rule)));
-                    col
+                    col_unit = format!("{} {}", s.suffix, it.unit);
+                    vals.iter().map(|v| scaled_number(*v, s, rule)).collect()
                 }
                 None => {
+                    col_unit = it.unit.clone();
                     let dp = decimals(vals, it.minor, rule);
-                    let mut col = vec![it.label.clone(), it.unit.clone()];
-                    col.extend(vals.iter().map(|v| fmt(*v, dp, it.minor, rule)));
-                    col
+                    vals.iter().map(|v| fmt(*v, dp, it.minor, rule)).collect()
                 }
             };
+            let mut col = vec![it.label.clone(), col_unit];
+            shown.push(texts.iter().zip(vals).map(|(t, v)| t.replace(',', "").parse().unwrap_or(*v)).collect());
+            col.extend(texts);
             cols.push(col);
         }
         let pw = t.periods.iter().map(|p| p.len()).max().unwrap_or(6).max("period".len());
@@ -164,14 +171,12 @@ fn table(t: &Table, default_scale: Option<&Scale>, rule: Rounding, out: &mut Str
             out.push('\n');
         }
         let lw = series.iter().map(|i| i.label.chars().count()).max().unwrap_or(0);
-        for it in &series {
-            if let ItemValues::Per(vals, _) = &it.values {
-                out.push_str(&format!(
-                    "trend  {}  {}\n",
-                    pad_right(&it.label, lw),
-                    sparkline(&resample(vals, SPARK_POINTS))
-                ));
-            }
+        for (it, vals) in series.iter().zip(&shown) {
+            out.push_str(&format!(
+                "trend  {}  {}\n",
+                pad_right(&it.label, lw),
+                sparkline(&resample(vals, SPARK_POINTS))
+            ));
         }
     }
     if !singles.is_empty() {
