@@ -140,6 +140,22 @@ impl Session {
         self.eval_parsed(&expr, scenario)
     }
 
+    /// Checks an expression against the program (as source `name`, for diagnostics): the
+    /// program checked with it and the typed expression (the same declarations check to the
+    /// same ids, so it fits the committed program and its runs too). `aifin explain`, `sweep`
+    /// and `tornado` ask their questions with it.
+    pub fn check_expr(&mut self, name: &str, text: &str) -> Result<(Program, crate::check::ir::TExpr), Diags> {
+        let id = self.sources.add(name, text, SourceKind::Input);
+        let expr = syntax::parse_expr(&self.sources, id)
+            .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+        let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
+        let (program, texpr, diags) = driver::compile(&loaded, Some(&expr));
+        match texpr {
+            Some(t) if diags.is_empty() => Ok((program, t)),
+            _ => Err(diags),
+        }
+    }
+
     fn eval_parsed(&mut self, expr: &ast::Expr, scenario: Option<&str>) -> Result<Value, Diags> {
         let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
         // The same declarations check to the same ids, so the expression fits the committed

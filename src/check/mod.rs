@@ -9,11 +9,13 @@
 //! the check.
 
 mod builtins;
+mod claims;
 mod decls;
 pub mod error;
 mod expr;
 mod finance;
 pub mod ir;
+pub mod overrides;
 pub mod spec;
 mod terms;
 pub mod types;

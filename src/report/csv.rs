@@ -69,15 +69,27 @@ pub fn render(o: &Outcome) -> String {
         }
     }
     for c in &o.claims {
-        let claimed = match c.claimed_high {
-            Some(h) => format!("{} {} .. {}", c.test, format_exact(c.claimed), format_exact(h)),
-            None => format!("{} {}", c.test, format_exact(c.claimed)),
-        };
         let outcome = match (c.as_expected(), c.holds) {
             (true, true) => "ok holds",
             (true, false) => "ok refuted",
             (false, true) => "FAIL holds",
             (false, false) => "FAIL fails",
+        };
+        if let Some(w) = &c.when {
+            // a claim about a period: the model's period, no value; the claimed period(s)
+            let claimed = match &w.claimed_high {
+                Some(h) => format!("{} {} .. {h}", c.test, w.claimed),
+                None => format!("{} {}", c.test, w.claimed),
+            };
+            let mut r = row("claims", &c.text, "", &w.model, String::new());
+            r[5] = claimed;
+            r[6] = outcome.into();
+            rows.push(r);
+            continue;
+        }
+        let claimed = match c.claimed_high {
+            Some(h) => format!("{} {} .. {}", c.test, format_exact(c.claimed), format_exact(h)),
+            None => format!("{} {}", c.test, format_exact(c.claimed)),
         };
         let mut r = row("claims", &c.text, &c.unit, c.period.as_deref().unwrap_or(""), format_exact(c.model));
         r[5] = claimed;

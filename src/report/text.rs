@@ -195,6 +195,22 @@ fn table(t: &Table, default_scale: Option<&Scale>, rule: Rounding, out: &mut Str
     }
 }
 
+/// One quantity as a report shows it: money to its minor unit by `rule`, anything else with
+/// at most six decimals; the unit after it (`aifin compare`, `aifin sweep`, `aifin explain`).
+pub fn quantity(v: Decimal, unit: &str, minor: Option<u32>, rule: Rounding) -> String {
+    let dp = decimals(&[v], minor, rule);
+    let u = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+    format!("{}{u}", fmt(v, dp, minor, rule))
+}
+
+/// The model's side of a claim as the claims table shows it.
+pub fn claim_model(c: &ClaimResult, rule: Rounding) -> String {
+    match &c.when {
+        Some(w) => w.model.clone(),
+        None => value_text(c.model, c, None, rule),
+    }
+}
+
 fn value_text(v: Decimal, c: &ClaimResult, scale: Option<&Scale>, rule: Rounding) -> String {
     let dp = decimals(&[v, c.claimed], c.minor, rule);
     with_unit(v, dp, c.minor, &c.unit, scale, rule)
@@ -213,6 +229,14 @@ fn claims(cs: &[ClaimResult], scale: Option<&Scale>, rule: Rounding, out: &mut S
         let src = c.source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
         let expect = if c.expect_fail { " [expect fail]" } else { "" };
         out.push_str(&format!("  {status}  {}{src}{expect}\n", c.text));
+        if let Some(w) = &c.when {
+            let claimed = match &w.claimed_high {
+                Some(h) => format!("{} .. {h}", w.claimed),
+                None => w.claimed.clone(),
+            };
+            out.push_str(&format!("                       model {}; claimed {} {claimed}\n", w.model, c.test));
+            continue;
+        }
         let claimed = match c.claimed_high {
             Some(h) => format!("{} .. {}", value_text(c.claimed, c, scale, rule), value_text(h, c, scale, rule)),
             None => value_text(c.claimed, c, scale, rule),
