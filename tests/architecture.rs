@@ -25,6 +25,7 @@ const ORDER: &[&str] = &[
     "explain",
     "sensitivity",
     "session",
+    "solve",
     "synth",
     "golden",
     "cli",

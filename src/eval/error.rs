@@ -71,6 +71,14 @@ pub enum EvalError {
         /// What is wrong.
         what: String,
     },
+    /// A root finder with no root to find (`irr` of a flow whose NPV never changes sign,
+    /// `aifin solve` of a target that the bracket does not contain).
+    NoSolution {
+        /// The call or the driver.
+        span: Span,
+        /// Why.
+        what: String,
+    },
     /// The books do not reconcile: a bug in aifin, reported rather than hidden.
     Internal {
         /// The scenario or declaration.
@@ -123,6 +131,7 @@ crate::diagnostic::diagnostic_codes! {
         UnknownScenario => "aifin::eval::unknown_scenario": "`--scenario` names no scenario",
         Limit => "aifin::eval::limit": "a timeline of more than 100,000 periods",
         ContractTerms => "aifin::eval::contract_terms": "contract terms that make no contract (a maturity before the start…)",
+        NoSolution => "aifin::eval::no_solution": "`irr` of a flow whose NPV never changes sign; `aifin solve` of a target the bracket does not contain",
         Internal => "aifin::eval::internal": "a bug in aifin (the books do not reconcile), reported, never hidden",
     }
 }
@@ -169,6 +178,9 @@ impl ToDiagnostic for EvalError {
             EvalError::ContractTerms { span, what } => Diagnostic::error(code, format!("invalid contract terms: {what}"))
                 .with_label(*span, what.clone())
                 .with_help("docs/language.md lists every contract term with its meaning and default"),
+            EvalError::NoSolution { span, what } => Diagnostic::error(code, format!("no solution: {what}"))
+                .with_label(*span, "no root here")
+                .with_help("a root finder needs a sign change: give a flow with inflows and outflows, or a wider bracket (`--between LOW..HIGH`)"),
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),
