@@ -5,7 +5,7 @@
 //! source → [`crate::syntax::parse_file`] → [`crate::units::build_registry`] →
 //! [`crate::check::check`] → evaluation.
 //!
-//! The std modules (`std/units`, `std/hardware`) are compiled into the binary, so an installed
+//! The std modules (`std/units`, `std/hardware`, `std/finance`) are compiled into the binary, so an installed
 //! `aifin` works from any folder. `std/units` is the prelude: it is loaded before every
 //! program, and importing it again is allowed and does nothing.
 
@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 pub const STD_MODULES: &[(&str, &str)] = &[
     ("std/units", include_str!("../std_lib/units.aifin")),
     ("std/hardware", include_str!("../std_lib/hardware.aifin")),
+    ("std/finance", include_str!("../std_lib/finance.aifin")),
 ];
 
 /// Errors of loading sources (`aifin::load::…`).

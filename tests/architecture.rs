@@ -27,6 +27,7 @@ const ORDER: &[&str] = &[
     "explain",
     "sensitivity",
     "session",
+    "solve",
     "synth",
     "golden",
     "cli",

@@ -1,6 +1,7 @@
 //! The built-in functions in a run: curves, aggregates (`annual`, `total`, `at`), an
 //! entity's lines (`cash`, `profit`, `revenue`, …), `funding_gap`, `runway`, `burn`,
-//! `payments`, `losses`, `defaulted`, `min`, `max`, `abs`.
+//! `payments`, `losses`, `defaulted`, `min`, `max`, `abs` (and the `std/finance` ones, in
+//! [`super::finance`]).
 
 use super::booking::{self, basis_of, book_rate};
 use super::curves::{Curve, Formula, Granularity};
@@ -311,6 +312,14 @@ impl Run<'_> {
                 let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
                 Ok(Val::S(Series::constant(v, money), Shape::Constant))
             }
+            Builtin::Npv
+            | Builtin::Discount
+            | Builtin::Irr
+            | Builtin::Pmt
+            | Builtin::Fv
+            | Builtin::Pv
+            | Builtin::Cumulative
+            | Builtin::CagrOf => self.finance(b, args, e),
             Builtin::Defaulted => {
                 let id = self.entity_arg(args, span)?;
                 Ok(match self.defaults.period_of.get(id).copied().flatten() {

@@ -80,6 +80,14 @@ pub enum EvalError {
         /// What to write instead.
         help: String,
     },
+    /// A root finder with no root to find (`irr` of a flow whose NPV never changes sign,
+    /// `aifin solve` of a target that the bracket does not contain).
+    NoSolution {
+        /// The call or the driver.
+        span: Span,
+        /// Why.
+        what: String,
+    },
     /// The books do not reconcile: a bug in aifin, reported rather than hidden.
     Internal {
         /// The scenario or declaration.
@@ -136,6 +144,7 @@ crate::diagnostic::diagnostic_codes! {
         Limit => "aifin::eval::limit": "a timeline of more than 100,000 periods",
         ContractTerms => "aifin::eval::contract_terms": "contract terms that make no contract (a maturity before the start…)",
         BadCurve => "aifin::eval::bad_curve": "curve anchors its formula cannot join (`cagr` from 0 or across a sign change)",
+        NoSolution => "aifin::eval::no_solution": "`irr` of a flow whose NPV never changes sign; `aifin solve` of a target the bracket does not contain",
         Internal => "aifin::eval::internal": "a bug in aifin (the books do not reconcile), reported, never hidden",
     }
 }
@@ -193,6 +202,9 @@ impl ToDiagnostic for EvalError {
             EvalError::ContractTerms { span, what } => Diagnostic::error(code, format!("invalid contract terms: {what}"))
                 .with_label(*span, what.clone())
                 .with_help("docs/language.md lists every contract term with its meaning and default"),
+            EvalError::NoSolution { span, what } => Diagnostic::error(code, format!("no solution: {what}"))
+                .with_label(*span, "no root here")
+                .with_help("a root finder needs a sign change: give a flow with inflows and outflows, or a wider bracket (`--between LOW..HIGH`)"),
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),

@@ -259,6 +259,10 @@ pub fn decl(d: &Decl) -> String {
         }
         Decl::Report(r) => {
             s.push_str("report ");
+            if let Some(n) = &r.name {
+                write_string(&mut s, n);
+                s.push(' ');
+            }
             for (i, it) in r.items.iter().enumerate() {
                 if i > 0 {
                     s.push_str(", ");
@@ -271,6 +275,9 @@ pub fn decl(d: &Decl) -> String {
             }
             if let Some(st) = r.step {
                 let _ = write!(s, " {}", st.keyword());
+            }
+            if let Some((m, u)) = &r.scale {
+                let _ = write!(s, " in {m} {}", u.name);
             }
             s.push('\n');
         }
