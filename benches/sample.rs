@@ -1,5 +1,5 @@
 //! Monte Carlo benchmark: 1,000 samples of the largest bundled case study (the biggest
-//! `.aifin` under `examples/cases/`, else `examples/openai_2025.aifin`), each a whole exact run
+//! `.aifin` under `examples/cases/`), each a whole exact run
 //! of the scenario, with 1 and 2 threads. Criterion prints the throughput in samples per second.
 //!
 //! Run: `nice -n 19 cargo bench --bench sample` (state the machine's load with the figures).
@@ -13,11 +13,13 @@ const SAMPLES: u64 = 1_000;
 
 /// The largest case study by size.
 fn case_study() -> PathBuf {
-    let mut files: Vec<PathBuf> = std::fs::read_dir("examples/cases")
+    let files: Vec<PathBuf> = std::fs::read_dir("examples/cases")
         .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "aifin")).collect())
         .unwrap_or_default();
-    files.push(PathBuf::from("examples/openai_2025.aifin"));
-    files.into_iter().max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).unwrap()
+    files
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .expect("examples/cases/*.aifin")
 }
 
 fn bench(c: &mut Criterion) {

@@ -157,6 +157,7 @@ fn generated_tables_match_the_specs() {
         ("builtins-curves".to_string(), builtins(BuiltinGroup::Curve)),
         ("builtins-series".to_string(), builtins(BuiltinGroup::Series)),
         ("builtins-distributions".to_string(), builtins(BuiltinGroup::Distribution)),
+        ("builtins-finance".to_string(), builtins(BuiltinGroup::Finance)),
         ("diagnostic-codes".to_string(), codes()),
         (
             "entity-fields".to_string(),
