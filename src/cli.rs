@@ -26,6 +26,15 @@ pub enum Format {
     Csv,
 }
 
+/// Output formats of `aifin explain` (a tree has no CSV form, so `--help` lists only these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TreeFormat {
+    /// An indented tree.
+    Text,
+    /// JSON with exact decimals as strings.
+    Json,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "aifin",
@@ -106,8 +115,8 @@ enum Command {
         #[arg(long, default_value_t = 6)]
         depth: usize,
         /// Output format (text or json).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = TreeFormat::Text)]
+        format: TreeFormat,
     },
     /// One input over a range: the output at each of N equal steps.
     Sweep {
@@ -493,13 +502,10 @@ fn explain(
     file: &std::path::Path,
     expr: &str,
     req: &crate::explain::Request,
-    format: Format,
+    format: TreeFormat,
     style: RenderStyle,
 ) -> Output {
     use crate::explain::{Failure, Target};
-    if format == Format::Csv {
-        return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
-    }
     let mut session = Session::new();
     let claim = crate::explain::claim_request(expr);
     let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
@@ -514,8 +520,8 @@ fn explain(
     match r {
         Ok(x) => {
             let stdout = match format {
-                Format::Json => crate::explain::render::json(&x.root, &x.scenario, &x.period),
-                Format::Text | Format::Csv => {
+                TreeFormat::Json => crate::explain::render::json(&x.root, &x.scenario, &x.period),
+                TreeFormat::Text => {
                     let header = format!("scenario {}, {}:", x.scenario, x.period);
                     crate::explain::render::text(&x.root, &header, x.rounding)
                 }

@@ -402,3 +402,14 @@ fn fmt_prints_reset_every_as_reset() {
     assert_eq!(aifin(&["fmt", &p]).0, out);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn explain_help_lists_only_the_formats_it_takes() {
+    // review #15: the help listed csv, which explain refused
+    let (help, _, code) = aifin(&["explain", "--help"]);
+    assert_eq!(code, 0);
+    assert!(help.contains("- text") && help.contains("- json") && !help.contains("csv"), "{help}");
+    let (_, err, code) = aifin(&["explain", "--format", "csv", "x.aifin", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("[possible values: text, json]"), "{err}");
+}
