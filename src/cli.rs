@@ -48,6 +48,10 @@ pub enum TreeFormat {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also allow imports from this folder (repeatable); imports otherwise stay inside the
+    /// main file's folder tree (docs/language.md § import).
+    #[arg(long = "allow-import", value_name = "DIR", global = true)]
+    allow_import: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,6 +246,11 @@ where
             };
         }
     };
+    if let Some(bad) = cli.allow_import.iter().find(|d| !d.is_dir()) {
+        let stderr = format!("aifin: --allow-import {}: not a folder\n", bad.display());
+        return Output { stdout: String::new(), stderr, code: 2 };
+    }
+    let allow = &cli.allow_import;
     match cli.command {
         Command::Check { files, claims, scenario, all_scenarios } => {
             let which = match (claims, scenario, all_scenarios) {
@@ -249,7 +258,7 @@ where
                 (true, _, true) => Some(Scenarios::All),
                 (true, s, false) => Some(Scenarios::One(s)),
             };
-            check(&files, which, style)
+            check(&files, which, allow, style)
         }
         Command::Eval { expr } => {
             let mut session = Session::new();
@@ -277,17 +286,17 @@ where
             }
         }
         Command::Run { file, scenario, all_scenarios, format, scale } => {
-            run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), style)
+            run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style)
         }
         Command::Solve { file, vary, target, between, scenario } => {
             solve(&mut SourceMap::new(), &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
         }
         Command::Explain { file, expr, at, scenario, depth, format } => {
             let req = crate::explain::Request { at, scenario, depth };
-            explain(&file, &expr, &req, format, style)
+            explain(&file, &expr, &req, format, allow, style)
         }
         Command::Sweep { file, vary, steps, report, scenario, at, format } => {
-            let mut session = Session::new();
+            let mut session = disk_session(allow);
             let r = crate::sensitivity::parse_vary(&vary).and_then(|(name, range)| {
                 let (program, exprs) = checked_with(&mut session, &file, &[("<report>", &report), ("<vary>", range)])?;
                 let [out, range] = exprs.as_slice() else {
@@ -300,7 +309,7 @@ where
             sensitivity(r, "sweep", session.sources(), style)
         }
         Command::Tornado { file, report, scenario, at, format } => {
-            let mut session = Session::new();
+            let mut session = disk_session(allow);
             let r =
                 checked_with(&mut session, &file, &[("<report>", &report)]).and_then(|(program, exprs)| {
                     match exprs.first() {
@@ -317,10 +326,10 @@ where
             let r = r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format)));
             sensitivity(r, "tornado", session.sources(), style)
         }
-        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, style),
+        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, allow, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
         Command::Schedule { file, contract, scenario, format } => {
-            schedule(&file, &contract, scenario.as_deref(), format, style)
+            schedule(&file, &contract, scenario.as_deref(), format, allow, style)
         }
         Command::Import { standard, file } => import(&standard, &file),
     }
@@ -348,9 +357,14 @@ pub enum Scenarios {
     All,
 }
 
-fn check(files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Output {
+/// A session reading imports from the disk under the import policy, widened by `allow`.
+fn disk_session(allow: &[PathBuf]) -> Session {
+    Session::with_importer(Box::new(crate::driver::DiskImporter::allowing(allow.to_vec())))
+}
+
+fn check(files: &[PathBuf], claims: Option<Scenarios>, allow: &[PathBuf], style: RenderStyle) -> Output {
     let mut out = Output::default();
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     for f in files {
         if let Err(diags) = session.load_file(f) {
             out.stderr.push_str(&session.render(&diags, style));
@@ -410,9 +424,10 @@ fn run_file(
     all: bool,
     format: Format,
     scale: Option<&str>,
+    allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
@@ -437,8 +452,14 @@ fn run_file(
     Output { stdout, stderr: String::new(), code: 0 }
 }
 
-fn compare(file: &std::path::Path, (a, b): (&str, &str), format: Format, style: RenderStyle) -> Output {
-    let mut session = Session::new();
+fn compare(
+    file: &std::path::Path,
+    (a, b): (&str, &str),
+    format: Format,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let mut session = disk_session(allow);
     let both = session
         .load_file(file)
         .and_then(|()| session.outcome(Some(a)))
@@ -503,10 +524,11 @@ fn explain(
     expr: &str,
     req: &crate::explain::Request,
     format: TreeFormat,
+    allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
     use crate::explain::{Failure, Target};
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     let claim = crate::explain::claim_request(expr);
     let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
     let r = checked_with(&mut session, file, exprs).and_then(|(program, exprs)| {
@@ -535,8 +557,15 @@ fn explain(
     }
 }
 
-fn schedule(file: &std::path::Path, name: &str, scenario: Option<&str>, format: Format, style: RenderStyle) -> Output {
-    let mut session = Session::new();
+fn schedule(
+    file: &std::path::Path,
+    name: &str,
+    scenario: Option<&str>,
+    format: Format,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let mut session = disk_session(allow);
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }

@@ -358,7 +358,7 @@ impl Checker<'_> {
             return Some(());
         }
         let found = self.describe(t);
-        let hint = self.mismatch_hint(want, &d);
+        let hint = self.per_time_hint(t, want, &d).or_else(|| self.mismatch_hint(want, &d));
         self.errors.push(CheckError::WrongDimension { span: t.span, expected: expected.into(), found, hint });
         None
     }
