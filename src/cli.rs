@@ -26,6 +26,15 @@ pub enum Format {
     Csv,
 }
 
+/// Output formats of `aifin explain` (a tree has no CSV form, so `--help` lists only these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TreeFormat {
+    /// An indented tree.
+    Text,
+    /// JSON with exact decimals as strings.
+    Json,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "aifin",
@@ -110,8 +119,8 @@ enum Command {
         #[arg(long, default_value_t = 6)]
         depth: usize,
         /// Output format (text or json).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = TreeFormat::Text)]
+        format: TreeFormat,
     },
     /// One input over a range: the output at each of N equal steps.
     Sweep {
@@ -551,14 +560,11 @@ fn explain(
     file: &std::path::Path,
     expr: &str,
     req: &crate::explain::Request,
-    format: Format,
+    format: TreeFormat,
     allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
     use crate::explain::{Failure, Target};
-    if format == Format::Csv {
-        return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
-    }
     let mut session = disk_session(allow);
     let claim = crate::explain::claim_request(expr);
     let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
@@ -573,8 +579,8 @@ fn explain(
     match r {
         Ok(x) => {
             let stdout = match format {
-                Format::Json => crate::explain::render::json(&x.root, &x.scenario, &x.period),
-                Format::Text | Format::Csv => {
+                TreeFormat::Json => crate::explain::render::json(&x.root, &x.scenario, &x.period),
+                TreeFormat::Text => {
                     let header = format!("scenario {}, {}:", x.scenario, x.period);
                     crate::explain::render::text(&x.root, &header, x.rounding)
                 }

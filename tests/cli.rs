@@ -383,3 +383,35 @@ fn sweep_and_tornado_agree_with_the_hand_worked_values() {
     );
     assert_eq!(aifin(&["sweep", "examples/claims/tornado.aifin", "--vary", "nope=1..2", "--report", report]).2, 1);
 }
+
+#[test]
+fn fmt_prints_reset_every_as_reset() {
+    // issue 17: `reset every 3 month` is the term `reset 3 month`; fmt prints one canonical form
+    let dir = std::env::temp_dir().join(format!("aifin-reset-every-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("loan.aifin");
+    let text = "entity B { kind lender }\nentity D {}\ncurve sofr = step(4%/year @ 2025-01-01)\n\
+        contract l: loan { lender B borrower D principal 1M USD rate sofr + 2.5%/year  reset every 3 month \
+        start 2025-01-01 maturity 2026-01-01 every 3 month }\n";
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_string_lossy().to_string();
+    let (out, err, code) = aifin(&["fmt", &p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  reset 3 month\n"), "{out}");
+    assert!(!out.contains("reset every"), "{out}");
+    // and the canonical form reads back to itself
+    std::fs::write(&path, &out).unwrap();
+    assert_eq!(aifin(&["fmt", &p]).0, out);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_help_lists_only_the_formats_it_takes() {
+    // review #15: the help listed csv, which explain refused
+    let (help, _, code) = aifin(&["explain", "--help"]);
+    assert_eq!(code, 0);
+    assert!(help.contains("- text") && help.contains("- json") && !help.contains("csv"), "{help}");
+    let (_, err, code) = aifin(&["explain", "--format", "csv", "x.aifin", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("[possible values: text, json]"), "{err}");
+}

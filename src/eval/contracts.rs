@@ -16,7 +16,8 @@
 //! - `lease`: `payment` every cycle from the term's first day, raised by `escalation` once a
 //!   year (`(1 + e)^whole years elapsed`), at the cycle's start (`advance`, the default) or end;
 //!   a rate pays what it books over each cycle's own days, an amount is one whole cycle's
-//!   payment, and a last cycle cut short by the term's end pays its share;
+//!   payment, and a last cycle cut short by the term's end pays its share; a curve payment
+//!   takes each cycle's own value (evaluated on a timeline of the cycles), on every step;
 //! - `transfer`: a one-off `amount` `on` a date, or a rate booked over `over` like a flow.
 //!
 //! Trade payments are the payer's cost and the payee's revenue; equity and transfers (unless
@@ -103,12 +104,6 @@ fn months_of(first: i64, end: i64) -> Vec<(Date, Date)> {
         }
     }
     out
-}
-
-/// A lease's `payment`: an amount per cycle, or a rate with how it books.
-enum LeasePayment {
-    Amount(Decimal),
-    Rate(Series, booking::Basis),
 }
 
 impl<'a> Run<'a> {
@@ -347,15 +342,29 @@ impl<'a> Run<'a> {
         let pe = self.field(c, "payment").ok_or_else(|| terms_err(span, "no payment"))?;
         let ps = self.series_of(pe)?;
         let money = Unit::named(self.money);
+        let start = super::timeline::date_of_day(first);
+        let end_date = super::timeline::date_of_day(end);
+        // the cycles: (first day, end of the cycle as cut by the term, end of the whole cycle)
+        let mut cycles = Vec::new();
+        for (k, d) in schedule(start, cycle, end_date, false, false).into_iter().enumerate() {
+            let full = cycle.shift(start, i64::try_from(k).unwrap_or(0) + 1, false).day_number();
+            let (a, b) = (d.day_number(), full.min(end));
+            if a < b {
+                cycles.push((d, a, b, full));
+            }
+        }
+        // the payment's value in each cycle, on a timeline of the cycles themselves: a curve
+        // pays each cycle's own value, the same on every step of the run's timeline
+        let spans: Vec<(i64, i64)> = cycles.iter().map(|&(_, a, b, _)| (a, b)).collect();
+        let step = self.timeline.step;
         // an amount per cycle (pro-rated over a cut last cycle), or a rate booked over each cycle
-        let per_cycle = if self.reg.dimension(&ps.unit) == self.reg.dimension(&money) {
-            LeasePayment::Amount(ps.convert(&money, self.reg).map_err(|x| arith(x.error, pe.span))?.get(0))
+        let (values, basis) = if self.reg.dimension(&ps.unit) == self.reg.dimension(&money) {
+            (self.values_on_periods(pe, &spans, &money, step)?, None)
         } else {
             let Some((basis, target)) = booking::basis_of(&ps.unit, self.reg, self.money) else {
                 return Err(terms_err(pe.span, "the payment must be money or money per time"));
             };
-            let conv = ps.convert(&target, self.reg).map_err(|x| arith(x.error, pe.span))?;
-            LeasePayment::Rate(Series::constant(conv.get(0), conv.unit), basis)
+            (self.values_on_periods(pe, &spans, &target, step)?, Some((basis, target)))
         };
         let calendar = !matches!(cycle.unit, CycleUnit::Day | CycleUnit::Week);
         let weight = |a: i64, b: i64| {
@@ -371,24 +380,17 @@ impl<'a> Run<'a> {
         };
         let growth = number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?;
         let advance = symbol(c, "timing") != Some("arrears");
-        let start = super::timeline::date_of_day(first);
-        let end_date = super::timeline::date_of_day(end);
         let mut out = Vec::new();
-        for (k, d) in schedule(start, cycle, end_date, false, false).into_iter().enumerate() {
-            let full = cycle.shift(start, i64::try_from(k).unwrap_or(0) + 1, false).day_number();
-            let (a, b) = (d.day_number(), full.min(end));
-            if a >= b {
-                continue;
-            }
+        for (&(d, a, b, full), value) in cycles.iter().zip(values) {
             let last = super::timeline::date_of_day(b - 1);
-            let base = match &per_cycle {
-                LeasePayment::Amount(amount) if b == full => *amount,
-                LeasePayment::Amount(amount) => number::div(
-                    number::mul(*amount, Decimal::from(weight(a, b))).map_err(|x| arith(x, pe.span))?,
+            let base = match &basis {
+                None if b == full => value,
+                None => number::div(
+                    number::mul(value, Decimal::from(weight(a, b))).map_err(|x| arith(x, pe.span))?,
                     Decimal::from(weight(a, full)),
                 )
                 .map_err(|x| arith(x, pe.span))?,
-                LeasePayment::Rate(rate, basis) => {
+                Some((basis, target)) => {
                     let one = Timeline {
                         step: self.timeline.step,
                         periods: vec![super::timeline::Period {
@@ -398,7 +400,8 @@ impl<'a> Run<'a> {
                             end_day: b,
                         }],
                     };
-                    let booked = book_rate(rate, *basis, (a, b), &one).map_err(|x| arith(x, pe.span))?;
+                    let rate = Series::constant(value, target.clone());
+                    let booked = book_rate(&rate, *basis, (a, b), &one).map_err(|x| arith(x, pe.span))?;
                     booked.first().copied().unwrap_or_default()
                 }
             };

@@ -232,14 +232,28 @@ impl<'a> Run<'a> {
     /// reset observations): the run's own definitions, so a scenario's overrides of the curves
     /// apply, on a timeline of just those days.
     pub fn values_on_days(&self, e: &TExpr, days: &[i64], unit: &Unit) -> Result<Vec<Decimal>, EvalError> {
-        let periods = days
+        let spans: Vec<(i64, i64)> = days.iter().map(|&n| (n, n + 1)).collect();
+        self.values_on_periods(e, &spans, unit, crate::syntax::ast::Step::Daily)
+    }
+
+    /// The values of a series `e` over periods of days `[first, end)` of the run's own choosing
+    /// (a lease's payment cycles), in `unit`: the run's own definitions on a timeline of just
+    /// those periods, so a curve takes each period's own value whatever the run's step.
+    pub fn values_on_periods(
+        &self,
+        e: &TExpr,
+        spans: &[(i64, i64)],
+        unit: &Unit,
+        step: crate::syntax::ast::Step,
+    ) -> Result<Vec<Decimal>, EvalError> {
+        let periods = spans
             .iter()
-            .map(|&n| {
-                let d = super::timeline::date_of_day(n);
-                super::timeline::Period { start: (d.y, d.m, d.d), end: (d.y, d.m, d.d), first_day: n, end_day: n + 1 }
+            .map(|&(a, b)| {
+                let (d, l) = (super::timeline::date_of_day(a), super::timeline::date_of_day(b.max(a + 1) - 1));
+                super::timeline::Period { start: (d.y, d.m, d.d), end: (l.y, l.m, l.d), first_day: a, end_day: b }
             })
             .collect();
-        let timeline = Timeline { step: crate::syntax::ast::Step::Daily, periods };
+        let timeline = Timeline { step, periods };
         let mut sub = Run::new(
             self.program,
             self.scenario.clone(),
@@ -250,7 +264,7 @@ impl<'a> Run<'a> {
             e.span,
         );
         let s = sub.series(e)?.convert(unit, self.reg).map_err(|x| series_err(x, e.span))?;
-        Ok((0..days.len()).map(|i| s.get(i)).collect())
+        Ok((0..spans.len()).map(|i| s.get(i)).collect())
     }
 
     /// Evaluates an expression that has one value (not a series): a constant of the run.

@@ -15,6 +15,7 @@ pub fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_entity
             | Rule::kw_driver
             | Rule::kw_curve
+            | Rule::kw_every
             | Rule::kw_flow
             | Rule::kw_contract
             | Rule::kw_claim
