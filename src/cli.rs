@@ -39,6 +39,10 @@ pub enum Format {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also allow imports from this folder (repeatable); imports otherwise stay inside the
+    /// main file's folder tree (docs/language.md § import).
+    #[arg(long = "allow-import", value_name = "DIR", global = true)]
+    allow_import: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,6 +210,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Monte Carlo: run a scenario once per sample, each uncertain input drawn (docs/language.md, Sampling).
+    Sample {
+        /// The scenario file.
+        file: PathBuf,
+        /// The scenario to sample (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The number of samples.
+        #[arg(long, default_value_t = crate::sample::DEFAULT_SAMPLES)]
+        samples: u64,
+        /// The seed (sample i draws from ChaCha8 seeded with it, on stream i).
+        #[arg(long, default_value_t = crate::sample::DEFAULT_SEED)]
+        seed: u64,
+        /// Threads to run samples on (the output does not depend on it; default: the cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Run only shard K of N (K from 0) and print its samples as a shard file for `aifin merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Combine the shard files of one `aifin sample --shard` run into its result.
+    Merge {
+        /// The shard files, all N of them.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Convert a contract from another standard into .aifin.
     Import {
         /// The standard (`actus`).
@@ -233,6 +269,11 @@ where
             };
         }
     };
+    if let Some(bad) = cli.allow_import.iter().find(|d| !d.is_dir()) {
+        let stderr = format!("aifin: --allow-import {}: not a folder\n", bad.display());
+        return Output { stdout: String::new(), stderr, code: 2 };
+    }
+    let allow = &cli.allow_import;
     match cli.command {
         Command::Check { files, claims, scenario, all_scenarios } => {
             let which = match (claims, scenario, all_scenarios) {
@@ -240,7 +281,7 @@ where
                 (true, _, true) => Some(Scenarios::All),
                 (true, s, false) => Some(Scenarios::One(s)),
             };
-            check(&files, which, style)
+            check(&files, which, allow, style)
         }
         Command::Eval { expr } => {
             let mut session = Session::new();
@@ -268,17 +309,17 @@ where
             }
         }
         Command::Run { file, scenario, all_scenarios, format, scale } => {
-            run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), style)
+            run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style)
         }
         Command::Solve { file, vary, target, between, scenario } => {
             solve(&mut SourceMap::new(), &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
         }
         Command::Explain { file, expr, at, scenario, depth, format } => {
             let req = crate::explain::Request { at, scenario, depth };
-            explain(&file, &expr, &req, format, style)
+            explain(&file, &expr, &req, format, allow, style)
         }
         Command::Sweep { file, vary, steps, report, scenario, at, format } => {
-            let mut session = Session::new();
+            let mut session = disk_session(allow);
             let r = crate::sensitivity::parse_vary(&vary).and_then(|(name, range)| {
                 let (program, exprs) = checked_with(&mut session, &file, &[("<report>", &report), ("<vary>", range)])?;
                 let [out, range] = exprs.as_slice() else {
@@ -291,7 +332,7 @@ where
             sensitivity(r, "sweep", session.sources(), style)
         }
         Command::Tornado { file, report, scenario, at, format } => {
-            let mut session = Session::new();
+            let mut session = disk_session(allow);
             let r =
                 checked_with(&mut session, &file, &[("<report>", &report)]).and_then(|(program, exprs)| {
                     match exprs.first() {
@@ -308,12 +349,17 @@ where
             let r = r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format)));
             sensitivity(r, "tornado", session.sources(), style)
         }
-        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, style),
+        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, allow, style),
         Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
         Command::Schedule { file, contract, scenario, format } => {
-            schedule(&file, &contract, scenario.as_deref(), format, style)
+            schedule(&file, &contract, scenario.as_deref(), format, allow, style)
         }
         Command::Import { standard, file } => import(&standard, &file),
+        Command::Sample { file, scenario, samples, seed, threads, shard, format } => {
+            let opts = SampleArgs { scenario, samples, seed, threads, shard };
+            sample(&file, &opts, format, style)
+        }
+        Command::Merge { shards, format } => merge(&shards, format),
     }
 }
 
@@ -339,9 +385,14 @@ pub enum Scenarios {
     All,
 }
 
-fn check(files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Output {
+/// A session reading imports from the disk under the import policy, widened by `allow`.
+fn disk_session(allow: &[PathBuf]) -> Session {
+    Session::with_importer(Box::new(crate::driver::DiskImporter::allowing(allow.to_vec())))
+}
+
+fn check(files: &[PathBuf], claims: Option<Scenarios>, allow: &[PathBuf], style: RenderStyle) -> Output {
     let mut out = Output::default();
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     for f in files {
         if let Err(diags) = session.load_file(f) {
             out.stderr.push_str(&session.render(&diags, style));
@@ -401,9 +452,10 @@ fn run_file(
     all: bool,
     format: Format,
     scale: Option<&str>,
+    allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
@@ -428,8 +480,14 @@ fn run_file(
     Output { stdout, stderr: String::new(), code: 0 }
 }
 
-fn compare(file: &std::path::Path, (a, b): (&str, &str), format: Format, style: RenderStyle) -> Output {
-    let mut session = Session::new();
+fn compare(
+    file: &std::path::Path,
+    (a, b): (&str, &str),
+    format: Format,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let mut session = disk_session(allow);
     let both = session
         .load_file(file)
         .and_then(|()| session.outcome(Some(a)))
@@ -494,13 +552,14 @@ fn explain(
     expr: &str,
     req: &crate::explain::Request,
     format: Format,
+    allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
     use crate::explain::{Failure, Target};
     if format == Format::Csv {
         return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
     }
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     let claim = crate::explain::claim_request(expr);
     let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
     let r = checked_with(&mut session, file, exprs).and_then(|(program, exprs)| {
@@ -529,8 +588,15 @@ fn explain(
     }
 }
 
-fn schedule(file: &std::path::Path, name: &str, scenario: Option<&str>, format: Format, style: RenderStyle) -> Output {
-    let mut session = Session::new();
+fn schedule(
+    file: &std::path::Path,
+    name: &str,
+    scenario: Option<&str>,
+    format: Format,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let mut session = disk_session(allow);
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
@@ -836,5 +902,100 @@ fn solve(
             Output { stdout: out, stderr: String::new(), code: 0 }
         }
         Err(e) => failed(&[e.to_diagnostic()], sources, style),
+    }
+}
+
+/// The options of `aifin sample`.
+struct SampleArgs {
+    scenario: Option<String>,
+    samples: u64,
+    seed: u64,
+    threads: Option<usize>,
+    shard: Option<String>,
+}
+
+fn render_samples(b: &crate::sample::Batch, format: Format) -> Output {
+    use crate::sample::{render, stats::Summary};
+    match Summary::of(b) {
+        Ok(s) => Output {
+            stdout: match format {
+                Format::Text => render::text(b, &s),
+                Format::Json => render::json(b, &s),
+                Format::Csv => render::csv(b, &s),
+            },
+            stderr: String::new(),
+            code: 0,
+        },
+        Err(e) => {
+            Output { stdout: String::new(), stderr: format!("aifin sample: the summary overflows: {e:?}\n"), code: 1 }
+        }
+    }
+}
+
+fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderStyle) -> Output {
+    use crate::sample::{shard, shard_range, MAX_SAMPLES};
+    if a.samples == 0 || a.samples > MAX_SAMPLES {
+        return usage("sample", format!("--samples must be between 1 and {MAX_SAMPLES}"));
+    }
+    let part = match &a.shard {
+        None => None,
+        Some(t) => match t
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
+        {
+            Some((k, n)) if n >= 1 && k < n => Some((k, n)),
+            _ => return usage("sample", format!("--shard takes K/N with 0 ≤ K < N (shards count from 0), not `{t}`")),
+        },
+    };
+    let threads =
+        a.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let mut session = Session::new();
+    if let Err(diags) = session.load_file(file) {
+        return failed(&diags, session.sources(), style);
+    }
+    let sources = session.sources();
+    let fail = |e: crate::sample::SampleError| {
+        let mut out = failed(&[crate::diagnostic::ToDiagnostic::to_diagnostic(&e.error)], sources, style);
+        if let Some(i) = e.index {
+            out.stderr.push_str(&format!("(in sample {i} of seed {})\n", a.seed));
+        }
+        out
+    };
+    let range = match part {
+        Some((k, n)) => shard_range(a.samples, k, n),
+        None => 0..a.samples,
+    };
+    let name = file.display().to_string();
+    let batch = match session.sample(&name, a.scenario.as_deref(), a.seed, a.samples, range, threads) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    match part {
+        Some((k, n)) => match shard::write(&batch, k, n) {
+            Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
+            Err(e) => usage("sample", e),
+        },
+        None => render_samples(&batch, format),
+    }
+}
+
+fn merge(files: &[PathBuf], format: Format) -> Output {
+    let mut batches = Vec::new();
+    for f in files {
+        let read = std::fs::read_to_string(f).map_err(|e| e.to_string()).and_then(|t| crate::sample::shard::read(&t));
+        match read {
+            Ok(b) => batches.push(b),
+            Err(e) => {
+                return Output {
+                    stdout: String::new(),
+                    stderr: format!("aifin merge: {}: {e}\n", f.display()),
+                    code: 1,
+                }
+            }
+        }
+    }
+    match crate::sample::Batch::merge(batches) {
+        Ok(b) => render_samples(&b, format),
+        Err(e) => Output { stdout: String::new(), stderr: format!("aifin merge: {e}\n"), code: 1 },
     }
 }

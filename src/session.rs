@@ -53,7 +53,7 @@ type Diags = Vec<Diagnostic>;
 impl Session {
     /// A session that reads imports from the disk.
     pub fn new() -> Session {
-        Session::with_importer(Box::new(DiskImporter))
+        Session::with_importer(Box::new(DiskImporter::default()))
     }
 
     /// A session that reads imports through `importer`, with only the prelude loaded.
@@ -140,6 +140,27 @@ impl Session {
         self.eval_parsed(&expr, scenario)
     }
 
+    /// The distribution of a constant expression over `samples` draws of the uncertain inputs
+    /// it uses (`:dist EXPR`): sample i draws from ChaCha8 seeded with `seed` on stream i, as
+    /// `aifin sample` does. Returns its point, its statistics and its unit as text.
+    pub fn distribution(
+        &mut self,
+        text: &str,
+        seed: u64,
+        samples: u64,
+    ) -> Result<(crate::sample::stats::Stats, String), Diags> {
+        let (program, texpr) = self.check_expr("<dist>", text)?;
+        let one = |e: crate::eval::EvalError| vec![e.to_diagnostic()];
+        let sampler = crate::eval::uncertain::ConstantSampler::new(&program, &texpr).map_err(one)?;
+        let mut values = Vec::new();
+        for i in 0..samples {
+            values.push(sampler.sample(&mut crate::sample::rng(seed, i)).map_err(one)?);
+        }
+        let stats = crate::sample::stats::stats(sampler.point, values)
+            .map_err(|e| one(crate::eval::EvalError::arith(e, texpr.span)))?;
+        Ok((stats, program.registry.format_unit(&sampler.unit)))
+    }
+
     /// Checks an expression against the program (as source `name`, for diagnostics): the
     /// program checked with it and the typed expression (the same declarations check to the
     /// same ids, so it fits the committed program and its runs too). `aifin explain`, `sweep`
@@ -148,8 +169,15 @@ impl Session {
         let id = self.sources.add(name, text, SourceKind::Input);
         let expr = syntax::parse_expr(&self.sources, id)
             .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+        self.compile_expr(&expr)
+    }
+
+    /// An expression checked against the committed program's declarations.
+    fn compile_expr(&self, expr: &ast::Expr) -> Result<(Program, crate::check::ir::TExpr), Diags> {
         let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
-        let (program, texpr, diags) = driver::compile(&loaded, Some(&expr));
+        // The same declarations check to the same ids, so the expression fits the committed
+        // program (and its cached runs) as well as the program checked with it.
+        let (program, texpr, diags) = driver::compile(&loaded, Some(expr));
         match texpr {
             Some(t) if diags.is_empty() => Ok((program, t)),
             _ => Err(diags),
@@ -157,14 +185,7 @@ impl Session {
     }
 
     fn eval_parsed(&mut self, expr: &ast::Expr, scenario: Option<&str>) -> Result<Value, Diags> {
-        let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
-        // The same declarations check to the same ids, so the expression fits the committed
-        // program (and its cached runs) as well as the program checked with it.
-        let (program, texpr, diags) = driver::compile(&loaded, Some(expr));
-        let texpr = match texpr {
-            Some(t) if diags.is_empty() => t,
-            _ => return Err(diags),
-        };
+        let (program, texpr) = self.compile_expr(expr)?;
         let Some(scenario) = scenario else {
             return eval::eval_expr(&texpr, &program).map_err(|e| vec![e.to_diagnostic()]);
         };
@@ -201,6 +222,23 @@ impl Session {
             Some(s) => s.to_string(),
             None => self.program.scenarios.first().map(|s| s.name.clone()).unwrap_or_default(),
         }
+    }
+
+    /// Monte Carlo over the program's uncertain inputs (`aifin sample`): samples `range` of
+    /// `samples` of a scenario (the first declared when `None`) with `seed`, on `threads`
+    /// threads. `name` is how the output names the file. The batch is complete (summarise it
+    /// with [`crate::sample::stats::Summary::of`]) when `range` is `0..samples`.
+    pub fn sample(
+        &self,
+        name: &str,
+        scenario: Option<&str>,
+        seed: u64,
+        samples: u64,
+        range: std::ops::Range<u64>,
+        threads: usize,
+    ) -> Result<crate::sample::Batch, crate::sample::SampleError> {
+        let plan = crate::sample::Plan::new(&self.program, &self.sources, name, scenario, seed, samples)?;
+        plan.run(range, threads)
     }
 
     /// Names that start with `prefix`: built-ins, units, and the program's declarations.

@@ -22,7 +22,9 @@ fn eval_is_exact() {
     assert_eq!(aifin(&["eval", "10_000 GPU * 700 W/GPU * 24 hour in MWh"]).0, "168 MWh\n");
     assert_eq!(aifin(&["eval", "1.4T USD / 20B USD/year in year"]).0, "70 year\n");
     assert_eq!(aifin(&["eval", "1.4T USD / (20B USD/year) in year"]).0, "70 year\n");
-    assert_eq!(aifin(&["eval", "20B USD / 1.4T USD in %"]).0, "1.42857142857142857142857143 %\n");
+    // 20B / 1.4T × 100 = 10/7 = 1.428571428571428571428571428571…, rounded once to 28 places
+    // (the division and the `in %` are one exact fraction, issue 16)
+    assert_eq!(aifin(&["eval", "20B USD / 1.4T USD in %"]).0, "1.4285714285714285714285714286 %\n");
 }
 
 #[test]

@@ -9,6 +9,56 @@ use crate::syntax::ast::{self, ExprKind};
 use crate::units::Dimension;
 
 impl Checker<'_> {
+    /// A distribution: constant arguments of one dimension (`bernoulli`: a pure number), typed
+    /// as an uncertain quantity. Its parameters are checked for sense where they are literals
+    /// by the evaluator (`sd ≥ 0`, `0 < p5 < p95`, `low ≤ mode ≤ high`, `0 ≤ p ≤ 1`).
+    fn distribution(&mut self, b: Builtin, args: &[ast::Arg], span: Span) -> Option<TExpr> {
+        let (want, names): (usize, &[&str]) = match b {
+            Builtin::Lognormal => (2, &["p5", "p95"]),
+            Builtin::Triangular => (3, &[]),
+            Builtin::Bernoulli => (1, &[]),
+            _ => (2, &[]),
+        };
+        let ordered: Vec<&ast::Arg> = if names.is_empty() {
+            if args.len() != want || args.iter().any(|a| a.name.is_some()) {
+                let n = ["", "one argument", "two arguments", "three arguments"].get(want).copied().unwrap_or("");
+                return self.bad_args(span, b, format!("expected {n}"));
+            }
+            args.iter().collect()
+        } else {
+            let found: Vec<&ast::Arg> = names
+                .iter()
+                .filter_map(|k| args.iter().find(|a| a.name.as_ref().is_some_and(|n| n.name == *k)))
+                .collect();
+            if found.len() != want || args.len() != want {
+                return self.bad_args(span, b, "expected the named arguments `p5:` and `p95:`");
+            }
+            found
+        };
+        let mut out = Vec::new();
+        let mut dim: Option<Dimension> = None;
+        for a in ordered {
+            let v = self.expr(&a.value)?;
+            let (d, s) = self.need_quantity(&v)?;
+            if s != Shape::Constant {
+                return self.bad_args(a.span, b, "the parameters of a distribution must be constants");
+            }
+            if b == Builtin::Bernoulli && d != Dimension::none() {
+                let found = self.describe(&v);
+                return self.bad_args(a.span, b, format!("the probability must be a pure number; this is {found}"));
+            }
+            if let Some(first) = &dim {
+                if *first != d {
+                    let found = self.describe(&v);
+                    return self.bad_args(a.span, b, format!("all arguments must have one dimension; this is {found}"));
+                }
+            }
+            dim = Some(d);
+            out.push(TArg { name: a.name.as_ref().map(|n| n.name.clone()), value: v, anchor: None, span: a.span });
+        }
+        Some(TExpr { kind: TExprKind::Call(b, out), ty: Type::Uncertain(dim.unwrap_or_default()), span })
+    }
+
     pub(super) fn bad_args(&mut self, span: Span, b: Builtin, reason: impl Into<String>) -> Option<TExpr> {
         let spec = b.spec();
         self.errors.push(CheckError::BadArguments {
@@ -81,6 +131,9 @@ impl Checker<'_> {
                 let shape = if b == Builtin::Constant { Shape::Series } else { s };
                 let arg = TArg { name: None, value: v, anchor: None, span: a.span };
                 mk(TExprKind::Call(b, vec![arg]), Type::Quantity(d, shape))
+            }
+            Builtin::Normal | Builtin::Lognormal | Builtin::Uniform | Builtin::Triangular | Builtin::Bernoulli => {
+                self.distribution(b, args, span)
             }
             Builtin::Min | Builtin::Max => {
                 if positional.len() < 2 {
@@ -358,7 +411,7 @@ impl Checker<'_> {
             return Some(());
         }
         let found = self.describe(t);
-        let hint = self.mismatch_hint(want, &d);
+        let hint = self.per_time_hint(t, want, &d).or_else(|| self.mismatch_hint(want, &d));
         self.errors.push(CheckError::WrongDimension { span: t.span, expected: expected.into(), found, hint });
         None
     }

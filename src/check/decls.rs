@@ -464,9 +464,11 @@ impl<'a> Checker<'a> {
                 } else {
                     format!("{} of {}", s.describe(), self.describe(&t))
                 };
-                let hint = self
-                    .mismatch_hint(&self.money.clone(), &d)
-                    .filter(|_| matches!(sp.ty, FieldType::Money | FieldType::MoneyOrRate));
+                let hint = match sp.ty {
+                    FieldType::PerTime if s == Shape::Constant => self.per_time_hint(&t, &time.inv(), &d),
+                    FieldType::Money | FieldType::MoneyOrRate => self.mismatch_hint(&self.money.clone(), &d),
+                    _ => None,
+                };
                 self.errors.push(CheckError::WrongDimension {
                     span: t.span,
                     expected: format!("{expected} for `{}`", sp.name),

@@ -109,6 +109,16 @@ pub enum Builtin {
     Cumulative,
     /// `cagr_of(a @ P, b @ P)` (std/finance)
     CagrOf,
+    /// `normal(mean, sd)`
+    Normal,
+    /// `lognormal(p5: a, p95: b)`
+    Lognormal,
+    /// `uniform(a, b)`
+    Uniform,
+    /// `triangular(low, mode, high)`
+    Triangular,
+    /// `bernoulli(p)`
+    Bernoulli,
 }
 
 /// Where a built-in is listed in docs/language.md.
@@ -120,6 +130,8 @@ pub enum BuiltinGroup {
     Series,
     /// The functions of `std/finance`: in scope only in a program that imports it.
     Finance,
+    /// Distributions of uncertain inputs (`aifin sample` draws them).
+    Distribution,
 }
 
 /// Everything the checker, the evaluator and the docs know of one built-in: one row each, in
@@ -617,6 +629,61 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         doc: "the growth rate per year from `a` to `b`: `(b/a)^(1/years) − 1`, in `%/year`",
         named: &[],
         anchors: true,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "normal",
+        builtin: Builtin::Normal,
+        signature: "normal(mean, sd)",
+        group: BuiltinGroup::Distribution,
+        doc: "a normal distribution; deterministic runs use the mean",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "lognormal",
+        builtin: Builtin::Lognormal,
+        signature: "lognormal(p5: value, p95: value)",
+        group: BuiltinGroup::Distribution,
+        doc: "a lognormal distribution with that 90 % interval (both > 0); deterministic runs use its median √(p5·p95)",
+        named: &["p5", "p95"],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "uniform",
+        builtin: Builtin::Uniform,
+        signature: "uniform(low, high)",
+        group: BuiltinGroup::Distribution,
+        doc: "every value between `low` and `high` equally likely; deterministic runs use the midpoint",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "triangular",
+        builtin: Builtin::Triangular,
+        signature: "triangular(low, mode, high)",
+        group: BuiltinGroup::Distribution,
+        doc: "a triangular distribution; deterministic runs use the mode",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "bernoulli",
+        builtin: Builtin::Bernoulli,
+        signature: "bernoulli(p)",
+        group: BuiltinGroup::Distribution,
+        doc: "a pure number, 1 with probability `p` (0 ≤ p ≤ 1) else 0, for events; deterministic runs use 1 when p > 0.5, else 0",
+        named: &[],
+        anchors: false,
         reads_ledger: false,
         constant: true,
     },

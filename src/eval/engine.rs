@@ -87,6 +87,8 @@ pub struct Run<'a> {
     pub(super) scenario_span: Span,
     /// True for [`Run::constants`]: no timeline, so only constants can be evaluated.
     pub(super) constants_only: bool,
+    /// The draws of a sampled run (`aifin sample`), by the span of each uncertain node.
+    pub(super) draws: Option<std::sync::Arc<super::uncertain::Draws>>,
 }
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
@@ -123,6 +125,15 @@ pub(super) fn scenario_chain<'p>(program: &'p Program, name: Option<&str>) -> Re
 
 /// Runs one scenario of a checked program (the first declared when `name` is `None`).
 pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<'a>, EvalError> {
+    run_scenario_with(program, name, None)
+}
+
+/// [`run_scenario`], with every uncertain node that `draws` holds replaced by its draw.
+pub(super) fn run_scenario_with<'a>(
+    program: &'a Program,
+    name: Option<&str>,
+    draws: Option<std::sync::Arc<super::uncertain::Draws>>,
+) -> Result<Run<'a>, EvalError> {
     let chain = scenario_chain(program, name)?;
     let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
     let timeline_ir =
@@ -146,6 +157,7 @@ pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<
     let defs = scenario_defs(program, &chain);
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
+    run.draws = draws;
     run.post_all()?;
     run.ledger.reconcile().map_err(|what| EvalError::Internal { span: scenario_span, what })?;
     Ok(run)
@@ -199,6 +211,7 @@ impl<'a> Run<'a> {
             defaults: super::defaults::Defaults::default(),
             scenario_span,
             constants_only: false,
+            draws: None,
         }
     }
 
@@ -760,7 +773,7 @@ impl<'a> Run<'a> {
             }
             TExprKind::Definition(id) => self.definition(*id, e.span),
             TExprKind::Flow(_) | TExprKind::Call(..) if self.constants_only && !Self::is_constant_call(e) => {
-                Err(EvalError::NotConstant { span: e.span, what: "a value that needs a scenario".into() })
+                Err(EvalError::NotConstant { span: e.span, what: EvalError::NEEDS_SCENARIO.into() })
             }
             TExprKind::Flow(fid) => {
                 let a = self.flow(*fid)?;
@@ -786,10 +799,19 @@ impl<'a> Run<'a> {
                 Ok(Val::S(out, shape))
             }
             TExprKind::Convert(x, unit) => {
+                // `a * b in U` and `a / b in U`: the conversion joins the product, rounded once
+                if let TExprKind::Binary { op: op @ (BinaryOp::Mul | BinaryOp::Div), op_span, lhs, rhs } = &x.kind {
+                    let (l, r) = (self.series(lhs)?, self.series(rhs)?);
+                    let out = l.mul_into(&r, *op == BinaryOp::Div, Some(unit), self.reg, n);
+                    return Ok(Val::S(out.map_err(|err| series_err(err, *op_span))?, shape));
+                }
                 let s = self.series(x)?;
                 Ok(Val::S(s.convert(unit, self.reg).map_err(|err| series_err(err, e.span))?, shape))
             }
             TExprKind::Range { low, high, point } => {
+                if let Some(v) = self.drawn(e.span) {
+                    return Ok(v);
+                }
                 let lv = self.value(low)?;
                 let hv = self.value(high)?;
                 match (lv, hv) {

@@ -19,6 +19,7 @@ pub mod result;
 pub mod series;
 pub mod terms;
 pub mod timeline;
+pub mod uncertain;
 mod value;
 
 use crate::check::ir::{Program, TExpr};
