@@ -683,7 +683,13 @@ fn import(standard: &str, file: &std::path::Path) -> Output {
         }
     };
     match crate::contracts::actus::import(&json) {
-        Ok(text) => Output { stdout: text, stderr: String::new(), code: 0 },
+        Ok(text) => {
+            let text = match opening_cash(&text) {
+                Some((lender, borrower)) => crate::contracts::actus::with_opening_cash(&text, lender, borrower),
+                None => text,
+            };
+            Output { stdout: text, stderr: String::new(), code: 0 }
+        }
         Err(e) => {
             let term = if e.term.is_empty() { String::new() } else { format!(" (term `{}`)", e.term) };
             Output {
@@ -693,6 +699,37 @@ fn import(standard: &str, file: &std::path::Path) -> Output {
             }
         }
     }
+}
+
+/// What the lender and the borrower of an imported loan pay out over its schedule (the
+/// payments the ledger posts between them: initial exchange, principal increases, interest,
+/// redemptions, maturity), so the imported file can give each that much opening cash and the
+/// loan runs as its schedule instead of its lender defaulting at once. `None` when the file
+/// does not schedule (the text is then printed as it is, and `aifin check` says why).
+fn opening_cash(text: &str) -> Option<(rust_decimal::Decimal, rust_decimal::Decimal)> {
+    use crate::contracts::loan::EventType as T;
+    let mut session = Session::new();
+    session.load_text("imported.aifin", text).ok()?;
+    let program = session.program().clone();
+    let c = program.contracts.iter().find(|c| c.spec.kind == "loan")?;
+    let result = session.run(None).ok()?;
+    let mut run = result.query().ok()?;
+    let events = crate::report::schedule::events_in(c, &mut run).ok()?;
+    // payoffs are signed for the contract's role: positive is received by the role's side
+    let lender_side = !matches!(
+        c.fields.get("role").map(|f| &f.value.kind),
+        Some(crate::check::ir::TExprKind::Symbol(s)) if s == "borrower"
+    );
+    let (mut lender, mut borrower) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
+    for ev in events.iter().filter(|e| matches!(e.kind, T::Ied | T::Pi | T::Ip | T::Pr | T::Md)) {
+        let to_lender = if lender_side { ev.payoff } else { -ev.payoff };
+        if to_lender > rust_decimal::Decimal::ZERO {
+            borrower = borrower.checked_add(to_lender)?;
+        } else {
+            lender = lender.checked_add(-to_lender)?;
+        }
+    }
+    Some((lender, borrower))
 }
 
 fn is_std(sources: &SourceMap, span: crate::source::Span) -> bool {

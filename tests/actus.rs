@@ -113,6 +113,35 @@ fn every_reference_schedule_matches_through_the_command_line() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An imported loan runs as its schedule: the import gives its parties the opening cash its
+/// schedule needs, so nobody defaults (review of issue 12: the lender had no cash and
+/// defaulted on the initial exchange at once).
+#[test]
+fn an_imported_loan_runs_without_defaults() {
+    let dir = std::env::temp_dir().join(format!("aifin-actus-run-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    for case in cases() {
+        let (id, _) = expected(&case);
+        let import =
+            std::process::Command::new(env!("CARGO_BIN_EXE_aifin")).args(["import", "actus"]).arg(&case).output();
+        let import = import.unwrap_or_else(|e| panic!("{e}"));
+        assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+        let text = String::from_utf8_lossy(&import.stdout).to_string();
+        assert!(text.contains("// Opening cash:"), "{id}: {text}");
+        let file = dir.join(format!("{id}.aifin"));
+        std::fs::write(&file, format!("{text}report defaults\n")).unwrap_or_default();
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_aifin"))
+            .arg("run")
+            .arg(&file)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let out = String::from_utf8_lossy(&run.stdout);
+        assert!(run.status.success(), "{id}: {}", String::from_utf8_lossy(&run.stderr));
+        assert!(out.contains("defaults: none"), "{id}: {out}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_term_that_cannot_be_represented_is_named() {
     let json = r#"{"terms": {"contractType": "PAM", "contractID": "x", "notionalPrincipal": "100",

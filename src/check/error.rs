@@ -214,7 +214,7 @@ crate::diagnostic::diagnostic_codes! {
         UnknownContractKind => "aifin::types::unknown_contract_kind": "a contract kind that does not exist",
         BadExponent => "aifin::types::bad_exponent": "a fractional power of a quantity with a unit",
         BadScenario => "aifin::types::bad_scenario": "an unknown base scenario, a circle of bases, a bad override",
-        BadTerm => "aifin::types::bad_term": "a contract term or flow clause that cannot work, found from the declarations: a maturity not after the start, a range that runs backwards, a take-or-pay term with no whole month, a cycle that is not a positive whole number of days … years, a share, stake or recovery outside 0..100 %, a negative principal, a loan payment that never repays it, a capex `life` that is not positive, an equity date outside every timeline, a curve schedule beyond a timeline, `world` as a party",
+        BadTerm => "aifin::types::bad_term": "a contract term or flow clause that cannot work, found from the declarations: a maturity not after the start, a range that runs backwards, a take-or-pay term with no whole month, a cycle that is not a positive whole number of days … years, a share, stake or recovery outside 0..100 %, a negative principal, a negative lease `payment`, take-or-pay `total`/`minimum`/`termination`/`usage`, transfer or equity `amount` (literal or driver), a lease `escalation` at or below -100%/year, a loan payment that never repays it, a capex `life` that is not positive, an equity date outside every timeline, a curve schedule beyond a timeline, `world` as a party",
         SameParty => "aifin::types::same_party": "the same entity on both sides of a contract",
     }
 }

@@ -7,7 +7,8 @@
 //! a contract; a loan's maturity (required when it cannot be derived, after the start); a range
 //! of periods that runs backwards, and a take-or-pay term that covers no whole month; a cycle
 //! that is not a positive whole number of days, weeks, months, quarters or years; a `share`,
-//! `stake` or `recovery` outside 0..100 %; a negative principal; a one-off transfer without
+//! `stake` or `recovery` outside 0..100 %; a negative principal or other amount paid one way
+//! ([`NON_NEGATIVE`]) and a lease escalation at or below -100 %/year; a one-off transfer without
 //! `on`; an equity date outside every scenario's timeline; a capex `life` that is not positive.
 
 use super::error::CheckError;
@@ -187,6 +188,42 @@ impl<'p> Validator<'p> {
                             span,
                             format!("`{k}` {} {} is not a cycle", q.value.normalize(), self.reg.format_unit(&q.unit)),
                             "a cycle is a positive whole number of days, weeks, months, quarters or years",
+                        );
+                    }
+                }
+            }
+        }
+        // amounts that are paid one way only: a negative one would reverse the payment
+        for (kind, k) in NON_NEGATIVE {
+            if *kind != c.spec.kind {
+                continue;
+            }
+            if let Some(f) = field(k) {
+                for (q, span) in self.quantities(&f.value) {
+                    if q.value < Decimal::ZERO {
+                        self.bad(
+                            span,
+                            format!("the `{k}` of `{}` is negative", c.name),
+                            "give the amount as a positive amount; the parties' roles say who pays whom",
+                        );
+                    }
+                }
+            }
+        }
+        if c.spec.kind == "lease" {
+            if let Some(f) = field("escalation") {
+                let Some(year) = self.reg.lookup("year") else { return };
+                for (q, span) in self.quantities(&f.value) {
+                    let per_year = Quantity::new(q.value, q.unit.mul(&Unit::named(year)));
+                    let Ok(x) = per_year.convert(&Unit::none(), self.reg) else { continue };
+                    if x.value <= Decimal::NEGATIVE_ONE {
+                        self.bad(
+                            span,
+                            format!(
+                                "an escalation of {}% a year makes the payment negative",
+                                (x.value * Decimal::ONE_HUNDRED).normalize()
+                            ),
+                            "an escalation is a yearly change of the payment: write it above -100%/year",
                         );
                     }
                 }
@@ -372,6 +409,18 @@ impl<'p> Validator<'p> {
 }
 
 /// Whether a range from period `low` to day `end` (exclusive) contains the first day of a month.
+/// The money terms that must not be negative, by contract kind (a loan's principal is
+/// checked with the loan's other terms).
+const NON_NEGATIVE: &[(&str, &str)] = &[
+    ("lease", "payment"),
+    ("take_or_pay", "total"),
+    ("take_or_pay", "minimum"),
+    ("take_or_pay", "termination"),
+    ("take_or_pay", "usage"),
+    ("transfer", "amount"),
+    ("equity", "amount"),
+];
+
 fn has_month_start(low: PeriodValue, end: i64) -> bool {
     let (y, m, d) = period_start(low);
     if d == 1 {

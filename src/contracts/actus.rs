@@ -525,6 +525,46 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     Ok(out)
 }
 
+/// Gives an imported file's lender and borrower opening cash (at the timeline's first day):
+/// what each pays out over the loan's schedule, as the CLI computed it, so the loan runs as
+/// its schedule rather than its lender defaulting on the initial exchange. The file says so.
+pub fn with_opening_cash(text: &str, lender: Decimal, borrower: Decimal) -> String {
+    let start = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("timeline "))
+        .and_then(|r| r.split_whitespace().next())
+        .map(|m| format!("{m}-01"));
+    let currency =
+        text.lines().find_map(|l| l.trim().strip_prefix("currency ")).and_then(|r| r.split_whitespace().next());
+    let (Some(start), Some(currency)) = (start, currency) else { return text.to_string() };
+    let cash = |x: Decimal| {
+        if x.is_zero() {
+            String::new()
+        } else {
+            format!(
+                "  cash {start}: {} {currency}",
+                number_text(x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::AwayFromZero))
+            )
+        }
+    };
+    let mut out = String::with_capacity(text.len() + 200);
+    for line in text.lines() {
+        if let Some(head) = line.strip_suffix(" { kind lender }").filter(|h| h.starts_with("entity ")) {
+            out.push_str("// Opening cash: what each party pays out over the schedule (the lender the initial\n");
+            out.push_str(
+                "// exchange, the borrower its interest and redemptions), so the loan runs as its schedule.\n",
+            );
+            let _ = writeln!(out, "{head} {{ kind lender{} }}", cash(lender));
+        } else if let Some(head) = line.strip_suffix(" { kind company }").filter(|h| h.starts_with("entity ")) {
+            let _ = writeln!(out, "{head} {{ kind company{} }}", cash(borrower));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Terms [`import`] maps onto aifin's loan terms.
 const KNOWN: &[&str] = &[
     "notionalPrincipal",

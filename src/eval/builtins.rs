@@ -434,9 +434,9 @@ impl Run<'_> {
             } else {
                 continue;
             };
-            let stop = borrower.and_then(|b| self.defaults.period_of.get(b).copied().flatten());
+            let stop = self.loan_settled(cid);
             for (t, (slot, x)) in out.iter_mut().zip(acc).enumerate() {
-                if stop.is_some_and(|d| t > d) {
+                if stop.is_some_and(|d| t >= d) {
                     break;
                 }
                 *slot = number::add(*slot, number::mul(sign, *x)?)?;
@@ -595,6 +595,45 @@ impl Run<'_> {
             let conv = |x: Decimal| ratio.apply(x).map(booking::round_ledger).map_err(|e| arith(e, span));
             out.push((conv(o)?, conv(a)?));
         }
+        if let Some(stop) = self.loan_settled(cid) {
+            for slot in out.iter_mut().skip(stop) {
+                *slot = (Decimal::ZERO, Decimal::ZERO);
+            }
+        }
         Ok(out)
+    }
+
+    /// The period from which a loan is settled and carries nothing (no balance, no
+    /// accrual): the borrower's default period (the loan accelerated on its first day and
+    /// the claim took the principal and the interest accrued to that day, see
+    /// [`super::defaults`]); period 0 when the lender defaulted before it paid the initial
+    /// exchange inside the timeline (the loan was never funded: the borrower's loss is what
+    /// the lender failed to pay); the lender's default period when it left a later draw
+    /// unpaid (the loan ended there, as the clearing ends it).
+    pub(super) fn loan_settled(&self, cid: ContractId) -> Option<usize> {
+        use crate::contracts::loan::EventType as T;
+        let c = self.program.contracts.get(cid)?;
+        let default_of = |role: &str| {
+            super::contracts::entity_field(c, role).and_then(|e| self.defaults.period_of.get(e).copied().flatten())
+        };
+        if let Some(d) = default_of("lender") {
+            // the first initial exchange or draw falling due from the lender's default period
+            let unpaid = self
+                .loan_events
+                .get(cid)
+                .and_then(|e| e.as_ref())
+                .and_then(|e| {
+                    e.iter()
+                        .filter(|x| matches!(x.1, T::Ied | T::Pi))
+                        .find(|x| self.timeline.index_of_day(x.0).is_some_and(|i| i >= d))
+                })
+                .map(|x| x.1);
+            match unpaid {
+                Some(T::Ied) => return Some(0),
+                Some(_) => return Some(d.min(default_of("borrower").unwrap_or(d))),
+                None => {}
+            }
+        }
+        default_of("borrower")
     }
 }

@@ -533,6 +533,9 @@ impl<'a> Run<'a> {
         let t0 = self.timeline_start();
         let span = self.program.contracts.get(cid).map(|c| c.span).unwrap_or(self.scenario_span);
         for p in payments {
+            if p.amount < Decimal::ZERO {
+                return Err(self.negative_payment(cid, &p));
+            }
             if p.date.day_number() < t0 {
                 // paid before the timeline: part of the opening balances
                 let (from, to) = (Account::Entity(p.payer), Account::Entity(p.payee));
@@ -551,5 +554,38 @@ impl<'a> Run<'a> {
             self.push_due(super::defaults::Due { event, contract: cid });
         }
         Ok(())
+    }
+
+    /// A payment that a curve or a formula made negative (`check` refuses negative literals):
+    /// a coded diagnostic at the term that gave it, not a failure of the clearing.
+    fn negative_payment(&self, cid: ContractId, p: &Payment) -> EvalError {
+        let Some(c) = self.program.contracts.get(cid) else {
+            return EvalError::Internal { span: self.scenario_span, what: "a payment of no contract".into() };
+        };
+        let candidates: &[&str] = match c.spec.kind {
+            "lease" => &["payment", "escalation"],
+            "take_or_pay" => &["usage", "minimum", "total", "termination"],
+            "revenue_share" => &["of", "share"],
+            _ => &["amount"],
+        };
+        let field = candidates
+            .iter()
+            .filter_map(|k| c.fields.get(*k).map(|f| (*k, f)))
+            .find(|(_, f)| !matches!(f.value.kind, TExprKind::Literal(_)));
+        let (span, term) = match field {
+            Some((k, f)) => (f.value.span, format!("`{k}`")),
+            None => (c.span, "its terms".to_string()),
+        };
+        terms_err(
+            span,
+            format!(
+                "`{}` would pay {} {} on {}: {term} went below zero (a payment goes from the payer to the payee; \
+                 keep the curve at or above zero)",
+                c.name,
+                p.amount.normalize(),
+                self.reg.format_unit(&Unit::named(self.money)),
+                p.date
+            ),
+        )
     }
 }

@@ -346,6 +346,15 @@ impl Run<'_> {
                     cash[b] = ck(number::add(cash[b], *p))?;
                     let unpaid = ck(number::sub(d.event.amount, *p))?;
                     if !unpaid.is_zero() {
+                        // a loan whose lender leaves its initial exchange or a draw unpaid is
+                        // not funded: it ends (no interest or redemptions fall due on it)
+                        if parties.get(d.contract).is_some_and(|x| x.1 == Some(a))
+                            && self.program.contracts.get(d.contract).is_some_and(|c| c.spec.kind == "loan")
+                        {
+                            if let Some(end) = ended.get_mut(d.contract) {
+                                *end = true;
+                            }
+                        }
                         let slot = unpaid_to[b].entry((a, d.contract)).or_insert(Decimal::ZERO);
                         *slot = ck(number::add(*slot, unpaid))?;
                         out.by_entity[b] = ck(number::add(out.by_entity[b], unpaid))?;

@@ -149,7 +149,7 @@ crate::diagnostic::diagnostic_codes! {
         NoTimeline => "aifin::eval::no_timeline": "`aifin run` of a file with no scenario timeline",
         UnknownScenario => "aifin::eval::unknown_scenario": "`--scenario` names no scenario",
         Limit => "aifin::eval::limit": "a timeline of more than 100,000 periods",
-        ContractTerms => "aifin::eval::contract_terms": "contract terms that make no contract (a maturity before the start…)",
+        ContractTerms => "aifin::eval::contract_terms": "contract terms that make no contract (a maturity before the start…, a payment a curve makes negative)",
         BadDistribution => "aifin::eval::bad_distribution": "distribution parameters that make no distribution (a negative sd, p5 ≥ p95, low > high…)",
         BadCurve => "aifin::eval::bad_curve": "curve anchors its formula cannot join (`cagr` from 0 or across a sign change)",
         NoSolution => "aifin::eval::no_solution": "`irr` of a flow whose NPV never changes sign; `aifin solve` of a target the bracket does not contain",
