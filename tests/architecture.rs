@@ -21,8 +21,10 @@ const ORDER: &[&str] = &[
     "report",
     "driver",
     "session",
+    "repl",
     "synth",
     "golden",
+    "terminal",
     "cli",
 ];
 

@@ -199,6 +199,11 @@ pub fn claims_section(o: &Outcome, out: &mut String) {
     claims(&o.claims, o.rounding, out);
 }
 
+/// The defaults report alone (the REPL's `:defaults`).
+pub fn defaults_section(d: &super::DefaultsTable, rule: Rounding, out: &mut String) {
+    defaults(d, rule, out);
+}
+
 fn money(v: Decimal, currency: &str, rule: Rounding) -> String {
     format!("{} {currency}", fmt(v, 2, Some(2), rule))
 }
