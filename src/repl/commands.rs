@@ -64,7 +64,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "NAME = EXPR",
         summary: "a what-if override of a driver or curve, then what moved",
         help: "Overrides NAME in the active scenario, as a scenario override would (the same \
-               checks: a driver or curve, the same dimension). Prints the claims whose outcome \
+               checks: a driver or curve, the same dimension; EXPR cannot use NAME itself, which it \
+               replaces). Prints the claims whose outcome \
                changed and the headline figures that moved, old -> new. A failed `:set` changes \
                nothing.",
     },

@@ -175,6 +175,8 @@ impl Repl {
         if t.lines().all(|l| l.trim().is_empty() || l.trim().starts_with("//")) {
             return Reply::default();
         }
+        // `<repl:N>` names the Nth input, commands included, as the user counts lines.
+        self.inputs += 1;
         if let Some(cmd) = t.strip_prefix(':') {
             return self.command(cmd.trim());
         }
@@ -186,8 +188,7 @@ impl Repl {
         self.submit(t)
     }
 
-    fn next_name(&mut self) -> String {
-        self.inputs += 1;
+    fn next_name(&self) -> String {
         format!("<repl:{}>", self.inputs)
     }
 
