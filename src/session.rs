@@ -8,7 +8,7 @@
 //! import is read through. A load or a [`Session::submit`] that has errors changes nothing but
 //! the source map (which must keep the text its diagnostics point into).
 
-use crate::check::ir::{Program, BUILTINS};
+use crate::check::ir::{Program, TExpr, BUILTINS};
 use crate::check::Type;
 use crate::diagnostic::{render_all, Diagnostic, RenderStyle, ToDiagnostic};
 use crate::driver::{self, DiskImporter, Importer, Loaded, Root, StdCache};
@@ -150,16 +150,30 @@ impl Session {
         self.commit(all).map(|()| Answer::Declared(added))
     }
 
-    /// Checks one expression against the program without evaluating it: its type.
-    pub fn check_expr(&mut self, name: &str, text: &str) -> Result<Type, Diags> {
+    /// Checks one expression against the program without evaluating it: the typed expression
+    /// (its ids are the committed program's, so [`Session::eval_checked`] can evaluate it).
+    pub fn check_expr(&mut self, name: &str, text: &str) -> Result<TExpr, Diags> {
         let id = self.sources.add(name, text, SourceKind::Input);
         let expr = syntax::parse_expr(&self.sources, id)
             .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
         let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
         match driver::compile(&loaded, Some(&expr)) {
-            (_, Some(t), diags) if diags.is_empty() => Ok(t.ty),
+            (_, Some(t), diags) if diags.is_empty() => Ok(t),
             (_, _, diags) => Err(diags),
         }
+    }
+
+    /// Evaluates expressions checked by [`Session::check_expr`] in one scenario's run, with one
+    /// evaluator for all of them (the REPL's headline figures).
+    pub fn eval_checked(&mut self, exprs: &[TExpr], scenario: Option<&str>) -> Result<Vec<Value>, Diags> {
+        let result = self.run(scenario)?;
+        let mut run = result.query().map_err(|e| vec![e.to_diagnostic()])?;
+        let mut out = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            let v = run.value(e).map_err(|x| vec![x.to_diagnostic()])?;
+            out.push(to_value(&run, v, e.span).map_err(|x| vec![x.to_diagnostic()])?);
+        }
+        Ok(out)
     }
 
     /// Evaluates one expression against the program: outside any scenario when `scenario` is

@@ -72,6 +72,9 @@ pub struct Repl {
     make_importer: MakeImporter,
     /// What `ans` stands for: the last result, as source text.
     ans: Option<String>,
+    /// The headline figures of the session as it is (taken after a change, dropped when a
+    /// declaration changes the program), so the next change does not compute them again.
+    figures: Option<moved::Snapshot>,
     inputs: usize,
     style: RenderStyle,
 }
@@ -85,7 +88,7 @@ impl Repl {
     /// A REPL whose sessions read files through the importers `make` returns (tests: memory).
     pub fn with_importer(make: MakeImporter, style: RenderStyle) -> Repl {
         let session = Session::with_importer(make());
-        Repl { session, recipe: Recipe::default(), make_importer: make, ans: None, inputs: 0, style }
+        Repl { session, recipe: Recipe::default(), make_importer: make, ans: None, figures: None, inputs: 0, style }
     }
 
     /// Loads `files` and selects `scenario`, as `aifin repl FILE… --scenario S` does.
@@ -102,6 +105,7 @@ impl Repl {
                 }
                 self.session = s;
                 self.recipe = r;
+                self.figures = None;
                 Reply::default()
             }
             Err(e) => Reply::fail(e),
@@ -199,6 +203,7 @@ impl Repl {
         match self.session.submit_in(&name, &text, scenario.as_deref()) {
             Ok(Answer::Declared(_)) => {
                 self.recipe.decls.push((name, text));
+                self.figures = None;
                 Reply::default()
             }
             Ok(Answer::Value(ty, v)) => {
@@ -270,17 +275,24 @@ impl Repl {
         let old_scenario = self.active();
         // The model before may not run (a file whose run fails can still be loaded to be
         // fixed with `:set`): then it has no figures, and every new one shows as new.
-        let old = moved::snapshot(&mut self.session, old_scenario.as_deref()).unwrap_or_default();
+        let old = match self.figures.take() {
+            Some(f) => f,
+            None => moved::snapshot(&mut self.session, old_scenario.as_deref()).unwrap_or_default(),
+        };
         let old_recipe = std::mem::replace(&mut self.recipe, r);
         std::mem::swap(&mut self.session, &mut s);
         let new_scenario = self.active();
         match moved::snapshot(&mut self.session, new_scenario.as_deref()) {
-            Ok(new) if show_moved => Reply::ok(moved::diff(&old, &new)),
-            Ok(_) => Reply::default(),
+            Ok(new) => {
+                let reply = if show_moved { Reply::ok(moved::diff(&old, &new)) } else { Reply::default() };
+                self.figures = Some(new);
+                reply
+            }
             Err(d) => {
                 let err = self.render(&self.session, &d);
                 self.session = s;
                 self.recipe = old_recipe;
+                self.figures = Some(old);
                 Reply::fail(err)
             }
         }
@@ -318,7 +330,7 @@ impl Repl {
         let name = self.next_name();
         let text = self.with_ans(arg);
         let ty = match self.session.check_expr(&name, &text) {
-            Ok(t) => t,
+            Ok(t) => t.ty,
             Err(d) => return Reply::fail(self.render(&self.session, &d)),
         };
         // The unit is the value's: evaluate when that works, else print the type alone.

@@ -4,9 +4,10 @@
 //! for every entity, `funding_gap` over the whole timeline, `runway` and `defaulted`. The
 //! difference of two snapshots is the lines whose text changed, `old → new`.
 
+use crate::check::ir::TExprKind;
 use crate::number::format_exact;
 use crate::report::{self, ItemValues, Section};
-use crate::session::{Answer, Session};
+use crate::session::Session;
 
 /// The figures of one run, as text, by label.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -49,20 +50,39 @@ pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapsho
     let tl = &result.timeline;
     let range = format!("{} .. {}", tl.label(0), tl.label(tl.len().saturating_sub(1)));
     let program = result.program.clone();
-    for e in &program.entities {
-        for expr in [
-            format!("funding_gap({}, {range})", e.name),
-            format!("runway({})", e.name),
-            format!("defaulted({})", e.name),
-        ] {
-            let label = expr.replace(&format!(", {range}"), "");
+    // Three figures per entity, checked once for the first entity and then re-aimed at each
+    // entity by its id: three compilations however many entities there are.
+    let Some(first) = program.entities.first() else { return Ok(Snapshot { figures }) };
+    let templates = [
+        ("funding_gap", format!("funding_gap({}, {range})", first.name)),
+        ("runway", format!("runway({})", first.name)),
+        ("defaulted", format!("defaulted({})", first.name)),
+    ];
+    let mut checked = Vec::new();
+    for (f, text) in &templates {
+        checked.push((*f, session.check_expr("<what moved>", text)?));
+    }
+    let mut labels = Vec::new();
+    let mut exprs = Vec::new();
+    for (id, e) in program.entities.iter().enumerate() {
+        for (f, t) in &checked {
+            let label = format!("{f}({})", e.name);
             if figures.iter().any(|(l, _)| *l == label) {
                 continue;
             }
-            if let Answer::Value(_, v) = session.submit_in("<what moved>", &expr, Some(scenario))? {
-                figures.push((label, v.format(&program.registry)));
+            let mut t = t.clone();
+            if let TExprKind::Call(_, args) = &mut t.kind {
+                if let Some(a) = args.first_mut() {
+                    a.value.kind = TExprKind::Entity(id);
+                }
             }
+            labels.push(label);
+            exprs.push(t);
         }
+    }
+    let values = session.eval_checked(&exprs, Some(scenario))?;
+    for (label, v) in labels.into_iter().zip(values) {
+        figures.push((label, v.format(&program.registry)));
     }
     Ok(Snapshot { figures })
 }
