@@ -3,7 +3,9 @@
 //! `$AIFIN_HISTORY` or the platform data directory, mode 0600), completion and hints from
 //! [`crate::repl::complete::Names`], multi-line input through a validator
 //! ([`crate::repl::complete::needs_more`]; a blank line submits), Ctrl-C to clear the line,
-//! Ctrl-D to leave.
+//! Ctrl-D to leave. While an input is evaluated the terminal is not in raw mode, so Ctrl-C is
+//! a signal: it sets [`crate::eval::interrupt::flag`], the evaluator stops at its next poll
+//! and the session stays as it was; a second Ctrl-C before that ends the process.
 
 use crate::diagnostic::RenderStyle;
 use crate::repl::complete::{needs_more, Names};
@@ -90,6 +92,21 @@ fn private(path: &Path) {
     let _ = path;
 }
 
+/// Points SIGINT at the evaluator's interrupt flag (a second one, before the evaluator has
+/// seen the first, exits with status 130 as an unhandled Ctrl-C would).
+fn catch_interrupts() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::SIGINT;
+        let flag = crate::eval::interrupt::flag();
+        let installed = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, flag.clone())
+            .and_then(|_| signal_hook::flag::register(SIGINT, flag));
+        if let Err(e) = installed {
+            eprintln!("aifin repl: Ctrl-C cannot interrupt evaluations ({e})");
+        }
+    }
+}
+
 /// Runs the interactive REPL until Ctrl-D or `:quit`; returns the exit status.
 pub fn run(files: &[PathBuf], scenario: Option<&str>, style: RenderStyle) -> i32 {
     let mut repl = Repl::new(style);
@@ -103,6 +120,7 @@ pub fn run(files: &[PathBuf], scenario: Option<&str>, style: RenderStyle) -> i32
         }
     };
     editor.set_helper(Some(AifinHelper { names: repl.names() }));
+    catch_interrupts();
     let history = history_path();
     let mut keep_history = history.is_some();
     if let Some(path) = &history {
@@ -128,10 +146,15 @@ pub fn run(files: &[PathBuf], scenario: Option<&str>, style: RenderStyle) -> i32
                         }
                     }
                 }
+                crate::eval::interrupt::take();
                 let reply = repl.input(&line);
                 print!("{}", reply.out);
                 let _ = std::io::stdout().flush();
-                eprint!("{}", reply.err);
+                if crate::eval::interrupt::take() && reply.failed {
+                    eprintln!("interrupted; the session is as it was");
+                } else {
+                    eprint!("{}", reply.err);
+                }
                 if reply.quit {
                     return 0;
                 }

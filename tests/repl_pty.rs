@@ -106,3 +106,35 @@ fn a_damaged_history_file_is_reported_once_and_ignored() {
     p.exp_eof().unwrap();
     let _ = std::fs::remove_file(&hist);
 }
+
+#[test]
+fn ctrl_c_interrupts_a_long_evaluation_and_the_next_query_answers() {
+    // 1,500 entities × 10 flows × 10 years: seconds of evaluation in a debug build.
+    let dir = std::env::temp_dir().join(format!("aifin-pty-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("long.aifin");
+    std::fs::write(&model, aifin::synth::ledger_scenario(1_500, 10, 120)).unwrap();
+    let hist = history("interrupt");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_aifin"));
+    c.arg("repl").arg(&model).env("AIFIN_HISTORY", &hist).env("NO_COLOR", "1").env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(c, Some(60_000)).unwrap();
+    p.exp_string("`:help` for commands").unwrap();
+    p.send_line("at(cash(E7), 2030-12)").unwrap();
+    // the editor hands the terminal back (cooked mode: Ctrl-C is a signal) and evaluation runs
+    p.exp_string("\r\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let asked = std::time::Instant::now();
+    p.send_control('c').unwrap();
+    p.exp_string("interrupted; the session is as it was").unwrap();
+    let took = asked.elapsed();
+    eprintln!("the interrupt was answered in {took:?}");
+    assert!(took < std::time::Duration::from_secs(2), "the interrupt took {took:?}");
+    settle();
+    p.send_line("2 + 2").unwrap();
+    p.exp_string("\r\n4\r\n").unwrap();
+    settle();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    let _ = std::fs::remove_file(&hist);
+    let _ = std::fs::remove_dir_all(&dir);
+}

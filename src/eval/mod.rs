@@ -11,6 +11,7 @@ pub mod curves;
 pub mod defaults;
 pub mod engine;
 pub mod error;
+pub mod interrupt;
 pub mod ledger;
 pub mod result;
 pub mod series;
