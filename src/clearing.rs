@@ -7,6 +7,10 @@
 //! its policy: all it has (`max(0, v_i)`, pro rata to what each creditor is owed — the default),
 //! a fixed share of what it owes (`recovery`, or all it has if less), or nothing.
 //!
+//! Negative resources count as zero: what a node lacks for its dealings with the outside world
+//! (its funding gap) is not a claim on its creditors, so a node whose cash is negative still
+//! passes on what it receives, and a node that owes nothing never defaults.
+//!
 //! The **greatest** clearing vector is found with the fictitious-default algorithm: start with
 //! everybody paying in full; mark the nodes that cannot; solve for the defaulters' payments
 //! given everybody else's (a linear system, solved exactly over big rationals); repeat until
@@ -117,6 +121,10 @@ fn solve(mut a: Vec<Vec<BigRational>>, mut b: Vec<BigRational>) -> Option<Vec<Bi
 /// the amount owed, in decimals. So values are kept in decimals, corrected in exact rationals
 /// only along obligations out of defaulters, and the linear system spans the defaulters alone.
 pub fn clear(resources: &[Decimal], policy: &[Policy], obligations: &[Obligation]) -> Result<Clearing, ClearingError> {
+    // negative resources count as none: a node's shortfall with the outside world (its funding
+    // gap) is not its creditors' to bear, and must never count against them
+    let resources: Vec<Decimal> = resources.iter().map(|r| (*r).max(Decimal::ZERO)).collect();
+    let resources = resources.as_slice();
     let n = resources.len();
     if policy.len() != n || obligations.iter().any(|o| o.debtor >= n || o.creditor >= n || o.amount < Decimal::ZERO) {
         return Err(ClearingError::Invalid);
@@ -162,6 +170,8 @@ pub fn clear(resources: &[Decimal], policy: &[Policy], obligations: &[Obligation
         let mut changed = false;
         for i in 0..n {
             let next = match class[i] {
+                // a node that owes nothing never defaults
+                Class::Solvent if owed[i].is_zero() => continue,
                 Class::Solvent => {
                     let short = match corr.get(&i) {
                         Some(c) => q(full_value[i]) + c < q(owed[i]),
@@ -426,6 +436,18 @@ mod regression {
 
     fn ob(debtor: usize, creditor: usize, amount: &str) -> Obligation {
         Obligation { debtor, creditor, amount: amount.parse().unwrap_or_default() }
+    }
+
+    /// Issue 12: a debtor's negative cash does not count against its creditor, and a node that
+    /// owes nothing never defaults.
+    #[test]
+    fn a_debtors_negative_cash_is_not_its_creditors_loss() {
+        let cash: Vec<Decimal> = [-6, 3, 0, -50].iter().map(|x| Decimal::from(*x)).collect();
+        let obs = [ob(0, 1, "4"), ob(1, 2, "1")];
+        let c = clear(&cash, &[Policy::ProRata; 4], &obs);
+        let Ok(c) = c else { panic!("{c:?}") };
+        assert_eq!(c.defaulted, vec![true, false, false, false]);
+        assert_eq!(c.paid, vec![Decimal::ZERO, Decimal::ONE]);
     }
 
     /// Found by tests/clearing.rs: three defaulters in a cycle.

@@ -66,7 +66,8 @@ pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
 pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
     a.checked_mul(b).ok_or(ArithError::Overflow)
 }
-/// `a / b`, rounded to 28 decimal places.
+/// `a / b`, rounded half to even to what the 96-bit mantissa holds: at most 28 decimal places
+/// and 28–29 significant digits (`100/3` keeps 27 decimals, `1000000/3` 23).
 pub fn div(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
     if b.is_zero() {
         return Err(ArithError::DivisionByZero);

@@ -56,7 +56,8 @@ fn values_in_a_scenario_include_series() {
     s.load_file(Path::new("examples/contracts/loan_scenario.aifin")).unwrap();
     let Value::Series(ps) = s.eval("interest(Lab)", Some("high")).unwrap() else { panic!("not a series") };
     let got: Vec<String> = ps.iter().map(|(p, q)| format!("{p} {}", q.value.normalize())).collect();
-    assert_eq!(got, ["2025 0", "2026 200000000", "2027 200000000"]);
+    // interest as it accrues: 2025's is paid on 2026-01-01, 2026's on 2027-01-01 (maturity)
+    assert_eq!(got, ["2025 200000000", "2026 200000000", "2027 0"]);
     // the base scenario's run is cached separately
     let Value::Series(base) = s.eval("interest(Lab)", Some("base")).unwrap() else { panic!("not a series") };
     assert_eq!(base.get(1).map(|(_, q)| q.value.normalize().to_string()), Some("100000000".to_string()));

@@ -216,7 +216,7 @@ impl Checker<'_> {
                 let [x, p] = positional.as_slice() else { return self.bad_args(span, b, "expected two arguments") };
                 let v = self.expr(&x.value)?;
                 let (d, s) = self.need_quantity(&v)?;
-                let pv = if b == Builtin::Total { self.range_arg(&p.value)? } else { self.period_arg(&p.value)? };
+                let pv = if b == Builtin::Annual { self.period_arg(&p.value)? } else { self.range_arg(&p.value)? };
                 let dim = if b == Builtin::At || s == Shape::Flow {
                     d
                 } else if s != Shape::Level && d.exponent_of_time(&self.reg.time()) < 0 {
@@ -250,27 +250,29 @@ impl Checker<'_> {
             | Builtin::Financing
             | Builtin::Runway
             | Builtin::Losses
+            | Builtin::Commitments
             | Builtin::Defaulted => {
                 let [e] = positional.as_slice() else { return self.bad_args(span, b, "expected one entity") };
                 let ev = self.entity_arg(&e.value, "this function")?;
                 let ty = match b {
-                    Builtin::Cash | Builtin::Credit => Type::Quantity(money, Shape::Level),
+                    Builtin::Cash | Builtin::Credit | Builtin::Commitments => Type::Quantity(money, Shape::Level),
                     Builtin::Runway | Builtin::Defaulted => Type::Period,
                     Builtin::Losses => Type::constant(money),
                     _ => Type::Quantity(money, Shape::Flow),
                 };
                 mk(TExprKind::Call(b, vec![TArg { name: None, value: ev, anchor: None, span: e.span }]), ty)
             }
-            Builtin::Payments => {
+            Builtin::Payments | Builtin::Scheduled | Builtin::Remaining => {
                 let [c] = positional.as_slice() else { return self.bad_args(span, b, "expected one contract") };
                 let cv = self.expr(&c.value)?;
                 if cv.ty != Type::Contract {
                     let found = cv.ty.describe(self.reg);
                     return self.bad_args(c.span, b, format!("expected a contract, found {found}"));
                 }
+                let shape = if b == Builtin::Remaining { Shape::Level } else { Shape::Flow };
                 mk(
                     TExprKind::Call(b, vec![TArg { name: None, value: cv, anchor: None, span: c.span }]),
-                    Type::Quantity(money, Shape::Flow),
+                    Type::Quantity(money, shape),
                 )
             }
             Builtin::FundingGap | Builtin::Burn => {

@@ -244,7 +244,9 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
+        let contingent = self.contingency(f)?;
         Some(FlowIr {
+            contingent,
             entity,
             name: f.name.name.clone(),
             direction: f.direction,
@@ -256,6 +258,60 @@ impl<'a> Checker<'a> {
             life,
             span: f.span,
         })
+    }
+
+    /// A flow's `while CONTRACT` or `until defaulted(ENTITY)` (at most one of them).
+    fn contingency(&mut self, f: &ast::Flow) -> Option<Option<Contingency>> {
+        match (&f.while_, &f.until) {
+            (None, None) => Some(None),
+            (Some(c), None) => match self.names.get(&c.name).map(|x| x.0) {
+                Some(NameRef::Contract(id)) => Some(Some(Contingency::While(id))),
+                found => {
+                    self.errors.push(CheckError::WrongKind {
+                        span: c.span,
+                        expected: "a contract after `while`".into(),
+                        found: match found {
+                            Some(NameRef::Entity(_)) => "an entity".into(),
+                            Some(_) => "a driver or curve".into(),
+                            None => format!("`{}`, which is not declared", c.name),
+                        },
+                        hint: Some("`while C` books a flow only while contract C is in force".into()),
+                    });
+                    None
+                }
+            },
+            (None, Some(u)) => {
+                let entity = match &u.kind {
+                    ExprKind::Call { callee, args }
+                        if matches!(&callee.kind, ExprKind::Name(n) if n.name == "defaulted") && args.len() == 1 =>
+                    {
+                        args.first().and_then(|a| self.entity_arg(&a.value, "`defaulted`"))
+                    }
+                    _ => {
+                        self.errors.push(CheckError::WrongKind {
+                            span: u.span,
+                            expected: "`defaulted(ENTITY)` after `until`".into(),
+                            found: "another expression".into(),
+                            hint: Some("`until defaulted(OpenAI)` books a flow until OpenAI defaults".into()),
+                        });
+                        None
+                    }
+                }?;
+                match entity.kind {
+                    TExprKind::Entity(id) => Some(Some(Contingency::Until(id))),
+                    _ => None,
+                }
+            }
+            (Some(c), Some(u)) => {
+                self.errors.push(CheckError::WrongKind {
+                    span: u.span,
+                    expected: "one condition".into(),
+                    found: format!("both `while {}` and `until`", c.name),
+                    hint: Some("a flow takes `while CONTRACT` or `until defaulted(ENTITY)`, not both".into()),
+                });
+                None
+            }
+        }
     }
 
     /// Checks the fields of an entity or contract against their spec.
@@ -317,7 +373,18 @@ impl<'a> Checker<'a> {
     fn field_value(&mut self, sp: &FieldSpec, e: &ast::Expr) -> Option<TExpr> {
         let expected = sp.ty.describe();
         match sp.ty {
-            FieldType::Entity => self.entity_arg(e, &format!("`{}`", sp.name)),
+            FieldType::Entity => match &e.kind {
+                ExprKind::Name(n) if n.name == "world" && !self.names.contains_key("world") => {
+                    self.errors.push(CheckError::BadTerm {
+                        span: e.span,
+                        reason: format!("`world` cannot be the `{}` of a contract", sp.name),
+                        help: "money between an entity and the world is a flow: `flow A.rent -> world: 1M USD/month`"
+                            .into(),
+                    });
+                    None
+                }
+                _ => self.entity_arg(e, &format!("`{}`", sp.name)),
+            },
             FieldType::Choice(choices) => self.choice(e, choices),
             FieldType::Cycle => match &e.kind {
                 ExprKind::Name(n) if n.name == "maturity" => self.choice(e, &["maturity"]),

@@ -167,6 +167,26 @@ pub enum CheckError {
         /// What to do.
         hint: Option<String>,
     },
+    /// A contract term or flow clause whose value cannot work (found from the declarations).
+    BadTerm {
+        /// The value.
+        span: Span,
+        /// What is wrong.
+        reason: String,
+        /// What to do.
+        help: String,
+    },
+    /// The same entity on both sides of a contract.
+    SameParty {
+        /// The second role's value.
+        span: Span,
+        /// The first role's value.
+        first: Span,
+        /// The entity.
+        name: String,
+        /// The two roles.
+        roles: (String, String),
+    },
 }
 
 fn did_you_mean(s: &Option<String>) -> Option<String> {
@@ -186,12 +206,14 @@ crate::diagnostic::diagnostic_codes! {
         UnknownFunction => "aifin::types::unknown_function": "a call of an unknown function",
         BadArguments => "aifin::types::bad_arguments": "arguments that do not fit a function",
         UnknownField => "aifin::types::unknown_field": "a field or term the entity or contract kind does not have",
-        MissingField => "aifin::types::missing_field": "a required term is missing",
+        MissingField => "aifin::types::missing_field": "a required term is missing, or one that cannot be derived (a bullet loan's `maturity`, a one-off transfer's `on`)",
         DuplicateField => "aifin::types::duplicate_field": "a field given twice",
         InvalidChoice => "aifin::types::invalid_choice": "an option word that is not one of the choices",
         UnknownContractKind => "aifin::types::unknown_contract_kind": "a contract kind that does not exist",
         BadExponent => "aifin::types::bad_exponent": "a fractional power of a quantity with a unit",
         BadScenario => "aifin::types::bad_scenario": "an unknown base scenario, a circle of bases, a bad override",
+        BadTerm => "aifin::types::bad_term": "a contract term or flow clause that cannot work, found from the declarations: a maturity not after the start, a range that runs backwards, a take-or-pay term with no whole month, a cycle that is not a positive whole number of days … years, a share, stake or recovery outside 0..100 %, a negative principal, a loan payment that never repays it, a capex `life` that is not positive, an equity date outside every timeline, a curve schedule beyond a timeline, `world` as a party",
+        SameParty => "aifin::types::same_party": "the same entity on both sides of a contract",
     }
 }
 
@@ -290,6 +312,16 @@ impl ToDiagnostic for CheckError {
             CheckError::BadScenario { span, reason, hint } => {
                 opt_help(Diagnostic::error(code, reason.clone()).with_label(*span, reason.clone()), hint.clone())
             }
+            CheckError::BadTerm { span, reason, help } => {
+                Diagnostic::error(code, reason.clone()).with_label(*span, "cannot work").with_help(help.clone())
+            }
+            CheckError::SameParty { span, first, name, roles } => Diagnostic::error(
+                code,
+                format!("`{name}` is both the {} and the {} of this contract", roles.0, roles.1),
+            )
+            .with_label(*span, format!("the {}", roles.1))
+            .with_label(*first, format!("the {}", roles.0))
+            .with_help("a contract moves money between two different entities (one with the world is a `flow`)"),
         }
     }
 }

@@ -67,6 +67,12 @@ pub enum Builtin {
     Financing,
     /// `payments(CONTRACT)`
     Payments,
+    /// `scheduled(CONTRACT)`
+    Scheduled,
+    /// `remaining(CONTRACT)`
+    Remaining,
+    /// `commitments(E)`
+    Commitments,
     /// `funding_gap(E, RANGE)`
     FundingGap,
     /// `runway(E)`
@@ -232,9 +238,9 @@ pub const BUILTINS: &[BuiltinSpec] = &[
     BuiltinSpec {
         name: "at",
         builtin: Builtin::At,
-        signature: "at(series, PERIOD)",
+        signature: "at(series, PERIOD or RANGE)",
         group: BuiltinGroup::Series,
-        doc: "the value of a series or balance at a period",
+        doc: "a flow's amount in the period or range, a series' value in its first period, a balance's value at the end of its last",
         named: &[],
         anchors: false,
         reads_ledger: false,
@@ -300,7 +306,7 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         builtin: Builtin::Net,
         signature: "net(ENTITY)",
         group: BuiltinGroup::Series,
-        doc: "all of the entity's cash movements",
+        doc: "all of the entity's cash movements, the opening balance included: it adds up to the change in cash (`burn` is its negative)",
         named: &[],
         anchors: false,
         reads_ledger: true,
@@ -322,7 +328,7 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         builtin: Builtin::Depreciation,
         signature: "depreciation(ENTITY)",
         group: BuiltinGroup::Series,
-        doc: "the entity's depreciation of its capex",
+        doc: "the entity's depreciation of its capex, from the month spent, straight-line over its life",
         named: &[],
         anchors: false,
         reads_ledger: true,
@@ -333,7 +339,7 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         builtin: Builtin::Interest,
         signature: "interest(ENTITY)",
         group: BuiltinGroup::Series,
-        doc: "the entity's interest flows",
+        doc: "the interest the entity's loans accrue (as borrower, less as lender: IPCI and premium/discount included) plus its credit-line interest",
         named: &[],
         anchors: false,
         reads_ledger: true,
@@ -356,6 +362,39 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         signature: "payments(CONTRACT)",
         group: BuiltinGroup::Series,
         doc: "what a contract's payer (buyer, borrower, investor, payer, lessee, from) pays per period (a loan: interest and redemptions, not the initial exchange)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "scheduled",
+        builtin: Builtin::Scheduled,
+        signature: "scheduled(CONTRACT)",
+        group: BuiltinGroup::Series,
+        doc: "what a contract calls for from its payer per period, on the full-payment path (whatever defaults happen)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "remaining",
+        builtin: Builtin::Remaining,
+        signature: "remaining(CONTRACT)",
+        group: BuiltinGroup::Series,
+        doc: "at each period's end, what the contract's payer still has to pay after it — beyond the timeline too, whatever defaults happen (a loan: interest and redemptions)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "commitments",
+        builtin: Builtin::Commitments,
+        signature: "commitments(ENTITY)",
+        group: BuiltinGroup::Series,
+        doc: "at each period's end, the `remaining` of every contract the entity pays on",
         named: &[],
         anchors: false,
         reads_ledger: true,
@@ -631,8 +670,19 @@ pub struct FlowIr {
     pub kind: FlowKind,
     /// Depreciation life of capex.
     pub life: Option<TExpr>,
+    /// What the flow depends on (`while C`, `until defaulted(E)`).
+    pub contingent: Option<Contingency>,
     /// The declaration.
     pub span: Span,
+}
+
+/// What a contingent flow depends on: it is booked only while this holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contingency {
+    /// `while C`: the contract is in force (not ended by a default).
+    While(ContractId),
+    /// `until defaulted(E)`: the entity has not defaulted.
+    Until(EntityId),
 }
 
 /// A contract.

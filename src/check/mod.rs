@@ -14,6 +14,7 @@ pub mod error;
 mod expr;
 pub mod ir;
 pub mod spec;
+mod terms;
 pub mod types;
 
 use crate::source::Span;
@@ -78,6 +79,7 @@ pub fn check_with(
         c.money = ledger_currency(decls, &registry);
         c.collect(decls);
         let p = c.run(decls);
+        c.errors.extend(terms::validate(&p, &registry));
         let x = extra.and_then(|e| c.expr(e));
         (p, x, c.errors)
     };

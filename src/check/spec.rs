@@ -98,6 +98,12 @@ pub const ENTITY_FIELDS: &[FieldSpec] = &[
         "what a defaulted entity pays its creditors",
     ),
     opt("recovery", FieldType::Fraction, "none", "the fixed recovery rate with `default recovery`"),
+    opt(
+        "after_default",
+        FieldType::Choice(&["stop", "continue"]),
+        "stop",
+        "whether its operations (flows with the world, contracts as payee) go on after it defaults",
+    ),
 ];
 
 /// A contract kind with its terms.
@@ -143,10 +149,15 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "minimum",
                 FieldType::Money,
                 "the scheduled amount",
-                "the minimum payment per period with a usage true-up",
+                "the minimum payment per month, with a usage true-up by month",
             ),
             opt("usage", FieldType::MoneyOrRate, "none", "what the buyer actually uses (paid above the minimum)"),
-            opt("termination", FieldType::Money, "0", "paid to the seller if the buyer defaults"),
+            opt(
+                "termination",
+                FieldType::Money,
+                "the remaining scheduled amount",
+                "what the seller is owed if the buyer defaults, in place of every remaining payment",
+            ),
         ],
     },
     ContractSpec {
@@ -297,7 +308,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
         fields: &[
             req("lessee", FieldType::Entity, "who pays"),
             req("lessor", FieldType::Entity, "who is paid"),
-            req("payment", FieldType::MoneyOrRate, "the payment per cycle, or a rate"),
+            req("payment", FieldType::MoneyOrRate, "the payment per whole cycle, or a rate booked over each cycle"),
             req("over", FieldType::PeriodRange, "the term"),
             opt("every", FieldType::Duration, "1 month", "the payment cycle"),
             opt("escalation", FieldType::PerTime, "0%/year", "yearly increase of the payment"),
@@ -323,7 +334,13 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "kind",
                 FieldType::Choice(&["revenue", "cost", "capex", "financing"]),
                 "financing",
-                "how both sides book it",
+                "how both sides book it: `capex` is the payer's capex and the payee's revenue",
+            ),
+            opt(
+                "life",
+                FieldType::Duration,
+                "none",
+                "with `kind capex` (and only there, where it is required): the payer's depreciation life",
             ),
         ],
     },
@@ -332,4 +349,25 @@ pub const CONTRACTS: &[ContractSpec] = &[
 /// The spec of a contract kind.
 pub fn contract(kind: &str) -> Option<&'static ContractSpec> {
     CONTRACTS.iter().find(|c| c.kind == kind)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The grammar's `term_name` (names never read as a number's unit when a value follows
+    /// them) lists exactly the entity fields and contract terms of these tables.
+    #[test]
+    fn the_grammar_knows_every_term_name() {
+        let grammar = include_str!("../../grammar/aifin.pest");
+        let rule = grammar.split("term_name = @{").nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
+        let mut listed: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+        let mut spec: Vec<&str> = super::ENTITY_FIELDS
+            .iter()
+            .chain(super::CONTRACTS.iter().flat_map(|c| c.fields.iter()))
+            .map(|f| f.name)
+            .collect();
+        listed.sort_unstable();
+        spec.sort_unstable();
+        spec.dedup();
+        assert_eq!(listed, spec, "add the new term names to `term_name` in grammar/aifin.pest");
+    }
 }

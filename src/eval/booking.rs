@@ -59,7 +59,7 @@ pub fn round_ledger(x: Decimal) -> Decimal {
 
 /// The least common multiple of every month length (28..31 days) and 12: every month's share
 /// of days, and every fraction of a year in months, is a whole multiple of `1/L`.
-const L: i64 = 377_580;
+pub(super) const L: i64 = 377_580;
 /// Seconds in a month (a year / 12), the size that makes a time unit a calendar unit.
 const MONTH_SECONDS: i64 = 2_628_000;
 
@@ -120,6 +120,17 @@ pub fn book_rate(
         Basis::Calendar { months } => Decimal::from(L.checked_mul(months).ok_or(ArithError::Overflow)?),
         Basis::Elapsed { seconds } => Decimal::from(seconds),
     };
+    // a rate active before the timeline starts its running total there (at the first
+    // period's value), so a window books the same amounts as a longer run
+    if let Some(first) = timeline.periods.first().filter(|p| a0 < p.first_day) {
+        let e = first.first_day.min(a1);
+        let weight: i64 = match basis {
+            Basis::Calendar { .. } => Timeline::month_weight(a0, e, L),
+            Basis::Elapsed { .. } => (e - a0) * 86_400,
+        };
+        sum = number::mul(rate.get(0), Decimal::from(weight))?;
+        booked = in_ledger(round_ledger(number::div(sum, divisor)?))?;
+    }
     for i in timeline.indices_overlapping(a0, a1) {
         let Some(p) = timeline.periods.get(i) else { continue };
         let (f, e) = (p.first_day.max(a0), p.end_day.min(a1));

@@ -45,6 +45,13 @@ impl Run<'_> {
         }
     }
 
+    fn contract_arg(&mut self, args: &[TArg], span: Span) -> Result<ContractId, EvalError> {
+        match self.arg(args, 0, span)? {
+            Val::Contract(id) => Ok(id),
+            _ => Err(EvalError::Internal { span, what: "a contract was expected".into() }),
+        }
+    }
+
     /// The day interval of a period or range value.
     fn window(&mut self, args: &[TArg], i: usize, span: Span) -> Result<(i64, i64), EvalError> {
         match self.arg(args, i, span)? {
@@ -258,13 +265,37 @@ impl Run<'_> {
                 };
                 let mut out = vec![Decimal::ZERO; n];
                 for ev in self.ledger.events() {
-                    if ev.origin == Origin::contract(cid) && ev.from == Account::Entity(payer) {
+                    // payments inside the timeline (not those brought forward from before it)
+                    let paid = ev.origin == Origin::contract(cid) && ev.kind != EventKind::Opening;
+                    if paid && ev.from == Account::Entity(payer) {
                         if let Some(slot) = out.get_mut(ev.period as usize) {
                             *slot = number::add(*slot, ev.amount).map_err(|x| arith(x, span))?;
                         }
                     }
                 }
                 Ok(flow(out))
+            }
+            Builtin::Scheduled => {
+                let cid = self.contract_arg(args, span)?;
+                let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+                Ok(flow(super::defaults::paid_by_payer(self.program, full, cid, n).map_err(|x| arith(x, span))?))
+            }
+            Builtin::Remaining => {
+                let cid = self.contract_arg(args, span)?;
+                Ok(Val::S(Series::per(self.remaining(cid, span)?, money), Shape::Level))
+            }
+            Builtin::Commitments => {
+                let id = self.entity_arg(args, span)?;
+                let mut total = vec![Decimal::ZERO; n];
+                for (cid, c) in self.program.contracts.iter().enumerate() {
+                    if super::contracts::entity_field(c, c.spec.roles.0) != Some(id) {
+                        continue;
+                    }
+                    for (slot, v) in total.iter_mut().zip(self.remaining(cid, span)?) {
+                        *slot = number::add(*slot, v).map_err(|x| arith(x, span))?;
+                    }
+                }
+                Ok(Val::S(Series::per(total, money), Shape::Level))
             }
             Builtin::Losses => {
                 let id = self.entity_arg(args, span)?;
@@ -311,15 +342,9 @@ impl Run<'_> {
         let n = self.n();
         let mut out = vec![Decimal::ZERO; n];
         if b == Builtin::Net {
+            // every movement, the opening (brought-forward) balance included, so that `net`
+            // adds up to the change in cash, as `burn` does
             out.copy_from_slice(self.ledger.changes(id));
-            // opening balances are not movements
-            for ev in self.ledger.events() {
-                if ev.kind == EventKind::Opening && ev.to == Account::Entity(id) {
-                    if let Some(slot) = out.get_mut(ev.period as usize) {
-                        *slot = number::sub(*slot, ev.amount)?;
-                    }
-                }
-            }
             return Ok(out);
         }
         if b == Builtin::Depreciation {
@@ -355,15 +380,48 @@ impl Run<'_> {
                 (Builtin::Revenue, EventKind::Flow(FlowKind::Revenue)) => -a,
                 (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) | (Builtin::Costs, EventKind::Trade) if !inflow => a,
                 (Builtin::Costs, EventKind::Flow(FlowKind::Cost)) => -a,
+                // an asset bought from another entity: the payer's capex, the seller's revenue
+                (Builtin::Capex, EventKind::Flow(FlowKind::Capex)) if ev.from.entity().is_some() && inflow => continue,
+                (Builtin::Revenue, EventKind::Flow(FlowKind::Capex)) if ev.from.entity().is_some() && inflow => a,
                 (Builtin::Capex, EventKind::Flow(FlowKind::Capex)) => -signed,
                 (Builtin::Financing, EventKind::Flow(FlowKind::Financing))
                 | (Builtin::Financing, EventKind::Credit) => signed,
+                // a loan's interest counts as it accrues (below), not when it is paid
+                (Builtin::Interest, EventKind::Interest) if matches!(ev.origin, Origin::Contract(_)) => continue,
                 (Builtin::Interest, EventKind::Interest) => -signed,
                 _ => continue,
             };
             *slot = number::add(*slot, add)?;
         }
+        if b == Builtin::Interest {
+            self.add_loan_accruals(id, &mut out)?;
+        }
         Ok(out)
+    }
+
+    /// Adds the interest E's loans accrue (accrual.rs): the borrower's expense, the lender's
+    /// income; a loan whose borrower defaulted accrues nothing after the default period.
+    fn add_loan_accruals(&self, id: EntityId, out: &mut [Decimal]) -> Result<(), ArithError> {
+        for (cid, acc) in self.loan_accruals.iter().enumerate() {
+            let (Some(acc), Some(c)) = (acc, self.program.contracts.get(cid)) else { continue };
+            let borrower = super::contracts::entity_field(c, "borrower");
+            let lender = super::contracts::entity_field(c, "lender");
+            let sign = if borrower == Some(id) {
+                Decimal::ONE
+            } else if lender == Some(id) {
+                Decimal::NEGATIVE_ONE
+            } else {
+                continue;
+            };
+            let stop = borrower.and_then(|b| self.defaults.period_of.get(b).copied().flatten());
+            for (t, (slot, x)) in out.iter_mut().zip(acc).enumerate() {
+                if stop.is_some_and(|d| t > d) {
+                    break;
+                }
+                *slot = number::add(*slot, number::mul(sign, *x)?)?;
+            }
+        }
+        Ok(())
     }
 
     fn anchored(&mut self, args: &[TArg]) -> Result<(Vec<(PeriodValue, Decimal)>, Unit), EvalError> {

@@ -6,14 +6,17 @@
 //!
 //! - `take_or_pay`: monthly over its term — on the first day of each month (`advance`) or the
 //!   last (`arrears`, the default) — the total spread `even`ly, as a `ramp` (month *k* of *n*
-//!   weighs *k*) or by a curve's values; with `usage`, each period of the timeline the buyer
-//!   pays the larger of the minimum (`minimum` a month, else the scheduled amounts) and the
-//!   usage booked in that period;
+//!   weighs *k*) or by a curve's values; with `usage`, each month of the term the buyer pays
+//!   the larger of the minimum (`minimum` a month, else the month's scheduled amount) and the
+//!   usage booked in that month, whatever the timeline's step;
 //! - `equity`: the amount on its date (financing for both sides);
-//! - `revenue_share`: each period, `share` of the payer's flow `of` in that period, paid at the
+//! - `revenue_share`: each period, `share` of what the payer's own revenue flow `of` books in
+//!   that period inside `over` (a partly covered period shares its part), paid at the
 //!   period's end;
 //! - `lease`: `payment` every cycle from the term's first day, raised by `escalation` once a
 //!   year (`(1 + e)^whole years elapsed`), at the cycle's start (`advance`, the default) or end;
+//!   a rate pays what it books over each cycle's own days, an amount is one whole cycle's
+//!   payment, and a last cycle cut short by the term's end pays its share;
 //! - `transfer`: a one-off `amount` `on` a date, or a rate booked over `over` like a flow.
 //!
 //! Trade payments are the payer's cost and the payee's revenue; equity and transfers (unless
@@ -100,6 +103,12 @@ fn months_of(first: i64, end: i64) -> Vec<(Date, Date)> {
         }
     }
     out
+}
+
+/// A lease's `payment`: an amount per cycle, or a rate with how it books.
+enum LeasePayment {
+    Amount(Decimal),
+    Rate(Series, booking::Basis),
 }
 
 impl<'a> Run<'a> {
@@ -218,12 +227,26 @@ impl<'a> Run<'a> {
             "revenue_share" => {
                 let share =
                     super::terms::fraction(self.field(c, "share").ok_or_else(|| terms_err(span, "no share"))?, self)?;
-                let fid = match self.field(c, "of").map(|e| &e.kind) {
-                    Some(TExprKind::Flow(f)) => *f,
-                    _ => return Err(terms_err(span, "`of` must name a flow")),
+                let of = self.field(c, "of").ok_or_else(|| terms_err(span, "no `of`"))?;
+                let fid = match &of.kind {
+                    TExprKind::Flow(f) => *f,
+                    _ => return Err(terms_err(of.span, "`of` must name a flow")),
                 };
+                // the payer's own revenue flow, as the docs say: not a cost, not another's
+                let own_revenue =
+                    self.program.flows.get(fid).is_some_and(|f| f.entity == payer && f.kind == FlowKind::Revenue);
+                if !own_revenue {
+                    let payer_name = self.program.entities.get(payer).map(|e| e.name.as_str()).unwrap_or("the payer");
+                    return Err(terms_err(
+                        of.span,
+                        format!(
+                            "`of` must be a revenue flow of the payer `{payer_name}` (`{payer_name}.NAME <- world: …`)"
+                        ),
+                    ));
+                }
+                // the share of the flow booked inside `over` (a part of a period counts its part)
                 let (first, end) = self.range_of(self.field(c, "over"))?;
-                let amounts = self.flow(fid)?;
+                let amounts = self.flow_within(fid, (first, end))?;
                 let mut raw = Vec::new();
                 let window = self.timeline.indices_overlapping(first, end);
                 for i in window {
@@ -231,77 +254,25 @@ impl<'a> Run<'a> {
                         number::mul(share, amounts.get(i).copied().unwrap_or_default()).map_err(|x| arith(x, span))?;
                     raw.push((i, v));
                 }
-                let vals: Vec<Decimal> = raw.iter().map(|r| r.1).collect();
-                let booked =
-                    booking::book_amounts(&super::series::Values::Per(vals), raw.len()).map_err(|x| arith(x, span))?;
-                for ((i, _), amount) in raw.iter().zip(booked) {
-                    out.push(pay(self.period_end_date(*i), "RS", amount, EventKind::Trade));
+                // the share of what the flow booked before the timeline, paid on the first day of
+                // `over` (brought forward); the running total goes on from it
+                let before = self.flow_before_timeline(fid, (first, end))?;
+                let before =
+                    before.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, x.1)).map_err(|x| arith(x, span))?;
+                let mut sum = number::mul(share, before).map_err(|x| arith(x, span))?;
+                let mut booked = round_ledger(sum);
+                if !booked.is_zero() {
+                    out.push(pay(super::timeline::date_of_day(first), "RS", booked, EventKind::Trade));
+                }
+                for (i, v) in raw {
+                    sum = number::add(sum, v).map_err(|x| arith(x, span))?;
+                    let total = booking::in_ledger(round_ledger(sum)).map_err(|x| arith(x, span))?;
+                    let amount = number::sub(total, booked).map_err(|x| arith(x, span))?;
+                    booked = total;
+                    out.push(pay(self.period_end_date(i), "RS", amount, EventKind::Trade));
                 }
             }
-            "lease" => {
-                let (first, end) = self.range_of(self.field(c, "over"))?;
-                let cycle = match self.field(c, "every") {
-                    Some(e) => {
-                        super::terms::cycle(e, self, true)?.ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?
-                    }
-                    None => crate::contracts::dates::Cycle {
-                        n: 1,
-                        unit: crate::contracts::dates::CycleUnit::Month,
-                        long_stub: false,
-                    },
-                };
-                let pe = self.field(c, "payment").ok_or_else(|| terms_err(span, "no payment"))?;
-                let ps = self.series_of(pe)?;
-                let money = Unit::named(self.money);
-                let base = if self.reg.dimension(&ps.unit) == self.reg.dimension(&money) {
-                    ps.convert(&money, self.reg).map_err(|x| arith(x.error, pe.span))?.get(0)
-                } else {
-                    // a rate: the amount of one cycle
-                    let start = super::timeline::date_of_day(first);
-                    let next = cycle.shift(start, 1, false);
-                    let Some((basis, target)) = booking::basis_of(&ps.unit, self.reg, self.money) else {
-                        return Err(terms_err(pe.span, "the payment must be money or money per time"));
-                    };
-                    let one = Timeline {
-                        step: self.timeline.step,
-                        periods: vec![super::timeline::Period {
-                            start: (start.y, start.m, start.d),
-                            end: (next.y, next.m, next.d),
-                            first_day: start.day_number(),
-                            end_day: next.day_number(),
-                        }],
-                    };
-                    let conv = ps.convert(&target, self.reg).map_err(|x| arith(x.error, pe.span))?;
-                    let conv = Series::constant(conv.get(0), conv.unit);
-                    book_rate(&conv, basis, (start.day_number(), next.day_number()), &one)
-                        .map_err(|x| arith(x, pe.span))?
-                        .first()
-                        .copied()
-                        .unwrap_or_default()
-                };
-                let esc = match self.field(c, "escalation") {
-                    Some(e) => super::terms::per_year(e, self)?,
-                    None => Decimal::ZERO,
-                };
-                let advance = symbol(c, "timing") != Some("arrears");
-                let start = super::timeline::date_of_day(first);
-                let end_date = super::timeline::date_of_day(end);
-                for (k, d) in schedule(start, cycle, end_date, false, false).into_iter().enumerate() {
-                    let months = (i64::from(d.y) - i64::from(start.y)) * 12 + i64::from(d.m)
-                        - i64::from(start.m)
-                        - i64::from(d.d < start.d);
-                    let years = months.div_euclid(12).max(0);
-                    let factor = number::powi(number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?, years)
-                        .map_err(|x| arith(x, span))?;
-                    let amount = round_ledger(number::mul(base, factor).map_err(|x| arith(x, span))?);
-                    let when = if advance {
-                        d
-                    } else {
-                        cycle.shift(start, i64::try_from(k).unwrap_or(0) + 1, false).plus_days(-1)
-                    };
-                    out.push(pay(when, "LS", amount, EventKind::Trade));
-                }
-            }
+            "lease" => out = self.lease_payments(c, payer, payee)?,
             _ => {
                 // transfer
                 let kind = match symbol(c, "kind") {
@@ -325,6 +296,22 @@ impl<'a> Run<'a> {
                     };
                     let conv = s.convert(&target, self.reg).map_err(|x| arith(x.error, ae.span))?;
                     let booked = book_rate(&conv, basis, window, &self.timeline).map_err(|x| arith(x, ae.span))?;
+                    // what it paid before the timeline (at its first period's value), one
+                    // payment on its first day, is brought forward
+                    let t0 = self.timeline_start();
+                    if window.0 < t0 {
+                        let end = window.1.min(t0);
+                        let one = Timeline {
+                            step: self.timeline.step,
+                            periods: vec![super::timeline::Period::of_days(window.0, end)],
+                        };
+                        let rate = Series::constant(conv.get(0), conv.unit.clone());
+                        let before = book_rate(&rate, basis, (window.0, end), &one).map_err(|x| arith(x, ae.span))?;
+                        let amount = before.first().copied().unwrap_or_default();
+                        if !amount.is_zero() {
+                            out.push(pay(super::timeline::date_of_day(window.0), "TRF", amount, kind));
+                        }
+                    }
                     for (i, amount) in booked.into_iter().enumerate() {
                         if !amount.is_zero() {
                             out.push(pay(self.period_end_date(i), "TRF", amount, kind));
@@ -336,7 +323,100 @@ impl<'a> Run<'a> {
         Ok(out)
     }
 
-    /// Take-or-pay with usage: per period, the larger of the minimum and the usage.
+    /// A lease's payments (see the module docs): each cycle of the term pays the payment booked
+    /// over that cycle's own days. A rate books by its unit (`10 USD/day` pays 31 days in
+    /// January, 28 in February); an amount is the payment of a whole cycle, booked like a rate
+    /// of one per cycle (calendar months for month, quarter and year cycles, elapsed days for
+    /// day and week cycles), so a last cycle cut short by the term's end pays its share.
+    fn lease_payments(
+        &mut self,
+        c: &'a ContractIr,
+        payer: EntityId,
+        payee: EntityId,
+    ) -> Result<Vec<Payment>, EvalError> {
+        use crate::contracts::dates::{Cycle, CycleUnit};
+        let span = c.span;
+        let (first, end) = self.range_of(self.field(c, "over"))?;
+        let cycle = match self.field(c, "every") {
+            Some(e) => {
+                super::terms::cycle(e, self, false)?.ok_or_else(|| terms_err(e.span, "a lease needs a cycle"))?
+            }
+            None => Cycle { n: 1, unit: CycleUnit::Month, long_stub: false },
+        };
+        let cycle = Cycle { long_stub: false, ..cycle };
+        let pe = self.field(c, "payment").ok_or_else(|| terms_err(span, "no payment"))?;
+        let ps = self.series_of(pe)?;
+        let money = Unit::named(self.money);
+        // an amount per cycle (pro-rated over a cut last cycle), or a rate booked over each cycle
+        let per_cycle = if self.reg.dimension(&ps.unit) == self.reg.dimension(&money) {
+            LeasePayment::Amount(ps.convert(&money, self.reg).map_err(|x| arith(x.error, pe.span))?.get(0))
+        } else {
+            let Some((basis, target)) = booking::basis_of(&ps.unit, self.reg, self.money) else {
+                return Err(terms_err(pe.span, "the payment must be money or money per time"));
+            };
+            let conv = ps.convert(&target, self.reg).map_err(|x| arith(x.error, pe.span))?;
+            LeasePayment::Rate(Series::constant(conv.get(0), conv.unit), basis)
+        };
+        let calendar = !matches!(cycle.unit, CycleUnit::Day | CycleUnit::Week);
+        let weight = |a: i64, b: i64| {
+            if calendar {
+                Timeline::month_weight(a, b, booking::L)
+            } else {
+                b - a
+            }
+        };
+        let esc = match self.field(c, "escalation") {
+            Some(e) => super::terms::per_year(e, self)?,
+            None => Decimal::ZERO,
+        };
+        let growth = number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?;
+        let advance = symbol(c, "timing") != Some("arrears");
+        let start = super::timeline::date_of_day(first);
+        let end_date = super::timeline::date_of_day(end);
+        let mut out = Vec::new();
+        for (k, d) in schedule(start, cycle, end_date, false, false).into_iter().enumerate() {
+            let full = cycle.shift(start, i64::try_from(k).unwrap_or(0) + 1, false).day_number();
+            let (a, b) = (d.day_number(), full.min(end));
+            if a >= b {
+                continue;
+            }
+            let last = super::timeline::date_of_day(b - 1);
+            let base = match &per_cycle {
+                LeasePayment::Amount(amount) if b == full => *amount,
+                LeasePayment::Amount(amount) => number::div(
+                    number::mul(*amount, Decimal::from(weight(a, b))).map_err(|x| arith(x, pe.span))?,
+                    Decimal::from(weight(a, full)),
+                )
+                .map_err(|x| arith(x, pe.span))?,
+                LeasePayment::Rate(rate, basis) => {
+                    let one = Timeline {
+                        step: self.timeline.step,
+                        periods: vec![super::timeline::Period {
+                            start: (d.y, d.m, d.d),
+                            end: (last.y, last.m, last.d),
+                            first_day: a,
+                            end_day: b,
+                        }],
+                    };
+                    let booked = book_rate(rate, *basis, (a, b), &one).map_err(|x| arith(x, pe.span))?;
+                    booked.first().copied().unwrap_or_default()
+                }
+            };
+            let months = (i64::from(d.y) - i64::from(start.y)) * 12 + i64::from(d.m)
+                - i64::from(start.m)
+                - i64::from(d.d < start.d);
+            let years = months.div_euclid(12).max(0);
+            let factor = number::powi(growth, years).map_err(|x| arith(x, span))?;
+            let amount = round_ledger(number::mul(base, factor).map_err(|x| arith(x, span))?);
+            let when = if advance { d } else { last };
+            out.push(Payment { date: when, code: "LS", payer, payee, amount, kind: EventKind::Trade });
+        }
+        Ok(out)
+    }
+
+    /// Take-or-pay with usage: each month of the term, the larger of the minimum (`minimum`, else
+    /// the month's scheduled amount) and the usage booked in that month, paid on the month's
+    /// scheduled date — the same months on every timeline step.
     fn true_up(
         &mut self,
         c: &'a ContractIr,
@@ -346,48 +426,116 @@ impl<'a> Run<'a> {
         window: (i64, i64),
     ) -> Result<Vec<Payment>, EvalError> {
         let span = usage.span;
-        let n = self.timeline.len();
         let minimum = match self.field(c, "minimum") {
             Some(e) => Some(self.money_value(e)?),
             None => None,
         };
-        let mut min_per = vec![Decimal::ZERO; n];
-        for (p, (a, _)) in scheduled.iter().zip(months) {
-            if let Some(i) = self.timeline.index_of_day(a.day_number()) {
-                let add = minimum.unwrap_or(p.amount);
-                min_per[i] = number::add(min_per[i], add).map_err(|x| arith(x, span))?;
-            }
-        }
         let (series, shape) = match self.value(usage)? {
             Val::S(s, sh) => (s, sh),
             _ => return Err(EvalError::Internal { span, what: "usage must be a quantity".into() }),
         };
         let money = Unit::named(self.money);
-        let used: Vec<Decimal> =
-            if shape == Shape::Flow || self.reg.dimension(&series.unit) == self.reg.dimension(&money) {
-                let s = series.convert(&money, self.reg).map_err(|x| arith(x.error, span))?;
-                (0..n).map(|i| s.get(i)).collect()
-            } else {
-                let Some((basis, target)) = booking::basis_of(&series.unit, self.reg, self.money) else {
-                    return Err(terms_err(span, "usage must be money or money per time"));
-                };
-                let conv = series.convert(&target, self.reg).map_err(|x| arith(x.error, span))?;
-                book_rate(&conv, basis, window, &self.timeline).map_err(|x| arith(x, span))?
+        let month_periods: Vec<super::timeline::Period> = months
+            .iter()
+            .map(|(a, b)| super::timeline::Period {
+                start: (a.y, a.m, a.d),
+                end: (b.y, b.m, b.d),
+                first_day: a.day_number(),
+                end_day: b.day_number() + 1,
+            })
+            .collect();
+        let by_month = Timeline { step: crate::syntax::ast::Step::Monthly, periods: month_periods };
+        let used: Vec<Decimal> = if shape == Shape::Flow
+            || self.reg.dimension(&series.unit) == self.reg.dimension(&money)
+        {
+            // amounts per timeline period: a month adds up its periods; a longer period is
+            // spread evenly over its months
+            let s = series.convert(&money, self.reg).map_err(|x| arith(x.error, span))?;
+            let mut out = vec![Decimal::ZERO; by_month.len()];
+            for (i, p) in self.timeline.periods.iter().enumerate() {
+                let inside: Vec<usize> = by_month.indices_overlapping(p.first_day, p.end_day).collect();
+                let whole = Decimal::from(p.days());
+                for k in inside {
+                    let Some(m) = by_month.periods.get(k) else { continue };
+                    let days = Decimal::from(p.end_day.min(m.end_day) - p.first_day.max(m.first_day));
+                    let part = if days == whole {
+                        s.get(i)
+                    } else {
+                        number::div(number::mul(s.get(i), days).map_err(|x| arith(x, span))?, whole)
+                            .map_err(|x| arith(x, span))?
+                    };
+                    if let Some(slot) = out.get_mut(k) {
+                        *slot = number::add(*slot, part).map_err(|x| arith(x, span))?;
+                    }
+                }
+            }
+            out
+        } else {
+            let Some((basis, target)) = booking::basis_of(&series.unit, self.reg, self.money) else {
+                return Err(terms_err(span, "usage must be money or money per time"));
             };
+            let conv = series.convert(&target, self.reg).map_err(|x| arith(x.error, span))?;
+            let values: Vec<Decimal> = by_month
+                .periods
+                .iter()
+                .map(|m| self.timeline.index_of_day(m.first_day).map(|i| conv.get(i)).unwrap_or_else(|| conv.get(0)))
+                .collect();
+            let monthly = Series::per(values, conv.unit.clone());
+            book_rate(&monthly, basis, window, &by_month).map_err(|x| arith(x, span))?
+        };
         let mut out = Vec::new();
-        let Some(first) = scheduled.first() else { return Ok(out) };
-        for i in self.timeline.indices_overlapping(window.0, window.1) {
-            let paid = round_ledger(min_per[i].max(used.get(i).copied().unwrap_or_default()));
+        for (k, p) in scheduled.iter().enumerate() {
+            let floor = minimum.unwrap_or(p.amount);
+            let paid = round_ledger(floor.max(used.get(k).copied().unwrap_or_default()));
             if !paid.is_zero() {
-                out.push(Payment { date: self.period_end_date(i), code: "TOP", amount: paid, ..first.clone() });
+                out.push(Payment { amount: paid, ..p.clone() });
             }
         }
         Ok(out)
     }
 
-    /// Posts a non-loan contract's payments that fall in the timeline.
+    /// Posts a non-loan contract's payments that fall in the timeline; a transfer of `kind
+    /// capex` is depreciated by its payer over its `life`.
     pub(super) fn post_contract(&mut self, cid: ContractId) -> Result<(), EvalError> {
-        for p in self.contract_payments(cid)? {
+        let payments = self.contract_payments(cid)?;
+        if let Some(c) = self.program.contracts.get(cid).filter(|c| c.spec.kind == "transfer") {
+            let capex = symbol(c, "kind") == Some("capex");
+            match (capex, self.field(c, "life")) {
+                (true, Some(life)) => {
+                    // a rate is spent month by month, whatever the step (its payments fall at
+                    // each period's end); a one-off amount on its day
+                    let ae = self.field(c, "amount").ok_or_else(|| terms_err(c.span, "no amount"))?;
+                    let s = self.series_of(ae)?;
+                    let money = Unit::named(self.money);
+                    let rate = self.reg.dimension(&s.unit) != self.reg.dimension(&money);
+                    let spends: Vec<(i64, Decimal)> = match booking::basis_of(&s.unit, self.reg, self.money) {
+                        Some((basis, target)) if rate => {
+                            let conv = s.convert(&target, self.reg).map_err(|x| arith(x.error, ae.span))?;
+                            let window = self.range_of(self.field(c, "over"))?;
+                            self.rate_by_month(&conv, basis, window, ae.span)?
+                        }
+                        _ => payments.iter().map(|p| (p.date.day_number(), p.amount)).collect(),
+                    };
+                    if let Some(buyer) = payments.first().map(|p| p.payer) {
+                        self.depreciate_spends(buyer, &spends, life, c.span)?;
+                    }
+                }
+                (true, None) => return Err(terms_err(c.span, "a transfer of `kind capex` needs the buyer's `life`")),
+                (false, Some(life)) => {
+                    return Err(terms_err(life.span, "`life` is the depreciation life of a transfer of `kind capex`"))
+                }
+                (false, None) => {}
+            }
+        }
+        let t0 = self.timeline_start();
+        let span = self.program.contracts.get(cid).map(|c| c.span).unwrap_or(self.scenario_span);
+        for p in payments {
+            if p.date.day_number() < t0 {
+                // paid before the timeline: part of the opening balances
+                let (from, to) = (Account::Entity(p.payer), Account::Entity(p.payee));
+                self.bring_forward(from, to, p.amount, Origin::contract(cid), span)?;
+                continue;
+            }
             let Some(i) = self.timeline.index_of_day(p.date.day_number()) else { continue };
             let event = Event {
                 period: i as u32,

@@ -163,10 +163,12 @@ impl Curve {
                 let (Some(&(ta, va)), Some(&(tb, vb))) = (self.anchors.get(i - 1), self.anchors.get(i)) else {
                     return Ok(a);
                 };
-                let frac = number::div(Decimal::from(t - ta), Decimal::from(tb - ta))?;
                 if self.formula == Formula::Linear {
-                    number::add(va, number::mul(number::sub(vb, va)?, frac)?)
+                    // multiply first, divide once: exact whenever the quotient terminates
+                    let rise = number::mul(number::sub(vb, va)?, Decimal::from(t - ta))?;
+                    number::add(va, number::div(rise, Decimal::from(tb - ta))?)
                 } else {
+                    let frac = number::div(Decimal::from(t - ta), Decimal::from(tb - ta))?;
                     if va.is_zero() {
                         return Err(ArithError::DivisionByZero);
                     }

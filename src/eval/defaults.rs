@@ -9,21 +9,25 @@
 //! receives, plus its unused credit, cannot cover what falls due is in default from that period;
 //! finally credit lines are drawn or repaid to keep cash at its minimum.
 //!
-//! **After a default**, the defaulter's contracts as payer end: a loan accelerates (its
-//! outstanding principal and the interest falling due in the period become due at once), a
-//! take-or-pay adds its `termination` payment, and nothing more falls due on them later. What
-//! falls due unpaid is the creditor's loss (`losses(E)`), so a lender's loss is the exposure less
-//! what the defaulter paid — exposure × (1 − recovery).
+//! **A default is a resolution event**: in its default period every obligation of the
+//! defaulter falls due as a claim in place of the period's scheduled payments
+//! ([`Run::claim_on_default`]: a loan's principal and accrued interest, a take-or-pay's
+//! termination payment or remaining schedule, a lease's or transfer's remaining payments), and
+//! the claims are cleared with the rest. What falls due unpaid is the creditor's loss
+//! (`losses(E)`). Afterwards nothing more falls due on its contracts as payer, and unless it says
+//! `after_default continue` its operations stop: its flows with the world (left out of the
+//! books after the default period) and its contracts as payee end.
 
 use super::booking::round_ledger;
 use super::engine::Run;
 use super::error::EvalError;
 use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::timeline::Timeline;
-use crate::check::ir::{ContractId, EntityId, FlowKind};
+use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind};
 use crate::clearing::{clear, Obligation, Policy};
 use crate::number::{self, ArithError};
 use crate::source::Span;
+use crate::syntax::ast::Direction;
 use rust_decimal::Decimal;
 
 /// One obligation between entities in a period, as the contracts schedule it.
@@ -146,8 +150,11 @@ impl Run<'_> {
         let n = self.timeline.len();
         let ne = self.program.entities.len();
         let nc = self.program.contracts.len();
-        let mut ledger = base.clone();
+        // the simulation's own events; the ledger is the base (less a stopped defaulter's
+        // operations) and these, built at the end
+        let mut ledger = Ledger::new(ne, n);
         ledger.reserve(dues.len() + ne * n);
+        let continues: Vec<bool> = (0..ne).map(|e| self.continues_after_default(e)).collect();
         let mut credits = terms.credits.clone();
         let policies = &terms.policies;
         let mut balances = vec![vec![Decimal::ZERO; n]; ne];
@@ -165,25 +172,72 @@ impl Run<'_> {
                 v.push(d);
             }
         }
-        let mut ended = vec![false; nc]; // the contract's payer defaulted: nothing more falls due
-        let payers: Vec<Option<EntityId>> =
-            self.program.contracts.iter().map(|x| super::contracts::entity_field(x, x.spec.roles.0)).collect();
+        let mut ended = vec![false; nc]; // a party defaulted: nothing more falls due
+        let parties: Vec<(Option<EntityId>, Option<EntityId>)> = self
+            .program
+            .contracts
+            .iter()
+            .map(|x| {
+                (super::contracts::entity_field(x, x.spec.roles.0), super::contracts::entity_field(x, x.spec.roles.1))
+            })
+            .collect();
+        // an entity whose operations have stopped (defaulted in an earlier period, not `continue`)
+        let stopped = |out: &Defaults, e: EntityId, t: usize| {
+            !continues.get(e).copied().unwrap_or(false)
+                && out.period_of.get(e).copied().flatten().is_some_and(|d| d < t)
+        };
         // unpaid amounts owed to each entity so far, by (debtor, contract)
         let mut unpaid_to: Vec<std::collections::BTreeMap<(EntityId, ContractId), Decimal>> =
             vec![Default::default(); ne];
         let ck = |r: Result<Decimal, ArithError>| r.map_err(|x| arith(x, span));
-        let mut accelerated = vec![false; nc]; // this period's contracts already accelerated
+        // contingent flows (`while C`, `until defaulted(E)`), booked while their condition holds
+        let mut contingent = Vec::new();
+        let mut terms_of: std::collections::BTreeMap<ContractId, Option<(i64, i64)>> = Default::default();
+        for (fid, f) in self.program.flows.iter().enumerate() {
+            if let Some(c) = f.contingent {
+                if let Contingency::While(k) = c {
+                    if let std::collections::btree_map::Entry::Vacant(slot) = terms_of.entry(k) {
+                        slot.insert(self.term_of(k)?);
+                    }
+                }
+                contingent.push((fid, f, c, self.flow(fid)?));
+            }
+        }
+        let mut resolved = vec![false; ne]; // this period's defaulters whose obligations fell due
         for t in 0..n {
             let period = t as u32;
-            // 1. own operations, already posted
+            // 1. own operations, already posted (a stopped defaulter has none)
             for (e, c) in cash.iter_mut().enumerate() {
-                *c = ck(number::add(*c, base.changes(e).get(t).copied().unwrap_or_default()))?;
+                if !stopped(&out, e, t) {
+                    *c = ck(number::add(*c, base.changes(e).get(t).copied().unwrap_or_default()))?;
+                }
+            }
+            for (fid, f, c, amounts) in &contingent {
+                let (first, last) =
+                    self.timeline.periods.get(t).map(|p| (p.first_day, p.end_day - 1)).unwrap_or((0, 0));
+                let in_term =
+                    |k: &ContractId| terms_of.get(k).copied().flatten().is_some_and(|(a, b)| a <= last && first <= b);
+                let holds = match c {
+                    Contingency::While(k) => !ended.get(*k).copied().unwrap_or(true) && in_term(k),
+                    Contingency::Until(e) => out.period_of.get(*e).copied().flatten().is_none_or(|d| d >= t),
+                };
+                let amount = amounts.get(t).copied().unwrap_or_default();
+                if !holds || stopped(&out, f.entity, t) || amount.is_zero() {
+                    continue;
+                }
+                let ev = flow_event(f, *fid, t, amount);
+                ledger.post(ev).map_err(|x| arith(x, span))?;
+                let signed = if ev.to == Account::World { -amount } else { amount };
+                cash[f.entity] = ck(number::add(cash[f.entity], signed))?;
             }
             // 2. interest on drawn credit
             let weight =
                 self.timeline.periods.get(t).map(|p| Timeline::month_weight(p.first_day, p.end_day, L)).unwrap_or(0);
             for e in 0..ne {
                 let Some(cr) = credits.get(e).and_then(|c| c.as_ref()) else { continue };
+                if stopped(&out, e, t) {
+                    continue;
+                }
                 let interest = round_ledger(ck(number::div(
                     ck(number::mul(ck(number::mul(cr.drawn, cr.rate))?, Decimal::from(weight)))?,
                     Decimal::from(L * 12),
@@ -211,7 +265,7 @@ impl Run<'_> {
                 .collect();
             let mut paid: Vec<Decimal> = obs.iter().map(|d| d.event.amount).collect();
             if clearing && !obs.is_empty() {
-                accelerated.fill(false);
+                resolved.fill(false);
                 loop {
                     let resources: Vec<Decimal> = (0..ne)
                         .map(|e| {
@@ -233,25 +287,21 @@ impl Run<'_> {
                     let cleared = clear(&resources, policies, &list)
                         .map_err(|_| EvalError::Internal { span, what: "the clearing of a period failed".into() })?;
                     paid = cleared.paid;
-                    // newly defaulted payers: accelerate their loans, add termination payments
+                    // a default is a resolution event: every obligation of a new defaulter falls
+                    // due now, as a claim that replaces the period's scheduled payments
                     let mut grew = false;
-                    let newly: Vec<ContractId> = obs
-                        .iter()
-                        .filter(|d| d.event.from.entity().is_some_and(|e| cleared.defaulted.get(e) == Some(&true)))
-                        .map(|d| d.contract)
-                        .collect();
-                    for contract in newly {
-                        if accelerated[contract] {
-                            continue;
-                        }
-                        accelerated[contract] = true;
-                        let extra = self.due_on_default(contract, t)?;
-                        if !extra.is_empty() {
-                            grew = true;
-                            if extra.iter().any(|e| e.replaces) {
-                                obs.retain(|x| x.contract != contract);
+                    for (e, is) in cleared.defaulted.iter().enumerate() {
+                        let Some(done) = resolved.get_mut(e).filter(|d| *is && !**d) else { continue };
+                        *done = true;
+                        for (c, (payer, _)) in parties.iter().enumerate() {
+                            if *payer != Some(e) || ended.get(c).copied().unwrap_or(true) {
+                                continue;
                             }
-                            obs.extend(extra.into_iter().map(|e| e.due));
+                            if let Some(claims) = self.claim_on_default(c, t)? {
+                                obs.retain(|x| x.contract != c);
+                                obs.extend(claims);
+                                grew = true;
+                            }
                         }
                     }
                     if !grew {
@@ -289,7 +339,7 @@ impl Run<'_> {
             // post what is paid; what is not is the creditor's loss
             for (d, p) in obs.iter().zip(&paid) {
                 if !p.is_zero() {
-                    ledger.post(Event { amount: *p, ..d.event }).map_err(|x| arith(x, span))?;
+                    ledger.post(Event { amount: *p, period, ..d.event }).map_err(|x| arith(x, span))?;
                 }
                 if let (Some(a), Some(b)) = (d.event.from.entity(), d.event.to.entity()) {
                     cash[a] = ck(number::sub(cash[a], *p))?;
@@ -303,9 +353,11 @@ impl Run<'_> {
                     }
                 }
             }
-            // a defaulter's contracts as payer end
-            for (end, payer) in ended.iter_mut().zip(&payers) {
-                if payer.is_some_and(|p| out.period_of.get(p).copied().flatten().is_some()) {
+            // a defaulter's contracts as payer end; a stopped defaulter's contracts all end
+            for (end, (payer, payee)) in ended.iter_mut().zip(&parties) {
+                if payer.is_some_and(|p| out.period_of.get(p).copied().flatten().is_some())
+                    || payee.is_some_and(|p| stopped(&out, p, t + 1))
+                {
                     *end = true;
                 }
             }
@@ -313,6 +365,13 @@ impl Run<'_> {
             for e in 0..ne {
                 let min = self.min_cash_of(e);
                 let Some(cr) = credits.get_mut(e).and_then(|c| c.as_mut()) else { continue };
+                if stopped(&out, e, t + 1) {
+                    // a stopped defaulter neither draws nor repays: its balance stays drawn
+                    if let Some(slot) = balances.get_mut(e).and_then(|row| row.get_mut(t)) {
+                        *slot = cr.drawn;
+                    }
+                    continue;
+                }
                 let me = Account::Entity(e);
                 let origin = Origin::credit(e);
                 if cash[e] < min {
@@ -354,81 +413,172 @@ impl Run<'_> {
                 }
             }
         }
-        Ok((ledger, balances, out))
+        // the books: own operations (a stopped defaulter's end after its default period), then
+        // the simulation's events
+        let mut books = Ledger::new(ne, n);
+        books.reserve(base.events().len() + ledger.events().len());
+        for ev in base.events() {
+            let t = ev.period as usize;
+            if [ev.from, ev.to].iter().any(|a| a.entity().is_some_and(|e| stopped(&out, e, t))) {
+                continue;
+            }
+            books.post(*ev).map_err(|x| arith(x, span))?;
+        }
+        for ev in ledger.events() {
+            books.post(*ev).map_err(|x| arith(x, span))?;
+        }
+        Ok((books, balances, out))
+    }
+
+    /// Whether an entity says `after_default continue`.
+    fn continues_after_default(&self, e: EntityId) -> bool {
+        let Some(ent) = self.program.entities.get(e) else { return false };
+        matches!(ent.fields.get("after_default").map(|f| &f.value.kind),
+            Some(crate::check::ir::TExprKind::Symbol(s)) if s == "continue")
     }
 }
 
-/// An obligation added when a payer defaults.
-pub(super) struct Extra {
-    pub due: Due,
-    /// It replaces the contract's scheduled obligations of the period.
-    pub replaces: bool,
+/// What a contract's payer paid on it in each period of a ledger (`payments(C)` on the cleared
+/// path, `scheduled(C)` on the full-payment path).
+pub(super) fn paid_by_payer(
+    program: &crate::check::ir::Program,
+    ledger: &Ledger,
+    c: ContractId,
+    n: usize,
+) -> Result<Vec<Decimal>, ArithError> {
+    let mut out = vec![Decimal::ZERO; n];
+    let Some(payer) = program.contracts.get(c).and_then(|x| super::contracts::entity_field(x, x.spec.roles.0)) else {
+        return Ok(out);
+    };
+    for ev in ledger.events() {
+        if ev.origin == Origin::contract(c) && ev.from == Account::Entity(payer) {
+            if let Some(slot) = out.get_mut(ev.period as usize) {
+                *slot = number::add(*slot, ev.amount)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The event of a flow with the world in period `p`.
+fn flow_event(f: &FlowIr, fid: FlowId, p: usize, amount: Decimal) -> Event {
+    let (from, to) = match f.direction {
+        Direction::In => (Account::World, Account::Entity(f.entity)),
+        Direction::Out => (Account::Entity(f.entity), Account::World),
+    };
+    Event { period: p as u32, from, to, amount, kind: EventKind::Flow(f.kind), origin: Origin::flow(fid) }
 }
 
 impl Run<'_> {
-    /// What falls due at once when contract `c`'s payer defaults in period `t`.
-    fn due_on_default(&mut self, c: ContractId, t: usize) -> Result<Vec<Extra>, EvalError> {
-        let Some(ct) = self.program.contracts.get(c) else { return Ok(vec![]) };
-        let period = t as u32;
-        let origin = Origin::contract(c);
-        match ct.spec.kind {
-            "loan" => {
-                let Some((outstanding, interest)) = self.loan_exposure(c, t) else { return Ok(vec![]) };
-                let (Some(borrower), Some(lender)) =
-                    (super::contracts::entity_field(ct, "borrower"), super::contracts::entity_field(ct, "lender"))
-                else {
-                    return Ok(vec![]);
-                };
-                let mk = |amount: Decimal, kind: EventKind| Extra {
-                    due: Due {
-                        event: Event {
-                            period,
-                            from: Account::Entity(borrower),
-                            to: Account::Entity(lender),
-                            amount,
-                            kind,
-                            origin,
-                        },
-                        contract: c,
-                    },
-                    replaces: true,
-                };
-                let mut v = Vec::new();
-                if !interest.is_zero() {
-                    v.push(mk(interest, EventKind::Interest));
-                }
-                if !outstanding.is_zero() {
-                    v.push(mk(outstanding, EventKind::Flow(FlowKind::Financing)));
-                }
-                Ok(v)
+    /// `remaining(C)`: at each period's end, the sum of the payments the contract schedules from
+    /// its payer after that day — beyond the timeline too, whatever defaults happen (a loan: its
+    /// interest and redemptions; the initial exchange is the lender's).
+    pub(super) fn remaining(&mut self, c: ContractId, span: Span) -> Result<Vec<Decimal>, EvalError> {
+        use crate::contracts::loan::EventType as T;
+        let n = self.timeline.len();
+        let mut dated: Vec<(i64, Decimal)> = match self.program.contracts.get(c) {
+            Some(ct) if ct.spec.kind == "loan" => self
+                .loan_events
+                .get(c)
+                .and_then(|e| e.as_ref())
+                .map(|events| {
+                    events
+                        .iter()
+                        .filter(|e| matches!(e.1, T::Ip | T::Pr | T::Md))
+                        .map(|e| (e.0, round_ledger(e.2)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Some(_) => self.contract_payments(c)?.into_iter().map(|p| (p.date.day_number(), p.amount)).collect(),
+            None => Vec::new(),
+        };
+        dated.sort_by_key(|d| d.0);
+        let mut out = vec![Decimal::ZERO; n];
+        let mut acc = Decimal::ZERO;
+        let mut next = dated.len();
+        for t in (0..n).rev() {
+            let end = self.timeline.periods.get(t).map(|p| p.end_day).unwrap_or(0);
+            while next > 0 && dated.get(next - 1).is_some_and(|d| d.0 >= end) {
+                next -= 1;
+                acc = number::add(acc, dated.get(next).map(|d| d.1).unwrap_or_default()).map_err(|x| arith(x, span))?;
             }
-            "take_or_pay" => {
-                let Some(f) = ct.fields.get("termination") else { return Ok(vec![]) };
-                let amount = round_ledger(super::terms::money(&f.value, self)?);
-                let (Some(buyer), Some(seller)) =
-                    (super::contracts::entity_field(ct, "buyer"), super::contracts::entity_field(ct, "seller"))
-                else {
-                    return Ok(vec![]);
-                };
-                if amount.is_zero() {
-                    return Ok(vec![]);
-                }
-                Ok(vec![Extra {
-                    due: Due {
-                        event: Event {
-                            period,
-                            from: Account::Entity(buyer),
-                            to: Account::Entity(seller),
-                            amount,
-                            kind: EventKind::Trade,
-                            origin,
-                        },
-                        contract: c,
-                    },
-                    replaces: false,
-                }])
+            if let Some(slot) = out.get_mut(t) {
+                *slot = acc;
             }
-            _ => Ok(vec![]),
         }
+        Ok(out)
+    }
+
+    /// The days of a contract's first and last scheduled payment (a loan's events, its
+    /// initial exchange included): its term, for `while C`.
+    fn term_of(&mut self, c: ContractId) -> Result<Option<(i64, i64)>, EvalError> {
+        let days: Vec<i64> = match self.program.contracts.get(c) {
+            Some(ct) if ct.spec.kind == "loan" => self
+                .loan_events
+                .get(c)
+                .and_then(|e| e.as_ref())
+                .map(|events| events.iter().map(|e| e.0).collect())
+                .unwrap_or_default(),
+            Some(_) => self.contract_payments(c)?.iter().map(|p| p.date.day_number()).collect(),
+            None => Vec::new(),
+        };
+        Ok(days.iter().min().copied().zip(days.iter().max().copied()))
+    }
+
+    /// What a defaulter owes on contract `c` when it defaults in period `t` (it is the payer):
+    /// the claims that replace the contract's scheduled payments of the period, or `None` when
+    /// the period's payments stand (a revenue share: its future payments are not owed yet).
+    ///
+    /// The default date is the first day of the default period. A loan accelerates: its
+    /// outstanding principal then, plus the interest accrued to then (the next interest payment
+    /// pro rata to the days elapsed since the previous interest date). A take-or-pay's claim is
+    /// its `termination` payment, or without one every payment scheduled from the default date
+    /// on; a lease, transfer or equity commitment owes every payment from the default date on.
+    fn claim_on_default(&mut self, c: ContractId, t: usize) -> Result<Option<Vec<Due>>, EvalError> {
+        let Some(ct) = self.program.contracts.get(c) else { return Ok(None) };
+        let Some(p) = self.timeline.periods.get(t) else { return Ok(None) };
+        let day = p.first_day;
+        let (Some(payer), Some(payee)) =
+            (super::contracts::entity_field(ct, ct.spec.roles.0), super::contracts::entity_field(ct, ct.spec.roles.1))
+        else {
+            return Ok(None);
+        };
+        let mk = |amount: Decimal, kind: EventKind| Due {
+            event: Event {
+                period: t as u32,
+                from: Account::Entity(payer),
+                to: Account::Entity(payee),
+                amount,
+                kind,
+                origin: Origin::contract(c),
+            },
+            contract: c,
+        };
+        let span = ct.span;
+        let claims = match ct.spec.kind {
+            "loan" => {
+                let (outstanding, accrued) = self.loan_claim(c, day).map_err(|x| arith(x, span))?;
+                vec![mk(accrued, EventKind::Interest), mk(outstanding, EventKind::Flow(FlowKind::Financing))]
+            }
+            "revenue_share" => return Ok(None),
+            kind => {
+                let payments = self.contract_payments(c)?;
+                let event_kind = payments.first().map(|x| x.kind).unwrap_or(EventKind::Trade);
+                let termination = match ct.fields.get("termination") {
+                    Some(f) if kind == "take_or_pay" => Some(super::terms::money(&f.value, self)?),
+                    _ => None,
+                };
+                let amount = match termination {
+                    Some(x) => round_ledger(x),
+                    None => payments
+                        .iter()
+                        .filter(|x| x.date.day_number() >= day)
+                        .try_fold(Decimal::ZERO, |a, x| number::add(a, x.amount))
+                        .map_err(|x| arith(x, span))?,
+                };
+                vec![mk(amount, event_kind)]
+            }
+        };
+        Ok(Some(claims.into_iter().filter(|d| !d.event.amount.is_zero()).collect()))
     }
 }

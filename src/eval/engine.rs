@@ -77,6 +77,8 @@ pub struct Run<'a> {
     pub(super) dues: Vec<super::defaults::Due>,
     /// Each loan's events, in the ledger currency.
     pub(super) loan_events: Vec<Option<Vec<LoanLine>>>,
+    /// Each loan's interest accrued per period, the borrower's expense (see accrual.rs).
+    pub(super) loan_accruals: Vec<Option<Vec<Decimal>>>,
     /// The full-payment path, when it differs from the cleared one (someone defaulted).
     pub(super) full_ledger: Option<Ledger>,
     /// What the cleared path found.
@@ -192,6 +194,7 @@ impl<'a> Run<'a> {
             credit: vec![Vec::new(); n_entities],
             dues: Vec::new(),
             loan_events: vec![None; program.contracts.len()],
+            loan_accruals: vec![None; program.contracts.len()],
             full_ledger: None,
             defaults: super::defaults::Defaults::default(),
             scenario_span,
@@ -278,7 +281,10 @@ impl<'a> Run<'a> {
             }
             if let Some(f) = e.fields.get("cash") {
                 let v = self.constant_money(&f.value)?;
+                // dated before the timeline: brought forward into the first period
+                let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
                 let period = match f.date {
+                    Some(_) if before => Some(0),
                     Some(d) => self.timeline.index_of_day(Timeline::span_of(d).0),
                     None => Some(0),
                 };
@@ -298,6 +304,13 @@ impl<'a> Run<'a> {
         for fid in 0..self.program.flows.len() {
             let amounts = self.flow(fid)?;
             let Some(f) = self.program.flows.get(fid) else { continue };
+            if f.kind == FlowKind::Capex {
+                self.depreciate(fid, &amounts)?;
+            }
+            self.bring_forward_flow(fid)?;
+            if f.contingent.is_some() {
+                continue; // booked by the simulation, while its condition holds
+            }
             let (from, to) = match f.direction {
                 Direction::In => (Account::World, Account::Entity(f.entity)),
                 Direction::Out => (Account::Entity(f.entity), Account::World),
@@ -313,9 +326,6 @@ impl<'a> Run<'a> {
                 };
                 self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
             }
-            if f.kind == FlowKind::Capex {
-                self.depreciate(fid, &amounts)?;
-            }
         }
         for cid in 0..self.program.contracts.len() {
             if self.program.contracts.get(cid).is_some_and(|c| c.spec.kind == "loan") {
@@ -325,7 +335,8 @@ impl<'a> Run<'a> {
             }
         }
         let has_credit = self.program.entities.iter().any(|e| e.fields.contains_key("credit_limit"));
-        if self.dues.is_empty() && !has_credit {
+        let has_contingent = self.program.flows.iter().any(|f| f.contingent.is_some());
+        if self.dues.is_empty() && !has_credit && !has_contingent {
             return Ok(()); // own operations only: the ledger is complete
         }
         let base = self.ledger.clone();
@@ -352,22 +363,117 @@ impl<'a> Run<'a> {
         self.dues.push(due);
     }
 
-    /// The outstanding principal at the start of period `t` and the interest falling due in it,
-    /// for a loan (what accelerates if its borrower defaults in `t`).
-    pub(super) fn loan_exposure(&self, c: ContractId, t: usize) -> Option<(Decimal, Decimal)> {
-        let events = self.loan_events.get(c)?.as_ref()?;
-        let p = self.timeline.periods.get(t)?;
-        let mut outstanding = Decimal::ZERO;
-        let mut interest = Decimal::ZERO;
-        use crate::contracts::loan::EventType as T;
-        for (day, kind, payoff, notional) in events {
-            if *day < p.first_day {
-                outstanding = *notional;
-            } else if *day < p.end_day && *kind == T::Ip {
-                interest = interest.checked_add(*payoff)?;
+    /// The first day of the timeline.
+    pub(super) fn timeline_start(&self) -> i64 {
+        self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0)
+    }
+
+    /// Posts a movement dated before the timeline as part of the opening balances: in the
+    /// first period, of kind opening (neither profit nor financing of that period), not cleared.
+    pub(super) fn bring_forward(
+        &mut self,
+        from: Account,
+        to: Account,
+        amount: Decimal,
+        origin: Origin,
+        span: Span,
+    ) -> Result<(), EvalError> {
+        if amount.is_zero() || self.timeline.is_empty() {
+            return Ok(());
+        }
+        let ev = Event { period: 0, from, to, amount, kind: EventKind::Opening, origin };
+        self.ledger.post(ev).map_err(|x| arith(x, span))
+    }
+
+    /// What a flow moved before the timeline (a dated amount, or a rate from a `from` before
+    /// the timeline's start, at its first period's value) arrives as an opening balance; capex
+    /// spent then goes on depreciating inside the timeline.
+    fn bring_forward_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
+        let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
+        let span = f.value.span;
+        let spends = self.flow_before_timeline(fid, (i64::MIN, i64::MAX))?;
+        if spends.is_empty() {
+            return Ok(());
+        }
+        let (from, to) = match f.direction {
+            Direction::In => (Account::World, Account::Entity(f.entity)),
+            Direction::Out => (Account::Entity(f.entity), Account::World),
+        };
+        let total = spends.iter().try_fold(Decimal::ZERO, |a, x| number::add(a, x.1)).map_err(|x| arith(x, span))?;
+        self.bring_forward(from, to, round_ledger(total), Origin::flow(fid), f.span)?;
+        if f.kind == FlowKind::Capex {
+            if let Some(life) = &f.life {
+                self.depreciate_spends(f.entity, &spends, life, f.span)?;
             }
         }
-        Some((round_ledger(outstanding), round_ledger(interest)))
+        Ok(())
+    }
+
+    /// What a flow books before the timeline inside the day interval `clip`, month by month:
+    /// a dated amount on its day, or a rate from its `from` (at its first period's value) with
+    /// cumulative rounding from the start of the overlap — so capex depreciates from the month
+    /// it was spent in and the total is what a longer run books there.
+    pub(super) fn flow_before_timeline(
+        &mut self,
+        fid: FlowId,
+        (c0, c1): (i64, i64),
+    ) -> Result<Vec<(i64, Decimal)>, EvalError> {
+        let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
+        let t0 = self.timeline_start();
+        let span = f.value.span;
+        let series = match self.value(&f.value)? {
+            Val::S(s, _) | Val::Uncertain(_, _, s) => s,
+            _ => return Err(EvalError::Internal { span, what: "a flow value that is not a quantity".into() }),
+        };
+        let money = Unit::named(self.money);
+        if self.reg.dimension(&series.unit) == self.reg.dimension(&money) {
+            let inside = |d: &i64| *d < t0 && (c0..c1).contains(d);
+            let Some(day) = f.on.map(|d| Timeline::span_of(d).0).filter(inside) else { return Ok(vec![]) };
+            let v = round_ledger(series.convert(&money, self.reg).map_err(|x| series_err(x, span))?.get(0));
+            return Ok(vec![(day, v)]);
+        }
+        let Some(first) = f.from.map(|p| Timeline::span_of(p).0.max(c0)).filter(|d| *d < t0) else { return Ok(vec![]) };
+        let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t0).min(t0).min(c1);
+        if end <= first {
+            return Ok(vec![]);
+        }
+        let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else { return Ok(vec![]) };
+        let s = series.convert(&target, self.reg).map_err(|x| series_err(x, span))?;
+        let s = Series::constant(s.get(0), s.unit);
+        self.rate_by_month(&s, basis, (first, end), span)
+    }
+
+    /// What a loan's borrower owes if it defaults on day `day` (see
+    /// [`super::defaults`]): the principal outstanding after every event before that day, and
+    /// the interest accrued to it — the next interest payment pro rata to the days elapsed
+    /// since the previous interest date (the last interest payment, capitalization or the
+    /// initial exchange), all of it if there is none. Nothing before the initial exchange.
+    pub(super) fn loan_claim(&self, c: ContractId, day: i64) -> Result<(Decimal, Decimal), ArithError> {
+        use crate::contracts::loan::EventType as T;
+        let Some(events) = self.loan_events.get(c).and_then(|e| e.as_ref()) else {
+            return Ok((Decimal::ZERO, Decimal::ZERO));
+        };
+        let mut outstanding = Decimal::ZERO;
+        let mut since = None;
+        for (d, kind, _, notional) in events.iter().filter(|e| e.0 < day) {
+            outstanding = *notional;
+            if matches!(kind, T::Ip | T::Ipci | T::Ied) {
+                since = Some(*d);
+            }
+        }
+        if outstanding.is_zero() {
+            return Ok((Decimal::ZERO, Decimal::ZERO));
+        }
+        let next = events.iter().find(|e| e.0 >= day && e.1 == T::Ip);
+        let accrued = match (next, since) {
+            (None, _) => Decimal::ZERO,
+            (Some(n), None) => n.2,
+            (Some(n), Some(a)) if n.0 > a => {
+                number::div(number::mul(n.2, Decimal::from(day - a))?, Decimal::from(n.0 - a))?
+            }
+            (Some(n), Some(_)) => n.2,
+        };
+        Ok((round_ledger(outstanding.abs()), round_ledger(accrued)))
     }
 
     /// Posts a loan's events that fall in the timeline: the initial exchange from lender to
@@ -411,13 +517,22 @@ impl<'a> Run<'a> {
         if let Some(slot) = self.loan_events.get_mut(cid) {
             *slot = Some(stored);
         }
+        let accrued =
+            super::accrual::accrual(&events, &self.timeline, |x| ratio.apply(x)).map_err(|x| arith(x, c.span))?;
+        if let Some(slot) = self.loan_accruals.get_mut(cid) {
+            *slot = Some(accrued);
+        }
         use crate::contracts::loan::EventType as T;
         // cumulative rounding per kind of payment, so that e.g. the redemptions add up to the
         // principal exactly (see booking.rs)
         let mut exact = [Decimal::ZERO; 3];
         let mut booked = [Decimal::ZERO; 3];
+        let t0 = self.timeline_start();
         for ev in events {
-            let Some(p) = self.timeline.index_of_day(ev.date.day_number()) else { continue };
+            let before = ev.date.day_number() < t0;
+            let Some(p) = (if before { Some(0) } else { self.timeline.index_of_day(ev.date.day_number()) }) else {
+                continue;
+            };
             let (from, to, kind, slot) = match ev.kind {
                 T::Ied => (Account::Entity(lender), Account::Entity(borrower), EventKind::Flow(FlowKind::Financing), 0),
                 T::Ip => (Account::Entity(borrower), Account::Entity(lender), EventKind::Interest, 1),
@@ -426,69 +541,24 @@ impl<'a> Run<'a> {
                 }
                 T::Ipci | T::Prf => continue,
             };
-            let value = ratio.apply(ev.payoff.abs()).map_err(|x| arith(x, c.span))?;
+            // the lender's payoff, signed so that the usual direction is positive: an interest
+            // payment at a negative rate is negative, and the lender pays it
+            let signed = if ev.kind == T::Ied { -ev.payoff } else { ev.payoff };
+            let value = ratio.apply(signed).map_err(|x| arith(x, c.span))?;
             exact[slot] = number::add(exact[slot], value).map_err(|x| arith(x, c.span))?;
             let total = booking::in_ledger(round_ledger(exact[slot])).map_err(|x| arith(x, c.span))?;
             let amount = number::sub(total, booked[slot]).map_err(|x| arith(x, c.span))?;
             booked[slot] = total;
+            let (from, to, amount) = if amount < Decimal::ZERO { (to, from, -amount) } else { (from, to, amount) };
+            if before {
+                // before the timeline: part of the opening balances, not cleared
+                self.bring_forward(from, to, amount, Origin::contract(cid), c.span)?;
+                continue;
+            }
             let event = Event { period: p as u32, from, to, amount, kind, origin: Origin::contract(cid) };
             self.dues.push(super::defaults::Due { event, contract: cid });
         }
         Ok(())
-    }
-
-    /// Straight-line depreciation of a capex flow: each period's capex is spread evenly over
-    /// the life from the period it is spent in (booked like a rate of `amount / life`).
-    fn depreciate(&mut self, fid: FlowId, amounts: &[Decimal]) -> Result<(), EvalError> {
-        let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
-        let Some(life_expr) = &f.life else { return Ok(()) };
-        let life = match self.value(life_expr)? {
-            Val::S(s, _) => s,
-            _ => {
-                return Err(EvalError::Internal { span: life_expr.span, what: "a life that is not a duration".into() })
-            }
-        };
-        let money = Unit::named(self.money);
-        for (p, amount) in amounts.iter().enumerate() {
-            if amount.is_zero() {
-                continue;
-            }
-            let rate_unit = money.div(&life.unit);
-            let rate = number::div(*amount, life.get(p)).map_err(|x| arith(x, life_expr.span))?;
-            let Some((basis, target)) = basis_of(&rate_unit, self.reg, self.money) else { continue };
-            let rate = Series::constant(rate, rate_unit)
-                .convert(&target, self.reg)
-                .map_err(|x| series_err(x, life_expr.span))?;
-            let Some(start) = self.timeline.periods.get(p).map(|x| x.first_day) else { continue };
-            let life_days = self.duration_days(&life, p, start).map_err(|x| arith(x, life_expr.span))?;
-            let booked =
-                book_rate(&rate, basis, (start, start + life_days), &self.timeline).map_err(|x| arith(x, f.span))?;
-            if let Some(row) = self.depreciation.get_mut(f.entity) {
-                for (slot, v) in row.iter_mut().zip(booked) {
-                    *slot = number::add(*slot, v).map_err(|x| arith(x, f.span))?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The length in days of a duration starting on day `start` (calendar units count months).
-    fn duration_days(&self, d: &Series, p: usize, start: i64) -> Result<i64, ArithError> {
-        let secs = self.reg.factor(&d.unit)?.apply(d.get(p))?;
-        let month = Decimal::from(2_628_000);
-        let months = number::div(secs, month)?;
-        if months.fract().is_zero() && !months.is_zero() {
-            let n = number::as_integer(months).ok_or(ArithError::Overflow)?;
-            let (y, m, dd) = self.timeline.periods.get(p).map(|x| x.start).unwrap_or((1, 1, 1));
-            let total = i64::from(y) * 12 + i64::from(m) - 1 + n;
-            let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
-            let ny = i32::try_from(ny).map_err(|_| ArithError::Overflow)?;
-            let nm = u32::try_from(nm).map_err(|_| ArithError::Overflow)?;
-            let day = dd.min(crate::calendar::days_in_month(ny, nm));
-            return Ok(crate::calendar::day_number(ny, nm, day) - start);
-        }
-        let days = number::div(secs, Decimal::from(86_400))?.ceil();
-        number::as_integer(days).ok_or(ArithError::Overflow)
     }
 
     pub(super) fn constant_money(&mut self, e: &TExpr) -> Result<Decimal, EvalError> {
@@ -519,17 +589,39 @@ impl<'a> Run<'a> {
         if let Some(b) = self.flow_busy.get_mut(fid) {
             *b = true;
         }
-        let amounts = self.book_flow(f)?;
+        let amounts = self.book_flow(f, None);
         if let Some(b) = self.flow_busy.get_mut(fid) {
             *b = false;
         }
+        let amounts = amounts?;
         if let Some(slot) = self.flow_amounts.get_mut(fid) {
             *slot = Some(amounts.clone());
         }
         Ok(amounts)
     }
 
-    fn book_flow(&mut self, f: &'a FlowIr) -> Result<Vec<Decimal>, EvalError> {
+    /// The amounts a flow books inside the day interval `[first, end)` only (a revenue share's
+    /// `over`): a rate booked over the overlap of its window with the interval, a dated amount
+    /// if its day is inside, and a period's amount by the share of its days inside.
+    pub(super) fn flow_within(&mut self, fid: FlowId, clip: (i64, i64)) -> Result<Vec<Decimal>, EvalError> {
+        let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
+        if self.flow_busy.get(fid).copied().unwrap_or(false) {
+            return Err(EvalError::Circular {
+                span: f.span,
+                what: format!("the flow `{}` depends on its own amounts", f.name),
+            });
+        }
+        if let Some(b) = self.flow_busy.get_mut(fid) {
+            *b = true;
+        }
+        let amounts = self.book_flow(f, Some(clip));
+        if let Some(b) = self.flow_busy.get_mut(fid) {
+            *b = false;
+        }
+        amounts
+    }
+
+    fn book_flow(&mut self, f: &'a FlowIr, clip: Option<(i64, i64)>) -> Result<Vec<Decimal>, EvalError> {
         let n = self.n();
         let span = f.value.span;
         let series = match self.value(&f.value)? {
@@ -541,15 +633,18 @@ impl<'a> Run<'a> {
             self.timeline.periods.first().map(|p| p.first_day).unwrap_or(0),
             self.timeline.periods.last().map(|p| p.end_day).unwrap_or(0),
         );
-        let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0);
-        let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1);
+        // (a rate from before the timeline starts its running total there: see book_rate)
+        let (c0, c1) = clip.unwrap_or((i64::MIN, i64::MAX));
+        let first = f.from.map(|p| Timeline::span_of(p).0).unwrap_or(t0).max(c0);
+        let end = f.to.map(|p| Timeline::span_of(p).1).unwrap_or(t1).min(c1);
         let money = Unit::named(self.money);
         let dim = self.reg.dimension(&series.unit);
         if dim == self.reg.dimension(&money) {
             let s = series.convert(&money, self.reg).map_err(|x| series_err(x, span))?;
             if let Some(on) = f.on {
                 let mut out = vec![Decimal::ZERO; n];
-                if let Some(p) = self.timeline.index_of_day(Timeline::span_of(on).0) {
+                let day = Timeline::span_of(on).0;
+                if let Some(p) = self.timeline.index_of_day(day).filter(|_| (c0..c1).contains(&day)) {
                     if let Some(slot) = out.get_mut(p) {
                         *slot = round_ledger(s.get(p));
                     }
@@ -558,8 +653,18 @@ impl<'a> Run<'a> {
             }
             // a flow of amounts, restricted to its window
             let window = self.timeline.indices_overlapping(first, end);
-            let vals: Vec<Decimal> =
-                (0..n).map(|i| if window.contains(&i) { s.get(i) } else { Decimal::ZERO }).collect();
+            let mut vals = vec![Decimal::ZERO; n];
+            for i in window {
+                let (Some(slot), Some(p)) = (vals.get_mut(i), self.timeline.periods.get(i)) else { continue };
+                let inside = p.end_day.min(c1) - p.first_day.max(c0);
+                let days = p.end_day - p.first_day;
+                *slot = if inside >= days {
+                    s.get(i)
+                } else {
+                    let part = number::mul(s.get(i), Decimal::from(inside)).map_err(|x| arith(x, span))?;
+                    number::div(part, Decimal::from(days)).map_err(|x| arith(x, span))?
+                };
+            }
             return book_amounts(&Values::Per(vals), n).map_err(|x| arith(x, span));
         }
         let Some((basis, target)) = basis_of(&series.unit, self.reg, self.money) else {

@@ -4,11 +4,13 @@
 //! evaluate with [`engine::Run`], whose arithmetic ([`series::Series`]) uses only `checked_*`
 //! decimal operations; every failure becomes an [`EvalError`] at the operator's span.
 
+mod accrual;
 pub mod booking;
 mod builtins;
 pub mod contracts;
 pub mod curves;
 pub mod defaults;
+mod depreciation;
 pub mod engine;
 pub mod error;
 pub mod interrupt;

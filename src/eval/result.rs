@@ -41,6 +41,7 @@ pub struct RunResult {
     depreciation: Vec<Vec<Decimal>>,
     min_cash: Vec<Decimal>,
     loan_events: Vec<Option<Vec<LoanLine>>>,
+    loan_accruals: Vec<Option<Vec<Decimal>>>,
     full_ledger: Option<Ledger>,
     scenario_span: Span,
 }
@@ -62,6 +63,7 @@ impl RunResult {
             depreciation: run.depreciation,
             min_cash: run.min_cash,
             loan_events: run.loan_events,
+            loan_accruals: run.loan_accruals,
             full_ledger: run.full_ledger,
             scenario_span: run.scenario_span,
         }
@@ -90,6 +92,7 @@ impl RunResult {
         run.depreciation = self.depreciation.clone();
         run.min_cash = self.min_cash.clone();
         run.loan_events = self.loan_events.clone();
+        run.loan_accruals = self.loan_accruals.clone();
         run.full_ledger = self.full_ledger.clone();
         Ok(run)
     }

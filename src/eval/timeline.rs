@@ -28,6 +28,12 @@ impl Period {
     pub fn days(&self) -> i64 {
         self.end_day - self.first_day
     }
+
+    /// The period of the days `[first, end)` (`end > first`).
+    pub fn of_days(first: i64, end: i64) -> Period {
+        let (a, b) = (from_day_number(first), from_day_number(end - 1));
+        Period { start: a, end: b, first_day: first, end_day: end }
+    }
 }
 
 /// The periods of a scenario.

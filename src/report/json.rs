@@ -10,7 +10,8 @@ pub fn render(o: &Outcome) -> String {
         .sections
         .iter()
         .filter_map(|s| match s {
-            Section::Table(t) => Some(json!({
+            Section::Table(t) => Some({
+                let mut v = json!({
                 "location": t.location,
                 "step": t.step.keyword(),
                 "items": t.items.iter().map(|it| {
@@ -25,7 +26,12 @@ pub fn render(o: &Outcome) -> String {
                     }
                     v
                 }).collect::<Vec<_>>(),
-            })),
+                });
+                if let Some(note) = &t.note {
+                    v["note"] = json!(note);
+                }
+                v
+            }),
             Section::Claims | Section::Defaults(_) => None,
         })
         .collect();

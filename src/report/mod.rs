@@ -58,6 +58,9 @@ pub struct Table {
     pub periods: Vec<String>,
     /// Its items.
     pub items: Vec<Item>,
+    /// Why it is not shown as asked (a report finer than the timeline is shown at the
+    /// timeline's step).
+    pub note: Option<String>,
 }
 
 /// A claim, checked.
@@ -234,13 +237,14 @@ enum Built {
 }
 
 fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, EvalError> {
-    let step = r.step.unwrap_or(run.timeline.step);
-    if step_rank(step) < step_rank(run.timeline.step) {
-        return Err(EvalError::Misaligned {
-            span: r.span,
-            what: format!("a {} report of a {} timeline", step.keyword(), run.timeline.step.keyword()),
-        });
-    }
+    let asked = r.step.unwrap_or(run.timeline.step);
+    // a timeline has no finer periods than its own: shown at the timeline's step, with a note
+    let (step, note) = if step_rank(asked) < step_rank(run.timeline.step) {
+        let tl = run.timeline.step.keyword();
+        (run.timeline.step, Some(format!("asked {}, shown {tl}: the timeline is {tl}", asked.keyword())))
+    } else {
+        (asked, None)
+    };
     // groups of timeline periods
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut last_key = None;
@@ -289,7 +293,7 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
         };
         items.push(item);
     }
-    Ok(Built::Table(Table { location, step, periods: groups.into_iter().map(|g| g.0).collect(), items }))
+    Ok(Built::Table(Table { location, step, periods: groups.into_iter().map(|g| g.0).collect(), items, note }))
 }
 
 fn shape_varies(t: &crate::check::Type) -> bool {

@@ -88,15 +88,22 @@ fn pad_right(s: &str, w: usize) -> String {
 
 fn table(t: &Table, rule: Rounding, out: &mut String) {
     out.push_str(&format!("report ({}, {})\n", t.location, t.step.keyword()));
+    if let Some(note) = &t.note {
+        out.push_str(&format!("note: {note}\n"));
+    }
     let series: Vec<&Item> = t.items.iter().filter(|i| matches!(i.values, ItemValues::Per(..))).collect();
     let singles: Vec<&Item> = t.items.iter().filter(|i| !matches!(i.values, ItemValues::Per(..))).collect();
     if !series.is_empty() {
         let mut cols: Vec<Vec<String>> = Vec::new();
+        // the sparklines draw the values as displayed: equal at the cent, equal bars
+        let mut shown: Vec<Vec<Decimal>> = Vec::new();
         for it in &series {
             let ItemValues::Per(vals, _) = &it.values else { continue };
             let dp = decimals(vals, it.minor, rule);
             let mut col = vec![it.label.clone(), it.unit.clone()];
-            col.extend(vals.iter().map(|v| fmt(*v, dp, it.minor, rule)));
+            let texts: Vec<String> = vals.iter().map(|v| fmt(*v, dp, it.minor, rule)).collect();
+            shown.push(texts.iter().zip(vals).map(|(t, v)| t.replace(',', "").parse().unwrap_or(*v)).collect());
+            col.extend(texts);
             cols.push(col);
         }
         let pw = t.periods.iter().map(|p| p.len()).max().unwrap_or(6).max("period".len());
@@ -117,14 +124,12 @@ fn table(t: &Table, rule: Rounding, out: &mut String) {
             out.push('\n');
         }
         let lw = series.iter().map(|i| i.label.chars().count()).max().unwrap_or(0);
-        for it in &series {
-            if let ItemValues::Per(vals, _) = &it.values {
-                out.push_str(&format!(
-                    "trend  {}  {}\n",
-                    pad_right(&it.label, lw),
-                    sparkline(&resample(vals, SPARK_POINTS))
-                ));
-            }
+        for (it, vals) in series.iter().zip(&shown) {
+            out.push_str(&format!(
+                "trend  {}  {}\n",
+                pad_right(&it.label, lw),
+                sparkline(&resample(vals, SPARK_POINTS))
+            ));
         }
     }
     if !singles.is_empty() {

@@ -247,6 +247,10 @@ pub struct Flow {
     pub kind: Option<Ident>,
     /// `life 5 year` (capex depreciation life)
     pub life: Option<Expr>,
+    /// `while CONTRACT`: booked only while the contract is in force.
+    pub while_: Option<Ident>,
+    /// `until defaulted(ENTITY)`: booked until the entity defaults.
+    pub until: Option<Box<Expr>>,
     /// The whole declaration.
     pub span: Span,
 }

@@ -165,6 +165,8 @@ impl Builder<'_> {
         let mut on = None;
         let mut kind: Option<Ident> = None;
         let mut life: Option<Expr> = None;
+        let mut while_: Option<Ident> = None;
+        let mut until: Option<Box<Expr>> = None;
         let mut seen: Vec<(&'static str, crate::source::Span)> = Vec::new();
         for p in significant(pair) {
             let pspan = self.span(&p);
@@ -174,6 +176,8 @@ impl Builder<'_> {
                 Rule::on_clause => Some("on"),
                 Rule::as_clause => Some("as"),
                 Rule::life_clause => Some("life"),
+                Rule::while_clause => Some("while"),
+                Rule::until_clause => Some("until"),
                 _ => None,
             };
             if let Some(c) = clause {
@@ -197,6 +201,11 @@ impl Builder<'_> {
                     }
                 }
                 Rule::as_clause => kind = Some(self.ident_in(p, pspan)?),
+                Rule::while_clause => while_ = Some(self.ident_in(p, pspan)?),
+                Rule::until_clause => {
+                    let e = self.require(significant(p).next(), pspan)?;
+                    until = Some(Box::new(self.root_expr(e)?));
+                }
                 _ => {
                     let e = self.require(significant(p).next(), pspan)?;
                     life = Some(self.root_expr(e)?);
@@ -208,7 +217,7 @@ impl Builder<'_> {
         let name = self.require(names.next(), span)?;
         let counterparty = self.require(names.next(), span)?;
         let value = self.require(value, span)?;
-        Ok(Flow { entity, name, direction, counterparty, value, from, to, on, kind, life, span })
+        Ok(Flow { entity, name, direction, counterparty, value, from, to, on, kind, life, while_, until, span })
     }
 
     fn contract(&mut self, pair: Pair<'_, Rule>) -> Result<Contract, ParseError> {

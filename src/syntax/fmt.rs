@@ -203,6 +203,12 @@ pub fn decl(d: &Decl) -> String {
             if let Some(l) = &f.life {
                 let _ = write!(s, " life {}", expr(l));
             }
+            if let Some(c) = &f.while_ {
+                let _ = write!(s, " while {}", c.name);
+            }
+            if let Some(u) = &f.until {
+                let _ = write!(s, " until {}", expr(u));
+            }
             s.push('\n');
         }
         Decl::Contract(c) => {

@@ -35,6 +35,8 @@ pub fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_on
             | Rule::kw_as
             | Rule::kw_life
+            | Rule::kw_while
+            | Rule::kw_until
             | Rule::EOI
     )
 }
@@ -90,6 +92,8 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::on_clause => "`on`",
         Rule::as_clause => "`as`",
         Rule::life_clause => "`life`",
+        Rule::while_clause => "`while`",
+        Rule::until_clause => "`until`",
         Rule::claim_source => "a source in parentheses",
         Rule::source_text => "a source",
         Rule::expect_fail => "`expect fail`",
@@ -130,6 +134,8 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_on => "`on`",
         Rule::kw_as => "`as`",
         Rule::kw_life => "`life`",
+        Rule::kw_while => "`while`",
+        Rule::kw_until => "`until`",
         _ => "a declaration",
     }
 }
@@ -152,7 +158,7 @@ pub const DECLARATION_KEYWORDS: &[&str] = &[
 ];
 
 /// The other words that can never name a declaration.
-const OTHER_RESERVED: &[&str] = &["extends", "in", "within", "relative", "expect"];
+const OTHER_RESERVED: &[&str] = &["extends", "in", "within", "relative", "expect", "while", "until"];
 
 /// True for a word that can never name a declaration.
 pub fn is_reserved(word: &str) -> bool {
