@@ -48,8 +48,8 @@ fn a_query_in_the_scenario() {
     assert_eq!(lines[0], "3000000000 USD");
     assert_eq!(lines[1], "2028-03");
     assert_eq!(lines[2], "balance at each period's end in USD");
-    assert_eq!(lines[3], "  2028-01    3000000000");
-    assert!(out.contains("trend  █▆▅▃▂▁"), "{out}");
+    assert_eq!(lines[3], "  2028-01   3000000000");
+    assert!(out.contains("  2028-06  -1000000000\n  trend  █▁▁▁▁▁\n"), "{out}");
     // `ans` is the last result: the series again
     let second = out.split("trend").nth(1).unwrap();
     assert!(out.split("trend").count() == 3 && second.contains("balance"), "{out}");
