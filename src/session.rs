@@ -150,19 +150,6 @@ impl Session {
         self.commit(all).map(|()| Answer::Declared(added))
     }
 
-    /// Checks one expression against the program without evaluating it: the typed expression
-    /// (its ids are the committed program's, so [`Session::eval_checked`] can evaluate it).
-    pub fn check_expr(&mut self, name: &str, text: &str) -> Result<TExpr, Diags> {
-        let id = self.sources.add(name, text, SourceKind::Input);
-        let expr = syntax::parse_expr(&self.sources, id)
-            .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
-        let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
-        match driver::compile(&loaded, Some(&expr)) {
-            (_, Some(t), diags) if diags.is_empty() => Ok(t),
-            (_, _, diags) => Err(diags),
-        }
-    }
-
     /// Evaluates expressions checked by [`Session::check_expr`] in one scenario's run, with one
     /// evaluator for all of them (the REPL's headline figures).
     pub fn eval_checked(&mut self, exprs: &[TExpr], scenario: Option<&str>) -> Result<Vec<Value>, Diags> {
@@ -183,6 +170,22 @@ impl Session {
         let expr = syntax::parse_expr(&self.sources, id)
             .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
         self.eval_parsed(&expr, scenario)
+    }
+
+    /// Checks an expression against the program (as source `name`, for diagnostics): the
+    /// program checked with it and the typed expression (the same declarations check to the
+    /// same ids, so it fits the committed program and its runs too). `aifin explain`, `sweep`
+    /// and `tornado` ask their questions with it.
+    pub fn check_expr(&mut self, name: &str, text: &str) -> Result<(Program, crate::check::ir::TExpr), Diags> {
+        let id = self.sources.add(name, text, SourceKind::Input);
+        let expr = syntax::parse_expr(&self.sources, id)
+            .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+        let loaded = Loaded { files: self.files.clone(), diagnostics: Vec::new() };
+        let (program, texpr, diags) = driver::compile(&loaded, Some(&expr));
+        match texpr {
+            Some(t) if diags.is_empty() => Ok((program, t)),
+            _ => Err(diags),
+        }
     }
 
     fn eval_parsed(&mut self, expr: &ast::Expr, scenario: Option<&str>) -> Result<Value, Diags> {

@@ -330,7 +330,7 @@ impl Repl {
         let name = self.next_name();
         let text = self.with_ans(arg);
         let ty = match self.session.check_expr(&name, &text) {
-            Ok(t) => t.ty,
+            Ok((_, t)) => t.ty,
             Err(d) => return Reply::fail(self.render(&self.session, &d)),
         };
         // The unit is the value's: evaluate when that works, else print the type alone.
