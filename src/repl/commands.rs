@@ -48,9 +48,10 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "list",
-        args: "[entities|drivers|curves|contracts|flows|scenarios|units]",
+        args: "[KIND]",
         summary: "the names declared, by kind",
-        help: "Without an argument, every kind but units (std declarations are left out).",
+        help: "KIND is entities, drivers, curves, contracts, flows, scenarios or units. Without it, \
+               every kind but units (std declarations are left out).",
     },
     CommandSpec {
         name: "scenario",

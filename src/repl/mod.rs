@@ -376,7 +376,11 @@ impl Repl {
         for c in show::comment_above(src.text(), span.start()) {
             out.push_str(&format!("  // {c}\n"));
         }
-        for l in sources.slice(span).lines() {
+        // whole lines: a unit's span is its name alone, within `currency USD minor 2`
+        let text = src.text();
+        let first = text.get(..span.start()).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let last = text.get(span.end()..).and_then(|t| t.find('\n')).map_or(text.len(), |i| span.end() + i);
+        for l in text.get(first..last).unwrap_or("").lines() {
             out.push_str(&format!("  {}\n", l.trim_end()));
         }
         if let Some(d) = p.definitions.iter().find(|d| d.name == name) {
