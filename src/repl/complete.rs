@@ -159,6 +159,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn completion_follows_the_context() {
+        let mut repl = crate::repl::Repl::new(crate::diagnostic::RenderStyle::Plain);
+        assert!(!repl.start(&["examples/repl/cascade_whatif.aifin".into()], None).failed);
+        let n = repl.names();
+        assert_eq!(n.complete(":scen", 5), (0, vec![":scenario".to_string()]));
+        assert_eq!(n.complete(":scenario c", 11), (10, vec!["calm".to_string()]));
+        assert_eq!(n.complete(":scenario ", 10).1, vec!["calm".to_string(), "stress".to_string()]);
+        assert_eq!(n.complete("2 * openai_c", 12), (4, vec!["openai_costs".to_string()]));
+        assert_eq!(n.complete("OpenAI.comp", 11).1, vec!["OpenAI.compute_and_staff".to_string()]);
+        assert_eq!(n.complete("15M US", 6).1, vec!["USD".to_string()]);
+        assert_eq!(n.complete("run", 3).1, vec!["runway".to_string()]);
+        assert_eq!(n.complete(":list con", 9).1, vec!["contracts".to_string()]);
+        assert!(n.complete("entity X { min_c", 16).1.contains(&"min_cash".to_string()));
+        assert_eq!(n.hint("losses(CoreWeave"), Some("  : an entity".to_string()));
+        assert_eq!(n.hint("debt_rate"), Some("  : a constant of 1/Time".to_string()));
+    }
+
+    #[test]
     fn open_brackets_and_trailing_operators_continue() {
         assert!(needs_more("entity X {"));
         assert!(needs_more("cagr(1 USD @ 2025,"));
