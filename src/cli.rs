@@ -1,4 +1,5 @@
-//! The command line: `aifin check | run | eval | fmt | repl | test | schedule | import`.
+//! The command line: `aifin check | run | compare | explain | sweep | tornado | eval | fmt | repl | test |
+//! schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
 //! the golden tests and `aifin test` share one code path. Every command that reads a program
@@ -50,14 +51,96 @@ enum Command {
         /// Also evaluate the claims and fail if one does not come out as expected.
         #[arg(long)]
         claims: bool,
+        /// With `--claims`: the scenario to evaluate them in (default: the first declared).
+        #[arg(long, requires = "claims", conflicts_with = "all_scenarios")]
+        scenario: Option<String>,
+        /// With `--claims`: evaluate them in every scenario.
+        #[arg(long, requires = "claims")]
+        all_scenarios: bool,
     },
     /// Evaluate a scenario and print its reports.
     Run {
         /// The scenario file.
         file: PathBuf,
         /// The scenario to run (default: the first declared).
+        #[arg(long, conflicts_with = "all_scenarios")]
+        scenario: Option<String>,
+        /// Run every scenario, one after the other.
+        #[arg(long)]
+        all_scenarios: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Two scenarios side by side: every report item and claim, with the differences.
+    Compare {
+        /// The scenario file.
+        file: PathBuf,
+        /// The first scenario (A).
+        a: String,
+        /// The second scenario (B); differences are B - A.
+        b: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// How a value was computed: a tree of what it was computed from, with values, units and
+    /// where each is declared.
+    Explain {
+        /// The scenario file.
+        file: PathBuf,
+        /// The expression (`cash(OpenAI)`, `defaulted(CoreWeave)`), or `claim N` / `claim "TEXT"`.
+        #[arg(allow_hyphen_values = true)]
+        expr: String,
+        /// The period (default: the timeline's last).
+        #[arg(long)]
+        at: Option<String>,
+        /// The scenario (default: the first declared).
         #[arg(long)]
         scenario: Option<String>,
+        /// How many levels to show.
+        #[arg(long, default_value_t = 6)]
+        depth: usize,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// One input over a range: the output at each of N equal steps.
+    Sweep {
+        /// The scenario file.
+        file: PathBuf,
+        /// The driver and its range: `NAME=LOW..HIGH` (e.g. `price=10 USD..30 USD`).
+        #[arg(long)]
+        vary: String,
+        /// The number of steps, both ends included.
+        #[arg(long, default_value_t = 5)]
+        steps: usize,
+        /// The output expression.
+        #[arg(long, allow_hyphen_values = true)]
+        report: String,
+        /// The scenario (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The period the output is read in (default: the timeline's last).
+        #[arg(long)]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Every input declared as a range moved to its low and its high, sorted by the swing.
+    Tornado {
+        /// The scenario file.
+        file: PathBuf,
+        /// The output expression.
+        #[arg(long, allow_hyphen_values = true)]
+        report: String,
+        /// The scenario (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The period the output is read in (default: the timeline's last).
+        #[arg(long)]
+        at: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -138,7 +221,14 @@ where
         }
     };
     match cli.command {
-        Command::Check { files, claims } => check(&files, claims, style),
+        Command::Check { files, claims, scenario, all_scenarios } => {
+            let which = match (claims, scenario, all_scenarios) {
+                (false, _, _) => None,
+                (true, _, true) => Some(Scenarios::All),
+                (true, s, false) => Some(Scenarios::One(s)),
+            };
+            check(&files, which, style)
+        }
         Command::Eval { expr } => {
             let mut session = Session::new();
             match session.eval(&expr, None) {
@@ -160,7 +250,45 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { file, scenario, format } => run_file(&file, scenario.as_deref(), format, style),
+        Command::Run { file, scenario, all_scenarios, format } => {
+            run_file(&file, scenario.as_deref(), all_scenarios, format, style)
+        }
+        Command::Explain { file, expr, at, scenario, depth, format } => {
+            let req = crate::explain::Request { at, scenario, depth };
+            explain(&file, &expr, &req, format, style)
+        }
+        Command::Sweep { file, vary, steps, report, scenario, at, format } => {
+            let mut session = Session::new();
+            let r = crate::sensitivity::parse_vary(&vary).and_then(|(name, range)| {
+                let (program, exprs) = checked_with(&mut session, &file, &[("<report>", &report), ("<vary>", range)])?;
+                let [out, range] = exprs.as_slice() else {
+                    return Err(crate::explain::Failure::Request("nothing to sweep".into()));
+                };
+                let (scenario, at) = (scenario.as_deref(), at.as_deref());
+                crate::sensitivity::sweep_program(&program, session.sources(), name, range, steps, out, scenario, at)
+            });
+            let r = r.map(|s| crate::sensitivity::render_sweep(&s, &report, format_name(format)));
+            sensitivity(r, "sweep", session.sources(), style)
+        }
+        Command::Tornado { file, report, scenario, at, format } => {
+            let mut session = Session::new();
+            let r =
+                checked_with(&mut session, &file, &[("<report>", &report)]).and_then(|(program, exprs)| {
+                    match exprs.first() {
+                        Some(out) => crate::sensitivity::tornado_program(
+                            &program,
+                            session.sources(),
+                            out,
+                            scenario.as_deref(),
+                            at.as_deref(),
+                        ),
+                        None => Err(crate::explain::Failure::Request("nothing to report".into())),
+                    }
+                });
+            let r = r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format)));
+            sensitivity(r, "tornado", session.sources(), style)
+        }
+        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, style),
         Command::Repl { files, scenario, keep_going } => repl(&files, scenario.as_deref(), keep_going, style),
         Command::Schedule { file, contract, scenario, format } => {
             schedule(&file, &contract, scenario.as_deref(), format, style)
@@ -197,65 +325,197 @@ fn repl(files: &[PathBuf], scenario: Option<&str>, keep_going: bool, style: Rend
     }
 }
 
-fn not_yet(cmd: &str, what: &str) -> Output {
-    Output {
-        stdout: String::new(),
-        stderr: format!("aifin {cmd}: {what}; see CHANGELOG.md for what this version does\n"),
-        code: 2,
-    }
-}
-
 /// Renders diagnostics as a failed command (exit 1).
 pub fn failed(diags: &[Diagnostic], sources: &SourceMap, style: RenderStyle) -> Output {
     Output { stdout: String::new(), stderr: render_all(diags, sources, style), code: 1 }
 }
 
-fn check(files: &[PathBuf], claims: bool, style: RenderStyle) -> Output {
-    if claims {
-        return not_yet(
-            "check --claims",
-            "evaluating claims needs the evaluation engine, which is not available in this build",
-        );
-    }
+/// Which scenarios a command evaluates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scenarios {
+    /// One (the first declared when `None`).
+    One(Option<String>),
+    /// Every declared scenario, in order.
+    All,
+}
+
+fn check(files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Output {
     let mut out = Output::default();
     let mut session = Session::new();
     for f in files {
-        match session.load_file(f) {
-            Ok(()) => {
-                let program = session.program();
+        if let Err(diags) = session.load_file(f) {
+            out.stderr.push_str(&session.render(&diags, style));
+            out.code = 1;
+            continue;
+        }
+        let program = session.program().clone();
+        let names = match &claims {
+            None => {
                 out.stdout.push_str(&format!(
                     "{}: ok ({} entities, {} drivers and curves, {} flows, {} contracts, {} claims, {} reports)\n",
                     f.display(),
                     program.entities.len(),
-                    program.definitions.iter().filter(|d| !is_std(session.sources(), d.span)).count(),
+                    program
+                        .definitions
+                        .iter()
+                        .filter(
+                            |d| !is_std(session.sources(), d.span) && !crate::check::overrides::is_field_definition(d)
+                        )
+                        .count(),
                     program.flows.len(),
                     program.contracts.len(),
                     program.claims.len(),
                     program.reports.len()
                 ));
+                continue;
             }
-            Err(diags) => {
-                out.stderr.push_str(&session.render(&diags, style));
-                out.code = 1;
+            Some(_) if program.claims.is_empty() => {
+                out.stdout.push_str(&format!("{}: ok, no claims to evaluate\n", f.display()));
+                continue;
+            }
+            Some(Scenarios::All) => crate::scenarios::names(&program, None, true),
+            Some(Scenarios::One(s)) => crate::scenarios::names(&program, s.as_deref(), false),
+        };
+        for name in names {
+            match session.outcome(name.as_deref()) {
+                Ok(o) => {
+                    out.stdout.push_str(&format!("{}: scenario {}\n", f.display(), o.scenario));
+                    crate::report::text::claims_section(&o, &mut out.stdout);
+                    if o.claims.iter().any(|c| !c.as_expected()) {
+                        out.code = 1;
+                    }
+                }
+                Err(diags) => {
+                    out.stderr.push_str(&session.render(&diags, style));
+                    out.code = 1;
+                }
             }
         }
     }
     out
 }
 
-fn run_file(file: &std::path::Path, scenario: Option<&str>, format: Format, style: RenderStyle) -> Output {
+fn run_file(file: &std::path::Path, scenario: Option<&str>, all: bool, format: Format, style: RenderStyle) -> Output {
     let mut session = Session::new();
-    let r = session.load_file(file).and_then(|()| session.outcome(scenario));
-    match r {
-        Ok(o) => {
+    if let Err(diags) = session.load_file(file) {
+        return failed(&diags, session.sources(), style);
+    }
+    let program = session.program().clone();
+    let mut outcomes = Vec::new();
+    for name in crate::scenarios::names(&program, scenario, all) {
+        match session.outcome(name.as_deref()) {
+            Ok(o) => outcomes.push(o),
+            Err(diags) => return failed(&diags, session.sources(), style),
+        }
+    }
+    let stdout = match (format, outcomes.as_slice()) {
+        (Format::Text, os) => os.iter().map(crate::report::text::render).collect::<Vec<_>>().join("\n"),
+        (Format::Json, [o]) if !all => crate::report::json::render(o),
+        (Format::Json, os) => crate::scenarios::json_all(os),
+        (Format::Csv, [o]) if !all => crate::report::csv::render(o),
+        (Format::Csv, os) => crate::scenarios::csv_all(os),
+    };
+    Output { stdout, stderr: String::new(), code: 0 }
+}
+
+fn compare(file: &std::path::Path, (a, b): (&str, &str), format: Format, style: RenderStyle) -> Output {
+    let mut session = Session::new();
+    let both = session
+        .load_file(file)
+        .and_then(|()| session.outcome(Some(a)))
+        .and_then(|x| session.outcome(Some(b)).map(|y| (x, y)));
+    match both {
+        Ok((x, y)) => {
+            let c = crate::compare::compare(&x, &y);
             let stdout = match format {
-                Format::Text => crate::report::text::render(&o),
-                Format::Json => crate::report::json::render(&o),
-                Format::Csv => crate::report::csv::render(&o),
+                Format::Text => crate::compare::text(&c),
+                Format::Json => crate::compare::json(&c),
+                Format::Csv => crate::compare::csv(&c),
             };
             Output { stdout, stderr: String::new(), code: 0 }
         }
         Err(diags) => failed(&diags, session.sources(), style),
+    }
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Csv => "csv",
+    }
+}
+
+fn sensitivity(
+    r: Result<String, crate::explain::Failure>,
+    cmd: &str,
+    sources: &SourceMap,
+    style: RenderStyle,
+) -> Output {
+    match r {
+        Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
+        Err(crate::explain::Failure::Diagnostics(d)) => failed(&d, sources, style),
+        Err(crate::explain::Failure::Request(what)) => {
+            Output { stdout: String::new(), stderr: format!("aifin {cmd}: {what}\n"), code: 1 }
+        }
+    }
+}
+
+/// Loads `file` into the session and checks each `(name, text)` expression against it.
+fn checked_with(
+    session: &mut Session,
+    file: &std::path::Path,
+    exprs: &[(&str, &str)],
+) -> Result<(crate::check::ir::Program, Vec<crate::check::ir::TExpr>), crate::explain::Failure> {
+    use crate::explain::Failure;
+    session.load_file(file).map_err(Failure::Diagnostics)?;
+    let mut program = (**session.program()).clone();
+    let mut out = Vec::new();
+    for (name, text) in exprs {
+        let (p, t) = session.check_expr(name, text).map_err(Failure::Diagnostics)?;
+        program = p;
+        out.push(t);
+    }
+    Ok((program, out))
+}
+
+fn explain(
+    file: &std::path::Path,
+    expr: &str,
+    req: &crate::explain::Request,
+    format: Format,
+    style: RenderStyle,
+) -> Output {
+    use crate::explain::{Failure, Target};
+    if format == Format::Csv {
+        return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
+    }
+    let mut session = Session::new();
+    let claim = crate::explain::claim_request(expr);
+    let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
+    let r = checked_with(&mut session, file, exprs).and_then(|(program, exprs)| {
+        let target = match (claim, exprs.into_iter().next()) {
+            (Some(c), _) => Target::Claim(c.to_string()),
+            (None, Some(e)) => Target::Expr(e),
+            (None, None) => return Err(Failure::Request("nothing to explain".into())),
+        };
+        crate::explain::explain_program(&program, session.sources(), &target, req)
+    });
+    match r {
+        Ok(x) => {
+            let stdout = match format {
+                Format::Json => crate::explain::render::json(&x.root, &x.scenario, &x.period),
+                Format::Text | Format::Csv => {
+                    let header = format!("scenario {}, {}:", x.scenario, x.period);
+                    crate::explain::render::text(&x.root, &header, x.rounding)
+                }
+            };
+            Output { stdout, stderr: String::new(), code: 0 }
+        }
+        Err(Failure::Diagnostics(d)) => failed(&d, session.sources(), style),
+        Err(Failure::Request(what)) => {
+            Output { stdout: String::new(), stderr: format!("aifin explain: {what}\n"), code: 1 }
+        }
     }
 }
 

@@ -96,6 +96,9 @@ fn takes(ty: aifin::check::spec::FieldType) -> String {
         T::Choice(c) => words(c),
         T::ChoiceOrSeries(c) => format!("{} or a curve", words(c)),
         T::FlowRef => "a flow `ENTITY.NAME`".into(),
+        T::PerTimeOrCurve => "per time, or a curve of them".into(),
+        T::FractionOrCurve => "pure number, or a curve of them".into(),
+        T::DatedMoney => "amounts of money at days: `2B USD @ 2025-03-01, 3B USD @ 2025-09-01`".into(),
     }
 }
 

@@ -180,3 +180,25 @@ fn reload_keeps_overrides_and_says_what_changed() {
     assert_eq!(code, Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn explain_prints_the_tree_and_an_anchor_stays_in_the_expression() {
+    let (out, err, code) = repl(&[MODEL], ":explain cash(CoreWeave) @ 2028-02\n:explain claim 2\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("scenario stress, 2028-02:\ncash(CoreWeave) = 1,882,794,520.55 USD"), "{out}");
+    assert!(out.contains("PR 2028-02-01 = 1,000,000,000.00 USD"), "{out}");
+    assert!(out.contains("claim \"CoreWeave still serves its debt in February\" = ok, holds"), "{out}");
+    let (_, err, code) = repl(&[MODEL], ":explain cash(OpenAI) @ 2031-01\n");
+    assert_eq!(code, 1);
+    assert!(err.contains("@ 2031-01: not a period of the timeline 2028-01 .. 2028-06"), "{err}");
+}
+
+#[test]
+fn set_takes_an_entity_field() {
+    let (out, err, code) =
+        repl(&[MODEL], ":set OpenAI.cash = 20B USD\ndefaulted(OpenAI)\n:unset OpenAI.cash\ndefaulted(OpenAI)\n");
+    assert_eq!(code, 0, "{err}");
+    // 20B - 4B - 3B = 13B, 13 - 7 = 6B, 6 - 7 < 0: March
+    assert!(out.contains("  defaulted(OpenAI)  2028-02 → 2028-03\n"), "{out}");
+    assert!(out.contains("\n2028-03\nmoved:\n") && out.ends_with("\n2028-02\n"), "{out}");
+}

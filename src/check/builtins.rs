@@ -262,6 +262,18 @@ impl Checker<'_> {
                 };
                 mk(TExprKind::Call(b, vec![TArg { name: None, value: ev, anchor: None, span: e.span }]), ty)
             }
+            Builtin::Outstanding | Builtin::Accrued => {
+                let [c] = positional.as_slice() else { return self.bad_args(span, b, "expected one loan") };
+                let cv = self.expr(&c.value)?;
+                if cv.ty != Type::Contract {
+                    let found = cv.ty.describe(self.reg);
+                    return self.bad_args(c.span, b, format!("expected a loan, found {found}"));
+                }
+                mk(
+                    TExprKind::Call(b, vec![TArg { name: None, value: cv, anchor: None, span: c.span }]),
+                    Type::Quantity(money, Shape::Level),
+                )
+            }
             Builtin::Payments | Builtin::Scheduled | Builtin::Remaining => {
                 let [c] = positional.as_slice() else { return self.bad_args(span, b, "expected one contract") };
                 let cv = self.expr(&c.value)?;

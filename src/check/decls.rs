@@ -90,7 +90,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        program.scenarios = self.scenarios(&scenarios);
+        program.scenarios = self.scenarios(&scenarios, &mut program);
         program.definitions = std::mem::take(&mut self.def_ir).into_iter().flatten().collect();
         program.flows = std::mem::take(&mut self.flow_ir).into_iter().flatten().collect();
         program
@@ -353,8 +353,18 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             }
+            if sp.ty == FieldType::DatedMoney {
+                if let Some(dated) = self.dated_money(&f.value) {
+                    if let Some((first, _)) = dated.first() {
+                        let value = first.clone();
+                        out.insert(f.name.name.clone(), FieldIr { value, date: None, dated, span: f.span });
+                    }
+                }
+                continue;
+            }
             if let Some(value) = self.field_value(sp, &f.value) {
-                out.insert(f.name.name.clone(), FieldIr { value, date: f.date.map(|d| d.value), span: f.span });
+                let date = f.date.map(|d| d.value);
+                out.insert(f.name.name.clone(), FieldIr { value, date, dated: Vec::new(), span: f.span });
             }
         }
         for sp in specs.iter().filter(|s| s.required) {
@@ -418,6 +428,7 @@ impl<'a> Checker<'a> {
                     self.kind_error(&t, &expected)
                 }
             }
+            FieldType::DatedMoney => self.dated_money(e).and_then(|d| d.into_iter().next().map(|x| x.0)),
             FieldType::FlowRef => {
                 let t = self.expr(e)?;
                 match t.kind {
@@ -428,6 +439,8 @@ impl<'a> Checker<'a> {
             FieldType::Money
             | FieldType::MoneyOrRate
             | FieldType::PerTime
+            | FieldType::PerTimeOrCurve
+            | FieldType::FractionOrCurve
             | FieldType::Duration
             | FieldType::Fraction => {
                 let t = self.expr(e)?;
@@ -437,6 +450,8 @@ impl<'a> Checker<'a> {
                     FieldType::Money => d == self.money && s == Shape::Constant,
                     FieldType::MoneyOrRate => d == self.money || d == self.money.div(&time),
                     FieldType::PerTime => d == time.inv() && s == Shape::Constant,
+                    FieldType::PerTimeOrCurve => d == time.inv() && matches!(s, Shape::Constant | Shape::Series),
+                    FieldType::FractionOrCurve => d.is_none() && matches!(s, Shape::Constant | Shape::Series),
                     FieldType::Duration => d == time && s == Shape::Constant,
                     _ => d.is_none() && s == Shape::Constant,
                 };
@@ -462,7 +477,31 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn kind_error(&mut self, t: &TExpr, expected: &str) -> Option<TExpr> {
+    /// `2B USD @ 2025-03-01, 3B USD @ 2025-09-01`: constant amounts of money at days.
+    fn dated_money(&mut self, e: &ast::Expr) -> Option<Vec<(TExpr, PeriodValue)>> {
+        let expected = FieldType::DatedMoney.describe();
+        let ExprKind::Dated(items) = &e.kind else {
+            let t = self.expr(e)?;
+            self.kind_error(&t, &expected);
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for a in items {
+            let t = self.expr(&a.value)?;
+            let (d, s) = self.need_quantity(&t)?;
+            let day = a.anchor.map(|p| p.value).filter(|p| matches!(p, PeriodValue::Day(..)));
+            match day {
+                Some(day) if d == self.money && s == Shape::Constant => out.push((t, day)),
+                _ => {
+                    self.kind_error(&t, &expected);
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    pub(super) fn kind_error(&mut self, t: &TExpr, expected: &str) -> Option<TExpr> {
         self.errors.push(CheckError::WrongKind {
             span: t.span,
             expected: expected.into(),
@@ -472,73 +511,9 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn claim(&mut self, c: &ast::Claim) -> Option<ClaimIr> {
-        let value = self.expr(&c.value)?;
-        let (vd, _) = self.need_quantity(&value)?;
-        let same = |this: &mut Self, t: &TExpr, op: &str| -> Option<()> {
-            let (d, _) = this.need_quantity(t)?;
-            if d != vd {
-                this.errors.push(CheckError::DimensionMismatch {
-                    op_span: t.span,
-                    op: op.into(),
-                    left: value.span,
-                    left_desc: this.describe(&value),
-                    right: t.span,
-                    right_desc: this.describe(t),
-                    hint: this.mismatch_hint(&vd, &d),
-                });
-                return None;
-            }
-            Some(())
-        };
-        let test = match &c.test {
-            ast::ClaimTest::Approx { target, tolerance } => {
-                let t = self.expr(target)?;
-                same(self, &t, "compare")?;
-                let tol = match tolerance {
-                    Some(tol) => {
-                        let tv = self.expr(&tol.value)?;
-                        if tol.relative {
-                            self.need_dim(
-                                &tv,
-                                &crate::units::Dimension::none(),
-                                "a pure number or percentage for a relative tolerance",
-                            )?;
-                        } else {
-                            same(self, &tv, "compare within a tolerance of")?;
-                        }
-                        Some((tv, tol.relative))
-                    }
-                    None => None,
-                };
-                ClaimTestIr::Approx { target: t, tolerance: tol }
-            }
-            ast::ClaimTest::Compare { op, target, .. } => {
-                let t = self.expr(target)?;
-                same(self, &t, "compare")?;
-                ClaimTestIr::Compare(*op, t)
-            }
-            ast::ClaimTest::Between { range } => {
-                let t = self.expr(range)?;
-                if !matches!(t.ty, Type::Uncertain(_)) {
-                    return self.kind_error(&t, "a range `low .. high`").and(None);
-                }
-                same(self, &t, "compare")?;
-                ClaimTestIr::Between(t)
-            }
-        };
-        Some(ClaimIr {
-            text: c.text.clone(),
-            source: c.source.clone(),
-            expect_fail: c.expect_fail,
-            value,
-            test,
-            span: c.span,
-        })
-    }
-
-    fn scenarios(&mut self, scenarios: &[&ast::Scenario]) -> Vec<ScenarioIr> {
+    fn scenarios(&mut self, scenarios: &[&ast::Scenario], program: &mut Program) -> Vec<ScenarioIr> {
         let mut out: Vec<ScenarioIr> = Vec::new();
+        let mut made = BTreeMap::new();
         let mut seen: BTreeMap<String, Span> = BTreeMap::new();
         for s in scenarios {
             if let Some(first) = seen.get(&s.name.name) {
@@ -617,6 +592,13 @@ impl<'a> Checker<'a> {
             }
             let mut overrides = Vec::new();
             for o in &s.overrides {
+                if let Some(field) = &o.field {
+                    let Some(t) = self.expr(&o.value) else { continue };
+                    if let Some(id) = self.field_override(o, field, &t, program, &mut made) {
+                        overrides.push((id, t));
+                    }
+                    continue;
+                }
                 let Some((NameRef::Def(id), _)) = self.names.get(&o.name.name).copied() else {
                     self.errors.push(CheckError::BadScenario {
                         span: o.name.span,

@@ -137,6 +137,15 @@ impl Checker<'_> {
             ExprKind::Period(p) => mk(TExprKind::Period(*p), Type::Period),
             ExprKind::Str(s) => mk(TExprKind::Text(s.clone()), Type::Text),
             ExprKind::Paren(inner) => self.expr(inner).map(|t| TExpr { span, ..t }),
+            ExprKind::Dated(_) => {
+                self.errors.push(CheckError::WrongKind {
+                    span,
+                    expected: "one value".into(),
+                    found: "a list of dated values".into(),
+                    hint: Some("only a loan's `draws` takes values at dates (`2B USD @ 2025-03-01, …`)".into()),
+                });
+                None
+            }
             ExprKind::Name(n) => self.name(n),
             ExprKind::Member { base, member } => self.member(base, member, span),
             ExprKind::Call { callee, args } => self.call(callee, args, span),

@@ -73,6 +73,10 @@ pub enum Builtin {
     Remaining,
     /// `commitments(E)`
     Commitments,
+    /// `outstanding(LOAN)`
+    Outstanding,
+    /// `accrued(LOAN)`
+    Accrued,
     /// `funding_gap(E, RANGE)`
     FundingGap,
     /// `runway(E)`
@@ -401,6 +405,28 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         constant: false,
     },
     BuiltinSpec {
+        name: "outstanding",
+        builtin: Builtin::Outstanding,
+        signature: "outstanding(LOAN)",
+        group: BuiltinGroup::Series,
+        doc: "a loan's principal outstanding at each period's end (a balance), in the ledger currency",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "accrued",
+        builtin: Builtin::Accrued,
+        signature: "accrued(LOAN)",
+        group: BuiltinGroup::Series,
+        doc: "a loan's interest accrued and not yet paid at each period's end: the interest of its last event plus interest on its notional at its rate since (for covenants and leverage)",
+        named: &[],
+        anchors: false,
+        reads_ledger: true,
+        constant: false,
+    },
+    BuiltinSpec {
         name: "funding_gap",
         builtin: Builtin::FundingGap,
         signature: "funding_gap(ENTITY, PERIOD .. PERIOD)",
@@ -608,6 +634,9 @@ pub struct FieldIr {
     pub value: TExpr,
     /// The date written before it.
     pub date: Option<PeriodValue>,
+    /// Dated values (`draws 2B USD @ 2025-03-01, …`): each value with its day; `value` is then
+    /// the first of them.
+    pub dated: Vec<(TExpr, PeriodValue)>,
     /// The field.
     pub span: Span,
 }

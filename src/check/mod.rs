@@ -9,10 +9,12 @@
 //! the check.
 
 mod builtins;
+mod claims;
 mod decls;
 pub mod error;
 mod expr;
 pub mod ir;
+pub mod overrides;
 pub mod spec;
 mod terms;
 pub mod types;

@@ -13,6 +13,10 @@ pub enum FieldType {
     MoneyOrRate,
     /// Per time (`9%/year`).
     PerTime,
+    /// Per time, constant or a series (a floating rate: `sofr + 2.5%/year`).
+    PerTimeOrCurve,
+    /// A pure number, constant or a series (a price index).
+    FractionOrCurve,
     /// A duration (`1 month`, `5 year`).
     Duration,
     /// A whole number of days, weeks, months, quarters or years, or `maturity` (no cycle).
@@ -29,6 +33,8 @@ pub enum FieldType {
     ChoiceOrSeries(&'static [&'static str]),
     /// A flow of an entity (`OpenAI.revenue`).
     FlowRef,
+    /// Amounts of money at days (`2B USD @ 2025-03-01, 3B USD @ 2025-09-01`).
+    DatedMoney,
 }
 
 impl FieldType {
@@ -39,6 +45,8 @@ impl FieldType {
             FieldType::Money => "an amount of money".into(),
             FieldType::MoneyOrRate => "money or money per time".into(),
             FieldType::PerTime => "a rate per time (e.g. 9%/year)".into(),
+            FieldType::PerTimeOrCurve => "a rate per time, or a curve of rates (e.g. sofr + 2.5%/year)".into(),
+            FieldType::FractionOrCurve => "a pure number, or a curve of them (e.g. an index)".into(),
             FieldType::Duration => "a duration (e.g. 1 month)".into(),
             FieldType::Cycle => "a cycle (e.g. 1 month, 3 month, 1 year) or `maturity`".into(),
             FieldType::Fraction => "a pure number or percentage".into(),
@@ -47,6 +55,7 @@ impl FieldType {
             FieldType::Choice(c) => format!("one of {}", c.join(", ")),
             FieldType::ChoiceOrSeries(c) => format!("one of {} or a curve", c.join(", ")),
             FieldType::FlowRef => "a flow (ENTITY.NAME)".into(),
+            FieldType::DatedMoney => "amounts of money at days (e.g. 2B USD @ 2025-03-01, 3B USD @ 2025-09-01)".into(),
         }
     }
 }
@@ -122,6 +131,22 @@ pub struct ContractSpec {
 
 const DAYCOUNTS: &[&str] = &["A365", "A360", "AA", "E30_360"];
 
+/// A loan's `calendar` choices (contracts/business.rs: `Calendar`).
+pub const CALENDARS: &[&str] = &["none", "weekdays"];
+
+/// A loan's `business_day` choices, in the order of contracts/business.rs's `BusinessDay::ALL`.
+pub const BUSINESS_DAYS: &[&str] = &[
+    "none",
+    "following",
+    "modified_following",
+    "following_unshifted",
+    "modified_following_unshifted",
+    "preceding",
+    "modified_preceding",
+    "preceding_unshifted",
+    "modified_preceding_unshifted",
+];
+
 /// Every contract kind.
 pub const CONTRACTS: &[ContractSpec] = &[
     ContractSpec {
@@ -162,26 +187,38 @@ pub const CONTRACTS: &[ContractSpec] = &[
     },
     ContractSpec {
         kind: "loan",
-        doc: "a loan with ACTUS semantics: bullet (PAM), annuity (ANN) or linear (LAM)",
+        doc: "a loan with ACTUS semantics: bullet (PAM), annuity (ANN), linear (LAM) or negative amortizer (NAM)",
         roles: ("borrower", "lender"),
         fields: &[
             req("lender", FieldType::Entity, "who lends"),
             req("borrower", FieldType::Entity, "who borrows"),
             actus(req("principal", FieldType::Money, "the amount lent"), "notionalPrincipal"),
-            actus(req("rate", FieldType::PerTime, "the nominal interest rate"), "nominalInterestRate"),
+            actus(
+                req(
+                    "rate",
+                    FieldType::PerTimeOrCurve,
+                    "the nominal interest rate; with `reset`, an expression of curves (`sofr + 2.5%/year`) fixed at each reset",
+                ),
+                "nominalInterestRate; rateMultiplier × marketObjectCodeOfRateReset + rateSpread",
+            ),
             actus(req("start", FieldType::Date, "the initial exchange date"), "initialExchangeDate"),
             actus(
                 opt(
                     "maturity",
                     FieldType::Date,
                     "derived",
-                    "the maturity date; without it a `linear` loan matures with its last redemption (⌈principal ÷ payment⌉ of them), an `annuity` with the redemption that repays it",
+                    "the maturity date; without it an `annuity` matures at its `amortization_date`, else a `linear` loan with its last redemption (⌈principal ÷ payment⌉ of them), an `annuity` or `negative` one with the redemption that repays it",
                 ),
                 "maturityDate",
             ),
             actus(
-                opt("amortization", FieldType::Choice(&["bullet", "annuity", "linear"]), "bullet", "the repayment profile"),
-                "contractType PAM / ANN / LAM",
+                opt(
+                    "amortization",
+                    FieldType::Choice(&["bullet", "annuity", "linear", "negative"]),
+                    "bullet",
+                    "the repayment profile",
+                ),
+                "contractType PAM / ANN / LAM / NAM",
             ),
             actus(
                 opt(
@@ -233,6 +270,15 @@ pub const CONTRACTS: &[ContractSpec] = &[
             ),
             actus(
                 opt(
+                    "principal_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the principal cycle's stub rule",
+                ),
+                "cycleOfPrincipalRedemption stub L1 / L0",
+            ),
+            actus(
+                opt(
                     "end_of_month",
                     FieldType::Choice(&["same_day", "end_of_month"]),
                     "same_day",
@@ -274,6 +320,222 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt("outstanding", FieldType::Money, "principal", "principal outstanding at the status date"),
                 "notionalPrincipal at the status date",
+            ),
+            actus(
+                opt(
+                    "day_end",
+                    FieldType::Date,
+                    "none",
+                    "the maturity, amortization date or termination on this date falls at the end of the day: its events keep the date, interest on them runs to the next midnight",
+                ),
+                "a maturityDate, amortizationDate or terminationDate with a time of day (`2013-12-31T23:59:59`)",
+            ),
+            actus(
+                opt(
+                    "business_day",
+                    FieldType::Choice(BUSINESS_DAYS),
+                    "none",
+                    "how a scheduled date that is not a business day moves (to the next or previous business day; `modified_`: not out of its month), and whether interest runs to the moved date or (`_unshifted`) the scheduled one",
+                ),
+                "businessDayConvention NOS / SCF / SCMF / CSF / CSMF / SCP / SCMP / CSP / CSMP",
+            ),
+            actus(
+                opt(
+                    "calendar",
+                    FieldType::Choice(CALENDARS),
+                    "none",
+                    "which days are business days: every day, or Monday to Friday",
+                ),
+                "calendar NC / MF",
+            ),
+            actus(
+                opt(
+                    "interest_base",
+                    FieldType::Choice(&["notional", "at_start", "lagged"]),
+                    "notional",
+                    "what interest accrues on: the notional outstanding, the notional at the start (`interest_base_amount` for a running loan; as in ACTUS's reference results, each redemption resets it to the notional left), or the notional as of the last IPCB event",
+                ),
+                "interestCalculationBase NT / NTIED / NTL",
+            ),
+            actus(
+                opt(
+                    "interest_base_every",
+                    FieldType::Cycle,
+                    "none",
+                    "the cycle of IPCB events (`lagged`)",
+                ),
+                "cycleOfInterestCalculationBase",
+            ),
+            actus(
+                opt(
+                    "interest_base_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the IPCB cycle's stub rule",
+                ),
+                "cycleOfInterestCalculationBase stub L1 / L0",
+            ),
+            actus(
+                opt(
+                    "interest_base_anchor",
+                    FieldType::Date,
+                    "start + one cycle",
+                    "the first IPCB event",
+                ),
+                "cycleAnchorDateOfInterestCalculationBase",
+            ),
+            actus(
+                opt(
+                    "interest_base_amount",
+                    FieldType::Money,
+                    "the notional",
+                    "the base until the first IPCB (or at the status date)",
+                ),
+                "interestCalculationBaseAmount",
+            ),
+            actus(
+                opt(
+                    "scaling",
+                    FieldType::FractionOrCurve,
+                    "none",
+                    "the index payments follow (SC events): each scaling date sets the multipliers to index ÷ `scaling_base`",
+                ),
+                "marketObjectCodeOfScalingIndex",
+            ),
+            actus(
+                opt(
+                    "scaling_every",
+                    FieldType::Cycle,
+                    "none",
+                    "the scaling cycle",
+                ),
+                "cycleOfScalingIndex",
+            ),
+            actus(
+                opt(
+                    "scaling_anchor",
+                    FieldType::Date,
+                    "start + one cycle",
+                    "the first scaling date",
+                ),
+                "cycleAnchorDateOfScalingIndex",
+            ),
+            actus(
+                opt(
+                    "scaling_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the scaling cycle's stub rule",
+                ),
+                "cycleOfScalingIndex stub L1 / L0",
+            ),
+            actus(
+                opt(
+                    "scaling_base",
+                    FieldType::Fraction,
+                    "1",
+                    "the index value at which payments are unscaled",
+                ),
+                "scalingIndexAtContractDealDate",
+            ),
+            actus(
+                opt(
+                    "scaling_effect",
+                    FieldType::Choice(&["interest", "principal", "both"]),
+                    "both",
+                    "which payments scale (the notional and accrued interest themselves stay unscaled)",
+                ),
+                "scalingEffect IOO / ONO / INO",
+            ),
+            actus(
+                opt(
+                    "purchase_date",
+                    FieldType::Date,
+                    "none",
+                    "bought from a previous lender (PRD): the schedule starts there",
+                ),
+                "purchaseDate",
+            ),
+            actus(
+                opt(
+                    "purchase_price",
+                    FieldType::Money,
+                    "0",
+                    "the price the buyer pays, plus the interest accrued",
+                ),
+                "priceAtPurchaseDate",
+            ),
+            actus(
+                opt(
+                    "termination_date",
+                    FieldType::Date,
+                    "none",
+                    "sold or terminated (TD): the schedule ends there",
+                ),
+                "terminationDate",
+            ),
+            actus(
+                opt(
+                    "termination_price",
+                    FieldType::Money,
+                    "0",
+                    "the price the seller receives, plus the interest accrued",
+                ),
+                "priceAtTerminationDate",
+            ),
+            actus(
+                opt(
+                    "draws",
+                    FieldType::DatedMoney,
+                    "all at `start`",
+                    "a delayed-draw loan: the first draw is the initial exchange, each later one a principal increase (PI) that accrues interest from its day; together at most `principal`",
+                ),
+                "PI events, as in ACTUS LAX",
+            ),
+            actus(
+                opt(
+                    "reset",
+                    FieldType::Cycle,
+                    "none (fixed rate)",
+                    "the rate reset cycle: the rate floats",
+                ),
+                "cycleOfRateReset",
+            ),
+            actus(
+                opt(
+                    "reset_anchor",
+                    FieldType::Date,
+                    "start + one cycle",
+                    "the first rate reset",
+                ),
+                "cycleAnchorDateOfRateReset",
+            ),
+            actus(
+                opt(
+                    "reset_stub",
+                    FieldType::Choice(&["short", "long"]),
+                    "`stub`",
+                    "the reset cycle's stub rule",
+                ),
+                "cycleOfRateReset stub L1 / L0",
+            ),
+            actus(
+                opt(
+                    "initial_rate",
+                    FieldType::PerTime,
+                    "`rate` at the start",
+                    "a floating loan's rate until its first reset",
+                ),
+                "nominalInterestRate (floating)",
+            ),
+            actus(
+                opt(
+                    "next_rate",
+                    FieldType::PerTime,
+                    "none",
+                    "the rate the first reset after the status date fixes (an RRF event)",
+                ),
+                "nextResetRate",
             ),
         ],
     },

@@ -25,7 +25,12 @@
 //! - a LAM without maturity matures with its last redemption (`⌈Nt / Prnxt⌉` redemptions); an
 //!   ANN without maturity with the redemption that repays it.
 
+pub use super::amounts::{annuity, balances_at};
+use super::amounts::{annuity_amount, derive_maturity, linear_payment};
+use super::business::{BusinessDay, Calendar};
 use super::dates::{schedule as dates_of, Cycle, Date, DayCount};
+use super::resets::RateReset;
+use super::scaling::Scaling;
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
 
@@ -38,6 +43,33 @@ pub enum Amortization {
     Annuity,
     /// LAM: a constant principal payment.
     Linear,
+    /// NAM: a fixed payment that includes the interest (principal may grow when it does not
+    /// cover it); unlike an annuity, a rate reset does not change the payment.
+    Negative,
+}
+
+/// What interest accrues on (ACTUS interest calculation base).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InterestBase {
+    /// NT: the notional outstanding.
+    Notional,
+    /// NTIED: the notional at the initial exchange (`amount` for a contract already running);
+    /// as in ACTUS's reference implementation (test case lam18), a redemption resets it to the
+    /// notional left.
+    AtStart {
+        /// The base at the status date.
+        amount: Option<Decimal>,
+    },
+    /// NTL: the notional as of the last IPCB event (before the first: `amount`, else the
+    /// notional at the initial exchange).
+    Lagged {
+        /// The IPCB cycle.
+        cycle: Cycle,
+        /// The first IPCB date (default: start + one cycle).
+        anchor: Option<Date>,
+        /// The base until the first IPCB.
+        amount: Option<Decimal>,
+    },
 }
 
 /// The terms of a loan, in ACTUS's terms.
@@ -79,6 +111,29 @@ pub struct LoanTerms {
     pub status_date: Option<Date>,
     /// Interest accrued at the status date.
     pub accrued: Decimal,
+    /// Rate resets of a floating-rate loan.
+    pub reset: Option<RateReset>,
+    /// Later draws of a delayed-draw loan (PI events: the notional grows by the amount, which
+    /// accrues interest from that day); the first draw is the initial exchange.
+    pub draws: Vec<(Date, Decimal)>,
+    /// What interest accrues on.
+    pub interest_base: InterestBase,
+    /// Index-linked payments.
+    pub scaling: Option<Scaling>,
+    /// Bought from a previous lender on this date at this price (ACTUS PRD): the schedule starts
+    /// there, the buyer paying the price plus the interest accrued.
+    pub purchase: Option<(Date, Decimal)>,
+    /// Sold (terminated) on this date at this price (ACTUS TD): the schedule ends there, the
+    /// seller receiving the price plus the interest accrued.
+    pub termination: Option<(Date, Decimal)>,
+    /// The maturity, amortization date or termination on this date falls at the end of the day
+    /// (an ACTUS date with a time of day, `2013-12-31T23:59:59`): interest on its events runs to
+    /// the next midnight.
+    pub day_end: Option<Date>,
+    /// How scheduled dates that are not business days move.
+    pub business_day: BusinessDay,
+    /// Which days are business days.
+    pub calendar: Calendar,
 }
 
 /// An ACTUS event type.
@@ -86,14 +141,28 @@ pub struct LoanTerms {
 pub enum EventType {
     /// Initial exchange.
     Ied,
-    /// Principal redemption amount fixing.
-    Prf,
+    /// Principal increase: a later draw.
+    Pi,
     /// Principal redemption.
     Pr,
     /// Interest capitalization.
     Ipci,
     /// Interest payment.
     Ip,
+    /// Purchase.
+    Prd,
+    /// Rate reset from the rate expression.
+    Rr,
+    /// Rate reset to a fixed next rate.
+    Rrf,
+    /// Interest calculation base fixing (the base becomes the notional).
+    Ipcb,
+    /// Scaling: the multipliers follow the index.
+    Sc,
+    /// Principal redemption amount fixing (an annuity's amount, after its resets too).
+    Prf,
+    /// Termination.
+    Td,
     /// Maturity.
     Md,
 }
@@ -107,6 +176,13 @@ impl EventType {
             EventType::Pr => "PR",
             EventType::Ipci => "IPCI",
             EventType::Ip => "IP",
+            EventType::Prd => "PRD",
+            EventType::Pi => "PI",
+            EventType::Ipcb => "IPCB",
+            EventType::Sc => "SC",
+            EventType::Td => "TD",
+            EventType::Rr => "RR",
+            EventType::Rrf => "RRF",
             EventType::Md => "MD",
         }
     }
@@ -125,6 +201,8 @@ pub struct LoanEvent {
     pub notional: Decimal,
     /// Interest accrued after the event.
     pub accrued: Decimal,
+    /// The nominal rate after the event (per year).
+    pub rate: Decimal,
 }
 
 /// Why a loan's schedule cannot be built.
@@ -142,42 +220,40 @@ impl From<ArithError> for LoanError {
     }
 }
 
-type R<T> = Result<T, LoanError>;
+pub(super) type R<T> = Result<T, LoanError>;
 
-fn terms(msg: impl Into<String>) -> LoanError {
+pub(super) fn terms(msg: impl Into<String>) -> LoanError {
     LoanError::Terms(msg.into())
 }
 
-/// Redemptions a loan without maturity may take before it is deemed not to amortize.
-const MAX_REDEMPTIONS: i64 = 10_000;
-
-/// The annuity amount `A` (see the module docs) over the dates `t₀ … tₙ`.
-pub fn annuity(notional: Decimal, rate: Decimal, dates: &[Date], dc: DayCount) -> R<Decimal> {
-    if dates.len() < 2 {
-        return Ok(notional);
-    }
-    let factors: Vec<Decimal> = dates
-        .windows(2)
-        .map(|w| dc.apply(rate, w[0], w[1]).and_then(|y| number::add(Decimal::ONE, y)))
-        .collect::<Result<_, _>>()?;
-    let mut product = Decimal::ONE;
-    for f in &factors {
-        product = number::mul(product, *f)?;
-    }
-    let mut tails = Decimal::ZERO;
-    let mut tail = Decimal::ONE;
-    for f in factors.iter().skip(1).rev() {
-        tail = number::mul(tail, *f)?;
-        tails = number::add(tails, tail)?;
-    }
-    Ok(number::div(number::mul(notional, product)?, number::add(Decimal::ONE, tails)?)?)
+/// A loan's cycles, anchors and maturity after ACTUS's defaults.
+struct Frame {
+    ip_cycle: Option<Cycle>,
+    pr_cycle: Option<Cycle>,
+    ip_anchor: Option<Date>,
+    pr_anchor: Option<Date>,
+    maturity: Date,
 }
 
-/// The dated events of a loan.
-pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
-    if t.notional < Decimal::ZERO {
-        return Err(terms("the principal must not be negative"));
-    }
+/// The days a scaled loan reads its index: its scaling dates.
+pub fn scaling_dates(t: &LoanTerms) -> R<Vec<Date>> {
+    let Some(sc) = &t.scaling else { return Ok(Vec::new()) };
+    let f = frame(t)?;
+    Ok(sc.dates(t.start, f.maturity, t.end_of_month).into_iter().map(|d| t.business_day.shift(d, t.calendar)).collect())
+}
+
+/// The days a floating-rate loan observes its rate: its reset dates.
+pub fn reset_observations(t: &LoanTerms) -> R<Vec<Date>> {
+    let Some(reset) = &t.reset else { return Ok(Vec::new()) };
+    let f = frame(t)?;
+    Ok(reset
+        .dates(t.start, f.maturity, t.end_of_month)
+        .into_iter()
+        .map(|d| t.business_day.shift(d, t.calendar))
+        .collect())
+}
+
+fn frame(t: &LoanTerms) -> R<Frame> {
     let eom = t.end_of_month;
     // cycles default to each other (ANN/LAM) and anchors to start + one cycle
     let (ip_cycle, pr_cycle) = match t.amortization {
@@ -200,13 +276,25 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
         (None, Some(c)) => Some(c.shift(t.start, 1, eom)),
         _ => None,
     };
-    let maturity = match t.maturity {
-        Some(m) => m,
-        None => derive_maturity(t, pr_anchor, pr_cycle)?,
+    // an annuity without maturity runs to its amortization date (ACTUS)
+    let maturity = match (t.maturity, t.amortization, t.amortization_date) {
+        (Some(m), _, _) => m,
+        (None, Amortization::Annuity, Some(a)) => a,
+        _ => derive_maturity(t, pr_anchor, pr_cycle)?,
     };
     if maturity <= t.start {
         return Err(terms("the maturity must come after the start"));
     }
+    Ok(Frame { ip_cycle, pr_cycle, ip_anchor, pr_anchor, maturity })
+}
+
+/// The dated events of a loan.
+pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
+    if t.notional < Decimal::ZERO {
+        return Err(terms("the principal must not be negative"));
+    }
+    let eom = t.end_of_month;
+    let Frame { ip_cycle, pr_cycle, ip_anchor, pr_anchor, maturity } = frame(t)?;
     let status = t.status_date.unwrap_or(t.start);
     let running = status > t.start;
 
@@ -240,14 +328,74 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
             }
         }
     }
-    let mut payment = t.payment;
+    let mut payment = match (t.payment, t.amortization) {
+        (None, Amortization::Linear) => Some(linear_payment(t, &pr_dates)?),
+        (p, _) => p,
+    };
+    // an annuity's amount is fixed one day before the first redemption, or at the initial
+    // exchange when that day comes before it
+    let mut fix_at_ied = false;
     if t.amortization == Amortization::Annuity && payment.is_none() {
         if let Some(first) = pr_dates.first().copied().or(Some(maturity)) {
-            plan.push((first.plus_days(-1).max(t.start), EventType::Prf));
+            let prf = first.plus_days(-1);
+            if prf >= t.start {
+                plan.push((prf, EventType::Prf));
+            } else {
+                fix_at_ied = true;
+            }
+        }
+    }
+    if let InterestBase::Lagged { cycle, anchor, .. } = t.interest_base {
+        let a = anchor.unwrap_or_else(|| cycle.shift(t.start, 1, eom));
+        for d in dates_of(a, cycle, maturity, eom, false) {
+            plan.push((d, EventType::Ipcb));
+        }
+    }
+    if let Some(sc) = &t.scaling {
+        plan.extend(sc.dates(t.start, maturity, eom).into_iter().map(|d| (d, EventType::Sc)));
+    }
+    if let Some(reset) = &t.reset {
+        let mut fixed = reset.next_rate.is_none();
+        for d in reset.dates(t.start, maturity, eom) {
+            if running && d <= status {
+                continue;
+            }
+            let kind = if fixed { EventType::Rr } else { EventType::Rrf };
+            fixed = true;
+            plan.push((d, kind));
+            if t.amortization == Amortization::Annuity {
+                plan.push((d, EventType::Prf));
+            }
         }
     }
     plan.push((maturity, EventType::Md));
+    if let Some((d, _)) = t.purchase {
+        plan.push((d, EventType::Prd));
+    }
+    for (d, _) in &t.draws {
+        if *d <= t.start || *d >= maturity {
+            return Err(terms(format!("the draw on {d} is not between the first draw and maturity")));
+        }
+        plan.push((*d, EventType::Pi));
+    }
+    if let Some((d, _)) = t.termination {
+        plan.push((d, EventType::Td));
+        plan.retain(|e| *e <= (d, EventType::Td));
+    }
     plan.retain(|(d, _)| !running || *d > status);
+    // business days: the event moves, interest is calculated to the moved or the scheduled date
+    let mut plan: Vec<(Date, EventType, Date)> = plan
+        .into_iter()
+        .map(|(d, k)| match k {
+            EventType::Md | EventType::Td | EventType::Ip
+                if t.day_end == Some(d) && (k != EventType::Ip || d == maturity) =>
+            {
+                (d, k, d.plus_days(1))
+            }
+            EventType::Ied | EventType::Pi | EventType::Prd | EventType::Td => (d, k, d),
+            _ => (t.business_day.shift(d, t.calendar), k, t.business_day.calculation(d, t.calendar)),
+        })
+        .collect();
     plan.sort();
     plan.dedup();
 
@@ -256,44 +404,92 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
     let mut nt = t.notional;
     let mut ipac = if running { t.accrued } else { Decimal::ZERO };
     let mut sd = if running { status } else { t.start };
+    let mut ipnr = t.rate;
+    let mut fixings_done = false;
+    let base_amount = match t.interest_base {
+        InterestBase::Notional => None,
+        InterestBase::AtStart { amount } | InterestBase::Lagged { amount, .. } => amount,
+    };
+    let mut ipcb = base_amount.unwrap_or(nt);
+    // scaling multipliers of principal and interest payments
+    let (mut nsc, mut isc) = (Decimal::ONE, Decimal::ONE);
     let mut out = Vec::with_capacity(plan.len());
-    for (date, kind) in plan {
+    for (date, kind, calc) in plan {
         if kind != EventType::Ied {
-            let interest = number::mul(nt, t.rate)?;
-            ipac = number::add(ipac, t.daycount.apply(interest, sd, date)?)?;
-            sd = date;
+            let base = if t.interest_base == InterestBase::Notional { nt } else { ipcb };
+            let interest = number::mul(base, ipnr)?;
+            ipac = number::add(ipac, t.daycount.apply(interest, sd, calc)?)?;
+            sd = calc;
         }
         let payoff = match kind {
+            EventType::Pi => {
+                let amount = t.draws.iter().filter(|(d, _)| *d == date).map(|x| x.1).sum::<Decimal>();
+                nt = number::add(nt, amount)?;
+                -number::mul(r, amount)?
+            }
+            EventType::Ipcb => {
+                ipcb = nt;
+                Decimal::ZERO
+            }
+            EventType::Sc => {
+                let sc = t.scaling.as_ref().ok_or_else(|| terms("a scaling event without scaling terms"))?;
+                let index = sc.index_at(date).ok_or_else(|| terms(format!("no index observed on {date}")))?;
+                let m = number::div(index, sc.base)?;
+                if sc.interest {
+                    isc = m;
+                }
+                if sc.principal {
+                    nsc = m;
+                }
+                Decimal::ZERO
+            }
+            EventType::Prd => {
+                let price = t.purchase.map(|p| p.1).unwrap_or_default();
+                number::sub(-number::mul(r, price)?, ipac)?
+            }
+            EventType::Td => {
+                let price = t.termination.map(|p| p.1).unwrap_or_default();
+                let paid = number::add(number::mul(r, price)?, ipac)?;
+                nt = Decimal::ZERO;
+                ipac = Decimal::ZERO;
+                paid
+            }
             EventType::Ied => {
                 ipac = t.accrued;
+                ipcb = base_amount.unwrap_or(nt);
+                if fix_at_ied {
+                    payment = Some(annuity_amount(t, nt, ipnr, None, pr_anchor, pr_cycle, maturity)?);
+                }
                 -number::mul(r, number::add(nt, t.premium)?)?
             }
             EventType::Prf => {
-                let horizon_end = t.amortization_date.unwrap_or(maturity);
-                let pr_all = match (pr_anchor, pr_cycle) {
-                    (Some(a), Some(c)) => dates_of(a, c, horizon_end, eom, false),
-                    _ => Vec::new(),
-                };
-                let first = pr_all.first().copied().unwrap_or(horizon_end);
-                let c = pr_cycle.ok_or_else(|| terms("an annuity needs a principal cycle"))?;
-                let t0 = c.shift(first, -1, eom).max(t.start);
-                let mut dates = vec![t0];
-                dates.extend(pr_all.iter().copied().filter(|d| *d > t0));
-                if dates.last() != Some(&horizon_end) {
-                    dates.push(horizon_end);
-                }
-                payment = Some(annuity(nt, t.rate, &dates, t.daycount)?);
+                let from = if fixings_done { Some(date) } else { None };
+                payment = Some(annuity_amount(t, nt, ipnr, from, pr_anchor, pr_cycle, maturity)?);
+                Decimal::ZERO
+            }
+            EventType::Rr => {
+                let reset = t.reset.as_ref().ok_or_else(|| terms("a rate reset without reset terms"))?;
+                ipnr = reset.rate_at(date).ok_or_else(|| terms(format!("no rate observed for the reset on {date}")))?;
+                fixings_done = true;
+                Decimal::ZERO
+            }
+            EventType::Rrf => {
+                ipnr = t.reset.as_ref().and_then(|r| r.next_rate).ok_or_else(|| terms("no next rate"))?;
+                fixings_done = true;
                 Decimal::ZERO
             }
             EventType::Pr => {
                 let p = payment.ok_or_else(|| terms("no principal payment: give `payment`"))?;
                 let due = match t.amortization {
-                    Amortization::Annuity => number::sub(p, ipac)?,
+                    Amortization::Annuity | Amortization::Negative => number::sub(p, ipac)?,
                     _ => p,
                 };
                 let redeem = due.min(nt);
                 nt = number::sub(nt, redeem)?;
-                number::mul(r, redeem)?
+                if !matches!(t.interest_base, InterestBase::Lagged { .. }) {
+                    ipcb = nt;
+                }
+                number::mul(r, number::mul(nsc, redeem)?)?
             }
             EventType::Ipci => {
                 nt = number::add(nt, ipac)?;
@@ -301,54 +497,24 @@ pub fn schedule(t: &LoanTerms) -> R<Vec<LoanEvent>> {
                 Decimal::ZERO
             }
             EventType::Ip => {
-                let paid = ipac;
+                let paid = number::mul(isc, ipac)?;
                 ipac = Decimal::ZERO;
                 number::mul(r, paid)?
             }
             EventType::Md => {
-                let paid = number::add(nt, ipac)?;
+                let paid = number::add(number::mul(nsc, nt)?, number::mul(isc, ipac)?)?;
                 nt = Decimal::ZERO;
                 ipac = Decimal::ZERO;
                 number::mul(r, paid)?
             }
         };
-        out.push(LoanEvent { date, kind, payoff, notional: nt, accrued: ipac });
+        out.push(LoanEvent { date, kind, payoff, notional: nt, accrued: ipac, rate: ipnr });
+    }
+    // a purchased loan's schedule starts at the purchase
+    if let Some((d, _)) = t.purchase {
+        out.retain(|e| (e.date, e.kind) >= (d, EventType::Prd));
     }
     Ok(out)
-}
-
-/// The maturity of a loan that gives none: the last redemption that repays it.
-fn derive_maturity(t: &LoanTerms, anchor: Option<Date>, cycle: Option<Cycle>) -> R<Date> {
-    let (Some(a), Some(c), Some(p)) = (anchor, cycle, t.payment) else {
-        return Err(terms("give `maturity` (or, for an amortizing loan, `payment` and a principal cycle)"));
-    };
-    if p <= Decimal::ZERO {
-        return Err(terms("the payment must be positive"));
-    }
-    match t.amortization {
-        Amortization::Linear => {
-            let n = number::div(t.notional, p)?.ceil();
-            let n = number::as_integer(n)
-                .filter(|n| *n >= 1 && *n <= MAX_REDEMPTIONS)
-                .ok_or_else(|| terms("too many redemptions"))?;
-            Ok(c.shift(a, n - 1, t.end_of_month))
-        }
-        Amortization::Annuity => {
-            let mut nt = t.notional;
-            let mut prev = t.start;
-            for k in 0..MAX_REDEMPTIONS {
-                let d = c.shift(a, k, t.end_of_month);
-                let interest = t.daycount.apply(number::mul(nt, t.rate)?, prev, d)?;
-                nt = number::sub(nt, number::sub(p, interest)?)?;
-                prev = d;
-                if nt <= Decimal::ZERO {
-                    return Ok(d);
-                }
-            }
-            Err(terms("the payment never repays the loan"))
-        }
-        Amortization::Bullet => Err(terms("a bullet loan needs `maturity`")),
-    }
 }
 
 #[cfg(test)]
@@ -404,6 +570,15 @@ mod feature_tests {
             amortization_date: None,
             status_date: None,
             accrued: Decimal::ZERO,
+            reset: None,
+            interest_base: InterestBase::Notional,
+            draws: Vec::new(),
+            scaling: None,
+            purchase: None,
+            termination: None,
+            day_end: None,
+            business_day: BusinessDay::None,
+            calendar: Calendar::None,
         }
     }
 

@@ -297,6 +297,15 @@ impl Run<'_> {
                 }
                 Ok(Val::S(Series::per(total, money), Shape::Level))
             }
+            Builtin::Outstanding | Builtin::Accrued => {
+                let cid = match self.arg(args, 0, span)? {
+                    Val::Contract(id) => id,
+                    _ => return Err(EvalError::Internal { span, what: "a contract was expected".into() }),
+                };
+                let balances = self.loan_balances(cid, span)?;
+                let pick = |(o, a): (Decimal, Decimal)| if b == Builtin::Outstanding { o } else { a };
+                Ok(Val::S(Series::per(balances.into_iter().map(pick).collect(), Unit::named(self.money)), Shape::Level))
+            }
             Builtin::Losses => {
                 let id = self.entity_arg(args, span)?;
                 let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
@@ -507,5 +516,41 @@ impl Run<'_> {
         };
         let values = curve.values(&self.timeline).map_err(|(x, _)| arith(x, span))?;
         Ok(Val::S(Series::per(values, unit), Shape::Series))
+    }
+}
+
+impl Run<'_> {
+    /// A loan's principal outstanding and interest accrued (unpaid) at the end of every period,
+    /// in the ledger currency (see [`crate::contracts::loan::balances_at`]).
+    fn loan_balances(&mut self, cid: ContractId, span: Span) -> Result<Vec<(Decimal, Decimal)>, EvalError> {
+        let program = self.program;
+        let c = program
+            .contracts
+            .get(cid)
+            .filter(|c| c.spec.kind == "loan")
+            .ok_or_else(|| EvalError::ContractTerms { span, what: "outstanding() and accrued() take a loan".into() })?;
+        let terms = crate::eval::terms::loan_terms(c, self)?;
+        let loan_err = |e: crate::contracts::loan::LoanError| match e {
+            crate::contracts::loan::LoanError::Arith(a) => arith(a, c.span),
+            crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
+        };
+        let events = crate::contracts::loan::schedule(&terms).map_err(loan_err)?;
+        let currency = match c.fields.get("principal") {
+            Some(f) => crate::eval::terms::currency_of(&f.value, self)?,
+            None => self.money,
+        };
+        let ratio = self
+            .reg
+            .factor(&Unit::named(currency))
+            .and_then(|a| self.reg.factor(&Unit::named(self.money)).and_then(|b| a.checked_div(b)))
+            .map_err(|x| arith(x, span))?;
+        let mut out = Vec::with_capacity(self.timeline.len());
+        for p in &self.timeline.periods {
+            let end = super::timeline::date_of_day(p.end_day);
+            let (o, a) = crate::contracts::loan::balances_at(&terms, &events, end).map_err(loan_err)?;
+            let conv = |x: Decimal| ratio.apply(x).map(booking::round_ledger).map_err(|e| arith(e, span));
+            out.push((conv(o)?, conv(a)?));
+        }
+        Ok(out)
     }
 }

@@ -215,6 +215,31 @@ impl<'a> Run<'a> {
         Ok(run)
     }
 
+    /// The values of a series `e` on single days, in `unit` (a floating-rate loan's rate at its
+    /// reset observations): the run's own definitions, so a scenario's overrides of the curves
+    /// apply, on a timeline of just those days.
+    pub fn values_on_days(&self, e: &TExpr, days: &[i64], unit: &Unit) -> Result<Vec<Decimal>, EvalError> {
+        let periods = days
+            .iter()
+            .map(|&n| {
+                let d = super::timeline::date_of_day(n);
+                super::timeline::Period { start: (d.y, d.m, d.d), end: (d.y, d.m, d.d), first_day: n, end_day: n + 1 }
+            })
+            .collect();
+        let timeline = Timeline { step: crate::syntax::ast::Step::Daily, periods };
+        let mut sub = Run::new(
+            self.program,
+            self.scenario.clone(),
+            timeline,
+            self.money,
+            self.rounding,
+            self.defs.clone(),
+            e.span,
+        );
+        let s = sub.series(e)?.convert(unit, self.reg).map_err(|x| series_err(x, e.span))?;
+        Ok((0..days.len()).map(|i| s.get(i)).collect())
+    }
+
     /// Evaluates an expression that has one value (not a series): a constant of the run.
     pub fn constant(&mut self, e: &TExpr) -> Result<super::Value, EvalError> {
         use super::Value;
@@ -534,12 +559,15 @@ impl<'a> Run<'a> {
                 continue;
             };
             let (from, to, kind, slot) = match ev.kind {
-                T::Ied => (Account::Entity(lender), Account::Entity(borrower), EventKind::Flow(FlowKind::Financing), 0),
+                T::Ied | T::Pi => {
+                    (Account::Entity(lender), Account::Entity(borrower), EventKind::Flow(FlowKind::Financing), 0)
+                }
                 T::Ip => (Account::Entity(borrower), Account::Entity(lender), EventKind::Interest, 1),
                 T::Pr | T::Md => {
                     (Account::Entity(borrower), Account::Entity(lender), EventKind::Flow(FlowKind::Financing), 2)
                 }
-                T::Ipci | T::Prf => continue,
+                // a purchase or termination is a trade with a third party, not between the two
+                T::Ipci | T::Prf | T::Rr | T::Rrf | T::Ipcb | T::Sc | T::Prd | T::Td => continue,
             };
             // the lender's payoff, signed so that the usual direction is positive: an interest
             // payment at a negative rate is negative, and the lender pays it

@@ -9,7 +9,7 @@
 
 use crate::check::ir::{ContractIr, FieldIr, TExpr, TExprKind};
 use crate::contracts::dates::{Cycle, CycleUnit, Date, DayCount};
-use crate::contracts::loan::{Amortization, LoanTerms};
+use crate::contracts::loan::{Amortization, InterestBase, LoanTerms};
 use crate::eval::engine::Run;
 use crate::eval::{EvalError, Value};
 use crate::syntax::ast::PeriodValue;
@@ -108,6 +108,7 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
     let amortization = match symbol(f("amortization")) {
         Some("annuity") => Amortization::Annuity,
         Some("linear") => Amortization::Linear,
+        Some("negative") => Amortization::Negative,
         _ => Amortization::Bullet,
     };
     let long_stub = symbol(f("stub")) != Some("short");
@@ -128,8 +129,12 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         None if amortization == Amortization::Bullet => Some(Cycle { n: 1, unit: CycleUnit::Month, long_stub }),
         None => None,
     };
+    let principal_long_stub = match symbol(f("principal_stub")) {
+        Some(s) => s != "short",
+        None => long_stub,
+    };
     let principal_cycle = match f("principal_every") {
-        Some(x) => cycle(&x.value, run, long_stub)?,
+        Some(x) => cycle(&x.value, run, principal_long_stub)?,
         None => None,
     };
     let interest_cycle = if amortization != Amortization::Bullet && interest_cycle.is_none() && f("every").is_none() {
@@ -141,7 +146,16 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         amortization,
         role_sign: if symbol(f("role")) == Some("borrower") { -Decimal::ONE } else { Decimal::ONE },
         notional: principal,
-        rate: per_year(&req("rate")?.value, run)?,
+        rate: match f("reset") {
+            Some(_) => Decimal::ZERO, // fixed by `floating`
+            None => {
+                let rate = req("rate")?;
+                if rate.value.ty.shape().is_some_and(|s| s != crate::check::Shape::Constant) {
+                    return Err(bad(rate.span, "a rate that varies over time needs `reset` (how often it is fixed)"));
+                }
+                per_year(&rate.value, run)?
+            }
+        },
         start: date(&req("start")?.value)?,
         maturity: opt_date("maturity")?,
         daycount,
@@ -156,10 +170,154 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
         amortization_date: opt_date("amortization_date")?,
         status_date: opt_date("status_date")?,
         accrued: opt_money("accrued", run)?.unwrap_or_default(),
+        reset: None,
+        draws: Vec::new(),
+        interest_base: match symbol(f("interest_base")) {
+            Some("at_start") => InterestBase::AtStart { amount: opt_money("interest_base_amount", run)? },
+            Some("lagged") => InterestBase::Lagged {
+                cycle: match f("interest_base_every") {
+                    Some(x) => {
+                        cycle(&x.value, run, symbol(f("interest_base_stub")).map_or(long_stub, |s| s != "short"))?
+                    }
+                    None => None,
+                }
+                .ok_or_else(|| bad(c.span, "a lagged interest base needs `interest_base_every`"))?,
+                anchor: opt_date("interest_base_anchor")?,
+                amount: opt_money("interest_base_amount", run)?,
+            },
+            _ => InterestBase::Notional,
+        },
+        scaling: None,
+        purchase: match (opt_date("purchase_date")?, opt_money("purchase_price", run)?) {
+            (Some(d), p) => Some((d, p.unwrap_or_default())),
+            _ => None,
+        },
+        termination: match (opt_date("termination_date")?, opt_money("termination_price", run)?) {
+            (Some(d), p) => Some((d, p.unwrap_or_default())),
+            _ => None,
+        },
+        day_end: opt_date("day_end")?,
+        business_day: match symbol(f("business_day")) {
+            Some(name) => crate::contracts::business::BusinessDay::named(name)
+                .ok_or_else(|| bad(c.span, format!("unknown business-day convention `{name}`")))?,
+            None => crate::contracts::business::BusinessDay::None,
+        },
+        calendar: match symbol(f("calendar")) {
+            Some("weekdays") => crate::contracts::business::Calendar::Weekdays,
+            _ => crate::contracts::business::Calendar::None,
+        },
     };
+    let terms = drawn(c, run, terms)?;
+    let terms = floating(c, run, terms)?;
+    let terms = scaled(c, run, terms)?;
     if let (Some(m), true) = (terms.maturity, terms.maturity.is_some_and(|m| m <= terms.start)) {
         let span = f("maturity").map(|x| x.span).unwrap_or(c.span);
         return Err(bad(span, format!("the maturity {m} is not after the start {}", terms.start)));
     }
+    Ok(terms)
+}
+
+/// The reset terms of a floating-rate loan (`reset` given): the rate expression is observed on
+/// each reset's observation day, and at the start unless `initial_rate` is given.
+fn floating(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let f = |k: &str| c.fields.get(k);
+    let Some(reset) = f("reset") else { return Ok(terms) };
+    let rate = f("rate").ok_or_else(|| bad(c.span, "the loan needs `rate`"))?;
+    let stub = symbol(f("reset_stub")).or(symbol(f("stub"))) != Some("short");
+    let cycle = cycle(&reset.value, run, stub)?.ok_or_else(|| bad(reset.span, "a reset cycle is needed"))?;
+    let per_year_unit = run
+        .reg
+        .lookup("year")
+        .map(|y| Unit::none().div(&Unit::named(y)))
+        .ok_or_else(|| bad(c.span, "std/units has no year"))?;
+    terms.reset = Some(crate::contracts::resets::RateReset {
+        cycle,
+        anchor: f("reset_anchor").map(|x| date(&x.value)).transpose()?,
+        next_rate: f("next_rate").map(|x| per_year(&x.value, run)).transpose()?,
+        fixings: Vec::new(),
+    });
+    let mut days = crate::contracts::loan::reset_observations(&terms).map_err(|e| match e {
+        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
+        crate::contracts::loan::LoanError::Terms(what) => bad(c.span, what),
+    })?;
+    let initial = f("initial_rate").map(|x| per_year(&x.value, run)).transpose()?;
+    if initial.is_none() {
+        days.insert(0, terms.start);
+    }
+    let numbers: Vec<i64> = days.iter().map(|d| d.day_number()).collect();
+    let values = run.values_on_days(&rate.value, &numbers, &per_year_unit)?;
+    let mut fixings: Vec<(Date, Decimal)> = days.into_iter().zip(values).collect();
+    terms.rate = match initial {
+        Some(r) => r,
+        None => fixings.first().map(|x| x.1).unwrap_or_default(),
+    };
+    if initial.is_none() && !fixings.is_empty() {
+        fixings.remove(0);
+    }
+    if let Some(r) = terms.reset.as_mut() {
+        r.fixings = fixings;
+    }
+    Ok(terms)
+}
+
+/// The scaling terms of an index-linked loan (`scaling` given): the index expression is read on
+/// each scaling date.
+fn scaled(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let f = |k: &str| c.fields.get(k);
+    let Some(index) = f("scaling") else { return Ok(terms) };
+    let every = f("scaling_every").ok_or_else(|| bad(c.span, "a scaled loan needs `scaling_every`"))?;
+    let stub = symbol(f("scaling_stub")).or(symbol(f("stub"))) != Some("short");
+    let cycle = cycle(&every.value, run, stub)?.ok_or_else(|| bad(every.span, "a scaling cycle is needed"))?;
+    let base = match f("scaling_base") {
+        Some(x) => fraction(&x.value, run)?,
+        None => Decimal::ONE,
+    };
+    if base.is_zero() {
+        return Err(bad(c.span, "the scaling base must not be zero"));
+    }
+    let effect = symbol(f("scaling_effect")).unwrap_or("both");
+    terms.scaling = Some(crate::contracts::scaling::Scaling {
+        cycle,
+        anchor: f("scaling_anchor").map(|x| date(&x.value)).transpose()?,
+        base,
+        interest: effect != "principal",
+        principal: effect != "interest",
+        index: Vec::new(),
+    });
+    let days = crate::contracts::loan::scaling_dates(&terms).map_err(|e| match e {
+        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
+        crate::contracts::loan::LoanError::Terms(what) => bad(c.span, what),
+    })?;
+    let numbers: Vec<i64> = days.iter().map(|d| d.day_number()).collect();
+    let values = run.values_on_days(&index.value, &numbers, &Unit::none())?;
+    if let Some(s) = terms.scaling.as_mut() {
+        s.index = days.into_iter().zip(values).collect();
+    }
+    Ok(terms)
+}
+
+/// A delayed-draw loan (`draws` given): the first draw is the initial exchange (on its day, for
+/// its amount), the others are principal increases; together at most `principal`.
+fn drawn(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let Some(field) = c.fields.get("draws") else { return Ok(terms) };
+    let mut draws = Vec::with_capacity(field.dated.len());
+    for (e, day) in &field.dated {
+        let PeriodValue::Day(y, m, d) = day else { return Err(bad(e.span, "a draw is dated by a day")) };
+        draws.push((Date::new(*y, *m, *d), money(e, run)?));
+    }
+    if draws.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
+        return Err(bad(field.span, "draws must be in increasing order of their days"));
+    }
+    let Some(&(first_day, first)) = draws.first() else { return Ok(terms) };
+    if first_day < terms.start {
+        return Err(bad(field.span, format!("the first draw ({first_day}) is before the start {}", terms.start)));
+    }
+    let total = draws.iter().try_fold(Decimal::ZERO, |a, x| a.checked_add(x.1));
+    if total.is_none_or(|t| t > terms.notional) {
+        return Err(bad(field.span, "the draws add up to more than the principal"));
+    }
+    terms.start = first_day;
+    terms.notional = first;
+    terms.draws = draws.into_iter().skip(1).collect();
     Ok(terms)
 }

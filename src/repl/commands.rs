@@ -63,10 +63,11 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "set",
         args: "NAME = EXPR",
-        summary: "a what-if override of a driver or curve, then what moved",
-        help: "Overrides NAME in the active scenario, as a scenario override would (the same \
-               checks: a driver or curve, the same dimension; EXPR cannot use NAME itself, which it \
-               replaces). Prints the claims whose outcome \
+        summary: "a what-if override (driver, curve, ENTITY.FIELD, CONTRACT.TERM), then what moved",
+        help: "Overrides NAME in the active scenario, as a scenario override would, with the same \
+               checks: a driver, a curve, an entity's field (`OpenAI.cash`) or a contract's term \
+               (`cw_debt.principal`), the same dimension; EXPR cannot use NAME itself, which it \
+               replaces. Prints the claims whose outcome \
                changed and the headline figures that moved, old -> new. A failed `:set` changes \
                nothing.",
     },
@@ -99,6 +100,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "",
         summary: "who defaults, when, why, and the losses",
         help: "The defaults report of the active scenario, whether or not the program asks for it.",
+    },
+    CommandSpec {
+        name: "explain",
+        args: "EXPR [@ PERIOD]",
+        summary: "how a value was computed, as a tree",
+        help: "The explanation tree of EXPR (or `claim N`) in the active scenario at PERIOD \
+               (default: the timeline's last), as `aifin explain` prints it: each value with \
+               what it was computed from, its unit and where it is declared.",
     },
     CommandSpec {
         name: "save",

@@ -262,6 +262,7 @@ impl Repl {
             "overrides" => Reply::ok(self.overrides()),
             "reports" | "claims" | "defaults" => self.reports(spec.name),
             "save" => self.save(arg),
+            "explain" => self.explain(arg),
             _ => Reply::fail(format!("`:{}` is not available", spec.name)),
         }
     }
@@ -528,6 +529,35 @@ impl Repl {
         Reply::ok(crate::report::text::render(&outcome))
     }
 
+    /// `:explain EXPR [@ PERIOD]` (or `:explain claim N`): the explanation tree of
+    /// [`crate::explain`], in the active scenario, at PERIOD (default: the timeline's last).
+    fn explain(&mut self, arg: &str) -> Reply {
+        use crate::explain::{Failure, Request, Target};
+        let (expr, at) = split_at_period(arg);
+        if expr.is_empty() {
+            return Reply::fail("`:explain EXPR [@ PERIOD]`: explain what?");
+        }
+        let Some(scenario) = self.active() else { return Reply::fail("no scenario to explain in: declare one") };
+        let text = self.with_ans(expr);
+        let target = match crate::explain::claim_request(&text) {
+            Some(c) => Target::Claim(c.to_string()),
+            None => match self.session.check_expr(&self.next_name(), &text) {
+                Ok((_, t)) => Target::Expr(t),
+                Err(d) => return Reply::fail(self.render(&self.session, &d)),
+            },
+        };
+        let req = Request { at, scenario: Some(scenario), depth: EXPLAIN_DEPTH };
+        let program = self.session.program().clone();
+        match crate::explain::explain_program(&program, self.session.sources(), &target, &req) {
+            Ok(x) => {
+                let header = format!("scenario {}, {}:", x.scenario, x.period);
+                Reply::ok(crate::explain::render::text(&x.root, &header, x.rounding))
+            }
+            Err(Failure::Diagnostics(d)) => Reply::fail(self.render(&self.session, &d)),
+            Err(Failure::Request(what)) => Reply::fail(what.replace("--at ", "@ ")),
+        }
+    }
+
     /// The text `:save` writes: imports of the loaded files, the declarations, the overrides.
     pub fn saved_text(&self, dir: &Path) -> String {
         let mut out =
@@ -566,6 +596,28 @@ impl Repl {
             Ok(()) => Reply::ok(format!("saved {file}\n")),
             Err(e) => Reply::fail(format!("cannot write {file}: {e}")),
         }
+    }
+}
+
+/// How many levels `:explain` shows (as `aifin explain`'s default).
+const EXPLAIN_DEPTH: usize = 6;
+
+/// `EXPR @ PERIOD` split at its last `@` outside brackets (an anchor such as
+/// `cagr(1 @ 2025, 3 @ 2030)` stays in the expression).
+fn split_at_period(arg: &str) -> (&str, Option<String>) {
+    let mut depth = 0i32;
+    let mut at = None;
+    for (i, c) in arg.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '@' if depth == 0 => at = Some(i),
+            _ => {}
+        }
+    }
+    match at {
+        Some(i) => (arg.get(..i).unwrap_or("").trim(), arg.get(i + 1..).map(|p| p.trim().to_string())),
+        None => (arg.trim(), None),
     }
 }
 

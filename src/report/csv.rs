@@ -57,6 +57,11 @@ pub fn render(o: &Outcome) -> String {
         }
     }
     for c in &o.claims {
+        if let Some(w) = &c.when {
+            // a claim about a period: the model's period, no value
+            rows.push(["claims".into(), c.text.clone(), String::new(), w.model.clone(), String::new()]);
+            continue;
+        }
         rows.push([
             "claims".into(),
             c.text.clone(),

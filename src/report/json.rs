@@ -39,6 +39,19 @@ pub fn render(o: &Outcome) -> String {
         .claims
         .iter()
         .map(|c| {
+            if let Some(w) = &c.when {
+                return json!({
+                    "text": c.text,
+                    "source": c.source,
+                    "expect_fail": c.expect_fail,
+                    "holds": c.holds,
+                    "as_expected": c.as_expected(),
+                    "test": c.test,
+                    "model_period": w.model,
+                    "claimed_period": w.claimed,
+                    "claimed_high_period": w.claimed_high,
+                });
+            }
             json!({
                 "text": c.text,
                 "source": c.source,

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod json;
 pub mod schedule;
 pub mod text;
+mod when;
 
 use crate::check::ir::{ClaimTestIr, ReportIr, TExpr, TExprKind};
 use crate::check::Shape;
@@ -91,6 +92,20 @@ pub struct ClaimResult {
     pub ratio: Option<Decimal>,
     /// The period the model's value is from, for a series.
     pub period: Option<String>,
+    /// For a claim about when something happens, the periods compared (the quantity fields
+    /// are then zero and empty).
+    pub when: Option<PeriodClaim>,
+}
+
+/// The periods of a claim about when something happens, as labels (`2026-03`, `never`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodClaim {
+    /// The model's period, or `never`.
+    pub model: String,
+    /// The claimed period (the low end of a range), or `never`.
+    pub claimed: String,
+    /// The high end, for `in A .. B`.
+    pub claimed_high: Option<String>,
 }
 
 impl ClaimResult {
@@ -313,6 +328,9 @@ fn series_of(run: &mut Run<'_>, e: &TExpr) -> Result<(Series, Option<(Series, Se
 }
 
 fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult, EvalError> {
+    if c.value.ty == crate::check::Type::Period {
+        return when::claim(run, c);
+    }
     let n = run.timeline.len();
     let (model, _) = series_of(run, &c.value)?;
     let (target_expr, test) = match &c.test {
@@ -394,7 +412,13 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
         minor: crate::eval::engine::is_money(run.reg, &unit),
         ratio,
         period: if varies { Some(run.timeline.label(at)) } else { None },
+        when: None,
     })
+}
+
+/// Checks claims in a finished run (the claims table's rows; `aifin explain` of a claim).
+pub fn claim_results(run: &mut Run<'_>, claims: &[crate::check::ir::ClaimIr]) -> Result<Vec<ClaimResult>, EvalError> {
+    claims.iter().map(|c| claim(run, c)).collect()
 }
 
 /// The outcome of a finished run, read through `&` (claims and tables are evaluated by an

@@ -98,6 +98,7 @@ pub fn json(events: &[LoanEvent]) -> String {
                 "payoff": format_exact(e.payoff),
                 "notional": format_exact(e.notional),
                 "accrued": format_exact(e.accrued),
+                "rate": format_exact(e.rate),
             })
         })
         .collect();
@@ -108,15 +109,16 @@ pub fn json(events: &[LoanEvent]) -> String {
 
 /// As CSV (one header row).
 pub fn csv(events: &[LoanEvent]) -> String {
-    let mut s = String::from("date,type,payoff,notional,accrued\n");
+    let mut s = String::from("date,type,payoff,notional,accrued,rate\n");
     for e in events {
         s.push_str(&format!(
-            "{},{},{},{},{}\n",
+            "{},{},{},{},{},{}\n",
             e.date,
             e.kind.code(),
             format_exact(e.payoff),
             format_exact(e.notional),
-            format_exact(e.accrued)
+            format_exact(e.accrued),
+            format_exact(e.rate)
         ));
     }
     s
@@ -136,7 +138,7 @@ pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
         Some(crate::check::ir::TExprKind::Symbol(s)) if s == "borrower" => "borrower",
         _ => "lender",
     };
-    let rows: Vec<[String; 5]> = events
+    let rows: Vec<[String; 6]> = events
         .iter()
         .map(|e| {
             [
@@ -145,6 +147,7 @@ pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
                 format_fixed(e.payoff, dp, Rounding::Banker),
                 format_fixed(e.notional, dp, Rounding::Banker),
                 format_fixed(e.accrued, dp, Rounding::Banker),
+                format_fixed(e.rate, 6, Rounding::Banker),
             ]
         })
         .collect();
@@ -154,17 +157,18 @@ pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
         format!("payoff {unit}"),
         format!("notional {unit}"),
         format!("accrued {unit}"),
+        "rate/year".to_string(),
     ];
-    let mut w = [0usize; 5];
+    let mut w = [0usize; 6];
     for r in rows.iter().chain(std::iter::once(&head)) {
         for (i, cell) in r.iter().enumerate() {
             w[i] = w[i].max(cell.chars().count());
         }
     }
-    let line = |r: &[String; 5]| {
+    let line = |r: &[String; 6]| {
         let mut s = format!("{:<w0$}  {:<w1$}", r[0], r[1], w0 = w[0], w1 = w[1]);
-        for i in 2..5 {
-            s.push_str(&format!("  {:>w$}", r[i], w = w[i]));
+        for (cell, width) in r.iter().zip(w).skip(2) {
+            s.push_str(&format!("  {cell:>width$}"));
         }
         s.trim_end().to_string() + "\n"
     };

@@ -149,6 +149,22 @@ fn table(t: &Table, rule: Rounding, out: &mut String) {
     }
 }
 
+/// One quantity as a report shows it: money to its minor unit by `rule`, anything else with
+/// at most six decimals; the unit after it (`aifin compare`, `aifin sweep`, `aifin explain`).
+pub fn quantity(v: Decimal, unit: &str, minor: Option<u32>, rule: Rounding) -> String {
+    let dp = decimals(&[v], minor, rule);
+    let u = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+    format!("{}{u}", fmt(v, dp, minor, rule))
+}
+
+/// The model's side of a claim as the claims table shows it.
+pub fn claim_model(c: &ClaimResult, rule: Rounding) -> String {
+    match &c.when {
+        Some(w) => w.model.clone(),
+        None => value_text(c.model, c, rule),
+    }
+}
+
 fn value_text(v: Decimal, c: &ClaimResult, rule: Rounding) -> String {
     let dp = decimals(&[v, c.claimed], c.minor, rule);
     let u = if c.unit.is_empty() { String::new() } else { format!(" {}", c.unit) };
@@ -168,6 +184,14 @@ fn claims(cs: &[ClaimResult], rule: Rounding, out: &mut String) {
         let src = c.source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
         let expect = if c.expect_fail { " [expect fail]" } else { "" };
         out.push_str(&format!("  {status}  {}{src}{expect}\n", c.text));
+        if let Some(w) = &c.when {
+            let claimed = match &w.claimed_high {
+                Some(h) => format!("{} .. {h}", w.claimed),
+                None => w.claimed.clone(),
+            };
+            out.push_str(&format!("                       model {}; claimed {} {claimed}\n", w.model, c.test));
+            continue;
+        }
         let claimed = match c.claimed_high {
             Some(h) => format!("{} .. {}", value_text(c.claimed, c, rule), value_text(h, c, rule)),
             None => value_text(c.claimed, c, rule),

@@ -159,8 +159,10 @@ pub struct Timeline {
 /// `NAME = expr` in a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
-    /// What is replaced.
+    /// What is replaced: a driver or curve, or (with `field`) an entity or contract.
     pub name: Ident,
+    /// The field or term replaced, for `NAME.FIELD = expr`.
+    pub field: Option<Ident>,
     /// The new value.
     pub value: Expr,
     /// The whole item.
@@ -568,6 +570,8 @@ pub enum ExprKind {
     },
     /// `(expr)`
     Paren(Box<Expr>),
+    /// Dated values `a @ P, b @ P` (only as a field's value: a loan's `draws`).
+    Dated(Vec<Arg>),
     /// `-x`
     Unary {
         /// The operator.

@@ -96,9 +96,14 @@ impl Builder<'_> {
                     let mut parts = significant(p);
                     let n = self.require(parts.next(), pspan)?;
                     let name = self.ident(&n);
-                    let v = self.require(parts.next(), pspan)?;
+                    let mut v = self.require(parts.next(), pspan)?;
+                    let mut field = None;
+                    if v.as_rule() == Rule::name {
+                        field = Some(self.ident(&v));
+                        v = self.require(parts.next(), pspan)?;
+                    }
                     let value = self.root_expr(v)?;
-                    sc.overrides.push(Override { name, value, span: pspan });
+                    sc.overrides.push(Override { name, field, value, span: pspan });
                 }
             }
         }
@@ -114,6 +119,12 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::name => name = Some(self.ident(&p)),
                 Rule::date_lit => date = Some(self.period(p)?),
+                Rule::dated_list => {
+                    let s = self.span(&p);
+                    self.tokens = 0;
+                    let items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
+                    value = Some(Expr { kind: ExprKind::Dated(items), span: s });
+                }
                 _ => value = Some(self.root_expr(p)?),
             }
         }

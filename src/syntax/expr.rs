@@ -146,7 +146,7 @@ impl Builder<'_> {
         Ok(e)
     }
 
-    fn arg(&mut self, pair: Pair<'_, Rule>) -> Result<Arg, ParseError> {
+    pub(super) fn arg(&mut self, pair: Pair<'_, Rule>) -> Result<Arg, ParseError> {
         let span = self.span(&pair);
         let mut name = None;
         let mut value = None;

@@ -73,6 +73,17 @@ fn write_expr(s: &mut String, e: &Expr) {
             }
             s.push(')');
         }
+        ExprKind::Dated(items) => {
+            for (i, a) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                write_expr(s, &a.value);
+                if let Some(p) = &a.anchor {
+                    let _ = write!(s, " @ {}", p.value);
+                }
+            }
+        }
         ExprKind::Paren(inner) => {
             s.push('(');
             write_expr(s, inner);
@@ -160,7 +171,8 @@ pub fn decl(d: &Decl) -> String {
                 let _ = writeln!(s, "  rounding {}", r.name);
             }
             for o in &sc.overrides {
-                let _ = writeln!(s, "  {} = {}", o.name.name, expr(&o.value));
+                let field = o.field.as_ref().map(|f| format!(".{}", f.name)).unwrap_or_default();
+                let _ = writeln!(s, "  {}{field} = {}", o.name.name, expr(&o.value));
             }
             s.push_str("}\n");
         }

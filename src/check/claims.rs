@@ -1,0 +1,130 @@
+//! Checking claims: a quantity compared with a quantity of the same dimension (`~=` with an
+//! optional tolerance, `==`, `<`, `<=`, `>`, `>=`, `in low .. high`), or a period-valued
+//! expression (`defaulted(E)`, `runway(E)`, a period literal) compared with a period or
+//! `never` (`==`, `<`, `<=`, `>`, `>=`, `in 2027-01 .. 2028-12`). The word `never` is only a
+//! claim's target, and only when no declaration is called `never`.
+
+use super::error::CheckError;
+use super::ir::*;
+use super::types::Type;
+use super::Checker;
+use crate::syntax::ast::{self, ExprKind};
+
+impl Checker<'_> {
+    pub(super) fn claim(&mut self, c: &ast::Claim) -> Option<ClaimIr> {
+        let value = self.expr(&c.value)?;
+        if value.ty == Type::Period {
+            return self.period_claim(c, value);
+        }
+        let (vd, _) = self.need_quantity(&value)?;
+        let same = |this: &mut Self, t: &TExpr, op: &str| -> Option<()> {
+            let (d, _) = this.need_quantity(t)?;
+            if d != vd {
+                this.errors.push(CheckError::DimensionMismatch {
+                    op_span: t.span,
+                    op: op.into(),
+                    left: value.span,
+                    left_desc: this.describe(&value),
+                    right: t.span,
+                    right_desc: this.describe(t),
+                    hint: this.mismatch_hint(&vd, &d),
+                });
+                return None;
+            }
+            Some(())
+        };
+        let test = match &c.test {
+            ast::ClaimTest::Approx { target, tolerance } => {
+                let t = self.expr(target)?;
+                same(self, &t, "compare")?;
+                let tol = match tolerance {
+                    Some(tol) => {
+                        let tv = self.expr(&tol.value)?;
+                        if tol.relative {
+                            self.need_dim(
+                                &tv,
+                                &crate::units::Dimension::none(),
+                                "a pure number or percentage for a relative tolerance",
+                            )?;
+                        } else {
+                            same(self, &tv, "compare within a tolerance of")?;
+                        }
+                        Some((tv, tol.relative))
+                    }
+                    None => None,
+                };
+                ClaimTestIr::Approx { target: t, tolerance: tol }
+            }
+            ast::ClaimTest::Compare { op, target, .. } => {
+                let t = self.expr(target)?;
+                same(self, &t, "compare")?;
+                ClaimTestIr::Compare(*op, t)
+            }
+            ast::ClaimTest::Between { range } => {
+                let t = self.expr(range)?;
+                if !matches!(t.ty, Type::Uncertain(_)) {
+                    return self.kind_error(&t, "a range `low .. high`").and(None);
+                }
+                same(self, &t, "compare")?;
+                ClaimTestIr::Between(t)
+            }
+        };
+        Some(ClaimIr {
+            text: c.text.clone(),
+            source: c.source.clone(),
+            expect_fail: c.expect_fail,
+            value,
+            test,
+            span: c.span,
+        })
+    }
+
+    /// A claim about when something happens: the target is a period, `never`, or a range of
+    /// periods; `~=` has no meaning for periods.
+    fn period_claim(&mut self, c: &ast::Claim, value: TExpr) -> Option<ClaimIr> {
+        let test = match &c.test {
+            ast::ClaimTest::Approx { target, .. } => {
+                self.errors.push(CheckError::WrongKind {
+                    span: target.span,
+                    expected: "`==`, `<`, `<=`, `>`, `>=` or `in` for a claim about a period".into(),
+                    found: "`~=`".into(),
+                    hint: Some("a period is not approximate: write `== 2026-03` or `in 2026-01 .. 2026-06`".into()),
+                });
+                return None;
+            }
+            ast::ClaimTest::Compare { op, target, .. } => {
+                let t = self.period_target(target)?;
+                ClaimTestIr::Compare(*op, t)
+            }
+            ast::ClaimTest::Between { range } => {
+                let t = self.expr(range)?;
+                if t.ty != Type::PeriodRange {
+                    return self.kind_error(&t, "a range of periods `2027-01 .. 2028-12`").and(None);
+                }
+                ClaimTestIr::Between(t)
+            }
+        };
+        Some(ClaimIr {
+            text: c.text.clone(),
+            source: c.source.clone(),
+            expect_fail: c.expect_fail,
+            value,
+            test,
+            span: c.span,
+        })
+    }
+
+    /// A period, or the word `never` (after every period).
+    fn period_target(&mut self, target: &ast::Expr) -> Option<TExpr> {
+        if let ExprKind::Name(n) = &target.kind {
+            if n.name == "never" && !self.names.contains_key("never") {
+                return Some(TExpr { kind: TExprKind::Symbol("never".into()), ty: Type::Period, span: target.span });
+            }
+        }
+        let t = self.expr(target)?;
+        if t.ty != Type::Period {
+            return self.kind_error(&t, "a period (`2026-03`) or `never`").and(None);
+        }
+        Some(t)
+    }
+}

@@ -1,0 +1,98 @@
+//! Explaining a default and a loan's payments.
+//!
+//! `defaulted(E)` is explained by what E owed and could not pay in the period it defaulted
+//! (its shortfall) and by each debtor that left E unpaid, with what it left unpaid and,
+//! recursively, why that debtor defaulted — the cause chain of the cascade. A loan's payments
+//! in a period are its ACTUS events (type, payoff, notional and accrued interest after it).
+
+use super::{Ctx, Node, Shown, Term};
+use crate::check::ir::{ContractId, EntityId};
+use crate::eval::EvalError;
+
+/// Fills in the explanation of `defaulted(E)`.
+pub(super) fn defaulted(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, depth: usize) -> Result<(), EvalError> {
+    let program = ctx.run.program;
+    let name = |i: EntityId| program.entities.get(i).map(|x| x.name.clone()).unwrap_or_default();
+    node.label = format!("defaulted({})", name(e));
+    node.location = program.entities.get(e).and_then(|x| ctx.location(x.span));
+    let Some(record) = ctx.run.defaults.records.iter().find(|r| r.entity == e).cloned() else {
+        node.note = Some("never: it paid everything that fell due".into());
+        return Ok(());
+    };
+    let period = ctx.run.timeline.label(record.period);
+    node.value = Shown::Period(period.clone());
+    node.note = Some(format!("in {period} what fell due exceeded its cash, what it received and its unused credit"));
+    if depth == 0 {
+        return Ok(());
+    }
+    let (unit, minor) = ctx.money();
+    let mut short = Node::leaf("shortfall", Shown::Quantity(record.shortfall), unit.clone());
+    short.minor = minor;
+    short.note = Some(format!("owed in {period} and not paid"));
+    node.children.push(short);
+    for cause in &record.causes {
+        let contract = program.contracts.get(cause.contract);
+        let mut n = Node::leaf(
+            format!("unpaid by {} on {}", name(cause.debtor), contract.map(|c| c.name.as_str()).unwrap_or("")),
+            Shown::Quantity(cause.unpaid),
+            unit.clone(),
+        );
+        n.minor = minor;
+        n.location = contract.and_then(|c| ctx.location(c.span));
+        n.note = Some(format!("fell due to {} up to {period} and was not paid", name(e)));
+        n.term = Term::Part;
+        if depth > 1 {
+            let mut why =
+                Node::leaf(format!("defaulted({})", name(cause.debtor)), Shown::Period("never".into()), String::new());
+            defaulted(ctx, cause.debtor, &mut why, depth - 2)?;
+            n.children.push(why);
+        }
+        node.children.push(n);
+    }
+    Ok(())
+}
+
+/// The ACTUS events of a loan that fall in the period explained (`None` for other contracts,
+/// or when none falls in the period).
+pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option<Node>, EvalError> {
+    let Some(contract) = ctx.run.program.contracts.get(c) else { return Ok(None) };
+    if contract.spec.kind != "loan" {
+        return Ok(None);
+    }
+    let terms = crate::eval::terms::loan_terms(contract, ctx.run)?;
+    let events = crate::contracts::loan::schedule(&terms).map_err(|e| match e {
+        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, contract.span),
+        crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: contract.span, what },
+    })?;
+    let Some(p) = ctx.run.timeline.periods.get(ctx.at).cloned() else { return Ok(None) };
+    let currency = contract
+        .fields
+        .get("principal")
+        .map(|f| crate::eval::terms::currency_of(&f.value, ctx.run))
+        .transpose()?
+        .unwrap_or(ctx.run.money);
+    let unit = crate::units::Unit::named(currency);
+    let (u, minor) = (ctx.run.reg.format_unit(&unit), crate::eval::engine::is_money(ctx.run.reg, &unit));
+    let mut group = Node::leaf(
+        format!("ACTUS events of {} in {}", contract.name, ctx.run.timeline.label(ctx.at)),
+        Shown::Text(String::new()),
+        String::new(),
+    );
+    group.location = ctx.location(contract.span);
+    for ev in events.iter().filter(|ev| (p.first_day..p.end_day).contains(&ev.date.day_number())) {
+        let mut n = Node::leaf(format!("{} {}", ev.kind.code(), ev.date), Shown::Quantity(ev.payoff.abs()), u.clone());
+        n.minor = minor;
+        let rule = ctx.run.rounding;
+        n.note = Some(format!(
+            "notional after {}; accrued interest after {}",
+            crate::report::text::quantity(ev.notional, &u, minor, rule),
+            crate::report::text::quantity(ev.accrued, &u, minor, rule)
+        ));
+        group.children.push(n);
+    }
+    if group.children.is_empty() {
+        return Ok(None);
+    }
+    group.value = Shown::Text(format!("{} events", group.children.len()));
+    Ok(Some(group))
+}
