@@ -569,9 +569,10 @@ impl<'a> Run<'a> {
                 // a purchase or termination is a trade with a third party, not between the two
                 T::Ipci | T::Prf | T::Rr | T::Rrf | T::Ipcb | T::Sc | T::Prd | T::Td => continue,
             };
-            // the lender's payoff, signed so that the usual direction is positive: an interest
-            // payment at a negative rate is negative, and the lender pays it
-            let signed = if ev.kind == T::Ied { -ev.payoff } else { ev.payoff };
+            // the lender's payoff, signed so that the usual direction is positive (the lender
+            // pays out at IED and PI): an interest payment at a negative rate is negative, and
+            // the lender pays it
+            let signed = if matches!(ev.kind, T::Ied | T::Pi) { -ev.payoff } else { ev.payoff };
             let value = ratio.apply(signed).map_err(|x| arith(x, c.span))?;
             exact[slot] = number::add(exact[slot], value).map_err(|x| arith(x, c.span))?;
             let total = booking::in_ledger(round_ledger(exact[slot])).map_err(|x| arith(x, c.span))?;

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 fn kind_word(k: EventKind) -> String {
     match k {
-        EventKind::Opening => "opening".into(),
+        EventKind::Opening => "brought forward from before the timeline".into(),
         EventKind::Flow(f) => format!("{f:?}").to_lowercase(),
         EventKind::Interest => "interest".into(),
         EventKind::Trade => "trade".into(),
