@@ -18,7 +18,7 @@ fn history(name: &str) -> PathBuf {
 /// Lets the line editor take the terminal again after an answer: keys sent before it does may
 /// be discarded when it switches the terminal back to raw mode (no person types that fast).
 fn settle() {
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(500));
 }
 
 fn start(hist: &PathBuf) -> PtySession {
