@@ -39,6 +39,10 @@ pub enum Format {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also allow imports from this folder (repeatable); imports otherwise stay inside the
+    /// main file's folder tree (docs/language.md § import).
+    #[arg(long = "allow-import", value_name = "DIR", global = true)]
+    allow_import: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,6 +75,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Print money in thousands, millions, billions or trillions (text only; a report's
+        /// own `in B USD` wins; JSON and CSV stay exact).
+        #[arg(long, value_parser = ["k", "M", "B", "T"])]
+        scale: Option<String>,
     },
     /// Two scenarios side by side: every report item and claim, with the differences.
     Compare {
@@ -144,6 +152,23 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Goal seek: the value of a driver at which an expression of the run reaches a target.
+    Solve {
+        /// The scenario file.
+        file: PathBuf,
+        /// The driver to vary.
+        #[arg(long)]
+        vary: String,
+        /// `EXPR == VALUE`, e.g. 'funding_gap(OpenAI, 2025-10 .. 2030-12) == 0 USD'.
+        #[arg(long, allow_hyphen_values = true)]
+        target: String,
+        /// `LOW..HIGH` in the driver's dimension (default: a tenth to ten times its value).
+        #[arg(long, allow_hyphen_values = true)]
+        between: Option<String>,
+        /// The scenario to run (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
     },
     /// Evaluate one expression exactly, with units: `aifin eval '15M USD/day in USD/hour'`.
     Eval {
@@ -220,6 +245,11 @@ where
             };
         }
     };
+    if let Some(bad) = cli.allow_import.iter().find(|d| !d.is_dir()) {
+        let stderr = format!("aifin: --allow-import {}: not a folder\n", bad.display());
+        return Output { stdout: String::new(), stderr, code: 2 };
+    }
+    let allow = &cli.allow_import;
     match cli.command {
         Command::Check { files, claims, scenario, all_scenarios } => {
             let which = match (claims, scenario, all_scenarios) {
@@ -227,10 +257,14 @@ where
                 (true, _, true) => Some(Scenarios::All),
                 (true, s, false) => Some(Scenarios::One(s)),
             };
-            check(&files, which, style)
+            check(&files, which, allow, style)
         }
         Command::Eval { expr } => {
             let mut session = Session::new();
+            // `aifin eval` is a calculator: std/finance's functions are in scope too.
+            if let Err(diags) = session.load_text("<eval prelude>", "import \"std/finance\"\n") {
+                return failed(&diags, session.sources(), style);
+            }
             match session.eval(&expr, None) {
                 Ok(v) => Output {
                     stdout: format!("{}\n", v.format(&session.program().registry)),
@@ -250,15 +284,18 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { file, scenario, all_scenarios, format } => {
-            run_file(&file, scenario.as_deref(), all_scenarios, format, style)
+        Command::Run { file, scenario, all_scenarios, format, scale } => {
+            run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style)
+        }
+        Command::Solve { file, vary, target, between, scenario } => {
+            solve(&mut SourceMap::new(), &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
         }
         Command::Explain { file, expr, at, scenario, depth, format } => {
             let req = crate::explain::Request { at, scenario, depth };
-            explain(&file, &expr, &req, format, style)
+            explain(&file, &expr, &req, format, allow, style)
         }
         Command::Sweep { file, vary, steps, report, scenario, at, format } => {
-            let mut session = Session::new();
+            let mut session = disk_session(allow);
             let r = crate::sensitivity::parse_vary(&vary).and_then(|(name, range)| {
                 let (program, exprs) = checked_with(&mut session, &file, &[("<report>", &report), ("<vary>", range)])?;
                 let [out, range] = exprs.as_slice() else {
@@ -271,7 +308,7 @@ where
             sensitivity(r, "sweep", session.sources(), style)
         }
         Command::Tornado { file, report, scenario, at, format } => {
-            let mut session = Session::new();
+            let mut session = disk_session(allow);
             let r =
                 checked_with(&mut session, &file, &[("<report>", &report)]).and_then(|(program, exprs)| {
                     match exprs.first() {
@@ -288,21 +325,21 @@ where
             let r = r.map(|t| crate::sensitivity::render_tornado(&t, &report, format_name(format)));
             sensitivity(r, "tornado", session.sources(), style)
         }
-        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, style),
-        Command::Repl { files, scenario, keep_going } => repl(&files, scenario.as_deref(), keep_going, style),
+        Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, allow, style),
+        Command::Repl { files, scenario, keep_going } => repl(&files, scenario.as_deref(), keep_going, allow, style),
         Command::Schedule { file, contract, scenario, format } => {
-            schedule(&file, &contract, scenario.as_deref(), format, style)
+            schedule(&file, &contract, scenario.as_deref(), format, allow, style)
         }
         Command::Import { standard, file } => import(&standard, &file),
     }
 }
 
-fn repl(files: &[PathBuf], scenario: Option<&str>, keep_going: bool, style: RenderStyle) -> Output {
+fn repl(files: &[PathBuf], scenario: Option<&str>, keep_going: bool, allow: &[PathBuf], style: RenderStyle) -> Output {
     use std::io::{BufRead, IsTerminal, Write};
     if std::io::stdin().is_terminal() {
-        return Output { code: crate::terminal::run(files, scenario, style), ..Output::default() };
+        return Output { code: crate::terminal::run(files, scenario, allow, style), ..Output::default() };
     }
-    let mut repl = crate::repl::Repl::new(style);
+    let mut repl = crate::repl::Repl::allowing(allow.to_vec(), style);
     let start = repl.start(files, scenario);
     if start.failed {
         return Output { stdout: String::new(), stderr: start.err, code: 1 };
@@ -339,9 +376,14 @@ pub enum Scenarios {
     All,
 }
 
-fn check(files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Output {
+/// A session reading imports from the disk under the import policy, widened by `allow`.
+fn disk_session(allow: &[PathBuf]) -> Session {
+    Session::with_importer(Box::new(crate::driver::DiskImporter::allowing(allow.to_vec())))
+}
+
+fn check(files: &[PathBuf], claims: Option<Scenarios>, allow: &[PathBuf], style: RenderStyle) -> Output {
     let mut out = Output::default();
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     for f in files {
         if let Err(diags) = session.load_file(f) {
             out.stderr.push_str(&session.render(&diags, style));
@@ -395,8 +437,16 @@ fn check(files: &[PathBuf], claims: Option<Scenarios>, style: RenderStyle) -> Ou
     out
 }
 
-fn run_file(file: &std::path::Path, scenario: Option<&str>, all: bool, format: Format, style: RenderStyle) -> Output {
-    let mut session = Session::new();
+fn run_file(
+    file: &std::path::Path,
+    scenario: Option<&str>,
+    all: bool,
+    format: Format,
+    scale: Option<&str>,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let mut session = disk_session(allow);
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
@@ -404,7 +454,10 @@ fn run_file(file: &std::path::Path, scenario: Option<&str>, all: bool, format: F
     let mut outcomes = Vec::new();
     for name in crate::scenarios::names(&program, scenario, all) {
         match session.outcome(name.as_deref()) {
-            Ok(o) => outcomes.push(o),
+            Ok(mut o) => {
+                o.scale = scale.and_then(|m| crate::check::ir::Scale::new(m, &o.currency));
+                outcomes.push(o)
+            }
             Err(diags) => return failed(&diags, session.sources(), style),
         }
     }
@@ -418,8 +471,14 @@ fn run_file(file: &std::path::Path, scenario: Option<&str>, all: bool, format: F
     Output { stdout, stderr: String::new(), code: 0 }
 }
 
-fn compare(file: &std::path::Path, (a, b): (&str, &str), format: Format, style: RenderStyle) -> Output {
-    let mut session = Session::new();
+fn compare(
+    file: &std::path::Path,
+    (a, b): (&str, &str),
+    format: Format,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let mut session = disk_session(allow);
     let both = session
         .load_file(file)
         .and_then(|()| session.outcome(Some(a)))
@@ -484,13 +543,14 @@ fn explain(
     expr: &str,
     req: &crate::explain::Request,
     format: Format,
+    allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
     use crate::explain::{Failure, Target};
     if format == Format::Csv {
         return Output { stdout: String::new(), stderr: "aifin explain: --format is text or json\n".into(), code: 2 };
     }
-    let mut session = Session::new();
+    let mut session = disk_session(allow);
     let claim = crate::explain::claim_request(expr);
     let exprs: &[(&str, &str)] = if claim.is_some() { &[] } else { &[("<explain>", expr)] };
     let r = checked_with(&mut session, file, exprs).and_then(|(program, exprs)| {
@@ -519,8 +579,15 @@ fn explain(
     }
 }
 
-fn schedule(file: &std::path::Path, name: &str, scenario: Option<&str>, format: Format, style: RenderStyle) -> Output {
-    let mut session = Session::new();
+fn schedule(
+    file: &std::path::Path,
+    name: &str,
+    scenario: Option<&str>,
+    format: Format,
+    allow: &[PathBuf],
+    style: RenderStyle,
+) -> Output {
+    let mut session = disk_session(allow);
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
@@ -648,5 +715,146 @@ fn fmt(sources: &mut SourceMap, file: &std::path::Path, check: bool, style: Rend
         }
     } else {
         Output { stdout: text, stderr: String::new(), code: 0 }
+    }
+}
+
+fn usage(cmd: &str, what: String) -> Output {
+    Output { stdout: String::new(), stderr: format!("aifin {cmd}: {what}\n"), code: 2 }
+}
+
+/// Parses `text` as one expression and checks it in the scope of `loaded`.
+fn checked_expr(
+    sources: &mut SourceMap,
+    loaded: &crate::driver::Loaded,
+    name: &str,
+    text: String,
+) -> Result<(crate::check::ir::Program, crate::check::ir::TExpr), Vec<Diagnostic>> {
+    let id = sources.add(name, text, crate::source::SourceKind::Input);
+    let expr = crate::syntax::parse_expr(sources, id)
+        .map_err(|errs| errs.iter().map(crate::diagnostic::ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+    let (program, texpr, diags) = crate::driver::compile(loaded, Some(&expr));
+    match texpr {
+        Some(t) if diags.is_empty() => Ok((program, t)),
+        _ => Err(diags),
+    }
+}
+
+fn solve(
+    sources: &mut SourceMap,
+    file: &std::path::Path,
+    vary: &str,
+    target: &str,
+    between: Option<&str>,
+    scenario: Option<&str>,
+    style: RenderStyle,
+) -> Output {
+    use crate::diagnostic::ToDiagnostic;
+    let Some((lhs, rhs)) = target.split_once("==") else {
+        return usage("solve", format!("--target must be `EXPR == VALUE`, not `{target}`"));
+    };
+    let loaded = crate::driver::load(sources, file);
+    if !loaded.diagnostics.is_empty() {
+        return failed(&loaded.diagnostics, sources, style);
+    }
+    let (program, texpr) =
+        match checked_expr(sources, &loaded, "<target>", format!("({}) - ({})", lhs.trim(), rhs.trim())) {
+            Ok(x) => x,
+            Err(d) => return failed(&d, sources, style),
+        };
+    let found = program.definitions.iter().position(|d| d.name == vary);
+    let Some(id) = found.filter(|i| {
+        program.definitions.get(*i).is_some_and(|d| {
+            d.kind == crate::syntax::ast::DefinitionKind::Driver
+                && d.value.ty.shape() == Some(crate::check::Shape::Constant)
+        })
+    }) else {
+        let drivers: Vec<&str> = program
+            .definitions
+            .iter()
+            .filter(|d| d.kind == crate::syntax::ast::DefinitionKind::Driver && !is_std(sources, d.span))
+            .map(|d| d.name.as_str())
+            .collect();
+        let why = if found.is_some() { "is not a driver with one constant value" } else { "is not declared" };
+        let hint = match crate::units::suggest(vary, drivers.iter().copied()) {
+            Some(s) if found.is_none() => format!(" (did you mean `{s}`?)"),
+            _ => format!(" (the drivers are: {})", drivers.join(", ")),
+        };
+        return Output {
+            stdout: String::new(),
+            stderr: format!("aifin solve: `{vary}` {why} in {}{hint}\n", file.display()),
+            code: 1,
+        };
+    };
+    let span = program.definitions.get(id).map(|d| d.span).unwrap_or(texpr.span);
+    let current = match crate::solve::driver_value(&program, id, span) {
+        Ok(q) => q,
+        Err(e) => return failed(&[e.to_diagnostic()], sources, style),
+    };
+    let bounds = match between {
+        None => None,
+        Some(b) => {
+            let Some((l, h)) = b.split_once("..") else {
+                return usage("solve", format!("--between must be `LOW..HIGH`, not `{b}`"));
+            };
+            let mut ends = Vec::new();
+            for (name, t) in [("<low>", l), ("<high>", h)] {
+                let (p, e) = match checked_expr(sources, &loaded, name, t.trim().to_string()) {
+                    Ok(x) => x,
+                    Err(d) => return failed(&d, sources, style),
+                };
+                let v = match crate::eval::eval_expr(&e, &p) {
+                    Ok(crate::eval::Value::Quantity(q)) => q,
+                    Ok(_) => return usage("solve", format!("`{}` is not a quantity", t.trim())),
+                    Err(err) => return failed(&[err.to_diagnostic()], sources, style),
+                };
+                let s = crate::eval::series::Series::constant(v.value, v.unit.clone());
+                match s.convert(&current.unit, &p.registry) {
+                    Ok(c) => ends.push(c.get(0)),
+                    Err(_) => {
+                        return usage(
+                            "solve",
+                            format!(
+                                "`{}` is in {}, which does not convert to the driver's {}",
+                                t.trim(),
+                                p.registry.format_unit(&v.unit),
+                                p.registry.format_unit(&current.unit)
+                            ),
+                        )
+                    }
+                }
+            }
+            match ends.as_slice() {
+                [a, b] => Some((*a, *b)),
+                _ => None,
+            }
+        }
+    };
+    let problem = crate::solve::Problem { program: &program, scenario, driver: id, target: &texpr, between: bounds };
+    match crate::solve::solve(&problem) {
+        Ok(sol) => {
+            let unit = program.registry.format_unit(&sol.unit);
+            let q = |x: rust_decimal::Decimal| {
+                format!("{} {unit}", crate::number::group_digits(&crate::number::format_exact(x)))
+            };
+            let width = sol.high - sol.low;
+            let scen = scenario.map(str::to_string).or_else(|| program.scenarios.first().map(|s| s.name.clone()));
+            let mut out = format!("solve {} (scenario {})\n", file.display(), scen.unwrap_or_default());
+            out.push_str(&format!("vary      {vary}, now {}\n", q(sol.original)));
+            out.push_str(&format!("target    {} == {}\n", lhs.trim(), rhs.trim()));
+            out.push_str(&format!("solution  {vary} = {}\n", q(sol.value)));
+            out.push_str(&format!(
+                "precision the target is crossed between {} and {} (width {}; bisection stops below 1e-12 of the value)\n",
+                q(sol.low),
+                q(sol.high),
+                q(width)
+            ));
+            out.push_str(&format!(
+                "check     at the solution EXPR - VALUE = {} after {} runs\n",
+                crate::number::group_digits(&crate::number::format_exact(sol.residual)),
+                sol.steps
+            ));
+            Output { stdout: out, stderr: String::new(), code: 0 }
+        }
+        Err(e) => failed(&[e.to_diagnostic()], sources, style),
     }
 }

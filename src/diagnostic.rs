@@ -10,8 +10,9 @@
 //! hyperlinks, unicode box drawing. The CLI picks `Plain` when stderr is not a terminal, when
 //! `NO_COLOR` is set, or when `TERM=dumb`; only then does any terminal property matter.
 
+use crate::snippet::Snippet;
 use crate::source::{SourceId, SourceMap, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 
 /// How severe a diagnostic is.
@@ -148,7 +149,7 @@ pub const RENDER_WIDTH: usize = 80;
 
 struct Renderable<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<Snippet<'a>>,
     labels: Vec<Label>,
     notes: String,
 }
@@ -192,7 +193,10 @@ impl miette::Diagnostic for Renderable<'_> {
         }
         Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
             let text = if l.message.is_empty() { None } else { Some(l.message.clone()) };
-            let span = miette::SourceSpan::new(l.span.start().into(), l.span.len());
+            let span = match &self.source {
+                Some(src) => src.span(l.span.start(), l.span.len()),
+                None => miette::SourceSpan::new(l.span.start().into(), l.span.len()),
+            };
             if i == 0 {
                 LabeledSpan::new_primary_with_span(text, span)
             } else {
@@ -219,8 +223,9 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, style: RenderStyle) -> Str
         }
     }
     notes.extend(diag.notes.iter().cloned());
-    let source =
-        primary_source.and_then(|id| sources.get(id)).map(|s| NamedSource::new(s.name(), s.text().to_string()));
+    // long lines are cut around the labels (src/snippet.rs)
+    let anchors: Vec<usize> = labels.iter().flat_map(|l| [l.span.start(), l.span.start() + l.span.len()]).collect();
+    let source = primary_source.and_then(|id| sources.get(id)).map(|s| Snippet::new(s.name(), s.text(), &anchors));
     let r = Renderable { diag, source, labels, notes: notes.join("\n") };
     let theme = match style {
         RenderStyle::Plain => GraphicalTheme::unicode_nocolor(),

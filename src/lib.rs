@@ -14,7 +14,8 @@
 //! Below them sit [`limits`], [`number`], [`source`], [`diagnostic`], [`calendar`]; beside
 //! eval, [`contracts`] (ACTUS schedules) and [`clearing`] (Eisenberg–Noe). A module uses only
 //! stages before its own: the order is written down once, in `tests/architecture.rs`, which
-//! fails on a use that points up it. ARCHITECTURE.md says where each list lives.
+//! fails on a use that points up it. ARCHITECTURE.md says where each list lives. [`solve`]
+//! (goal seek) runs a scenario again and again, between report and the command line.
 
 pub mod calendar;
 pub mod check;
@@ -27,6 +28,7 @@ pub mod driver;
 pub mod eval;
 pub mod explain;
 pub mod golden;
+pub mod imports;
 pub mod limits;
 pub mod number;
 pub mod repl;
@@ -34,6 +36,8 @@ pub mod report;
 pub mod scenarios;
 pub mod sensitivity;
 pub mod session;
+pub mod snippet;
+pub mod solve;
 pub mod source;
 pub mod syntax;
 pub mod synth;

@@ -7,6 +7,8 @@
 //! `f64`. Every operation is `checked_*`; failures come back as [`ArithError`] for the caller
 //! to turn into a diagnostic at the right span.
 
+use num_bigint::BigInt;
+use num_traits::{Signed, Zero};
 use rust_decimal::prelude::*;
 use rust_decimal::Decimal;
 
@@ -73,6 +75,87 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
         return Err(ArithError::DivisionByZero);
     }
     a.checked_div(b).ok_or(ArithError::Overflow)
+}
+
+/// `a * b` if it is exact (no digit rounded away), else `None`.
+pub fn mul_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale() + b.scale();
+    let p = a.checked_mul(b)?;
+    (scale <= 28 && p.scale() == scale).then_some(p)
+}
+
+/// `x` as an exact pair `(mantissa, 10^scale)`.
+fn big_parts(x: Decimal) -> (BigInt, BigInt) {
+    (BigInt::from(x.mantissa()), BigInt::from(10u32).pow(x.scale()))
+}
+
+/// `nums[0] · nums[1] · … / (dens[0] · dens[1] · …)` computed exactly with big integers and
+/// rounded once to the nearest decimal (half to even), keeping as many of the 28 decimal
+/// places as the 96-bit mantissa allows. This is how a product or quotient that also changes
+/// unit (`USD/day / (USD/year)` is ×365) stays correctly rounded: the unit's ratio joins the
+/// exact fraction instead of multiplying an already rounded quotient.
+pub fn product_quotient(nums: &[Decimal], dens: &[Decimal]) -> Result<Decimal, ArithError> {
+    let (mut p, mut q) = (BigInt::from(1u32), BigInt::from(1u32));
+    for x in nums {
+        let (m, s) = big_parts(*x);
+        p *= m;
+        q *= s;
+    }
+    for x in dens {
+        if x.is_zero() {
+            return Err(ArithError::DivisionByZero);
+        }
+        let (m, s) = big_parts(*x);
+        p *= s;
+        q *= m;
+    }
+    round_fraction(p, q)
+}
+
+/// The decimal nearest to `p / q` (half to even) with the largest scale ≤ 28 whose mantissa
+/// fits 96 bits; values below 0.5e-28 are 0.
+pub fn round_fraction(p: BigInt, q: BigInt) -> Result<Decimal, ArithError> {
+    if q.is_zero() {
+        return Err(ArithError::DivisionByZero);
+    }
+    let negative = p.is_negative() != q.is_negative();
+    let (a, q) = (p.abs(), q.abs());
+    if a.is_zero() {
+        return Ok(Decimal::ZERO);
+    }
+    let limit = BigInt::from(1u128 << 96);
+    let rounded = |scale: u32| -> BigInt {
+        let shifted = &a * BigInt::from(10u32).pow(scale);
+        let (m, rem) = (&shifted / &q, &shifted % &q);
+        let twice: BigInt = rem * 2u32;
+        let odd = (&m % 2u32) == BigInt::from(1u32);
+        if twice > q || (twice == q && odd) {
+            m + 1u32
+        } else {
+            m
+        }
+    };
+    // digits of the integer part decide how many of the 28 places fit
+    let whole_digits = (&a / &q).to_string().len() as u32;
+    let mut scale = 28u32.saturating_sub(whole_digits.saturating_sub(1));
+    loop {
+        let m = rounded(scale);
+        if m < limit {
+            let (_, digits) = m.to_u64_digits();
+            let mut v: u128 = 0;
+            for d in digits.iter().rev() {
+                v = (v << 64) | u128::from(*d);
+            }
+            let v = i128::try_from(v).map_err(|_| ArithError::Overflow)?;
+            let v = if negative { -v } else { v };
+            let d = Decimal::try_from_i128_with_scale(v, scale).map_err(|_| ArithError::Overflow)?;
+            return Ok(if d.is_zero() { Decimal::ZERO } else { d.normalize() });
+        }
+        if scale == 0 {
+            return Err(ArithError::Overflow);
+        }
+        scale -= 1;
+    }
 }
 
 /// `a^n` for a whole exponent, by repeated squaring with checked products. A negative

@@ -63,7 +63,7 @@ type Diags = Vec<Diagnostic>;
 impl Session {
     /// A session that reads imports from the disk.
     pub fn new() -> Session {
-        Session::with_importer(Box::new(DiskImporter))
+        Session::with_importer(Box::new(DiskImporter::default()))
     }
 
     /// A session that reads imports through `importer`, with only the prelude loaded.

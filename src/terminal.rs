@@ -108,8 +108,8 @@ fn catch_interrupts() {
 }
 
 /// Runs the interactive REPL until Ctrl-D or `:quit`; returns the exit status.
-pub fn run(files: &[PathBuf], scenario: Option<&str>, style: RenderStyle) -> i32 {
-    let mut repl = Repl::new(style);
+pub fn run(files: &[PathBuf], scenario: Option<&str>, allow: &[PathBuf], style: RenderStyle) -> i32 {
+    let mut repl = Repl::allowing(allow.to_vec(), style);
     let start = repl.start(files, scenario);
     eprint!("{}", start.err);
     let mut editor: Editor<AifinHelper, FileHistory> = match Editor::new() {

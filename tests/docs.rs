@@ -156,6 +156,7 @@ fn generated_tables_match_the_specs() {
     let mut sections = vec![
         ("builtins-curves".to_string(), builtins(BuiltinGroup::Curve)),
         ("builtins-series".to_string(), builtins(BuiltinGroup::Series)),
+        ("builtins-finance".to_string(), builtins(BuiltinGroup::Finance)),
         ("diagnostic-codes".to_string(), codes()),
         (
             "entity-fields".to_string(),

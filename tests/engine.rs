@@ -172,7 +172,7 @@ fn csv_has_one_header_row() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
     let headers = r.headers().map(|h| h.iter().map(str::to_string).collect::<Vec<_>>()).unwrap_or_default();
-    assert_eq!(headers, vec!["section", "item", "unit", "period", "value"]);
+    assert_eq!(headers, vec!["section", "item", "unit", "period", "value", "claimed", "outcome"]);
     let rows: Vec<csv::StringRecord> = r.records().filter_map(Result::ok).collect();
     assert!(rows.len() >= 18 + 7, "three yearly series of six years and seven claims");
     assert!(rows.iter().all(|row| row.get(0) != Some("section")), "only one header row");
@@ -180,8 +180,10 @@ fn csv_has_one_header_row() {
 
 #[test]
 fn output_is_the_same_every_time() {
-    let a = aifin::cli::run(["aifin", "run", "examples/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
-    let b = aifin::cli::run(["aifin", "run", "examples/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
+    let a =
+        aifin::cli::run(["aifin", "run", "examples/cases/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
+    let b =
+        aifin::cli::run(["aifin", "run", "examples/cases/openai_2025.aifin"], aifin::diagnostic::RenderStyle::Plain);
     assert_eq!(a, b);
     let _ = SourceMap::new();
 }

@@ -106,8 +106,13 @@ fn save_then_aifin_run_reproduces_the_session() {
     assert_eq!(code, 0, "{err}");
     let saved = std::fs::read_to_string(&file).unwrap();
     assert!(saved.contains("driver extra_cost = 1B USD/month") && saved.contains("debt_rate = 12%/year"), "{saved}");
+    // the saved file imports the model from outside its folder: the header says how to run it
+    let model_dir = std::env::current_dir().unwrap().join("examples/repl");
+    let how = format!("// Reproduce: aifin run FILE --scenario repl_whatif --allow-import {}\n", model_dir.display());
+    assert!(saved.contains(&how), "{saved}");
     let run = Command::new(env!("CARGO_BIN_EXE_aifin"))
-        .args(["run", file.to_str().unwrap(), "--scenario", "repl_whatif"])
+        .args(["run", file.to_str().unwrap(), "--scenario", "repl_whatif", "--allow-import"])
+        .arg(&model_dir)
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));

@@ -9,7 +9,7 @@ use crate::syntax::ast::{self, ExprKind};
 use crate::units::Dimension;
 
 impl Checker<'_> {
-    fn bad_args(&mut self, span: Span, b: Builtin, reason: impl Into<String>) -> Option<TExpr> {
+    pub(super) fn bad_args(&mut self, span: Span, b: Builtin, reason: impl Into<String>) -> Option<TExpr> {
         let spec = b.spec();
         self.errors.push(CheckError::BadArguments {
             span,
@@ -27,14 +27,31 @@ impl Checker<'_> {
                 span: callee.span,
                 name: crate::syntax::fmt::expr(callee),
                 suggestion: None,
+                module: None,
             });
             return None;
         };
+        let in_scope = |b: Builtin| b.std_module().is_none_or(|m| self.imports.iter().any(|i| i == m));
         let Some(b) = BUILTINS.iter().find(|x| x.name == n.name).map(|x| x.builtin) else {
-            let suggestion = crate::units::suggest(&n.name, BUILTINS.iter().map(|x| x.name));
-            self.errors.push(CheckError::UnknownFunction { span: n.span, name: n.name.clone(), suggestion });
+            let visible = BUILTINS.iter().filter(|x| in_scope(x.builtin)).map(|x| x.name);
+            let suggestion = crate::units::suggest(&n.name, visible);
+            self.errors.push(CheckError::UnknownFunction {
+                span: n.span,
+                name: n.name.clone(),
+                suggestion,
+                module: None,
+            });
             return None;
         };
+        if !in_scope(b) {
+            self.errors.push(CheckError::UnknownFunction {
+                span: n.span,
+                name: n.name.clone(),
+                suggestion: None,
+                module: b.std_module().map(str::to_string),
+            });
+            return None;
+        }
         // Named arguments must be ones the function knows.
         let spec = b.spec();
         for a in args {
@@ -53,6 +70,9 @@ impl Checker<'_> {
         }
         let mk = |kind, ty| Some(TExpr { kind, ty, span });
         let money = self.money.clone();
+        if b.std_module().is_some() {
+            return self.finance_call(b, &positional, args, span);
+        }
         match b {
             Builtin::Constant | Builtin::Abs => {
                 let [a] = positional.as_slice() else { return self.bad_args(span, b, "expected one argument") };
@@ -299,6 +319,14 @@ impl Checker<'_> {
                 ];
                 mk(TExprKind::Call(b, args), Type::constant(money))
             }
+            Builtin::Npv
+            | Builtin::Discount
+            | Builtin::Irr
+            | Builtin::Pmt
+            | Builtin::Fv
+            | Builtin::Pv
+            | Builtin::Cumulative
+            | Builtin::CagrOf => self.finance_call(b, &positional, args, span),
         }
     }
 
@@ -330,7 +358,7 @@ impl Checker<'_> {
             return Some(());
         }
         let found = self.describe(t);
-        let hint = self.mismatch_hint(want, &d);
+        let hint = self.per_time_hint(t, want, &d).or_else(|| self.mismatch_hint(want, &d));
         self.errors.push(CheckError::WrongDimension { span: t.span, expected: expected.into(), found, hint });
         None
     }

@@ -78,7 +78,8 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    program.reports.push(ReportIr { items, step: r.step, span: r.span });
+                    let scale = r.scale.as_ref().and_then(|(m, u)| self.report_scale(m, u));
+                    program.reports.push(ReportIr { name: r.name.clone(), scale, items, step: r.step, span: r.span });
                 }
                 _ => {}
             }
@@ -463,9 +464,11 @@ impl<'a> Checker<'a> {
                 } else {
                     format!("{} of {}", s.describe(), self.describe(&t))
                 };
-                let hint = self
-                    .mismatch_hint(&self.money.clone(), &d)
-                    .filter(|_| matches!(sp.ty, FieldType::Money | FieldType::MoneyOrRate));
+                let hint = match sp.ty {
+                    FieldType::PerTime if s == Shape::Constant => self.per_time_hint(&t, &time.inv(), &d),
+                    FieldType::Money | FieldType::MoneyOrRate => self.mismatch_hint(&self.money.clone(), &d),
+                    _ => None,
+                };
                 self.errors.push(CheckError::WrongDimension {
                     span: t.span,
                     expected: format!("{expected} for `{}`", sp.name),
@@ -632,5 +635,20 @@ impl<'a> Checker<'a> {
             });
         }
         out
+    }
+}
+
+impl Checker<'_> {
+    /// `in B USD`: the unit must be a currency.
+    fn report_scale(&mut self, magnitude: &str, unit: &crate::syntax::ast::Ident) -> Option<Scale> {
+        let is_currency = self.reg.lookup(&unit.name).and_then(|id| self.reg.def(id)).is_some_and(|d| d.currency);
+        if !is_currency {
+            let currencies: Vec<String> =
+                self.reg.units().iter().filter(|u| u.currency).map(|u| u.name.clone()).collect();
+            let suggestion = crate::units::suggest(&unit.name, currencies.iter().map(String::as_str));
+            self.errors.push(CheckError::UnknownUnit { span: unit.span, name: unit.name.clone(), suggestion });
+            return None;
+        }
+        Scale::new(magnitude, &unit.name)
     }
 }

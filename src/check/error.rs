@@ -90,6 +90,8 @@ pub enum CheckError {
         name: String,
         /// A close function name.
         suggestion: Option<String>,
+        /// The std module that has it, when it is not imported (`std/finance`).
+        module: Option<String>,
     },
     /// Arguments that do not fit the function.
     BadArguments {
@@ -203,7 +205,7 @@ crate::diagnostic::diagnostic_codes! {
         WrongDimension => "aifin::types::wrong_dimension": "a value of the wrong dimension where it stands",
         WrongKind => "aifin::types::wrong_kind": "a value of the wrong kind (an entity expected…)",
         Cycle => "aifin::types::cycle": "definitions that depend on themselves",
-        UnknownFunction => "aifin::types::unknown_function": "a call of an unknown function",
+        UnknownFunction => "aifin::types::unknown_function": "a call of an unknown function, or of a `std/finance` function without its import",
         BadArguments => "aifin::types::bad_arguments": "arguments that do not fit a function",
         UnknownField => "aifin::types::unknown_field": "a field or term the entity or contract kind does not have",
         MissingField => "aifin::types::missing_field": "a required term is missing, or one that cannot be derived (a bullet loan's `maturity`, a one-off transfer's `on`)",
@@ -269,7 +271,13 @@ impl ToDiagnostic for CheckError {
                     .with_label(*span, "the circle closes here")
                     .with_help("a driver or curve cannot use itself, directly or through others")
             }
-            CheckError::UnknownFunction { span, name, suggestion } => opt_help(
+            CheckError::UnknownFunction { span, name, suggestion, module: Some(m) } => {
+                let _ = suggestion;
+                Diagnostic::error(code, format!("`{name}` is not in scope"))
+                    .with_label(*span, format!("a function of {m}"))
+                    .with_help(format!("add `import \"{m}\"` to use it"))
+            }
+            CheckError::UnknownFunction { span, name, suggestion, module: None } => opt_help(
                 Diagnostic::error(code, format!("unknown function `{name}`")).with_label(*span, "not a function"),
                 did_you_mean(suggestion).or_else(|| Some("docs/language.md lists the built-in functions".into())),
             ),

@@ -47,6 +47,38 @@ impl Checker<'_> {
     }
 
     /// A hint for two dimensions that were meant to be alike.
+    /// `0.9` or `5.5%` where a rate per time is expected: the help writes it per year
+    /// (`0.9/year`, `5.5%/year`) instead of suggesting to multiply by a duration.
+    pub(super) fn per_time_hint(&self, t: &TExpr, want: &Dimension, found: &Dimension) -> Option<String> {
+        if *want != found.div(&self.reg.time()) {
+            return None;
+        }
+        let written = match &t.kind {
+            TExprKind::Literal(q) if q.unit.is_none() => crate::number::format_exact(q.value),
+            TExprKind::Literal(q) => {
+                let unit = self.reg.format_unit(&q.unit);
+                let sep = if unit.chars().all(|c| c.is_alphanumeric() || c == '_') { " " } else { "" };
+                format!("{}{sep}{unit}", crate::number::format_exact(q.value))
+            }
+            _ => return Some("a rate per time is written per a duration: divide it by one, e.g. `(…)/year`".into()),
+        };
+        Some(format!("a rate per time is written per a duration: `{written}/year`"))
+    }
+
+    /// `10_000 GPU-hour`: a `-` written tight between two units was meant as a compound unit.
+    fn hyphen_hint(&self, op: BinaryOp, op_span: Span, l: &TExpr, r: &TExpr) -> Option<String> {
+        let tight = l.span.end() == op_span.start() && op_span.end() == r.span.start();
+        match (&l.kind, &r.kind) {
+            (TExprKind::Literal(a), TExprKind::Literal(b))
+                if op == BinaryOp::Sub && tight && !a.unit.is_none() && !b.unit.is_none() =>
+            {
+                let (x, y) = (self.reg.format_unit(&a.unit), self.reg.format_unit(&b.unit));
+                Some(format!("`-` subtracts; a unit made of two units is written with `*`: `{x}*{y}`"))
+            }
+            _ => None,
+        }
+    }
+
     pub(super) fn mismatch_hint(&self, left: &Dimension, right: &Dimension) -> Option<String> {
         let time = self.reg.time();
         if *right == left.div(&time) {
@@ -334,7 +366,7 @@ impl Checker<'_> {
                         left_desc: self.describe(&l),
                         right: r.span,
                         right_desc: self.describe(&r),
-                        hint: self.mismatch_hint(&ld, &rd),
+                        hint: self.mismatch_hint(&ld, &rd).or_else(|| self.hyphen_hint(op, op_span, &l, &r)),
                     });
                     return None;
                 }

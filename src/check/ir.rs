@@ -93,6 +93,22 @@ pub enum Builtin {
     Max,
     /// `abs(x)`
     Abs,
+    /// `npv(rate, flow)` (std/finance)
+    Npv,
+    /// `discount(flow, rate)` (std/finance)
+    Discount,
+    /// `irr(flow)` (std/finance)
+    Irr,
+    /// `pmt(rate, periods, present)` (std/finance)
+    Pmt,
+    /// `fv(rate, periods, payment[, present])` (std/finance)
+    Fv,
+    /// `pv(rate, periods, payment)` (std/finance)
+    Pv,
+    /// `cumulative(flow)` (std/finance)
+    Cumulative,
+    /// `cagr_of(a @ P, b @ P)` (std/finance)
+    CagrOf,
 }
 
 /// Where a built-in is listed in docs/language.md.
@@ -102,6 +118,8 @@ pub enum BuiltinGroup {
     Curve,
     /// Series, balances and aggregates.
     Series,
+    /// The functions of `std/finance`: in scope only in a program that imports it.
+    Finance,
 }
 
 /// Everything the checker, the evaluator and the docs know of one built-in: one row each, in
@@ -514,6 +532,94 @@ pub const BUILTINS: &[BuiltinSpec] = &[
         reads_ledger: false,
         constant: true,
     },
+    BuiltinSpec {
+        name: "npv",
+        builtin: Builtin::Npv,
+        signature: "npv(RATE, flow[, timing: end|start])",
+        group: BuiltinGroup::Finance,
+        doc: "the flow's amounts discounted to the timeline's start at the annual effective rate `RATE` (`8%/year`), summed",
+        named: &["timing"],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "discount",
+        builtin: Builtin::Discount,
+        signature: "discount(flow, RATE[, timing: end|start])",
+        group: BuiltinGroup::Finance,
+        doc: "the flow with each period's amount discounted (a flow)",
+        named: &["timing"],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "irr",
+        builtin: Builtin::Irr,
+        signature: "irr(flow)",
+        group: BuiltinGroup::Finance,
+        doc: "the annual rate (in `%/year`) at which `npv` is zero, within 10⁻¹⁰ per year",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "pmt",
+        builtin: Builtin::Pmt,
+        signature: "pmt(r, n, present)",
+        group: BuiltinGroup::Finance,
+        doc: "the payment at the end of each of `n` periods that repays `present` at `r` per period",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "fv",
+        builtin: Builtin::Fv,
+        signature: "fv(r, n, payment[, present])",
+        group: BuiltinGroup::Finance,
+        doc: "the value after `n` periods of `payment` at each period's end (and `present` now)",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "pv",
+        builtin: Builtin::Pv,
+        signature: "pv(r, n, payment)",
+        group: BuiltinGroup::Finance,
+        doc: "the value now of `n` payments at each period's end",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: true,
+    },
+    BuiltinSpec {
+        name: "cumulative",
+        builtin: Builtin::Cumulative,
+        signature: "cumulative(flow)",
+        group: BuiltinGroup::Finance,
+        doc: "the running total of a flow (a balance)",
+        named: &[],
+        anchors: false,
+        reads_ledger: false,
+        constant: false,
+    },
+    BuiltinSpec {
+        name: "cagr_of",
+        builtin: Builtin::CagrOf,
+        signature: "cagr_of(a @ PERIOD, b @ PERIOD)",
+        group: BuiltinGroup::Finance,
+        doc: "the growth rate per year from `a` to `b`: `(b/a)^(1/years) − 1`, in `%/year`",
+        named: &[],
+        anchors: true,
+        reads_ledger: false,
+        constant: true,
+    },
 ];
 
 const FIRST: BuiltinSpec = BUILTINS[0];
@@ -536,6 +642,15 @@ impl Builtin {
 
     pub fn reads_ledger(self) -> bool {
         self.spec().reads_ledger
+    }
+
+    /// The std module a built-in belongs to: it is in scope only in a program that imports it
+    /// (`import "std/finance"`). `None`: always in scope.
+    pub fn std_module(self) -> Option<&'static str> {
+        match self.spec().group {
+            BuiltinGroup::Finance => Some("std/finance"),
+            _ => None,
+        }
     }
 }
 
@@ -760,9 +875,42 @@ pub struct ClaimIr {
     pub span: Span,
 }
 
+/// How a report prints money: `in B USD` divides by 10⁹ and writes `B USD` once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scale {
+    /// `k`, `M`, `B` or `T`.
+    pub suffix: String,
+    /// 10³, 10⁶, 10⁹ or 10¹².
+    pub divisor: rust_decimal::Decimal,
+    /// The currency it applies to.
+    pub currency: String,
+}
+
+impl Scale {
+    /// The scale of a magnitude word (`k`, `M`, `B`, `T`) for `currency`.
+    pub fn new(suffix: &str, currency: &str) -> Option<Scale> {
+        let exp = match suffix {
+            "k" => 3,
+            "M" => 6,
+            "B" => 9,
+            "T" => 12,
+            _ => return None,
+        };
+        Some(Scale {
+            suffix: suffix.to_string(),
+            divisor: rust_decimal::Decimal::from_i128_with_scale(10i128.pow(exp), 0),
+            currency: currency.to_string(),
+        })
+    }
+}
+
 /// A report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportIr {
+    /// Its name (`report "Liquidity" …`).
+    pub name: Option<String>,
+    /// `in B USD`.
+    pub scale: Option<Scale>,
     /// Items with labels.
     pub items: Vec<(TExpr, Option<String>)>,
     /// Granularity.

@@ -13,6 +13,7 @@ mod claims;
 mod decls;
 pub mod error;
 mod expr;
+mod finance;
 pub mod ir;
 pub mod overrides;
 pub mod spec;
@@ -62,6 +63,8 @@ struct Checker<'a> {
     /// Definitions used by the definition being typed.
     deps: Vec<Vec<DefId>>,
     errors: Vec<CheckError>,
+    /// The std modules the program imports (their built-ins are in scope: `std/finance`).
+    imports: Vec<String>,
 }
 
 /// Checks a whole program (std modules and user files, in load order) against `registry`.
@@ -79,6 +82,13 @@ pub fn check_with(
     let (mut program, extra, errors) = {
         let mut c = Checker::new(&registry);
         c.money = ledger_currency(decls, &registry);
+        c.imports = decls
+            .iter()
+            .filter_map(|d| match d {
+                Decl::Import(i) => Some(i.path.clone()),
+                _ => None,
+            })
+            .collect();
         c.collect(decls);
         let p = c.run(decls);
         c.errors.extend(terms::validate(&p, &registry));
@@ -107,6 +117,7 @@ impl<'a> Checker<'a> {
             stack: Vec::new(),
             deps: Vec::new(),
             errors: Vec::new(),
+            imports: Vec::new(),
         }
     }
 

@@ -90,8 +90,17 @@ fn decimal(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<D
 fn date(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Date>, ImportError> {
     match text(terms, key) {
         None => Ok(None),
-        Some(s) => Date::parse(&s).map(Some).ok_or_else(|| err(key, format!("`{s}` is not a date at midnight"))),
+        Some(s) => Date::parse(&s)
+            .filter(writable)
+            .map(Some)
+            .ok_or_else(|| err(key, format!("`{s}` is not a date at midnight from year 1000 to 9999"))),
     }
+}
+
+/// A date aifin can write: calendar literals have four-digit years (a fuzzed term sheet with
+/// `20101-03-01` made an import that did not parse).
+fn writable(d: &Date) -> bool {
+    (1000..=9999).contains(&d.y)
 }
 
 /// Terms whose date may carry a time of day: ACTUS counts such a date's events at the end of
@@ -102,7 +111,7 @@ const TIMED: &[&str] = &["maturityDate", "amortizationDate", "terminationDate"];
 fn timed_date(terms: &serde_json::Map<String, Value>, key: &str) -> Result<Option<(Date, bool)>, ImportError> {
     let Some(s) = text(terms, key) else { return Ok(None) };
     let (day, time) = s.split_once('T').unwrap_or((s.as_str(), ""));
-    let d = Date::parse(day).ok_or_else(|| err(key, format!("`{s}` is not a date")))?;
+    let d = Date::parse(day).filter(writable).ok_or_else(|| err(key, format!("`{s}` is not a date")))?;
     let valid = time.split(':').all(|p| p.chars().all(|c| c.is_ascii_digit()));
     if !valid {
         return Err(err(key, format!("`{s}` is not a date and time")));
@@ -133,6 +142,12 @@ fn name_of(id: &str) -> String {
     s
 }
 
+/// Text from the term sheet made safe for a `//` comment: a control character (a newline
+/// above all, which would end the comment and turn the rest into code) is written escaped.
+fn comment_safe(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 fn number_text(x: Decimal) -> String {
     crate::number::format_exact(x)
 }
@@ -147,7 +162,11 @@ fn is_std_currency(code: &str) -> bool {
 
 /// A rate per year as a percentage (`0.05` → `5%/year`).
 fn percent(x: Decimal) -> String {
-    format!("{}%/year", number_text(x * Decimal::ONE_HUNDRED))
+    // a rate too large to write in % (fuzzed: ×100 overflowed, a panic) is the same value per year
+    match x.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%/year", number_text(p)),
+        None => format!("{}/year", number_text(x)),
+    }
 }
 
 /// The observed values of a market object (`dataObserved`) as a `step` curve: its name and
@@ -184,8 +203,10 @@ fn market_curve(doc: &Value, code: &str, term: &str, percent_per_year: bool) -> 
         return Err(err("dataObserved", format!("`{code}` has no values")));
     }
     let curve = name_of(&code.to_lowercase());
-    let mut src =
-        format!("// {code}: observed values (ACTUS dataObserved); an event reads the last one on or before it\n");
+    let mut src = format!(
+        "// {}: observed values (ACTUS dataObserved); an event reads the last one on or before it\n",
+        comment_safe(code)
+    );
     let _ = writeln!(src, "curve {curve} = step({})", anchors.join(", "));
     Ok((curve, src))
 }
@@ -338,7 +359,8 @@ pub fn import(json: &str) -> Result<String, ImportError> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "// Imported from the ACTUS term sheet `{id}` (contractType {kind}, contractRole {}).",
+        "// Imported from the ACTUS term sheet `{}` (contractType {kind}, contractRole {}).",
+        comment_safe(&id),
         if role == "lender" { "RPA" } else { "RPL" }
     );
     let _ = writeln!(out, "// Payoffs in `aifin schedule` are signed for the {role}, as ACTUS signs them.");
@@ -358,6 +380,8 @@ pub fn import(json: &str) -> Result<String, ImportError> {
         .map(|x| x.0)
         .or(timed_date(terms, "amortizationDate")?.map(|x| x.0))
         .unwrap_or(Date { y: ied.y + 10, m: ied.m, d: 1 });
+    // a default ten-year window stops at the last year aifin can write (fuzzed: 9997 + 10)
+    let end = if end.y > 9999 { Date { y: 9999, m: 12, d: 1 } } else { end };
     let _ = writeln!(out, "scenario {name}_books {{");
     let _ = writeln!(out, "  timeline {:04}-{:02} .. {:04}-{:02} monthly", ied.y, ied.m, end.y.max(ied.y), end.m);
     let _ = writeln!(out, "  currency {currency}");

@@ -1,6 +1,7 @@
 //! The built-in functions in a run: curves, aggregates (`annual`, `total`, `at`), an
 //! entity's lines (`cash`, `profit`, `revenue`, …), `funding_gap`, `runway`, `burn`,
-//! `payments`, `losses`, `defaulted`, `min`, `max`, `abs`.
+//! `payments`, `losses`, `defaulted`, `min`, `max`, `abs` (and the `std/finance` ones, in
+//! [`super::finance`]).
 
 use super::booking::{self, basis_of, book_rate};
 use super::curves::{Curve, Formula, Granularity};
@@ -311,6 +312,14 @@ impl Run<'_> {
                 let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
                 Ok(Val::S(Series::constant(v, money), Shape::Constant))
             }
+            Builtin::Npv
+            | Builtin::Discount
+            | Builtin::Irr
+            | Builtin::Pmt
+            | Builtin::Fv
+            | Builtin::Pv
+            | Builtin::Cumulative
+            | Builtin::CagrOf => self.finance(b, args, e),
             Builtin::Defaulted => {
                 let id = self.entity_arg(args, span)?;
                 Ok(match self.defaults.period_of.get(id).copied().flatten() {
@@ -470,7 +479,10 @@ impl Run<'_> {
                 Some(TExprKind::Symbol(s)) if s == "step" => Formula::Step,
                 _ => Formula::Linear,
             },
-            Builtin::Cagr => Formula::Cagr,
+            Builtin::Cagr => {
+                cagr_anchors(&anchors, args)?;
+                Formula::Cagr
+            }
             Builtin::Compound => {
                 let r = Self::named(args, "rate")
                     .ok_or(EvalError::Internal { span, what: "compound without a rate".into() })?;
@@ -517,6 +529,35 @@ impl Run<'_> {
         let values = curve.values(&self.timeline).map_err(|(x, _)| arith(x, span))?;
         Ok(Val::S(Series::per(values, unit), Shape::Series))
     }
+}
+
+/// `cagr` grows by a constant factor between anchors, so each anchor must be non-zero and all
+/// of one sign: 0 cannot grow (every multiple of 0 is 0) and no factor turns − into +.
+fn cagr_anchors(anchors: &[(PeriodValue, Decimal)], args: &[TArg]) -> Result<(), EvalError> {
+    let spans: Vec<Span> = args.iter().filter(|a| a.anchor.is_some()).map(|a| a.span).collect();
+    let first_sign = anchors.iter().map(|a| a.1).find(|v| !v.is_zero()).map(|v| v.is_sign_negative());
+    for (i, (_, v)) in anchors.iter().enumerate() {
+        let span = match spans.get(i).or(spans.first()) {
+            Some(s) => *s,
+            None => continue,
+        };
+        if v.is_zero() {
+            return Err(EvalError::BadCurve {
+                span,
+                what: "`cagr` cannot grow from or to 0: growth at a constant rate multiplies, and 0 stays 0".into(),
+                help: "start from a small non-zero value, or use linear(…) to grow from 0".into(),
+            });
+        }
+        if Some(v.is_sign_negative()) != first_sign {
+            return Err(EvalError::BadCurve {
+                span,
+                what: "`cagr` cannot cross from negative to positive values: no growth rate turns one into the other"
+                    .into(),
+                help: "use linear(…) for a value that changes sign".into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl Run<'_> {

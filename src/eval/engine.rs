@@ -762,7 +762,7 @@ impl<'a> Run<'a> {
             }
             TExprKind::Definition(id) => self.definition(*id, e.span),
             TExprKind::Flow(_) | TExprKind::Call(..) if self.constants_only && !Self::is_constant_call(e) => {
-                Err(EvalError::NotConstant { span: e.span, what: "a value that needs a scenario".into() })
+                Err(EvalError::NotConstant { span: e.span, what: EvalError::NEEDS_SCENARIO.into() })
             }
             TExprKind::Flow(fid) => {
                 let a = self.flow(*fid)?;
@@ -788,6 +788,12 @@ impl<'a> Run<'a> {
                 Ok(Val::S(out, shape))
             }
             TExprKind::Convert(x, unit) => {
+                // `a * b in U` and `a / b in U`: the conversion joins the product, rounded once
+                if let TExprKind::Binary { op: op @ (BinaryOp::Mul | BinaryOp::Div), op_span, lhs, rhs } = &x.kind {
+                    let (l, r) = (self.series(lhs)?, self.series(rhs)?);
+                    let out = l.mul_into(&r, *op == BinaryOp::Div, Some(unit), self.reg, n);
+                    return Ok(Val::S(out.map_err(|err| series_err(err, *op_span))?, shape));
+                }
                 let s = self.series(x)?;
                 Ok(Val::S(s.convert(unit, self.reg).map_err(|err| series_err(err, e.span))?, shape))
             }

@@ -71,6 +71,23 @@ pub enum EvalError {
         /// What is wrong.
         what: String,
     },
+    /// A curve whose anchors its formula cannot join (`cagr` from 0, or across a sign).
+    BadCurve {
+        /// The anchor.
+        span: Span,
+        /// What is wrong.
+        what: String,
+        /// What to write instead.
+        help: String,
+    },
+    /// A root finder with no root to find (`irr` of a flow whose NPV never changes sign,
+    /// `aifin solve` of a target that the bracket does not contain).
+    NoSolution {
+        /// The call or the driver.
+        span: Span,
+        /// Why.
+        what: String,
+    },
     /// The books do not reconcile: a bug in aifin, reported rather than hidden.
     Internal {
         /// The scenario or declaration.
@@ -81,6 +98,9 @@ pub enum EvalError {
 }
 
 impl EvalError {
+    /// What [`EvalError::NotConstant`] says of a call or flow that needs a scenario's timeline.
+    pub const NEEDS_SCENARIO: &'static str = "a value that needs a scenario";
+
     /// From an arithmetic failure at `span`.
     pub fn arith(e: ArithError, span: Span) -> EvalError {
         match e {
@@ -123,6 +143,8 @@ crate::diagnostic::diagnostic_codes! {
         UnknownScenario => "aifin::eval::unknown_scenario": "`--scenario` names no scenario",
         Limit => "aifin::eval::limit": "a timeline of more than 100,000 periods",
         ContractTerms => "aifin::eval::contract_terms": "contract terms that make no contract (a maturity before the start…)",
+        BadCurve => "aifin::eval::bad_curve": "curve anchors its formula cannot join (`cagr` from 0 or across a sign change)",
+        NoSolution => "aifin::eval::no_solution": "`irr` of a flow whose NPV never changes sign; `aifin solve` of a target the bracket does not contain",
         Internal => "aifin::eval::internal": "a bug in aifin (the books do not reconcile), reported, never hidden",
     }
 }
@@ -144,9 +166,20 @@ impl ToDiagnostic for EvalError {
             EvalError::BadPower { span } => Diagnostic::error(code, "this power cannot be computed")
                 .with_label(*span, "no exact real result")
                 .with_help("fractional powers need a positive base; whole powers of zero need a positive exponent"),
+            EvalError::NotConstant { span, what } if what == Self::NEEDS_SCENARIO => {
+                Diagnostic::error(code, format!("this is {what}, not one number"))
+                    .with_label(*span, "needs a scenario's timeline")
+                    .with_help(
+                        "`aifin eval` has no timeline, and a curve or flow needs one even inside at(), annual() \
+                         or total(): evaluate it in a scenario (`aifin run`, or a `claim`)",
+                    )
+            }
             EvalError::NotConstant { span, what } => Diagnostic::error(code, format!("this is {what}, not one number"))
                 .with_label(*span, "varies over the timeline")
                 .with_help("evaluate it in a scenario (`aifin run`), or reduce it to one number with annual(), total() or at()"),
+            EvalError::BadCurve { span, what, help } => {
+                Diagnostic::error(code, what.clone()).with_label(*span, "this anchor").with_help(help.clone())
+            }
             EvalError::Circular { span, what } => Diagnostic::error(code, format!("circular evaluation: {what}"))
                 .with_label(*span, "needs its own result")
                 .with_help("a flow cannot depend on the cash or flows it changes; state it as a driver instead"),
@@ -169,6 +202,9 @@ impl ToDiagnostic for EvalError {
             EvalError::ContractTerms { span, what } => Diagnostic::error(code, format!("invalid contract terms: {what}"))
                 .with_label(*span, what.clone())
                 .with_help("docs/language.md lists every contract term with its meaning and default"),
+            EvalError::NoSolution { span, what } => Diagnostic::error(code, format!("no solution: {what}"))
+                .with_label(*span, "no root here")
+                .with_help("a root finder needs a sign change: give a flow with inflows and outflows, or a wider bracket (`--between LOW..HIGH`)"),
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),

@@ -13,6 +13,7 @@ pub mod defaults;
 mod depreciation;
 pub mod engine;
 pub mod error;
+pub mod finance;
 pub mod interrupt;
 pub mod ledger;
 pub mod result;

@@ -122,17 +122,24 @@ impl Series {
 
     /// `self × other` or `self ÷ other`, simplified.
     pub fn mul(&self, other: &Series, div: bool, reg: &Registry, n: usize) -> R<Series> {
+        self.mul_into(other, div, None, reg, n)
+    }
+
+    /// `self × other` or `self ÷ other` in `into` (`a / b in %`), or simplified when `into` is
+    /// `None`. A unit change joins the product as one exact fraction, rounded once, so
+    /// `1 USD/day / (3 USD/year)` is 121.66…667 and not a rounded third times 365.
+    pub fn mul_into(&self, other: &Series, div: bool, into: Option<&Unit>, reg: &Registry, n: usize) -> R<Series> {
         let raw = if div { self.unit.div(&other.unit) } else { self.unit.mul(&other.unit) };
-        let target = simplified_unit(&raw, reg);
+        let target = match into {
+            Some(u) => u.clone(),
+            None => simplified_unit(&raw, reg),
+        };
         let r = reg.factor(&raw)?.checked_div(reg.factor(&target)?)?;
-        let op = if div { number::div } else { number::mul };
-        let values = self.values.zip(&other.values, n, |a, b| {
-            let v = op(a, b)?;
-            if r == Ratio::ONE {
-                Ok(v)
-            } else {
-                r.apply(v)
-            }
+        let values = self.values.zip(&other.values, n, |a, b| match (r == Ratio::ONE, div) {
+            (true, false) => number::mul(a, b),
+            (true, true) => number::div(a, b),
+            (false, false) => number::product_quotient(&[a, b, r.num], &[r.den]),
+            (false, true) => number::product_quotient(&[a, r.num], &[b, r.den]),
         })?;
         Ok(Series { unit: target, values })
     }

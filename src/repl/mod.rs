@@ -82,7 +82,13 @@ pub struct Repl {
 impl Repl {
     /// A REPL that reads files from the disk and renders diagnostics in `style`.
     pub fn new(style: RenderStyle) -> Repl {
-        Repl::with_importer(Box::new(|| Box::new(DiskImporter)), style)
+        Repl::allowing(Vec::new(), style)
+    }
+
+    /// A REPL that reads files from the disk under the import policy, widened by `allow`
+    /// (`--allow-import DIR`).
+    pub fn allowing(allow: Vec<PathBuf>, style: RenderStyle) -> Repl {
+        Repl::with_importer(Box::new(move || Box::new(DiskImporter::allowing(allow.clone()))), style)
     }
 
     /// A REPL whose sessions read files through the importers `make` returns (tests: memory).
@@ -562,16 +568,30 @@ impl Repl {
     pub fn saved_text(&self, dir: &Path) -> String {
         let mut out =
             String::from("// Saved by `aifin repl`: the loaded files, the declarations typed in, the overrides.\n");
-        match (self.recipe.overrides.is_empty(), self.recipe.base.as_ref()) {
-            (false, _) => out.push_str(&format!("// Reproduce: aifin run FILE --scenario {WHATIF}\n")),
-            (true, Some(b)) => out.push_str(&format!("// Reproduce: aifin run FILE --scenario {b}\n")),
-            (true, None) => out.push_str("// Reproduce: aifin run FILE\n"),
-        }
+        let mut imports = String::new();
+        // Imports stay in the saved file's folder tree unless `--allow-import` widens it.
+        let mut outside = Vec::new();
         for f in &self.recipe.files {
             let abs = if f.is_absolute() { f.clone() } else { std::env::current_dir().unwrap_or_default().join(f) };
-            let shown = abs.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(abs);
-            out.push_str(&format!("import \"{}\"\n", escape(&shown.display().to_string())));
+            let shown = match abs.strip_prefix(dir) {
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) => {
+                    if let Some(parent) = abs.parent() {
+                        outside.push(format!(" --allow-import {}", parent.display()));
+                    }
+                    relative_to(&abs, dir)
+                }
+            };
+            imports.push_str(&format!("import \"{}\"\n", escape(&shown.display().to_string())));
         }
+        outside.dedup();
+        let allow = outside.concat();
+        match (self.recipe.overrides.is_empty(), self.recipe.base.as_ref()) {
+            (false, _) => out.push_str(&format!("// Reproduce: aifin run FILE --scenario {WHATIF}{allow}\n")),
+            (true, Some(b)) => out.push_str(&format!("// Reproduce: aifin run FILE --scenario {b}{allow}\n")),
+            (true, None) => out.push_str(&format!("// Reproduce: aifin run FILE{allow}\n")),
+        }
+        out.push_str(&imports);
         for (_, text) in &self.recipe.decls {
             out.push_str(text.trim());
             out.push('\n');
@@ -619,6 +639,21 @@ fn split_at_period(arg: &str) -> (&str, Option<String>) {
         Some(i) => (arg.get(..i).unwrap_or("").trim(), arg.get(i + 1..).map(|p| p.trim().to_string())),
         None => (arg.trim(), None),
     }
+}
+
+/// `path` written relative to the folder `dir` (both absolute), with `..` where it climbs:
+/// imports are relative to the importing file.
+fn relative_to(path: &Path, dir: &Path) -> PathBuf {
+    let (p, d): (Vec<_>, Vec<_>) = (path.components().collect(), dir.components().collect());
+    let common = p.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..d.len() {
+        out.push("..");
+    }
+    for c in p.iter().skip(common) {
+        out.push(c);
+    }
+    out
 }
 
 fn whatif_text(base: &str, overrides: &[(String, String)]) -> String {

@@ -30,6 +30,9 @@ pub fn render(o: &Outcome) -> String {
                 if let Some(note) = &t.note {
                     v["note"] = json!(note);
                 }
+                if let Some(name) = &t.name {
+                    v["name"] = json!(name);
+                }
                 v
             }),
             Section::Claims | Section::Defaults(_) => None,

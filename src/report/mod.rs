@@ -13,7 +13,7 @@ pub mod schedule;
 pub mod text;
 mod when;
 
-use crate::check::ir::{ClaimTestIr, ReportIr, TExpr, TExprKind};
+use crate::check::ir::{ClaimTestIr, ReportIr, Scale, TExpr, TExprKind};
 use crate::check::Shape;
 use crate::eval::engine::{Run, Val};
 use crate::eval::series::Series;
@@ -51,6 +51,10 @@ pub enum ItemValues {
 /// One `report` statement, evaluated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
+    /// Its name (`report "Liquidity" …`).
+    pub name: Option<String>,
+    /// How text prints its money (`in B USD`).
+    pub scale: Option<Scale>,
     /// Where it is declared (`file:line`).
     pub location: String,
     /// Its granularity.
@@ -167,6 +171,15 @@ pub struct Outcome {
     pub sections: Vec<Section>,
     /// Every claim.
     pub claims: Vec<ClaimResult>,
+    /// How text prints money where a report does not say (`aifin run --scale B`).
+    pub scale: Option<Scale>,
+}
+
+impl Table {
+    /// The table's title for humans and for CSV: its name, else where it is declared.
+    pub fn title(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.location)
+    }
 }
 
 fn label_of(e: &TExpr, sources: &SourceMap) -> String {
@@ -308,7 +321,15 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
         };
         items.push(item);
     }
-    Ok(Built::Table(Table { location, step, periods: groups.into_iter().map(|g| g.0).collect(), items, note }))
+    Ok(Built::Table(Table {
+        name: r.name.clone(),
+        scale: r.scale.clone(),
+        location,
+        step,
+        periods: groups.into_iter().map(|g| g.0).collect(),
+        items,
+        note,
+    }))
 }
 
 fn shape_varies(t: &crate::check::Type) -> bool {
@@ -453,6 +474,7 @@ pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalEr
         rounding: run.rounding,
         sections,
         claims,
+        scale: None,
     })
 }
 

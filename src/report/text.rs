@@ -5,6 +5,7 @@
 //! whole column. Output is the same bytes on every machine: no colour, no terminal width.
 
 use super::{ClaimResult, Item, ItemValues, Outcome, Section, Table};
+use crate::check::ir::Scale;
 use crate::number::{self, Rounding};
 use rust_decimal::Decimal;
 
@@ -86,8 +87,44 @@ fn pad_right(s: &str, w: usize) -> String {
     }
 }
 
-fn table(t: &Table, rule: Rounding, out: &mut String) {
-    out.push_str(&format!("report ({}, {})\n", t.location, t.step.keyword()));
+/// The scale that applies to a value in `unit` (an amount in the scale's currency, not a
+/// price or a rate), if any.
+fn applies<'s>(scale: Option<&'s Scale>, minor: Option<u32>, unit: &str) -> Option<&'s Scale> {
+    scale.filter(|s| minor.is_some() && unit == s.currency)
+}
+
+/// `v` divided by the scale's power of ten, two decimals (exact with `rounding none`).
+fn scaled_number(v: Decimal, s: &Scale, rule: Rounding) -> String {
+    let x = v.checked_div(s.divisor).unwrap_or(v);
+    if rule == Rounding::None {
+        return number::group_digits(&number::format_exact(x));
+    }
+    number::format_fixed(x, 2, rule)
+}
+
+/// A value with its unit: `206.73B USD` when scaled, `206,729,169,994.06 USD` when not.
+fn with_unit(v: Decimal, dp: u32, minor: Option<u32>, unit: &str, scale: Option<&Scale>, rule: Rounding) -> String {
+    if let Some(s) = applies(scale, minor, unit) {
+        return format!("{}{} {unit}", scaled_number(v, s, rule), s.suffix);
+    }
+    let u = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+    format!("{}{u}", fmt(v, dp, minor, rule))
+}
+
+fn table(t: &Table, default_scale: Option<&Scale>, rule: Rounding, out: &mut String) {
+    let scale = t.scale.as_ref().or(default_scale);
+    let mut bits = Vec::new();
+    if t.name.is_none() {
+        bits.push(t.location.clone());
+    }
+    bits.push(t.step.keyword().to_string());
+    if let Some(s) = scale {
+        bits.push(format!("in {} {}", s.suffix, s.currency));
+    }
+    match &t.name {
+        Some(n) => out.push_str(&format!("{n} ({})\n", bits.join(", "))),
+        None => out.push_str(&format!("report ({})\n", bits.join(", "))),
+    }
     if let Some(note) = &t.note {
         out.push_str(&format!("note: {note}\n"));
     }
@@ -99,9 +136,19 @@ fn table(t: &Table, rule: Rounding, out: &mut String) {
         let mut shown: Vec<Vec<Decimal>> = Vec::new();
         for it in &series {
             let ItemValues::Per(vals, _) = &it.values else { continue };
-            let dp = decimals(vals, it.minor, rule);
-            let mut col = vec![it.label.clone(), it.unit.clone()];
-            let texts: Vec<String> = vals.iter().map(|v| fmt(*v, dp, it.minor, rule)).collect();
+            let col_unit;
+            let texts: Vec<String> = match applies(scale, it.minor, &it.unit) {
+                Some(s) => {
+                    col_unit = format!("{} {}", s.suffix, it.unit);
+                    vals.iter().map(|v| scaled_number(*v, s, rule)).collect()
+                }
+                None => {
+                    col_unit = it.unit.clone();
+                    let dp = decimals(vals, it.minor, rule);
+                    vals.iter().map(|v| fmt(*v, dp, it.minor, rule)).collect()
+                }
+            };
+            let mut col = vec![it.label.clone(), col_unit];
             shown.push(texts.iter().zip(vals).map(|(t, v)| t.replace(',', "").parse().unwrap_or(*v)).collect());
             col.extend(texts);
             cols.push(col);
@@ -138,8 +185,7 @@ fn table(t: &Table, rule: Rounding, out: &mut String) {
             let v = match &it.values {
                 ItemValues::One(v) => {
                     let dp = decimals(&[*v], it.minor, rule);
-                    let u = if it.unit.is_empty() { String::new() } else { format!(" {}", it.unit) };
-                    format!("{}{u}", fmt(*v, dp, it.minor, rule))
+                    with_unit(*v, dp, it.minor, &it.unit, scale, rule)
                 }
                 ItemValues::Period(p) => p.clone(),
                 ItemValues::Per(..) => String::new(),
@@ -161,17 +207,16 @@ pub fn quantity(v: Decimal, unit: &str, minor: Option<u32>, rule: Rounding) -> S
 pub fn claim_model(c: &ClaimResult, rule: Rounding) -> String {
     match &c.when {
         Some(w) => w.model.clone(),
-        None => value_text(c.model, c, rule),
+        None => value_text(c.model, c, None, rule),
     }
 }
 
-fn value_text(v: Decimal, c: &ClaimResult, rule: Rounding) -> String {
+fn value_text(v: Decimal, c: &ClaimResult, scale: Option<&Scale>, rule: Rounding) -> String {
     let dp = decimals(&[v, c.claimed], c.minor, rule);
-    let u = if c.unit.is_empty() { String::new() } else { format!(" {}", c.unit) };
-    format!("{}{u}", fmt(v, dp, c.minor, rule))
+    with_unit(v, dp, c.minor, &c.unit, scale, rule)
 }
 
-fn claims(cs: &[ClaimResult], rule: Rounding, out: &mut String) {
+fn claims(cs: &[ClaimResult], scale: Option<&Scale>, rule: Rounding, out: &mut String) {
     let bad = cs.iter().filter(|c| !c.as_expected()).count();
     out.push_str(&format!("claims: {} as expected, {} not\n", cs.len() - bad, bad));
     for c in cs {
@@ -193,8 +238,8 @@ fn claims(cs: &[ClaimResult], rule: Rounding, out: &mut String) {
             continue;
         }
         let claimed = match c.claimed_high {
-            Some(h) => format!("{} .. {}", value_text(c.claimed, c, rule), value_text(h, c, rule)),
-            None => value_text(c.claimed, c, rule),
+            Some(h) => format!("{} .. {}", value_text(c.claimed, c, scale, rule), value_text(h, c, scale, rule)),
+            None => value_text(c.claimed, c, scale, rule),
         };
         let at = c.period.as_ref().map(|p| format!(" in {p}")).unwrap_or_default();
         let ratio = c
@@ -203,7 +248,7 @@ fn claims(cs: &[ClaimResult], rule: Rounding, out: &mut String) {
             .unwrap_or_default();
         out.push_str(&format!(
             "                       model {}{at}; claimed {} {claimed}{ratio}\n",
-            value_text(c.model, c, rule),
+            value_text(c.model, c, scale, rule),
             c.test
         ));
     }
@@ -215,9 +260,9 @@ pub fn render(o: &Outcome) -> String {
     for s in &o.sections {
         out.push('\n');
         match s {
-            Section::Table(t) => table(t, o.rounding, &mut out),
-            Section::Claims => claims(&o.claims, o.rounding, &mut out),
-            Section::Defaults(d) => defaults(d, o.rounding, &mut out),
+            Section::Table(t) => table(t, o.scale.as_ref(), o.rounding, &mut out),
+            Section::Claims => claims(&o.claims, o.scale.as_ref(), o.rounding, &mut out),
+            Section::Defaults(d) => defaults(d, o.scale.as_ref(), o.rounding, &mut out),
         }
     }
     out
@@ -225,28 +270,29 @@ pub fn render(o: &Outcome) -> String {
 
 /// The claims table alone (`aifin check --claims`).
 pub fn claims_section(o: &Outcome, out: &mut String) {
-    claims(&o.claims, o.rounding, out);
+    claims(&o.claims, o.scale.as_ref(), o.rounding, out);
 }
 
 /// The defaults report alone (the REPL's `:defaults`).
 pub fn defaults_section(d: &super::DefaultsTable, rule: Rounding, out: &mut String) {
-    defaults(d, rule, out);
+    defaults(d, None, rule, out);
 }
 
-fn money(v: Decimal, currency: &str, rule: Rounding) -> String {
-    format!("{} {currency}", fmt(v, 2, Some(2), rule))
+fn money(v: Decimal, currency: &str, scale: Option<&Scale>, rule: Rounding) -> String {
+    with_unit(v, 2, Some(2), currency, scale, rule)
 }
 
-fn defaults(d: &super::DefaultsTable, rule: Rounding, out: &mut String) {
+fn defaults(d: &super::DefaultsTable, scale: Option<&Scale>, rule: Rounding, out: &mut String) {
     if d.defaults.is_empty() {
         out.push_str("defaults: none\n");
         return;
     }
     out.push_str(&format!("defaults: {}\n", d.defaults.len()));
     for l in &d.defaults {
-        let mut line = format!("  {} defaults {}: short {}", l.entity, l.period, money(l.shortfall, &d.currency, rule));
+        let mut line =
+            format!("  {} defaults {}: short {}", l.entity, l.period, money(l.shortfall, &d.currency, scale, rule));
         for (debtor, contract, unpaid, when) in &l.causes {
-            line.push_str(&format!("; unpaid {} by {debtor} on {contract}", money(*unpaid, &d.currency, rule)));
+            line.push_str(&format!("; unpaid {} by {debtor} on {contract}", money(*unpaid, &d.currency, scale, rule)));
             if let Some(p) = when {
                 line.push_str(&format!("; {debtor} defaulted {p}"));
             }
@@ -256,9 +302,9 @@ fn defaults(d: &super::DefaultsTable, rule: Rounding, out: &mut String) {
     }
     out.push_str("losses:\n");
     for (e, v) in &d.losses_by_entity {
-        out.push_str(&format!("  {e}  {}\n", money(*v, &d.currency, rule)));
+        out.push_str(&format!("  {e}  {}\n", money(*v, &d.currency, scale, rule)));
     }
     for (c, v) in &d.losses_by_contract {
-        out.push_str(&format!("  on {c}  {}\n", money(*v, &d.currency, rule)));
+        out.push_str(&format!("  on {c}  {}\n", money(*v, &d.currency, scale, rule)));
     }
 }

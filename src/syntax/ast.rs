@@ -352,13 +352,17 @@ pub struct Claim {
     pub span: Span,
 }
 
-/// `report item, item [step]`
+/// `report ["NAME"] item, item [step] [in B USD]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// `"NAME"`
+    pub name: Option<String>,
     /// What to report.
     pub items: Vec<ReportItem>,
     /// Granularity.
     pub step: Option<Step>,
+    /// `in B USD`: the magnitude (`k`, `M`, `B`, `T`) and the currency.
+    pub scale: Option<(String, Ident)>,
     /// The whole declaration.
     pub span: Span,
 }

@@ -305,9 +305,23 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let mut items = Vec::new();
         let mut step = None;
+        let mut name = None;
+        let mut scale = None;
         for p in significant(pair) {
             match p.as_rule() {
                 Rule::step => step = Some(step_of(p.as_str())),
+                Rule::report_name => {
+                    let pspan = self.span(&p);
+                    let s = self.require(significant(p).next(), pspan)?;
+                    name = Some(self.string(s)?);
+                }
+                Rule::report_scale => {
+                    let pspan = self.span(&p);
+                    let mut parts = significant(p);
+                    let m = self.require(parts.next(), pspan)?.as_str().to_string();
+                    let u = self.require(parts.next(), pspan)?;
+                    scale = Some((m, self.ident(&u)));
+                }
                 _ => {
                     let pspan = self.span(&p);
                     let mut parts = significant(p);
@@ -321,7 +335,7 @@ impl Builder<'_> {
                 }
             }
         }
-        Ok(Report { items, step, span })
+        Ok(Report { name, items, step, scale, span })
     }
 
     fn unit_decl(&mut self, pair: Pair<'_, Rule>) -> Result<UnitDecl, ParseError> {

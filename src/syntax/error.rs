@@ -14,6 +14,8 @@ pub enum ParseError {
         expected: Vec<String>,
         /// What was found, in words.
         found: String,
+        /// Help for a common mistake, when one is recognised.
+        hint: Option<String>,
     },
     /// A number literal does not fit an exact decimal.
     NumberOutOfRange {
@@ -132,10 +134,13 @@ impl ToDiagnostic for ParseError {
     fn to_diagnostic(&self) -> Diagnostic {
         let d = Diagnostic::error(self.code(), "");
         match self {
-            ParseError::Syntax { span, expected, found } => {
+            ParseError::Syntax { span, expected, found, hint } => {
                 Diagnostic { message: format!("expected {}, found {}", list(expected), found), ..d }
                     .with_label(*span, format!("expected {}", list(expected)))
-                    .with_help("see docs/language.md for the syntax of each declaration")
+                    .with_help(
+                        hint.clone()
+                            .unwrap_or_else(|| "see docs/language.md for the syntax of each declaration".into()),
+                    )
             }
             ParseError::NumberOutOfRange { span } => {
                 Diagnostic { message: "this number does not fit an exact decimal".into(), ..d }

@@ -55,6 +55,7 @@ impl Builder<'_> {
             span,
             expected: vec!["a complete declaration".into()],
             found: "an incomplete one".into(),
+            hint: None,
         })
     }
 
@@ -72,6 +73,17 @@ impl Builder<'_> {
         expected.sort();
         expected.dedup();
         let rest = piece.get(start..).unwrap_or("");
+        if let Some((at, c)) = piece.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+            // an invisible character: point at it, not at the declaration it broke
+            let span = self.range(at, at + c.len_utf8());
+            let found = format!("the control character U+{:04X}", u32::from(c));
+            let hint = Some(
+                "remove it: names are letters, digits and `_`, and control characters may stand only in comments"
+                    .into(),
+            );
+            return ParseError::Syntax { span, expected, found, hint };
+        }
+        let hint = syntax_hint(piece, start);
         if trim_trivia(rest).is_empty() {
             // Stopped at the end of the piece: point just after its last token, not at the
             // next declaration.
@@ -79,14 +91,49 @@ impl Builder<'_> {
             let at_eof = self.offset + piece.len() >= self.text.len();
             let found = if at_eof { "end of input" } else { "end of the declaration" }.to_string();
             let span = self.range(end, end);
-            return ParseError::Syntax { span, expected, found };
+            return ParseError::Syntax { span, expected, found, hint };
         }
         let found = describe_found(rest);
         let len = found_len(rest.trim_start());
         let skip = rest.len() - rest.trim_start().len();
         let span = self.range(start + skip, if end > start { end } else { start + skip + len });
-        ParseError::Syntax { span, expected, found }
+        ParseError::Syntax { span, expected, found, hint }
     }
+}
+
+/// Help for the syntax errors people make most, from the declaration's text and where
+/// parsing stopped: `10,000 GPU` (a comma in a number) and `1.4 T USD` (a magnitude suffix
+/// apart from its number).
+fn syntax_hint(piece: &str, stop: usize) -> Option<String> {
+    let before = piece.get(..stop)?;
+    let after = piece.get(stop..)?;
+    if let Some(rest) = after.strip_prefix(',') {
+        let lead: String =
+            before.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '_').collect();
+        if !lead.is_empty() && !tail.is_empty() {
+            return Some(format!(
+                "`,` is not a digit separator in aifin: write `{lead}_{tail}` (or use a suffix: k, M, B, T)"
+            ));
+        }
+    }
+    let b = piece.as_bytes();
+    for (i, w) in b.windows(2).enumerate() {
+        if !(w[0].is_ascii_digit() && w[1] == b' ') || i + 1 > stop {
+            continue;
+        }
+        let word_at = i + 1 + piece.get(i + 1..)?.len() - piece.get(i + 1..)?.trim_start_matches(' ').len();
+        let word: String = piece.get(word_at..)?.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if matches!(word.as_str(), "k" | "M" | "B" | "T") && word_at <= stop {
+            let number_start =
+                piece.get(..=i)?.rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_')).map_or(0, |j| j + 1);
+            let number = piece.get(number_start..=i)?;
+            return Some(format!(
+                "write the magnitude suffix against its number: `{number}{word}`, not `{number} {word}`"
+            ));
+        }
+    }
+    None
 }
 
 /// `text` without trailing whitespace and comments.

@@ -2,7 +2,7 @@
 //!
 //! A [`Unit`] keeps the order its factors were written in (`USD/day` prints as `USD/day`).
 //! Its size relative to the coherent base units is a [`Ratio`] of two decimals, so that
-//! `1/86400` (a day in seconds, inverted) is exact; conversions multiply first and divide once.
+//! `1/86400` (a day in seconds, inverted) is exact; a conversion is one exact fraction rounded once ([`number::product_quotient`]).
 
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
@@ -155,13 +155,14 @@ impl Ratio {
         }
     }
 
-    /// `x * num / den`, multiplying first and dividing once.
+    /// `x * num / den`, computed exactly and rounded once.
     pub fn apply(self, x: Decimal) -> Result<Decimal, ArithError> {
-        match x.checked_mul(self.num) {
-            Some(p) => number::div(p, self.den),
-            // fall back to dividing first when the product alone would overflow
-            None => number::mul(number::div(x, self.den)?, self.num),
+        if self.den == Decimal::ONE {
+            if let Some(p) = number::mul_exact(x, self.num) {
+                return Ok(p);
+            }
         }
+        number::product_quotient(&[x, self.num], &[self.den])
     }
 
     /// The ratio as one decimal (rounded to 28 places).
