@@ -193,10 +193,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Interactive session: load a file, then ask.
+    /// Interactive session: load files, ask questions, change assumptions (docs/repl.md).
+    /// Reads inputs from stdin when it is not a terminal (a script: results to stdout,
+    /// diagnostics to stderr, exit 1 at the first failing input).
     Repl {
-        /// A file to load first.
-        file: Option<PathBuf>,
+        /// Files to load first.
+        files: Vec<PathBuf>,
+        /// The scenario to start in (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Without a terminal: run every input even after one fails (the exit status is still 1).
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Run the golden examples: each .aifin file against the .expected file beside it.
     Test {
@@ -359,7 +367,7 @@ where
             sensitivity(r, "tornado", session.sources(), style)
         }
         Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, allow, style),
-        Command::Repl { .. } => not_yet("repl", "the interactive session is not available in this build"),
+        Command::Repl { files, scenario, keep_going } => repl(&files, scenario.as_deref(), keep_going, allow, style),
         Command::Schedule { file, contract, scenario, format } => {
             schedule(&file, &contract, scenario.as_deref(), format, allow, style)
         }
@@ -372,11 +380,31 @@ where
     }
 }
 
-fn not_yet(cmd: &str, what: &str) -> Output {
-    Output {
-        stdout: String::new(),
-        stderr: format!("aifin {cmd}: {what}; see CHANGELOG.md for what this version does\n"),
-        code: 2,
+fn repl(files: &[PathBuf], scenario: Option<&str>, keep_going: bool, allow: &[PathBuf], style: RenderStyle) -> Output {
+    use std::io::{BufRead, IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        return Output { code: crate::terminal::run(files, scenario, allow, style), ..Output::default() };
+    }
+    let mut repl = crate::repl::Repl::allowing(allow.to_vec(), style);
+    let start = repl.start(files, scenario);
+    if start.failed {
+        return Output { stdout: String::new(), stderr: start.err, code: 1 };
+    }
+    // Each answer is written as soon as its input is complete, so a program can drive the
+    // REPL through a pipe. A line that cannot be read (not UTF-8) ends the input with exit 1.
+    let unreadable = std::cell::Cell::new(None);
+    let lines = std::io::stdin().lock().lines().map_while(|l| l.map_err(|e| unreadable.set(Some(e))).ok());
+    let failed = crate::repl::script::run(&mut repl, lines, keep_going, |out, err| {
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(out.as_bytes());
+        let _ = o.flush();
+        let mut e = std::io::stderr().lock();
+        let _ = e.write_all(err.as_bytes());
+        let _ = e.flush();
+    });
+    match unreadable.take() {
+        Some(e) => Output { stderr: format!("aifin repl: cannot read stdin: {e}\n"), code: 1, ..Output::default() },
+        None => Output { code: i32::from(failed), ..Output::default() },
     }
 }
 

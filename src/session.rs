@@ -8,7 +8,8 @@
 //! import is read through. A load or a [`Session::submit`] that has errors changes nothing but
 //! the source map (which must keep the text its diagnostics point into).
 
-use crate::check::ir::{Program, BUILTINS};
+use crate::check::ir::{Program, TExpr, BUILTINS};
+use crate::check::Type;
 use crate::diagnostic::{render_all, Diagnostic, RenderStyle, ToDiagnostic};
 use crate::driver::{self, DiskImporter, Importer, Loaded, Root, StdCache};
 use crate::eval::result::to_value;
@@ -27,6 +28,15 @@ pub enum Submitted {
     Declared(usize),
     /// An expression was evaluated (outside any scenario).
     Value(Value),
+}
+
+/// What a successful [`Session::submit_in`] did: as [`Submitted`], with an expression's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Declarations were added; this many.
+    Declared(usize),
+    /// An expression was evaluated: its checked type and its value.
+    Value(Type, Value),
 }
 
 /// One user's loaded program and the answers computed from it.
@@ -114,12 +124,21 @@ impl Session {
     pub fn submit(&mut self, text: &str) -> Result<Submitted, Diags> {
         self.inputs += 1;
         let name = format!("<input{}>", self.inputs);
-        let id = self.sources.add(name.clone(), text, SourceKind::Input);
+        Ok(match self.submit_in(&name, text, None)? {
+            Answer::Declared(n) => Submitted::Declared(n),
+            Answer::Value(_, v) => Submitted::Value(v),
+        })
+    }
+
+    /// [`Session::submit`] under a source name of the caller's (the REPL's `<repl:3>`), with an
+    /// expression evaluated in `scenario` (outside any when `None`) and returned with its type.
+    pub fn submit_in(&mut self, name: &str, text: &str, scenario: Option<&str>) -> Result<Answer, Diags> {
+        let id = self.sources.add(name, text, SourceKind::Input);
         if let Ok(expr) = syntax::parse_expr(&self.sources, id) {
-            return self.eval_parsed(&expr, None).map(Submitted::Value);
+            let (ty, v) = self.eval_typed(&expr, scenario)?;
+            return Ok(Answer::Value(ty, v));
         }
-        let loaded =
-            driver::load_with(&mut self.sources, &*self.importer, &mut self.std, Root::Text { name: &name, text });
+        let loaded = driver::load_with(&mut self.sources, &*self.importer, &mut self.std, Root::Text { name, text });
         let added = loaded.files.last().map_or(0, |(_, f)| f.decls.len());
         let mut all = Loaded { files: self.files.clone(), diagnostics: loaded.diagnostics };
         for (id, file) in loaded.files {
@@ -128,7 +147,20 @@ impl Session {
                 all.files.push((id, file));
             }
         }
-        self.commit(all).map(|()| Submitted::Declared(added))
+        self.commit(all).map(|()| Answer::Declared(added))
+    }
+
+    /// Evaluates expressions checked by [`Session::check_expr`] in one scenario's run, with one
+    /// evaluator for all of them (the REPL's headline figures).
+    pub fn eval_checked(&mut self, exprs: &[TExpr], scenario: Option<&str>) -> Result<Vec<Value>, Diags> {
+        let result = self.run(scenario)?;
+        let mut run = result.query().map_err(|e| vec![e.to_diagnostic()])?;
+        let mut out = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            let v = run.value(e).map_err(|x| vec![x.to_diagnostic()])?;
+            out.push(to_value(&run, v, e.span).map_err(|x| vec![x.to_diagnostic()])?);
+        }
+        Ok(out)
     }
 
     /// Evaluates one expression against the program: outside any scenario when `scenario` is
@@ -185,14 +217,20 @@ impl Session {
     }
 
     fn eval_parsed(&mut self, expr: &ast::Expr, scenario: Option<&str>) -> Result<Value, Diags> {
+        self.eval_typed(expr, scenario).map(|(_, v)| v)
+    }
+
+    fn eval_typed(&mut self, expr: &ast::Expr, scenario: Option<&str>) -> Result<(Type, Value), Diags> {
         let (program, texpr) = self.compile_expr(expr)?;
         let Some(scenario) = scenario else {
-            return eval::eval_expr(&texpr, &program).map_err(|e| vec![e.to_diagnostic()]);
+            let v = eval::eval_expr(&texpr, &program).map_err(|e| vec![e.to_diagnostic()])?;
+            return Ok((texpr.ty, v));
         };
         let result = self.run(Some(scenario))?;
         let mut run = result.query().map_err(|e| vec![e.to_diagnostic()])?;
         let v = run.value(&texpr).map_err(|e| vec![e.to_diagnostic()])?;
-        to_value(&run, v, texpr.span).map_err(|e| vec![e.to_diagnostic()])
+        let v = to_value(&run, v, texpr.span).map_err(|e| vec![e.to_diagnostic()])?;
+        Ok((texpr.ty, v))
     }
 
     /// The run of a scenario (the first declared when `None`), computed once and cached.

@@ -29,8 +29,10 @@ const ORDER: &[&str] = &[
     "sensitivity",
     "session",
     "solve",
+    "repl",
     "synth",
     "golden",
+    "terminal",
     "cli",
 ];
 

@@ -635,6 +635,7 @@ impl<'a> Run<'a> {
             return Ok(a.clone());
         }
         let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
+        super::interrupt::check(f.span)?;
         if self.flow_busy.get(fid).copied().unwrap_or(false) {
             return Err(EvalError::Circular {
                 span: f.span,
@@ -734,6 +735,7 @@ impl<'a> Run<'a> {
         if let Some(Some(v)) = self.def_values.get(id) {
             return Ok(v.clone());
         }
+        super::interrupt::check(span)?;
         if self.def_busy.get(id).copied().unwrap_or(false) {
             let name = self.program.definitions.get(id).map(|d| d.name.clone()).unwrap_or_default();
             return Err(EvalError::Circular { span, what: format!("`{name}` depends on itself through the ledger") });

@@ -112,6 +112,8 @@ pub fn to_value(run: &Run<'_>, v: Val, span: Span) -> Result<Value, EvalError> {
         }
         Val::Uncertain(_, _, p) => Ok(per_period(&p)),
         Val::Period(p) => Ok(Value::Period(p)),
+        // `runway` of an entity whose cash never runs out: reports print the same word
+        Val::Never => Ok(Value::Text("never".into())),
         Val::Text(t) => Ok(Value::Text(t)),
         _ => Err(EvalError::NotConstant { span, what: "an entity, a contract or a range".into() }),
     }

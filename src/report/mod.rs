@@ -477,3 +477,9 @@ pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalEr
         scale: None,
     })
 }
+
+/// The defaults report of a finished run, whether or not the program asks for it (the REPL's
+/// `:defaults`).
+pub fn defaults_of(result: &crate::eval::RunResult) -> Result<DefaultsTable, EvalError> {
+    Ok(defaults_table(&result.query()?))
+}

@@ -273,6 +273,11 @@ pub fn claims_section(o: &Outcome, out: &mut String) {
     claims(&o.claims, o.scale.as_ref(), o.rounding, out);
 }
 
+/// The defaults report alone (the REPL's `:defaults`).
+pub fn defaults_section(d: &super::DefaultsTable, rule: Rounding, out: &mut String) {
+    defaults(d, None, rule, out);
+}
+
 fn money(v: Decimal, currency: &str, scale: Option<&Scale>, rule: Rounding) -> String {
     with_unit(v, 2, Some(2), currency, scale, rule)
 }

@@ -1,0 +1,104 @@
+//! REPL benchmarks (`nice -n 19 cargo bench --bench repl`):
+//! - `start_largest`: a REPL started on the largest bundled example (by bytes, under
+//!   `examples/`, outside `errors/`), its first scenario run and its headline figures taken;
+//! - `query`: one expression in the active scenario, the run already cached;
+//! - `set_rate`: `:set` of `debt_rate` in examples/repl/cascade_whatif.aifin, the driver the
+//!   loan's rate and so the default cascade depend on — rebuilt, re-run, what moved printed;
+//! - `rerun_cascade`: the same model loaded and run from scratch, as `aifin run` does, to
+//!   compare `:set` with;
+//! - `set_1000` / `rerun_1000`: the same on the 1,000-entity synthetic scenario
+//!   (`aifin::synth::ledger_scenario(1_000, 10, 120)` with a driver added).
+
+use aifin::diagnostic::RenderStyle;
+use aifin::repl::Repl;
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::path::{Path, PathBuf};
+
+fn aifin_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() && p.file_name().is_some_and(|n| n != "errors") {
+            aifin_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "aifin") {
+            out.push(p);
+        }
+    }
+}
+
+fn largest_example() -> PathBuf {
+    let mut files = Vec::new();
+    aifin_files(Path::new("examples"), &mut files);
+    files.sort();
+    files.into_iter().max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).unwrap()
+}
+
+fn started(file: &Path) -> Repl {
+    let mut r = Repl::new(RenderStyle::Plain);
+    let s = r.start(&[file.to_path_buf()], None);
+    assert!(!s.failed, "{}", s.err);
+    r
+}
+
+fn bench(c: &mut Criterion) {
+    let largest = largest_example();
+    eprintln!("largest bundled example: {}", largest.display());
+    let cascade = PathBuf::from("examples/repl/cascade_whatif.aifin");
+    let mut group = c.benchmark_group("repl");
+    group.sample_size(20);
+    group.bench_function("start_largest", |b| {
+        b.iter(|| {
+            let mut r = started(&largest);
+            // the first question runs the scenario; `:scenario` alone lists them
+            r.input(":reports")
+        })
+    });
+    let mut r = started(&cascade);
+    assert!(!r.input("losses(Banks)").failed);
+    group.bench_function("query", |b| b.iter(|| r.input("at(cash(CoreWeave), 2028-02)")));
+    let mut rate = 0;
+    group.bench_function("set_rate", |b| {
+        b.iter(|| {
+            rate = (rate + 1) % 2;
+            let reply = r.input(&format!(":set debt_rate = {}%/year", 6 + rate));
+            assert!(!reply.failed, "{}", reply.err);
+            reply
+        })
+    });
+    group.bench_function("rerun_cascade", |b| {
+        b.iter(|| {
+            let mut s = aifin::session::Session::new();
+            assert!(s.load_file(&cascade).is_ok());
+            s.outcome(None).map(|o| o.claims.len())
+        })
+    });
+    group.finish();
+
+    let dir = std::env::temp_dir().join(format!("aifin-bench-repl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("synth_1000.aifin");
+    let text = aifin::synth::ledger_scenario(1_000, 10, 120) + "\ndriver bench_knob = 1 USD\n";
+    std::fs::write(&big, &text).unwrap();
+    let mut group = c.benchmark_group("repl_1000");
+    group.sample_size(10);
+    let mut r = started(&big);
+    assert!(!r.input(":set bench_knob = 2 USD").failed);
+    let mut k = 0;
+    group.bench_function("set_1000", |b| {
+        b.iter(|| {
+            k = (k + 1) % 2;
+            r.input(&format!(":set bench_knob = {} USD", 3 + k))
+        })
+    });
+    group.bench_function("rerun_1000", |b| {
+        b.iter(|| {
+            let mut s = aifin::session::Session::new();
+            assert!(s.load_file(&big).is_ok());
+            s.outcome(None).map(|o| o.claims.len())
+        })
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

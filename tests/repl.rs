@@ -1,0 +1,220 @@
+//! `aifin repl` through piped stdin (no terminal): results on stdout, diagnostics on stderr,
+//! the first failing input stops with exit 1. On examples/repl/cascade_whatif.aifin, a model
+//! with contracts and defaults whose assumptions are drivers.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const MODEL: &str = "examples/repl/cascade_whatif.aifin";
+
+fn repl(args: &[&str], input: &str) -> (String, String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aifin"))
+        .arg("repl")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn acceptance_constants_and_types() {
+    let (out, err, code) = repl(&[], "15M USD/day in USD/hour\n:type 15M USD/day\n2 + 2\n");
+    assert_eq!(out, "625000 USD/hour\na constant of USD/Time, in USD/day\n4\n", "{err}");
+    assert_eq!((err.as_str(), code), ("", 0));
+}
+
+#[test]
+fn acceptance_first_failure_stops_with_exit_1() {
+    let (out, err, code) = repl(&[], "15M USD/day in USD/hour\n:type 15M USD/day\n1 USD + 1 USD/day\n2 + 2\n");
+    assert_eq!(out, "625000 USD/hour\na constant of USD/Time, in USD/day\n");
+    assert!(err.contains("aifin::types::dimension_mismatch") && err.contains("<repl:3>"), "{err}");
+    assert_eq!(code, 1);
+    // --keep-going runs the rest and still fails
+    let (out, _, code) = repl(&["--keep-going"], "1 USD + 1 USD/day\n2 + 2\n");
+    assert_eq!((out.as_str(), code), ("4\n", 1));
+}
+
+#[test]
+fn a_query_in_the_scenario() {
+    let (out, err, code) = repl(&[MODEL], "at(cash(OpenAI), 2028-01)\ndefaulted(CoreWeave)\ncash(OpenAI)\nans\n");
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "3000000000 USD");
+    assert_eq!(lines[1], "2028-03");
+    assert_eq!(lines[2], "balance at each period's end in USD");
+    assert_eq!(lines[3], "  2028-01   3000000000");
+    assert!(out.contains("  2028-06  -1000000000\n  trend  █▁▁▁▁▁\n"), "{out}");
+    // `ans` is the last result: the series again
+    let second = out.split("trend").nth(1).unwrap();
+    assert!(out.split("trend").count() == 3 && second.contains("balance"), "{out}");
+}
+
+#[test]
+fn set_changes_a_later_query_and_says_what_moved_and_unset_restores() {
+    let base = repl(&[MODEL], ":reports\n").0;
+    let (out, err, code) = repl(
+        &[MODEL],
+        "losses(Banks)\n:set openai_costs = 2B USD/month\nlosses(Banks)\n:unset openai_costs\n:reports\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut parts = out.splitn(2, "moved:\n");
+    assert_eq!(parts.next().unwrap(), "9164876712.3287671232876 USD\n");
+    let rest = parts.next().unwrap();
+    assert!(rest.contains("  defaulted(OpenAI)  2028-02 → 2028-03\n"), "{rest}");
+    assert!(
+        rest.contains("  claim \"the banks lose the exposure less what they recovered (issue 8)\"  holds → fails"),
+        "{rest}"
+    );
+    assert!(rest.contains("\n8039452054.7945205479452 USD\n"), "{rest}");
+    // after :unset, `:reports` is byte for byte the base's
+    assert!(out.ends_with(&base), "{out}");
+}
+
+#[test]
+fn a_failed_declaration_changes_nothing() {
+    let (out, err, code) = repl(
+        &["--keep-going", MODEL],
+        ":info openai_costs\ndriver extra = 1 USD + 1 USD/day\n:info openai_costs\n:info extra\nextra\n",
+    );
+    assert_eq!(code, 1);
+    let info = "examples/repl/cascade_whatif.aifin:13\n  // OpenAI's compute and staff, without CoreWeave's capacity (F15)\n  driver openai_costs = 4B USD/month\n  : a constant of USD/Time\n";
+    assert_eq!(out, format!("{info}{info}"));
+    assert!(err.contains("dimension_mismatch") && err.contains("nothing is called `extra`"), "{err}");
+    assert!(err.contains("unknown_name") || err.contains("extra"), "{err}");
+}
+
+#[test]
+fn declarations_add_to_the_model() {
+    let (out, err, code) = repl(&[MODEL], "driver monthly_loss = 2B USD/month\nmonthly_loss * 3 month\n");
+    assert_eq!((out.as_str(), err.as_str(), code), ("6000000000 USD\n", "", 0));
+}
+
+#[test]
+fn save_then_aifin_run_reproduces_the_session() {
+    let dir = std::env::temp_dir().join(format!("aifin-repl-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("saved.aifin");
+    let script =
+        format!("driver extra_cost = 1B USD/month\n:set debt_rate = 12%/year\n:reports\n:save {}\n", file.display());
+    let (out, err, code) = repl(&[MODEL], &script);
+    assert_eq!(code, 0, "{err}");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains("driver extra_cost = 1B USD/month") && saved.contains("debt_rate = 12%/year"), "{saved}");
+    // the saved file imports the model from outside its folder: the header says how to run it
+    let model_dir = std::env::current_dir().unwrap().join("examples/repl");
+    let how = format!("// Reproduce: aifin run FILE --scenario repl_whatif --allow-import {}\n", model_dir.display());
+    assert!(saved.contains(&how), "{saved}");
+    let run = Command::new(env!("CARGO_BIN_EXE_aifin"))
+        .args(["run", file.to_str().unwrap(), "--scenario", "repl_whatif", "--allow-import"])
+        .arg(&model_dir)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = String::from_utf8(run.stdout).unwrap();
+    // The same figures; only the report headers name the file differently (absolute there).
+    let keep = |s: &str| s.lines().filter(|l| !l.starts_with("report (")).map(str::to_string).collect::<Vec<_>>();
+    let reports = out.split("moved:").nth(1).unwrap();
+    let reports = &reports[reports.find("scenario repl_whatif").unwrap()..reports.find("saved ").unwrap()];
+    assert_eq!(keep(reports), keep(&run));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn scenario_switches() {
+    let (out, err, code) =
+        repl(&[MODEL], ":scenario\ndefaulted(OpenAI)\n:scenario calm\ndefaulted(OpenAI)\n:scenario\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("* stress\n  calm\n2028-02\nmoved:\n"), "{out}");
+    assert!(out.ends_with("2028-03\n  stress\n* calm\n"), "{out}");
+    let (_, err, code) = repl(&[MODEL], ":scenario nope\n");
+    assert_eq!(code, 1);
+    assert!(err.contains("no scenario `nope` (the scenarios are: stress, calm)"), "{err}");
+    let (out, _, code) = repl(&[MODEL, "--scenario", "calm"], "defaulted(OpenAI)\n");
+    assert_eq!((out.as_str(), code), ("2028-03\n", 0));
+}
+
+#[test]
+fn reload_keeps_overrides_and_says_what_changed() {
+    let dir = std::env::temp_dir().join(format!("aifin-repl-reload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("model.aifin");
+    let text = std::fs::read_to_string(MODEL).unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let f = file.to_str().unwrap();
+    // The script edits the file between two inputs: a first REPL sets, the file changes, :reload.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aifin"))
+        .args(["repl", "--keep-going", f])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    // Each input is answered as it arrives; the file is read again only at :reload, so it can
+    // change once the REPL has answered a marker sent after the inputs before.
+    let mut seen = String::new();
+    let mut send_and_wait = |input: &[u8], marker: &str| {
+        stdin.write_all(input).unwrap();
+        stdin.write_all(format!("\"{marker}\"\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        loop {
+            let mut line = String::new();
+            assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0, "{seen}");
+            if line.trim_end() == marker {
+                break;
+            }
+            seen.push_str(&line);
+        }
+    };
+    send_and_wait(b":set debt_rate = 12%/year\n", "set done");
+    std::fs::write(&file, text.replace("cash 2028-01-01: 10B USD", "cash 2028-01-01: 20B USD")).unwrap();
+    send_and_wait(b":reload\n:overrides\n", "reload done");
+    // A broken file: :reload fails and the last good model stays.
+    std::fs::write(&file, "driver broken = 1 USD + 1 USD/day\n").unwrap();
+    send_and_wait(b":reload\ndefaulted(OpenAI)\n", "all done");
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.stdout.is_empty());
+    let code = out.status.code();
+    let (out, err) = (seen, String::from_utf8(out.stderr).unwrap());
+    assert_eq!(out.matches("reloaded 1 file\n").count(), 1, "{out}{err}");
+    let after = out.split("reloaded 1 file\n").nth(1).unwrap();
+    assert!(after.contains("moved:\n") && after.contains("defaulted(OpenAI)  2028-02 →"), "{after}");
+    assert!(after.contains("on top of scenario stress:\n  debt_rate = 12%/year\n"), "{after}");
+    assert!(err.contains("dimension_mismatch") && err.contains("the last good model stays loaded"), "{err}");
+    // the query after the failed reload answers from the model before it: with 20B of cash
+    // OpenAI pays January (20 - 7 = 13B) and February (6B) and defaults in March
+    assert_eq!(after.lines().last().unwrap(), "2028-03", "{after}");
+    assert_eq!(code, Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn explain_prints_the_tree_and_an_anchor_stays_in_the_expression() {
+    let (out, err, code) = repl(&[MODEL], ":explain cash(CoreWeave) @ 2028-02\n:explain claim 2\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("scenario stress, 2028-02:\ncash(CoreWeave) = 1,882,794,520.55 USD"), "{out}");
+    assert!(out.contains("PR 2028-02-01 = 1,000,000,000.00 USD"), "{out}");
+    assert!(out.contains("claim \"CoreWeave still serves its debt in February\" = ok, holds"), "{out}");
+    let (_, err, code) = repl(&[MODEL], ":explain cash(OpenAI) @ 2031-01\n");
+    assert_eq!(code, 1);
+    assert!(err.contains("@ 2031-01: not a period of the timeline 2028-01 .. 2028-06"), "{err}");
+}
+
+#[test]
+fn set_takes_an_entity_field() {
+    let (out, err, code) =
+        repl(&[MODEL], ":set OpenAI.cash = 20B USD\ndefaulted(OpenAI)\n:unset OpenAI.cash\ndefaulted(OpenAI)\n");
+    assert_eq!(code, 0, "{err}");
+    // 20B - 4B - 3B = 13B, 13 - 7 = 6B, 6 - 7 < 0: March
+    assert!(out.contains("  defaulted(OpenAI)  2028-02 → 2028-03\n"), "{out}");
+    assert!(out.contains("\n2028-03\nmoved:\n") && out.ends_with("\n2028-02\n"), "{out}");
+}
