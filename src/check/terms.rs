@@ -248,6 +248,14 @@ impl<'p> Validator<'p> {
                 let one_off = field("amount")
                     .and_then(|f| f.value.ty.dimension())
                     .is_some_and(|dim| self.reg.currency_of(dim).is_some());
+                let rate = !one_off && field("amount").and_then(|f| f.value.ty.dimension()).is_some();
+                if let (true, Some(on)) = (rate, field("on")) {
+                    self.bad(
+                        on.span,
+                        "`on` dates a one-off amount, but this transfer's amount is a rate".into(),
+                        "a rate is paid over a range: write `over 2025-03 .. 2025-12`, or give a one-off amount (e.g. `amount 10 USD  on 2025-03-01`)",
+                    );
+                }
                 if one_off && field("on").is_none() {
                     self.errors.push(CheckError::MissingField {
                         span: c.span,
