@@ -57,9 +57,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| AifinParser::parse(Rule::file, t).map(|p| p.count()).unwrap_or(0))
         });
         group.bench_with_input(BenchmarkId::new("parse_and_ast", name), text, |b, t| b.iter(|| parse_to_ast(t)));
-        group.bench_with_input(BenchmarkId::new("parse_and_check", name), text, |b, t| {
-            b.iter(|| parse_and_check(t))
-        });
+        group.bench_with_input(BenchmarkId::new("parse_and_check", name), text, |b, t| b.iter(|| parse_and_check(t)));
     }
     group.finish();
     for (name, text) in &inputs {

@@ -151,7 +151,10 @@ impl Ledger {
             }
         }
         if let Some(i) = fresh.iter().zip(&self.change).position(|(a, b)| a != b) {
-            return Err(FloorError::Unreconciled(format!("slot {i}: {} re-added, {} posted", fresh[i], self.change[i])));
+            return Err(FloorError::Unreconciled(format!(
+                "slot {i}: {} re-added, {} posted",
+                fresh[i], self.change[i]
+            )));
         }
         for (p, w) in world.iter().enumerate() {
             let mut total = *w;
@@ -219,7 +222,12 @@ fn growth(end_year: i64) -> R<Vec<Decimal>> {
 
 /// Books a calendar rate whose running total after month `i` is `Σ values[..=i] ÷ months`, into
 /// `out` (cumulative rounding), for the months in `window`.
-fn calendar_rate(values: impl Fn(usize) -> Decimal, months: Decimal, window: std::ops::Range<usize>, out: &mut [Decimal]) -> R<()> {
+fn calendar_rate(
+    values: impl Fn(usize) -> Decimal,
+    months: Decimal,
+    window: std::ops::Range<usize>,
+    out: &mut [Decimal],
+) -> R<()> {
     let (mut sum, mut booked) = (Decimal::ZERO, Decimal::ZERO);
     for i in window {
         sum = add(sum, values(i))?;
