@@ -181,11 +181,51 @@ impl FixedSum {
         (self.mantissa.abs() < MANTISSA_LIMIT).then_some(())
     }
 
+    /// The scale `Decimal` division (rust_decimal 1.43, `div_impl` with a divisor below 2^32)
+    /// gives a quotient `total` (at scale 13) that ends within 13 decimals but not at the
+    /// dividend's scale: it scales the quotient up 9 digits at a time until the remainder is 0,
+    /// then strips trailing zeros only partly (8 at a time while the low 32 bits are 0, then 4,
+    /// 2 and 1 once each, each only if the low bits allow it), and `round_ledger` takes what is
+    /// left beyond 13 decimals off. `None` (divide the `Decimal` way) outside the case where
+    /// every step is 9 digits.
+    fn scale_of_ending_quotient(self, total: i128) -> Option<u32> {
+        // the largest quotient rust_decimal scales by 10^9 in one step
+        const MAX_9: u128 = (4u128 << 64) + 5_441_186_219_426_131_129;
+        let abs = total.unsigned_abs();
+        let mut needed = LEDGER_DP; // the least scale at which the quotient ends
+        while needed > 0 && abs % POW10[(LEDGER_DP - needed + 1) as usize] as u128 == 0 {
+            needed -= 1;
+        }
+        let mut scale = self.scale;
+        while scale < needed {
+            let truncated = abs / POW10[(LEDGER_DP - scale) as usize] as u128;
+            if scale > 19 || truncated > MAX_9 {
+                return None;
+            }
+            scale += 9;
+        }
+        let mut m = if scale <= LEDGER_DP {
+            abs / POW10[(LEDGER_DP - scale) as usize] as u128
+        } else {
+            abs.checked_mul(POW10[(scale - LEDGER_DP) as usize] as u128)?
+        };
+        while m & 0xFFFF_FFFF == 0 && scale >= 8 && m % 100_000_000 == 0 {
+            m /= 100_000_000;
+            scale -= 8;
+        }
+        for (digits, mask, pow) in [(4, 0xF, 10_000), (2, 0x3, 100), (1, 0x1, 10)] {
+            if m & mask == 0 && scale >= digits && m % pow == 0 {
+                m /= pow;
+                scale -= digits;
+            }
+        }
+        Some(scale.min(LEDGER_DP))
+    }
+
     /// `round_ledger(sum / divisor)` as `Decimal` computes it: the mantissa at scale 13 and the
     /// scale of the `Decimal` (a quotient exact at the dividend's scale keeps that scale; one
-    /// with more than 13 decimals is rounded to 13). `None` for the `Decimal` path to decide:
-    /// a quotient that ends within 13 decimals only at a finer scale than the dividend's, or one
-    /// so close to a midpoint or a multiple of 10^-13 that `Decimal` division (rounded to 28
+    /// with more than 13 decimals is rounded to 13; see [`FixedSum::scale_of_ending_quotient`]
+    /// for the rest). `None` for the `Decimal` path to decide: a quotient so close to a midpoint or a multiple of 10^-13 that `Decimal` division (rounded to 28
     /// digits first) might round it differently.
     fn total(self, divisor: i64) -> Option<(i128, u32)> {
         let d = i128::from(divisor);
@@ -213,9 +253,7 @@ impl FixedSum {
             return Some((total, LEDGER_DP)); // an exact quotient of more than 13 decimals, rounded
         }
         if r == 0 {
-            // a quotient that ends within 13 decimals but not at the dividend's scale: its scale
-            // is what `Decimal` division's partial normalization leaves, so divide the `Decimal` way
-            return None;
+            return Some((total, self.scale_of_ending_quotient(total)?));
         }
         // Decimal division keeps at least 27 - i decimals (i integer digits) and is off by less
         // than one unit of the last: it rounds to 13 decimals as the exact quotient does unless
@@ -248,7 +286,7 @@ fn book_rate_fixed(
     active: (i64, i64),
     timeline: &Timeline,
 ) -> Option<Result<Vec<Decimal>, ArithError>> {
-    let divisor = divisor_of(basis).filter(|d| *d > 0)?;
+    let divisor = divisor_of(basis).filter(|d| *d > 0 && *d < 1 << 32)?;
     let n = timeline.len();
     let mut out = vec![Decimal::ZERO; n];
     let (a0, a1) = active;
@@ -279,7 +317,12 @@ fn book_rate_fixed(
         if f >= e {
             continue;
         }
-        sum.add(rate.get(i), weight_of(basis, f, e))?;
+        // a whole calendar month weighs `L` (what `month_weight` adds up day by day)
+        let whole_month = matches!(basis, Basis::Calendar { .. })
+            && p.start.2 == 1
+            && (f, e) == (p.first_day, p.end_day)
+            && e - f == i64::from(crate::calendar::days_in_month(p.start.0, p.start.1));
+        sum.add(rate.get(i), if whole_month { L } else { weight_of(basis, f, e) })?;
         let total = match total_of(sum).and_then(|t| Ok((t, number::sub(t, booked)?))) {
             Ok(t) => t,
             Err(e) => return Some(Err(e)),

@@ -472,6 +472,12 @@ impl<'a> Run<'a> {
     ) -> Result<Vec<(i64, Decimal)>, EvalError> {
         let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
         let t0 = self.timeline_start();
+        // only a dated amount or a rate's `from` before the timeline books anything here: no
+        // need to evaluate the value of any other flow again
+        let before = |p: Option<PeriodValue>| p.is_some_and(|p| Timeline::span_of(p).0 < t0);
+        if !before(f.on) && !before(f.from) {
+            return Ok(vec![]);
+        }
         let span = f.value.span;
         let series = match self.value(&f.value)? {
             Val::S(s, _) | Val::Uncertain(_, _, s) => s,
