@@ -6,7 +6,7 @@
 //! Run: `nice -n 5 cargo bench --bench parse`. Criterion reports MB/s (`Throughput::Bytes`) for
 //! `pest_only` (the grammar alone), `parse_and_ast` and `parse_and_check` (text to checked IR,
 //! what `aifin check` does; the target is ≥ 15 MB/s on 5 MB). Afterwards it prints the MB/s of
-//! parse + check once more (median of 5) and the peak heap of parse + check, as a multiple of the
+//! parse + check once more (median of 5, and in CPU time: `support/cputime.rs`) and the peak heap of parse + check, as a multiple of the
 //! source, measured with a counting allocator (the target is ≤ 15×).
 
 use aifin::source::{SourceKind, SourceMap};
@@ -17,6 +17,8 @@ use std::time::Instant;
 
 #[path = "support/counting.rs"]
 mod counting;
+#[path = "support/cputime.rs"]
+mod cputime;
 
 #[global_allocator]
 static ALLOC: counting::Counting = counting::Counting;
@@ -61,15 +63,20 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
     for (name, text) in &inputs {
+        let mut cpu = std::time::Duration::ZERO;
         let mut times: Vec<f64> = (0..5)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(parse_and_check(text));
+                let (_, spent) = cputime::cpu_of(|| std::hint::black_box(parse_and_check(text)));
+                cpu += spent;
                 t.elapsed().as_secs_f64()
             })
             .collect();
         times.sort_by(f64::total_cmp);
         let mb = text.len() as f64 / 1e6;
+        if !cpu.is_zero() {
+            println!("{name}: parse + check {:.1} MB/s of CPU time (5 runs)", 5.0 * mb / cpu.as_secs_f64());
+        }
         let (_, ast_peak) = counting::peak_of(|| parse_to_ast(text));
         let (flows, peak) = counting::peak_of(|| parse_and_check(text));
         println!(

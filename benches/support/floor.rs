@@ -251,7 +251,17 @@ pub fn run(entities: usize, months: usize) -> R<Books> {
     let life = 60usize;
     let (twelve, three, sixty) = (Decimal::from(12), Decimal::from(3), Decimal::from(life));
     let price = Decimal::from(20); // USD/month/user
-    let mut ledger = Ledger::new(entities, months, entities * (1 + flows * months));
+                                   // one event for the opening cash and per non-zero amount: a month for each rate over its
+                                   // window, one for the capex
+    let per_entity: usize = 1
+        + (0..flows)
+            .map(|f| match f % 5 {
+                2 => window.len(),
+                3 => 1,
+                _ => months,
+            })
+            .sum::<usize>();
+    let mut ledger = Ledger::new(entities, months, entities * per_entity);
     let mut depreciation = vec![Decimal::ZERO; months]; // E0's, for the report
     let mut amounts = vec![Decimal::ZERO; months];
     let mut e0_events = 0..0;
