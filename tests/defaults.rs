@@ -7,7 +7,8 @@
 //!   the claim: a take-or-pay's termination payment or remaining schedule, a lease's remaining
 //!   payments, a loan's principal plus interest accrued to the default date;
 //! - a defaulter's cash does not move after its default period (its operations stop) unless it
-//!   says `after_default continue`;
+//!   says `after_default continue`; nor does its profit, which is 0 from then on (its capex no
+//!   longer depreciates), so no defaulter has a positive profit after its default;
 //! - an entity that pays on no contract never defaults.
 
 use proptest::prelude::*;
@@ -39,6 +40,8 @@ struct Net {
     cost: Vec<u32>,
     /// `after_default continue`
     goes_on: Vec<bool>,
+    /// capex spent on 2025-01-01, depreciated over a year (0: none)
+    kit: Vec<u32>,
     contracts: Vec<Contract>,
 }
 
@@ -65,9 +68,10 @@ fn net() -> impl Strategy<Value = Net> {
             proptest::collection::vec(0u32..40, n),
             proptest::collection::vec(0u32..6, n),
             proptest::collection::vec(prop_oneof![3 => Just(false), 1 => Just(true)], n),
+            proptest::collection::vec(prop_oneof![1 => Just(0u32), 1 => 1u32..24], n),
             proptest::collection::vec(contract, 1..6),
         )
-            .prop_map(|(cash, cost, goes_on, contracts)| Net { cash, cost, goes_on, contracts })
+            .prop_map(|(cash, cost, goes_on, kit, contracts)| Net { cash, cost, goes_on, kit, contracts })
     })
 }
 
@@ -78,6 +82,9 @@ fn text(net: &Net) -> String {
         s += &format!("entity E{i} {{ cash 2025-01-01: {c} USD{after} }}\n");
         if *k > 0 {
             s += &format!("flow E{i}.ops -> world: {k} USD/month\n");
+        }
+        if let Some(kit) = net.kit.get(i).filter(|x| **x > 0) {
+            s += &format!("flow E{i}.kit -> world: {kit} USD on 2025-01-01 as capex life 1 year\n");
         }
     }
     for (j, c) in net.contracts.iter().enumerate() {
@@ -104,6 +111,8 @@ fn text(net: &Net) -> String {
     }
     let cash: Vec<String> = (0..net.cash.len()).map(|i| format!("cash(E{i})")).collect();
     s += &format!("report {}\n", cash.join(", "));
+    let profit: Vec<String> = (0..net.cash.len()).map(|i| format!("profit(E{i})")).collect();
+    s += &format!("report {}\n", profit.join(", "));
     let pays: Vec<String> = (0..net.contracts.len()).map(|j| format!("payments(c{j})")).collect();
     s += &format!("report {}\nreport defaults\n", pays.join(", "));
     s
@@ -227,6 +236,8 @@ proptest! {
             let cash = s.get(&format!("cash({e})")).cloned().unwrap_or_default();
             let at = cash.get(*t as usize).copied().unwrap_or_default();
             prop_assert!(cash.iter().skip(*t as usize + 1).all(|x| *x == at), "{}'s cash moves after its default\n{}", e, src);
+            let profit = s.get(&format!("profit({e})")).cloned().unwrap_or_default();
+            prop_assert!(profit.iter().skip(*t as usize + 1).all(|x| x.is_zero()), "{}'s profit moves after its default\n{}", e, src);
         }
         for i in 0..net.cash.len() {
             if !net.contracts.iter().any(|c| c.payer == i) {

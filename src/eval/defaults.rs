@@ -16,7 +16,8 @@
 //! the claims are cleared with the rest. What falls due unpaid is the creditor's loss
 //! (`losses(E)`). Afterwards nothing more falls due on its contracts as payer, and unless it says
 //! `after_default continue` its operations stop: its flows with the world (left out of the
-//! books after the default period) and its contracts as payee end.
+//! books after the default period) and its contracts as payee end, and its capex no longer
+//! depreciates ([`Run::stop_depreciation`]).
 
 use super::booking::round_ledger;
 use super::engine::Run;
@@ -439,8 +440,21 @@ impl Run<'_> {
         Ok((books, balances, out))
     }
 
+    /// A stopped defaulter's books stop with its operations: its capex no longer depreciates
+    /// after its default period (an entity that says `after_default continue` goes on).
+    pub(super) fn stop_depreciation(&mut self) {
+        for r in &self.defaults.records {
+            if self.continues_after_default(r.entity) {
+                continue;
+            }
+            if let Some(row) = self.depreciation.get_mut(r.entity) {
+                row.iter_mut().skip(r.period + 1).for_each(|d| *d = Decimal::ZERO);
+            }
+        }
+    }
+
     /// Whether an entity says `after_default continue`.
-    fn continues_after_default(&self, e: EntityId) -> bool {
+    pub(super) fn continues_after_default(&self, e: EntityId) -> bool {
         let Some(ent) = self.program.entities.get(e) else { return false };
         matches!(ent.fields.get("after_default").map(|f| &f.value.kind),
             Some(crate::check::ir::TExprKind::Symbol(s)) if s == "continue")
