@@ -375,7 +375,11 @@ impl Run<'_> {
             for e in 0..ne {
                 let min = self.min_cash_of(e);
                 let Some(cr) = credits.get_mut(e).and_then(|c| c.as_mut()) else { continue };
-                if stopped(&out, e, t + 1) {
+                // in its default period a defaulter draws (it may have paid its creditors with
+                // its unused credit) but does not repay; once stopped it does neither
+                let defaulting =
+                    !continues.get(e).copied().unwrap_or(false) && out.period_of.get(e).copied().flatten() == Some(t);
+                if stopped(&out, e, t) {
                     // a stopped defaulter neither draws nor repays: its balance stays drawn
                     if let Some(slot) = balances.get_mut(e).and_then(|row| row.get_mut(t)) {
                         *slot = cr.drawn;
@@ -401,7 +405,7 @@ impl Run<'_> {
                             })
                             .map_err(|x| arith(x, span))?;
                     }
-                } else if cash[e] > min && cr.drawn > Decimal::ZERO {
+                } else if cash[e] > min && cr.drawn > Decimal::ZERO && !defaulting {
                     let repay = ck(number::sub(cash[e], min))?.min(cr.drawn);
                     cr.drawn = ck(number::sub(cr.drawn, repay))?;
                     cash[e] = ck(number::sub(cash[e], repay))?;
