@@ -420,6 +420,7 @@ impl<'a> Run<'a> {
                 self.credit = credit;
             }
             self.defaults = defaults;
+            self.stop_depreciation();
         }
         self.dues = dues;
         Ok(())
