@@ -2,9 +2,12 @@
 //!
 //! Each stage has its own error enum with stable codes (`aifin::parse::…`, `aifin::units::…`,
 //! `aifin::check::…`, `aifin::eval::…`); each implements [`ToDiagnostic`]. A [`Diagnostic`] is
-//! plain data (code, message, labelled spans, help), rendered here with miette against the
-//! *whole* named source, so every label shows with its context and the library — not the CLI —
-//! owns the rendering (golden tests see exactly what users see).
+//! plain data (code, message, labelled spans, help), rendered here with miette, so the library —
+//! not the CLI — owns the rendering (golden tests see exactly what users see).
+//!
+//! A diagnostic shows the line(s) its labels point at and nothing more: no context line above
+//! or below (issue 16: a diagnostic on a file that holds a secret must not echo its
+//! neighbouring lines), and a long line only around its labels ([`crate::snippet`]).
 //!
 //! Rendering is byte-stable when [`RenderStyle::Plain`] is used: no colour, fixed width 80, no
 //! hyperlinks, unicode box drawing. The CLI picks `Plain` when stderr is not a terminal, when
@@ -231,7 +234,11 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, style: RenderStyle) -> Str
         RenderStyle::Plain => GraphicalTheme::unicode_nocolor(),
         RenderStyle::Colour => GraphicalTheme::unicode(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(RENDER_WIDTH).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(RENDER_WIDTH)
+        .with_links(false)
+        // no context lines; the snippet gives whole labelled lines whatever is asked for
+        .with_context_lines(0);
     let mut out = String::new();
     if handler.render_report(&mut out, &r).is_err() {
         out = format!("error[{}]: {}\n", diag.code, diag.message);
