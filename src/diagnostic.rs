@@ -72,6 +72,10 @@ impl Diagnostic {
             notes: Vec::new(),
         }
     }
+    /// A warning (it does not stop the command) with a code and message and no labels yet.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
     /// Adds a label.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label::new(span, message));
