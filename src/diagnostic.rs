@@ -5,9 +5,10 @@
 //! plain data (code, message, labelled spans, help), rendered here with miette, so the library —
 //! not the CLI — owns the rendering (golden tests see exactly what users see).
 //!
-//! A diagnostic shows the line(s) its labels point at and nothing more: no context line above
-//! or below (issue 16: a diagnostic on a file that holds a secret must not echo its
-//! neighbouring lines), and a long line only around its labels ([`crate::snippet`]).
+//! A diagnostic shows the line each of its labels starts on and nothing more: no context line
+//! above or below, and a label over several lines (a whole declaration) is cut at the end of
+//! its first line (issue 16: a diagnostic on a file that holds a secret must not echo other
+//! lines of it); a long line shows only around its labels ([`crate::snippet`]).
 //!
 //! Rendering is byte-stable when [`RenderStyle::Plain`] is used: no colour, fixed width 80, no
 //! hyperlinks, unicode box drawing. The CLI picks `Plain` when stderr is not a terminal, when
@@ -223,7 +224,8 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, style: RenderStyle) -> Str
     let mut notes: Vec<String> = Vec::new();
     for l in &diag.labels {
         if Some(l.span.source()) == primary_source {
-            labels.push(l.clone());
+            let text = sources.get(l.span.source()).map(|s| s.text()).unwrap_or_default();
+            labels.push(Label { span: first_line(l.span, text), message: l.message.clone() });
         } else if let Some(src) = sources.get(l.span.source()) {
             let (line, col) = sources.line_col(l.span.source(), l.span.start());
             notes.push(format!("{}:{}:{}: {}", src.name(), line, col, l.message));
@@ -248,6 +250,21 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, style: RenderStyle) -> Str
         out = format!("error[{}]: {}\n", diag.code, diag.message);
     }
     out
+}
+
+/// `span` cut at the end of its first line: a label over several lines (a whole declaration)
+/// shows the line it starts on, so a diagnostic never prints more lines than its labels start
+/// on, however long the span.
+fn first_line(span: Span, text: &str) -> Span {
+    let start = span.start();
+    let inner = text.get(start..span.end()).unwrap_or_default();
+    match inner.trim_end_matches(['\n', '\r']).find('\n') {
+        Some(i) => {
+            let end = start + inner.get(..i).map_or(i, |t| t.trim_end_matches('\r').len());
+            Span::new(span.source(), text, start, end).unwrap_or(span)
+        }
+        None => span,
+    }
 }
 
 /// Renders several diagnostics, separated as miette separates them, with a closing count.

@@ -170,6 +170,17 @@ fn a_diagnostic_shows_only_the_lines_it_points_at() {
     assert_eq!(status, 1, "{err}");
     assert!(err.contains("driver a = 1") && err.contains("driver a = 2"), "{err}");
     clean(&err);
+    // a label over a whole declaration shows the line it starts on, not the lines inside it
+    write(
+        &d,
+        "proj/block.aifin",
+        b"entity Banks { kind lender }\nentity C { cash 1 USD }\ncontract debt: loan {\n  // above_secret_hunter2\n  lender Banks  borrower C  rate 9%/year  start 2025-06-01\n  // below_secret_swordfish\n}\n",
+    );
+    let (status, err) = check(&d, &["proj/block.aifin"]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("aifin::types::missing_field") && err.contains("contract debt: loan {"), "{err}");
+    assert!(!err.contains("lender Banks"), "{err}");
+    clean(&err);
     // a parse error on the last line of a file (the error points past a line's end)
     write(&d, "proj/tail.aifin", b"// above_secret_hunter2\ndriver x = 1 +\n");
     let (status, err) = check(&d, &["proj/tail.aifin"]);
