@@ -299,4 +299,21 @@ mod tests {
         assert!(text.contains("this divides by zero"), "{text}");
         assert!(!text.contains('\u{1b}'), "no escape codes in plain output");
     }
+
+    #[test]
+    fn a_label_over_several_lines_shows_its_first_line_only() {
+        let mut map = SourceMap::new();
+        let text = "// one\ncontract c: loan {\r\n  secret_inside\n}\n// after\n";
+        let id = map.add("x.aifin", text, SourceKind::File);
+        let block = map.span(id, 7, text.len() - 9).unwrap_or(Span::file_start(id));
+        let d = Diagnostic::error("aifin::types::missing_field", "needs `principal`").with_label(block, "missing");
+        let out = render(&d, &map, RenderStyle::Plain);
+        assert!(out.contains("contract c: loan {") && out.contains("x.aifin:2:1"), "{out}");
+        for other in ["// one", "secret_inside", "// after", "}"] {
+            assert!(!out.lines().any(|l| l.contains('│') && l.ends_with(other)), "{other}: {out}");
+        }
+        // a one-line span is left alone
+        let one = map.span(id, 7, 15).unwrap_or(Span::file_start(id));
+        assert_eq!(first_line(one, text), one);
+    }
 }
