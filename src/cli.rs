@@ -306,12 +306,15 @@ where
             if let Err(diags) = session.load_text("<eval prelude>", "import \"std/finance\"\n") {
                 return failed(&diags, session.sources(), style);
             }
+            // the expression's own warnings (a point outside its range), if it checks
+            let warnings = match session.check_expr("<eval>", &expr) {
+                Ok((p, e)) => session.render(&crate::eval::warning::expr_warnings(&p, &e), style),
+                Err(_) => String::new(),
+            };
             match session.eval(&expr, None) {
-                Ok(v) => Output {
-                    stdout: format!("{}\n", v.format(&session.program().registry)),
-                    stderr: String::new(),
-                    code: 0,
-                },
+                Ok(v) => {
+                    Output { stdout: format!("{}\n", v.format(&session.program().registry)), stderr: warnings, code: 0 }
+                }
                 Err(diags) => failed(&diags, session.sources(), style),
             }
         }

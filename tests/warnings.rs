@@ -75,3 +75,14 @@ fn the_repl_shows_a_warning_once_when_an_input_brings_it() {
     assert!(err.contains("<repl:1>:1:"), "{err}");
     assert!(out.contains("45000 USD"), "{out}");
 }
+
+#[test]
+fn eval_warns_of_its_own_range() {
+    let (out, err, code) = aifin(&["eval", "1 USD .. 2 USD ~ 3 USD"], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "1 USD .. 2 USD (point 3 USD)\n");
+    assert_eq!(err.matches(CODE).count(), 1, "{err}");
+    assert!(err.contains("<eval>:1:"), "{err}");
+    let (_, err, _) = aifin(&["eval", "1 USD .. 2 USD ~ 1.5 USD"], "");
+    assert_eq!(err, "");
+}

@@ -101,6 +101,13 @@ pub fn warnings(program: &Program) -> Vec<Diagnostic> {
     nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect()
 }
 
+/// The warnings of one checked expression of `program` (`aifin eval`'s), as diagnostics.
+pub fn expr_warnings(program: &Program, e: &TExpr) -> Vec<Diagnostic> {
+    let mut nodes = Vec::new();
+    ranges_with_points(e, &mut nodes);
+    nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect()
+}
+
 /// The warning of one `low .. high ~ point` node, if its point is outside.
 fn point_outside(program: &Program, e: &TExpr) -> Option<EvalWarning> {
     let TExprKind::Range { low, high, point: Some(point) } = &e.kind else { return None };
