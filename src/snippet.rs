@@ -7,7 +7,9 @@
 //! text was cut. Labels are moved onto the cut text ([`Snippet::span`]), and the
 //! `file:line:col` header still gives the position in the real file: only columns change, and
 //! [`Snippet`]'s [`SourceCode`] reports the real column. ASCII control characters are shown
-//! as `?`, so a file cannot send escape sequences to the reader's terminal.
+//! as `?`, so a file cannot send escape sequences to the reader's terminal. Asked for a span,
+//! it gives the whole line(s) the span lies on and never a line of context around them
+//! (issue 16), whatever context miette asks for.
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
