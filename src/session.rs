@@ -193,6 +193,70 @@ impl Session {
         Ok((stats, program.registry.format_unit(&sampler.unit)))
     }
 
+    /// [`Session::distribution`] of an expression that may need a scenario's run (`:dist
+    /// at(cash(OpenAI), 2028-06)`; `name` names the source of
+    /// `text`): a constant outside any run is sampled as there; else each
+    /// sample runs `scenario` with every uncertain input of it drawn, exactly as sample i of
+    /// `aifin sample` does (so a report item's percentiles there are this one's), and the
+    /// expression must then have one value (`at`, `annual`, `total`, `funding_gap`…).
+    pub fn distribution_in(
+        &mut self,
+        name: &str,
+        text: &str,
+        scenario: Option<&str>,
+        seed: u64,
+        samples: u64,
+    ) -> Result<(crate::sample::stats::Stats, String), Diags> {
+        use crate::eval::engine::Val;
+        use crate::eval::uncertain;
+        let (program, texpr) = self.check_expr(name, text)?;
+        let one = |e: crate::eval::EvalError| vec![e.to_diagnostic()];
+        let constant = match crate::eval::uncertain::ConstantSampler::new(&program, &texpr) {
+            Ok(sampler) => Some(sampler),
+            Err(crate::eval::EvalError::NotConstant { .. }) if scenario.is_some() => None,
+            Err(e) => return Err(one(e)),
+        };
+        let (point, values, unit) = match constant {
+            Some(sampler) => {
+                let mut values = Vec::new();
+                for i in 0..samples {
+                    values.push(sampler.sample(&mut crate::sample::rng(seed, i)).map_err(one)?);
+                }
+                (sampler.point, values, sampler.unit)
+            }
+            None => {
+                let varies = || crate::eval::EvalError::NotConstant {
+                    span: texpr.span,
+                    what: "a value that varies over the timeline (take one with at(), annual(), total() or \
+                           funding_gap())"
+                        .into(),
+                };
+                let one_value = |v: Val| match v {
+                    Val::S(s, _) | Val::Uncertain(_, _, s) if s.values.is_const() => Ok(s),
+                    _ => Err(varies()),
+                };
+                let mut run = eval::engine::run_scenario(&program, scenario).map_err(one)?;
+                let inputs = uncertain::inputs(&mut run).map_err(one)?;
+                let point = one_value(run.value(&texpr).map_err(one)?).map_err(one)?;
+                let unit = point.unit.clone();
+                let mut values = Vec::new();
+                for i in 0..samples {
+                    let draws = uncertain::draw(&inputs, &mut crate::sample::rng(seed, i)).map_err(one)?;
+                    let mut r = uncertain::run_drawn(&program, scenario, Arc::new(draws)).map_err(one)?;
+                    let v = one_value(r.value(&texpr).map_err(one)?).map_err(one)?;
+                    let v = v
+                        .convert(&unit, &program.registry)
+                        .map_err(|x| one(crate::eval::EvalError::arith(x.error, texpr.span)))?;
+                    values.push(v.get(0));
+                }
+                (point.get(0), values, unit)
+            }
+        };
+        let stats = crate::sample::stats::stats(point, values)
+            .map_err(|e| one(crate::eval::EvalError::arith(e, texpr.span)))?;
+        Ok((stats, program.registry.format_unit(&unit)))
+    }
+
     /// Checks an expression against the program (as source `name`, for diagnostics): the
     /// program checked with it and the typed expression (the same declarations check to the
     /// same ids, so it fits the committed program and its runs too). `aifin explain`, `sweep`

@@ -16,6 +16,7 @@ pub mod complete;
 pub mod moved;
 pub mod script;
 pub mod show;
+mod uncertain;
 
 use crate::diagnostic::{Diagnostic, RenderStyle};
 use crate::driver::{DiskImporter, Importer};
@@ -77,6 +78,21 @@ pub struct Repl {
     figures: Option<moved::Snapshot>,
     inputs: usize,
     style: RenderStyle,
+    /// How `:dist` samples (`:samples`, `:seed`).
+    mc: MonteCarlo,
+}
+
+/// The samples and seed of `:dist`: `aifin sample`'s defaults until changed.
+#[derive(Debug, Clone, Copy)]
+struct MonteCarlo {
+    samples: u64,
+    seed: u64,
+}
+
+impl Default for MonteCarlo {
+    fn default() -> Self {
+        MonteCarlo { samples: crate::sample::DEFAULT_SAMPLES, seed: crate::sample::DEFAULT_SEED }
+    }
 }
 
 impl Repl {
@@ -94,7 +110,16 @@ impl Repl {
     /// A REPL whose sessions read files through the importers `make` returns (tests: memory).
     pub fn with_importer(make: MakeImporter, style: RenderStyle) -> Repl {
         let session = Session::with_importer(make());
-        Repl { session, recipe: Recipe::default(), make_importer: make, ans: None, figures: None, inputs: 0, style }
+        Repl {
+            session,
+            recipe: Recipe::default(),
+            make_importer: make,
+            ans: None,
+            figures: None,
+            inputs: 0,
+            style,
+            mc: MonteCarlo::default(),
+        }
     }
 
     /// Loads `files` and selects `scenario`, as `aifin repl FILE… --scenario S` does.
@@ -269,6 +294,10 @@ impl Repl {
             "reports" | "claims" | "defaults" => self.reports(spec.name),
             "save" => self.save(arg),
             "explain" => self.explain(arg),
+            "solve" => self.solve(arg),
+            "samples" => self.samples(arg),
+            "seed" => self.seed(arg),
+            "dist" => self.dist(arg),
             _ => Reply::fail(format!("`:{}` is not available", spec.name)),
         }
     }
