@@ -69,6 +69,17 @@ impl RunResult {
         }
     }
 
+    /// The values of definitions and flows the run computed (`eval::incremental` reuses
+    /// those that do not depend on a change).
+    pub(super) fn computed(&self) -> (&[Option<Val>], &[Option<Vec<Decimal>>]) {
+        (&self.def_values, &self.flow_amounts)
+    }
+
+    /// Each entity's minimum cash.
+    pub fn min_cash(&self) -> &[Decimal] {
+        &self.min_cash
+    }
+
     /// An evaluator over these books, for questions asked after the run. It starts from copies
     /// of the books (values already computed are not computed again).
     pub fn query(&self) -> Result<Run<'_>, EvalError> {

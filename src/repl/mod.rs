@@ -26,6 +26,9 @@ use std::path::{Path, PathBuf};
 /// The scenario that carries the `:set` overrides (it extends the active one).
 pub const WHATIF: &str = "repl_whatif";
 
+/// The source that declares [`WHATIF`].
+const OVERRIDES: &str = "<overrides>";
+
 /// What the REPL answers to one input.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reply {
@@ -197,7 +200,7 @@ impl Repl {
             let Some(base) = base else {
                 return Err("`:set` needs a scenario to change: declare one (`scenario base { timeline … }`)".into());
             };
-            if let Err(d) = s.submit_in("<overrides>", &whatif_text(&base, &r.overrides), None) {
+            if let Err(d) = s.submit_in(OVERRIDES, &whatif_text(&base, &r.overrides), None) {
                 return Err(self.render(&s, &d));
             }
         }
@@ -504,7 +507,7 @@ impl Repl {
             Some(o) => o.1 = expr,
             None => r.overrides.push((name, expr)),
         }
-        self.change(r, true)
+        self.change_overrides(r)
     }
 
     fn unset(&mut self, name: &str) -> Reply {
@@ -514,7 +517,44 @@ impl Repl {
         if r.overrides.len() == before {
             return Reply::fail(format!("`{name}` is not overridden; `:overrides` lists what is"));
         }
-        self.change(r, true)
+        self.change_overrides(r)
+    }
+
+    /// [`Repl::change`] to `r`, which differs from the recipe in force only in its overrides:
+    /// the what-if scenario is replaced in the session as it is, without checking the whole
+    /// program again, and the run computes again only what depends on the change
+    /// ([`Session::amend_scenario`]). When that cannot be done the session is built again.
+    fn change_overrides(&mut self, r: Recipe) -> Reply {
+        let text = match (r.overrides.is_empty(), self.base_of(&self.session)) {
+            (true, _) => None,
+            (false, Some(base)) => Some(whatif_text(&base, &r.overrides)),
+            (false, None) => return self.change(r, true),
+        };
+        let old_scenario = self.active();
+        let old = match self.figures.take() {
+            Some(f) => f,
+            None => moved::snapshot(&mut self.session, old_scenario.as_deref()).unwrap_or_default(),
+        };
+        let Some(amended) = self.session.amend_scenario(OVERRIDES, text.as_deref()) else {
+            self.figures = Some(old);
+            return self.change(r, true);
+        };
+        let old_recipe = std::mem::replace(&mut self.recipe, r);
+        let new_scenario = self.active();
+        match moved::snapshot(&mut self.session, new_scenario.as_deref()) {
+            Ok(new) => {
+                let reply = Reply::ok(moved::diff(&old, &new));
+                self.figures = Some(new);
+                reply
+            }
+            Err(d) => {
+                let err = self.render(&self.session, &d);
+                self.session.restore(amended);
+                self.recipe = old_recipe;
+                self.figures = Some(old);
+                Reply::fail(err)
+            }
+        }
     }
 
     fn overrides(&self) -> String {

@@ -60,7 +60,7 @@ pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapsho
     ];
     let mut checked = Vec::new();
     for (f, text) in &templates {
-        checked.push((*f, session.check_expr("<what moved>", text)?.1));
+        checked.push((*f, session.check_in_program("<what moved>", text)?));
     }
     let mut labels = Vec::new();
     let mut exprs = Vec::new();
