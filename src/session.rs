@@ -67,7 +67,9 @@ pub struct Reuse {
 
 /// What [`Session::amend_scenario`] replaced, to put it back with [`Session::restore`].
 pub struct Amended {
-    files: Vec<(SourceId, ast::File)>,
+    /// The file of the scenario replaced, and where it was; whether one was added at the end.
+    removed: Option<(usize, (SourceId, ast::File))>,
+    added: bool,
     program: Arc<Program>,
     runs: BTreeMap<String, Arc<RunResult>>,
     memo: Option<Arc<RunResult>>,
@@ -210,16 +212,15 @@ impl Session {
         }
         let mut next = program.clone();
         next.scenarios.retain(|x| Some(&x.name) != old_name.as_ref());
-        let mut files = self.files.clone();
-        if let Some(i) = old_file {
-            files.remove(i);
-        }
+        let removed = old_file.map(|i| (i, self.files.remove(i)));
+        let added = new.is_some();
         if let Some((file, ir)) = new {
             next.scenarios.push(ir);
-            files.push(file);
+            self.files.push(file);
         }
         let amended = Amended {
-            files: std::mem::replace(&mut self.files, files),
+            removed,
+            added,
             program: std::mem::replace(&mut self.program, Arc::new(next)),
             runs: std::mem::take(&mut self.runs),
             memo: self.memo.clone(),
@@ -259,7 +260,12 @@ impl Session {
 
     /// Puts back what [`Session::amend_scenario`] replaced.
     pub fn restore(&mut self, a: Amended) {
-        self.files = a.files;
+        if a.added {
+            self.files.pop();
+        }
+        if let Some((i, f)) = a.removed {
+            self.files.insert(i.min(self.files.len()), f);
+        }
         self.program = a.program;
         self.runs = a.runs;
         self.memo = a.memo;

@@ -6,7 +6,7 @@
 //! (set, set again, another, unset), so each step starts from an incremental run.
 
 use aifin::check::ir::Program;
-use aifin::repl::WHATIF;
+use aifin::repl::{moved, WHATIF};
 use aifin::session::Session;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -35,17 +35,23 @@ fn whatif(base: &str, overrides: &[(String, String)]) -> String {
     t + "}\n"
 }
 
-/// The same model checked and run from scratch with `overrides`.
-fn from_scratch(load: &dyn Fn(&mut Session), base: &str, overrides: &[(String, String)]) -> String {
+/// The same model checked and run from scratch with `overrides`: its outcome, and the
+/// headline figures the REPL compares ("what moved").
+fn from_scratch(
+    load: &dyn Fn(&mut Session),
+    base: &str,
+    overrides: &[(String, String)],
+) -> (String, Vec<(String, String)>) {
     let mut s = Session::new();
     load(&mut s);
-    if overrides.is_empty() {
-        return rendered(&mut s, base);
+    let scenario = if overrides.is_empty() { base } else { WHATIF };
+    if !overrides.is_empty() {
+        if let Err(d) = s.submit_in(SOURCE, &whatif(base, overrides), None) {
+            return (s.render(&d, aifin::diagnostic::RenderStyle::Plain), Vec::new());
+        }
     }
-    if let Err(d) = s.submit_in(SOURCE, &whatif(base, overrides), None) {
-        return s.render(&d, aifin::diagnostic::RenderStyle::Plain);
-    }
-    rendered(&mut s, WHATIF)
+    let figures = moved::snapshot(&mut s, Some(scenario)).map(|x| x.figures).unwrap_or_default();
+    (rendered(&mut s, scenario), figures)
 }
 
 /// The drivers of the user's files that have one constant quantity, with that quantity as
@@ -76,7 +82,8 @@ fn check_steps(load: &dyn Fn(&mut Session), steps: &[(usize, &str)]) {
         return;
     }
     let first = rendered(&mut s, &base);
-    assert_eq!(first, from_scratch(load, &base, &[]));
+    assert_eq!(first, from_scratch(load, &base, &[]).0);
+    let mut figures = moved::snapshot(&mut s, Some(&base)).unwrap_or_default();
     let mut overrides: Vec<(String, String)> = Vec::new();
     for (i, factor) in steps {
         let (name, value) = &ds[i % ds.len()];
@@ -95,7 +102,12 @@ fn check_steps(load: &dyn Fn(&mut Session), steps: &[(usize, &str)]) {
         assert!(amended.is_some(), "a driver override is amended in place: {overrides:?}");
         let scenario = if overrides.is_empty() { base.as_str() } else { WHATIF };
         let got = rendered(&mut s, scenario);
-        assert_eq!(got, want, "after {overrides:?}");
+        assert_eq!(got, want.0, "after {overrides:?}");
+        // what moved: the figures of the entities whose books did not change are reused
+        if let Ok(now) = moved::snapshot_after(&mut s, Some(scenario), Some(&figures)) {
+            assert_eq!(now.figures, want.1, "after {overrides:?}");
+            figures = now;
+        }
     }
 }
 

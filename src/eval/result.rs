@@ -75,9 +75,11 @@ impl RunResult {
         (&self.def_values, &self.flow_amounts)
     }
 
-    /// Each entity's minimum cash.
-    pub fn min_cash(&self) -> &[Decimal] {
-        &self.min_cash
+    /// What `funding_gap`, `runway` and `burn` of entity `e` read: its minimum cash and the
+    /// change of its cash per period on the path where everyone pays in full.
+    pub fn paid_path(&self, e: usize) -> (Decimal, &[Decimal]) {
+        let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+        (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
     }
 
     /// An evaluator over these books, for questions asked after the run. It starts from copies

@@ -541,7 +541,7 @@ impl Repl {
         };
         let old_recipe = std::mem::replace(&mut self.recipe, r);
         let new_scenario = self.active();
-        match moved::snapshot(&mut self.session, new_scenario.as_deref()) {
+        match moved::snapshot_after(&mut self.session, new_scenario.as_deref(), Some(&old)) {
             Ok(new) => {
                 let reply = Reply::ok(moved::diff(&old, &new));
                 self.figures = Some(new);

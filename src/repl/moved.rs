@@ -10,13 +10,35 @@ use crate::report::{self, ItemValues, Section};
 use crate::session::Session;
 
 /// The figures of one run, as text, by label.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub figures: Vec<(String, String)>,
+    /// The run they were taken from.
+    pub run: Option<std::sync::Arc<crate::eval::RunResult>>,
+}
+
+/// True when entity `e`'s three figures (`funding_gap`, `runway`, `defaulted`) must be the
+/// same in runs `a` and `b`: they read only its minimum cash, its cash on the full-payment
+/// path, the period it defaults in and the timeline, and those are equal.
+fn same_figures(a: &crate::eval::RunResult, b: &crate::eval::RunResult, e: usize) -> bool {
+    a.timeline == b.timeline
+        && a.paid_path(e) == b.paid_path(e)
+        && a.defaults.period_of.get(e) == b.defaults.period_of.get(e)
 }
 
 /// The snapshot of `scenario` in `session` (empty without a scenario).
 pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapshot, Vec<crate::diagnostic::Diagnostic>> {
+    snapshot_after(session, scenario, None)
+}
+
+/// [`snapshot`], taking from `before` (a snapshot of the same program's entities, as after
+/// an override) the figures of each entity whose books did not change, so a change that
+/// touches one entity of a thousand evaluates three figures, not three thousand.
+pub fn snapshot_after(
+    session: &mut Session,
+    scenario: Option<&str>,
+    before: Option<&Snapshot>,
+) -> Result<Snapshot, Vec<crate::diagnostic::Diagnostic>> {
     let Some(scenario) = scenario else { return Ok(Snapshot::default()) };
     let result = session.run(Some(scenario))?;
     let outcome = report::outcome_of(&result, session.sources())
@@ -52,7 +74,7 @@ pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapsho
     let program = result.program.clone();
     // Three figures per entity, checked once for the first entity and then re-aimed at each
     // entity by its id: three compilations however many entities there are.
-    let Some(first) = program.entities.first() else { return Ok(Snapshot { figures }) };
+    let Some(first) = program.entities.first() else { return Ok(Snapshot { figures, run: Some(result) }) };
     let templates = [
         ("funding_gap", format!("funding_gap({}, {range})", first.name)),
         ("runway", format!("runway({})", first.name)),
@@ -64,12 +86,28 @@ pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapsho
     }
     let mut labels = Vec::new();
     let mut exprs = Vec::new();
+    let mut kept = std::collections::HashMap::new();
+    if let Some((b, run)) = before.and_then(|b| Some((b, b.run.as_ref()?))) {
+        if run.program.entities.len() == program.entities.len() {
+            for (l, v) in &b.figures {
+                kept.entry(l.as_str()).or_insert(v.as_str());
+            }
+        }
+    }
+    let reused = |e: usize| before.and_then(|b| b.run.as_ref()).is_some_and(|r| same_figures(r, &result, e));
+    let mut pending = Vec::new();
     for (id, e) in program.entities.iter().enumerate() {
+        let same = reused(id);
         for (f, t) in &checked {
             let label = format!("{f}({})", e.name);
             if figures.iter().any(|(l, _)| *l == label) {
                 continue;
             }
+            if let Some(v) = kept.get(label.as_str()).filter(|_| same) {
+                pending.push((label, Some(v.to_string())));
+                continue;
+            }
+            pending.push((label.clone(), None));
             let mut t = t.clone();
             if let TExprKind::Call(_, args) = &mut t.kind {
                 if let Some(a) = args.first_mut() {
@@ -80,25 +118,39 @@ pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapsho
             exprs.push(t);
         }
     }
-    let values = session.eval_checked(&exprs, Some(scenario))?;
-    for (label, v) in labels.into_iter().zip(values) {
-        figures.push((label, v.format(&program.registry)));
+    let values = if exprs.is_empty() { Vec::new() } else { session.eval_checked(&exprs, Some(scenario))? };
+    let mut values = labels.into_iter().zip(values);
+    for (label, v) in pending {
+        match v {
+            Some(v) => figures.push((label, v)),
+            None => {
+                if let Some((_, v)) = values.next() {
+                    figures.push((label, v.format(&program.registry)));
+                }
+            }
+        }
     }
-    Ok(Snapshot { figures })
+    Ok(Snapshot { figures, run: Some(result) })
 }
 
 /// The lines that differ between `old` and `new`, `label  old → new`; "nothing moved" if none.
 pub fn diff(old: &Snapshot, new: &Snapshot) -> String {
     let mut lines = Vec::new();
+    // the first of equal labels, as a search from the start finds it
+    let mut before = std::collections::HashMap::new();
+    for (l, v) in &old.figures {
+        before.entry(l.as_str()).or_insert(v.as_str());
+    }
+    let after: std::collections::HashSet<&str> = new.figures.iter().map(|(l, _)| l.as_str()).collect();
     for (label, v) in &new.figures {
-        match old.figures.iter().find(|(l, _)| l == label) {
-            Some((_, o)) if o == v => {}
-            Some((_, o)) => lines.push(format!("  {label}  {o} → {v}")),
+        match before.get(label.as_str()) {
+            Some(o) if o == v => {}
+            Some(o) => lines.push(format!("  {label}  {o} → {v}")),
             None => lines.push(format!("  {label}  (new) {v}")),
         }
     }
     for (label, o) in &old.figures {
-        if !new.figures.iter().any(|(l, _)| l == label) {
+        if !after.contains(label.as_str()) {
             lines.push(format!("  {label}  {o} → (gone)"));
         }
     }
