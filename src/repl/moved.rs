@@ -41,8 +41,10 @@ pub fn snapshot_after(
 ) -> Result<Snapshot, Vec<crate::diagnostic::Diagnostic>> {
     let Some(scenario) = scenario else { return Ok(Snapshot::default()) };
     let result = session.run(Some(scenario))?;
-    let outcome = report::outcome_of(&result, session.sources())
-        .map_err(|e| vec![crate::diagnostic::ToDiagnostic::to_diagnostic(&e)])?;
+    let one = |e: crate::eval::EvalError| vec![crate::diagnostic::ToDiagnostic::to_diagnostic(&e)];
+    // one evaluator over the run's books for the reports and the figures (each is a copy)
+    let mut query = result.query().map_err(one)?;
+    let outcome = report::outcome(&mut query, session.sources()).map_err(one)?;
     let mut figures = Vec::new();
     for c in &outcome.claims {
         let state = if c.holds { "holds" } else { "fails" };
@@ -118,7 +120,11 @@ pub fn snapshot_after(
             exprs.push(t);
         }
     }
-    let values = if exprs.is_empty() { Vec::new() } else { session.eval_checked(&exprs, Some(scenario))? };
+    let mut values = Vec::with_capacity(exprs.len());
+    for e in &exprs {
+        let v = query.value(e).map_err(one)?;
+        values.push(crate::eval::result::to_value(&query, v, e.span).map_err(one)?);
+    }
     let mut values = labels.into_iter().zip(values);
     for (label, v) in pending {
         match v {
