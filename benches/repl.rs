@@ -4,6 +4,8 @@
 //! - `query`: one expression in the active scenario, the run already cached;
 //! - `set_rate`: `:set` of `debt_rate` in examples/repl/cascade_whatif.aifin, the driver the
 //!   loan's rate and so the default cascade depend on — rebuilt, re-run, what moved printed;
+//! - `set_largest`: `:set tranche_2027` on the largest case study (compute_web), the driver of
+//!   an equity round the default cascade depends on;
 //! - `rerun_cascade`: the same model loaded and run from scratch, as `aifin run` does, to
 //!   compare `:set` with;
 //! - `set_1000` / `rerun_1000`: the same on the 1,000-entity synthetic scenario
@@ -67,6 +69,21 @@ fn bench(c: &mut Criterion) {
             reply
         })
     });
+    // `:set` on the largest case study: a driver that an equity round, and so the cascade of
+    // defaults, depends on (compute_web.aifin's `tranche_2027`; other files have no such knob)
+    if largest.ends_with("compute_web.aifin") {
+        let mut big = started(&largest);
+        assert!(!big.input(":reports").failed);
+        let mut t = 0;
+        group.bench_function("set_largest", |b| {
+            b.iter(|| {
+                t = (t + 1) % 2;
+                let reply = big.input(&format!(":set tranche_2027 = {}B USD", 10 + 10 * t));
+                assert!(!reply.failed, "{}", reply.err);
+                reply
+            })
+        });
+    }
     group.bench_function("rerun_cascade", |b| {
         b.iter(|| {
             let mut s = aifin::session::Session::new();
