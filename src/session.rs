@@ -451,9 +451,20 @@ impl Session {
 
     /// The run of a scenario (the first declared when `None`), computed once and cached.
     pub fn run(&mut self, scenario: Option<&str>) -> Result<Arc<RunResult>, Diags> {
+        self.run_and(scenario, |_, _| ()).map(|(r, _)| r)
+    }
+
+    /// [`Session::run`], calling `f` on the evaluator of a run it makes before the run is
+    /// cached (so `f` reads its books without copying them, as `RunResult::query` must):
+    /// `None` in place of `f`'s answer when the run was cached already.
+    pub fn run_and<T>(
+        &mut self,
+        scenario: Option<&str>,
+        f: impl FnOnce(&mut eval::engine::Run<'_>, &SourceMap) -> T,
+    ) -> Result<(Arc<RunResult>, Option<T>), Diags> {
         let key = self.scenario_key(scenario);
         if let Some(r) = self.runs.get(&key) {
-            return Ok(r.clone());
+            return Ok((r.clone(), None));
         }
         let program = self.program.clone();
         let one = |e: crate::eval::EvalError| vec![e.to_diagnostic()];
@@ -465,15 +476,18 @@ impl Session {
             let (defs, flows) = d.count();
             Reuse { defs: (defs, d.defs.len()), flows: (flows, d.flows.len()) }
         });
-        let run = match &dirty {
+        let mut run = match &dirty {
             Some((prev, d)) => eval::incremental::rerun(&program, scenario, prev, d),
             None => eval::engine::run_scenario(&program, scenario),
         }
         .map_err(one)?;
+        // What `f` computes on top of the books (values that read the ledger) stays in the
+        // result; `eval::incremental` never reuses those (they name an entity or contract).
+        let answer = f(&mut run, &self.sources);
         let result = Arc::new(RunResult::new(program.clone(), run));
         self.runs.insert(key, result.clone());
         self.memo = Some(result.clone());
-        Ok(result)
+        Ok((result, Some(answer)))
     }
 
     /// Runs a scenario and builds its reports and claims (`aifin run`). The run is cached.

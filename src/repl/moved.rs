@@ -4,10 +4,16 @@
 //! for every entity, `funding_gap` over the whole timeline, `runway` and `defaulted`. The
 //! difference of two snapshots is the lines whose text changed, `old → new`.
 
-use crate::check::ir::TExprKind;
+use crate::check::ir::{TExpr, TExprKind};
+use crate::eval::engine::Run;
+use crate::eval::timeline::Timeline;
+use crate::eval::{EvalError, RunResult};
 use crate::number::format_exact;
 use crate::report::{self, ItemValues, Section};
 use crate::session::Session;
+use crate::source::SourceMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The figures of one run, as text, by label.
 #[derive(Debug, Clone, Default)]
@@ -17,34 +23,84 @@ pub struct Snapshot {
     pub run: Option<std::sync::Arc<crate::eval::RunResult>>,
 }
 
-/// True when entity `e`'s three figures (`funding_gap`, `runway`, `defaulted`) must be the
-/// same in runs `a` and `b`: they read only its minimum cash, its cash on the full-payment
-/// path, the period it defaults in and the timeline, and those are equal.
-fn same_figures(a: &crate::eval::RunResult, b: &crate::eval::RunResult, e: usize) -> bool {
-    a.timeline == b.timeline
-        && a.paid_path(e) == b.paid_path(e)
-        && a.defaults.period_of.get(e) == b.defaults.period_of.get(e)
-}
+type Diags = Vec<crate::diagnostic::Diagnostic>;
 
 /// The snapshot of `scenario` in `session` (empty without a scenario).
-pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapshot, Vec<crate::diagnostic::Diagnostic>> {
+pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapshot, Diags> {
     snapshot_after(session, scenario, None)
 }
 
 /// [`snapshot`], taking from `before` (a snapshot of the same program's entities, as after
 /// an override) the figures of each entity whose books did not change, so a change that
-/// touches one entity of a thousand evaluates three figures, not three thousand.
+/// touches one entity of a thousand evaluates three figures, not three thousand. When the
+/// run is not made yet, the figures are read off it as it is made, without copying its books.
 pub fn snapshot_after(
     session: &mut Session,
     scenario: Option<&str>,
     before: Option<&Snapshot>,
-) -> Result<Snapshot, Vec<crate::diagnostic::Diagnostic>> {
+) -> Result<Snapshot, Diags> {
     let Some(scenario) = scenario else { return Ok(Snapshot::default()) };
+    let one = |e: EvalError| vec![crate::diagnostic::ToDiagnostic::to_diagnostic(&e)];
+    let prev = before.and_then(|b| b.run.clone());
+    let mut kept = HashMap::new();
+    if let Some(b) = before {
+        for (l, v) in &b.figures {
+            kept.entry(l.clone()).or_insert(v.clone());
+        }
+    }
+    if let Some(prev) = &prev {
+        // the timeline is the one before (an override keeps it; checked on the new run)
+        let checked = templates(session, &prev.timeline)?;
+        let made = session.run_and(Some(scenario), |run, sources| {
+            if run.timeline != prev.timeline {
+                return None;
+            }
+            Some(figures_on(run, sources, &checked, Some((prev, &kept))))
+        })?;
+        match made {
+            (result, Some(Some(figures))) => return Ok(Snapshot { figures: figures.map_err(one)?, run: Some(result) }),
+            (_, _) => {}
+        }
+    }
     let result = session.run(Some(scenario))?;
-    let one = |e: crate::eval::EvalError| vec![crate::diagnostic::ToDiagnostic::to_diagnostic(&e)];
-    // one evaluator over the run's books for the reports and the figures (each is a copy)
+    let checked = templates(session, &result.timeline)?;
     let mut query = result.query().map_err(one)?;
-    let outcome = report::outcome(&mut query, session.sources()).map_err(one)?;
+    let figures =
+        figures_on(&mut query, session.sources(), &checked, prev.as_ref().map(|p| (p, &kept))).map_err(one)?;
+    drop(query);
+    Ok(Snapshot { figures, run: Some(result) })
+}
+
+/// The three figures of an entity (`funding_gap` over `tl`, `runway`, `defaulted`), checked
+/// once for the first entity and re-aimed at each entity by its id: three checks however many
+/// entities there are. None without entities.
+fn templates(session: &mut Session, tl: &Timeline) -> Result<Vec<(&'static str, TExpr)>, Diags> {
+    let program = session.program().clone();
+    let Some(first) = program.entities.first() else { return Ok(Vec::new()) };
+    let range = format!("{} .. {}", tl.label(0), tl.label(tl.len().saturating_sub(1)));
+    let texts = [
+        ("funding_gap", format!("funding_gap({}, {range})", first.name)),
+        ("runway", format!("runway({})", first.name)),
+        ("defaulted", format!("defaulted({})", first.name)),
+    ];
+    let mut checked = Vec::new();
+    for (f, text) in &texts {
+        checked.push((*f, session.check_in_program("<what moved>", text)?));
+    }
+    Ok(checked)
+}
+
+/// The figures of `run`: each claim's outcome, each report item's last value, and the
+/// figures of every entity from `checked` — taken from `before` (an earlier run's result and
+/// its figures by label) for an entity whose minimum cash, cash on the full-payment path and
+/// default period are the same there (all three figures read, with the timeline).
+fn figures_on(
+    run: &mut Run<'_>,
+    sources: &SourceMap,
+    checked: &[(&'static str, TExpr)],
+    before: Option<(&Arc<RunResult>, &HashMap<String, String>)>,
+) -> Result<Vec<(String, String)>, EvalError> {
+    let outcome = report::outcome(run, sources)?;
     let mut figures = Vec::new();
     for c in &outcome.claims {
         let state = if c.holds { "holds" } else { "fails" };
@@ -71,72 +127,36 @@ pub fn snapshot_after(
             }
         }
     }
-    let tl = &result.timeline;
-    let range = format!("{} .. {}", tl.label(0), tl.label(tl.len().saturating_sub(1)));
-    let program = result.program.clone();
-    // Three figures per entity, checked once for the first entity and then re-aimed at each
-    // entity by its id: three compilations however many entities there are.
-    let Some(first) = program.entities.first() else { return Ok(Snapshot { figures, run: Some(result) }) };
-    let templates = [
-        ("funding_gap", format!("funding_gap({}, {range})", first.name)),
-        ("runway", format!("runway({})", first.name)),
-        ("defaulted", format!("defaulted({})", first.name)),
-    ];
-    let mut checked = Vec::new();
-    for (f, text) in &templates {
-        checked.push((*f, session.check_in_program("<what moved>", text)?));
-    }
-    let mut labels = Vec::new();
-    let mut exprs = Vec::new();
-    let mut kept = std::collections::HashMap::new();
-    if let Some((b, run)) = before.and_then(|b| Some((b, b.run.as_ref()?))) {
-        if run.program.entities.len() == program.entities.len() {
-            for (l, v) in &b.figures {
-                kept.entry(l.as_str()).or_insert(v.as_str());
-            }
-        }
-    }
-    let reused = |e: usize| before.and_then(|b| b.run.as_ref()).is_some_and(|r| same_figures(r, &result, e));
-    let mut pending = Vec::new();
+    let program = run.program;
+    let head: HashSet<String> = figures.iter().map(|(l, _)| l.clone()).collect();
     for (id, e) in program.entities.iter().enumerate() {
-        let same = reused(id);
-        for (f, t) in &checked {
+        let kept = before.filter(|(r, _)| {
+            r.program.entities.len() == program.entities.len()
+                && r.timeline == run.timeline
+                && r.paid_path(id) == run.paid_path(id)
+                && r.defaults.period_of.get(id) == run.defaults.period_of.get(id)
+        });
+        for (f, t) in checked {
             let label = format!("{f}({})", e.name);
-            if figures.iter().any(|(l, _)| *l == label) {
+            if head.contains(&label) {
                 continue;
             }
-            if let Some(v) = kept.get(label.as_str()).filter(|_| same) {
-                pending.push((label, Some(v.to_string())));
+            if let Some(v) = kept.and_then(|(_, k)| k.get(&label)) {
+                figures.push((label, v.clone()));
                 continue;
             }
-            pending.push((label.clone(), None));
             let mut t = t.clone();
             if let TExprKind::Call(_, args) = &mut t.kind {
                 if let Some(a) = args.first_mut() {
                     a.value.kind = TExprKind::Entity(id);
                 }
             }
-            labels.push(label);
-            exprs.push(t);
+            let v = run.value(&t)?;
+            let v = crate::eval::result::to_value(run, v, t.span)?;
+            figures.push((label, v.format(&program.registry)));
         }
     }
-    let mut values = Vec::with_capacity(exprs.len());
-    for e in &exprs {
-        let v = query.value(e).map_err(one)?;
-        values.push(crate::eval::result::to_value(&query, v, e.span).map_err(one)?);
-    }
-    let mut values = labels.into_iter().zip(values);
-    for (label, v) in pending {
-        match v {
-            Some(v) => figures.push((label, v)),
-            None => {
-                if let Some((_, v)) = values.next() {
-                    figures.push((label, v.format(&program.registry)));
-                }
-            }
-        }
-    }
-    Ok(Snapshot { figures, run: Some(result) })
+    Ok(figures)
 }
 
 /// The lines that differ between `old` and `new`, `label  old → new`; "nothing moved" if none.
