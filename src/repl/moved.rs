@@ -57,9 +57,8 @@ pub fn snapshot_after(
             }
             Some(figures_on(run, sources, &checked, Some((prev, &kept))))
         })?;
-        match made {
-            (result, Some(Some(figures))) => return Ok(Snapshot { figures: figures.map_err(one)?, run: Some(result) }),
-            (_, _) => {}
+        if let (result, Some(Some(figures))) = made {
+            return Ok(Snapshot { figures: figures.map_err(one)?, run: Some(result) });
         }
     }
     let result = session.run(Some(scenario))?;
