@@ -47,6 +47,8 @@ pub struct Session {
     /// The files of the committed program, in load order (the prelude first).
     files: Vec<(SourceId, ast::File)>,
     program: Arc<Program>,
+    /// The warnings of the committed program ([`crate::eval::warning`]).
+    warnings: Vec<Diagnostic>,
     /// Run results of the committed program, by scenario name.
     runs: BTreeMap<String, Arc<RunResult>>,
     /// The last run made by [`Session::run`] (its values were all computed while posting),
@@ -71,6 +73,7 @@ pub struct Amended {
     removed: Option<(usize, (SourceId, ast::File))>,
     added: bool,
     program: Arc<Program>,
+    warnings: Vec<Diagnostic>,
     runs: BTreeMap<String, Arc<RunResult>>,
     memo: Option<Arc<RunResult>>,
 }
@@ -97,6 +100,7 @@ impl Session {
             std: StdCache::default(),
             files: Vec::new(),
             program: Arc::new(Program::default()),
+            warnings: Vec::new(),
             runs: BTreeMap::new(),
             memo: None,
             reuse: None,
@@ -115,6 +119,12 @@ impl Session {
     /// The last program that compiled without errors.
     pub fn program(&self) -> &Arc<Program> {
         &self.program
+    }
+
+    /// The warnings of the committed program, in the order written: they stop nothing; `aifin
+    /// check`, `run` and `sample` print them to stderr.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// Replaces the program with `path` and what it imports.
@@ -138,6 +148,7 @@ impl Session {
         if !diags.is_empty() {
             return Err(diags);
         }
+        self.warnings = crate::eval::warning::warnings(&program);
         self.files = loaded.files;
         self.program = Arc::new(program);
         self.runs.clear();
@@ -218,9 +229,11 @@ impl Session {
             next.scenarios.push(ir);
             self.files.push(file);
         }
+        let warnings = crate::eval::warning::warnings(&next);
         let amended = Amended {
             removed,
             added,
+            warnings: std::mem::replace(&mut self.warnings, warnings),
             program: std::mem::replace(&mut self.program, Arc::new(next)),
             runs: std::mem::take(&mut self.runs),
             memo: self.memo.clone(),
@@ -267,6 +280,7 @@ impl Session {
             self.files.insert(i.min(self.files.len()), f);
         }
         self.program = a.program;
+        self.warnings = a.warnings;
         self.runs = a.runs;
         self.memo = a.memo;
     }

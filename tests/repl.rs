@@ -295,3 +295,13 @@ fn save_help_names_allow_import() {
     assert_eq!(code, 0);
     assert!(out.contains("--allow-import DIR"), "{out}");
 }
+
+#[test]
+fn set_shows_the_warning_its_override_brings_once() {
+    let input = ":set debt_rate = 1%/year .. 2%/year ~ 5%/year\n:set openai_costs = 3B USD/month\n:unset debt_rate\n";
+    let (out, err, code) = repl(&[MODEL], input);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("aifin::eval::point_outside").count(), 1, "{err}");
+    assert!(err.contains("<overrides>"), "{err}");
+    assert_eq!(out.matches("moved:").count(), 3, "{out}");
+}

@@ -140,7 +140,7 @@ impl Repl {
                 self.session = s;
                 self.recipe = r;
                 self.figures = None;
-                Reply::default()
+                Reply { err: self.new_warnings(&[]), ..Reply::default() }
             }
             Err(e) => Reply::fail(e),
         }
@@ -173,6 +173,17 @@ impl Repl {
 
     fn render(&self, s: &Session, diags: &[Diagnostic]) -> String {
         s.render(diags, self.style)
+    }
+
+    /// Each warning of session `s`, rendered.
+    fn warning_texts(&self, s: &Session) -> Vec<String> {
+        s.warnings().iter().map(|w| self.render(s, std::slice::from_ref(w))).collect()
+    }
+
+    /// The warnings of the session now that are not among `before` (rendered warnings of the
+    /// session an input changed): an input shows the warnings it brought, once.
+    fn new_warnings(&self, before: &[String]) -> String {
+        self.warning_texts(&self.session).into_iter().filter(|w| !before.contains(w)).collect()
     }
 
     /// Builds a session from `r`; on an error, the rendered diagnostics.
@@ -234,11 +245,12 @@ impl Repl {
         let name = self.next_name();
         let text = self.with_ans(text);
         let scenario = self.active();
+        let before = self.warning_texts(&self.session);
         match self.session.submit_in(&name, &text, scenario.as_deref()) {
             Ok(Answer::Declared(_)) => {
                 self.recipe.decls.push((name, text));
                 self.figures = None;
-                Reply::default()
+                Reply { err: self.new_warnings(&before), ..Reply::default() }
             }
             Ok(Answer::Value(ty, v)) => {
                 self.ans = Some(match &v {
@@ -323,7 +335,8 @@ impl Repl {
         let new_scenario = self.active();
         match moved::snapshot(&mut self.session, new_scenario.as_deref()) {
             Ok(new) => {
-                let reply = if show_moved { Reply::ok(moved::diff(&old, &new)) } else { Reply::default() };
+                let mut reply = if show_moved { Reply::ok(moved::diff(&old, &new)) } else { Reply::default() };
+                reply.err = self.new_warnings(&self.warning_texts(&s));
                 self.figures = Some(new);
                 reply
             }
@@ -535,6 +548,7 @@ impl Repl {
             Some(f) => f,
             None => moved::snapshot(&mut self.session, old_scenario.as_deref()).unwrap_or_default(),
         };
+        let before = self.warning_texts(&self.session);
         let Some(amended) = self.session.amend_scenario(OVERRIDES, text.as_deref()) else {
             self.figures = Some(old);
             return self.change(r, true);
@@ -543,7 +557,8 @@ impl Repl {
         let new_scenario = self.active();
         match moved::snapshot_after(&mut self.session, new_scenario.as_deref(), Some(&old)) {
             Ok(new) => {
-                let reply = Reply::ok(moved::diff(&old, &new));
+                let mut reply = Reply::ok(moved::diff(&old, &new));
+                reply.err = self.new_warnings(&before);
                 self.figures = Some(new);
                 reply
             }
