@@ -134,6 +134,17 @@ pub(super) fn run_scenario_with<'a>(
     name: Option<&str>,
     draws: Option<std::sync::Arc<super::uncertain::Draws>>,
 ) -> Result<Run<'a>, EvalError> {
+    run_scenario_seeded(program, name, draws, None)
+}
+
+/// [`run_scenario_with`], with `seed` called on the run before anything is posted (the
+/// REPL's incremental re-run fills in values that did not change: `eval::incremental`).
+pub(super) fn run_scenario_seeded<'a>(
+    program: &'a Program,
+    name: Option<&str>,
+    draws: Option<std::sync::Arc<super::uncertain::Draws>>,
+    seed: Option<&dyn Fn(&mut Run<'a>)>,
+) -> Result<Run<'a>, EvalError> {
     let chain = scenario_chain(program, name)?;
     let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
     let timeline_ir =
@@ -158,6 +169,9 @@ pub(super) fn run_scenario_with<'a>(
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.draws = draws;
+    if let Some(seed) = seed {
+        seed(&mut run);
+    }
     run.post_all()?;
     run.ledger.reconcile().map_err(|what| EvalError::Internal { span: scenario_span, what })?;
     Ok(run)
