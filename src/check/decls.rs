@@ -465,7 +465,9 @@ impl<'a> Checker<'a> {
                     format!("{} of {}", s.describe(), self.describe(&t))
                 };
                 let hint = match sp.ty {
-                    FieldType::PerTime if s == Shape::Constant => self.per_time_hint(&t, &time.inv(), &d),
+                    FieldType::PerTime | FieldType::PerTimeOrCurve if s == Shape::Constant => {
+                        self.per_time_hint(&t, &time.inv(), &d)
+                    }
                     FieldType::Money | FieldType::MoneyOrRate => self.mismatch_hint(&self.money.clone(), &d),
                     _ => None,
                 };
