@@ -125,8 +125,11 @@ fn syntax_hint(piece: &str, stop: usize) -> Option<String> {
         }
     }
     if after.starts_with('=') && !after.starts_with("==") && piece.trim_start().starts_with("claim") {
-        return Some("a claim compares with `==` (or `~=`, `>=`, `<=`, `>`, `<`, `in`): `=` defines".to_string()
-            + " a driver or curve, or overrides one in a scenario");
+        return Some(
+            "a claim compares with `==` (or `~=`, `>=`, `<=`, `>`, `<`, `in`): `=` defines a driver or \
+             curve, or overrides one in a scenario"
+                .into(),
+        );
     }
     if after.starts_with('(') && before.trim_end().ends_with(['/', '*']) {
         return Some(
