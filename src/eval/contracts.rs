@@ -472,16 +472,30 @@ impl<'a> Run<'a> {
                     }
                 }
             }
+            // after the timeline the usage of its last month holds (docs § Defaults)
+            let end_day = self.timeline.periods.last().map_or(i64::MIN, |p| p.end_day);
+            let inside = by_month.periods.iter().take_while(|m| m.first_day < end_day).count();
+            if let Some(&held) = inside.checked_sub(1).and_then(|k| out.get(k)) {
+                out.iter_mut().skip(inside).for_each(|slot| *slot = held);
+            }
             out
         } else {
             let Some((basis, target)) = booking::basis_of(&series.unit, self.reg, self.money) else {
                 return Err(terms_err(span, "usage must be money or money per time"));
             };
             let conv = series.convert(&target, self.reg).map_err(|x| arith(x.error, span))?;
+            // a month before the timeline takes its first period's rate, one after it its last's
+            // (docs § Defaults: beyond the timeline the usage of its last month holds)
+            let end_day = self.timeline.periods.last().map_or(i64::MIN, |p| p.end_day);
+            let last = self.timeline.len().saturating_sub(1);
             let values: Vec<Decimal> = by_month
                 .periods
                 .iter()
-                .map(|m| self.timeline.index_of_day(m.first_day).map(|i| conv.get(i)).unwrap_or_else(|| conv.get(0)))
+                .map(|m| match self.timeline.index_of_day(m.first_day) {
+                    Some(i) => conv.get(i),
+                    None if m.first_day >= end_day => conv.get(last),
+                    None => conv.get(0),
+                })
                 .collect();
             let monthly = Series::per(values, conv.unit.clone());
             book_rate(&monthly, basis, window, &by_month).map_err(|x| arith(x, span))?
