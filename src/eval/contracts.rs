@@ -488,12 +488,23 @@ impl<'a> Run<'a> {
             // (docs § Defaults: beyond the timeline the usage of its last month holds)
             let end_day = self.timeline.periods.last().map_or(i64::MIN, |p| p.end_day);
             let last = self.timeline.len().saturating_sub(1);
+            // a month inside the timeline takes its own value (a month-anchored curve's month,
+            // not its period's mean), as a lease's cycle does: the same on every step
+            let inside: Vec<(i64, i64)> = by_month
+                .periods
+                .iter()
+                .filter(|m| self.timeline.index_of_day(m.first_day).is_some())
+                .map(|m| (m.first_day, m.end_day))
+                .collect();
+            let own = self.values_on_periods(usage, &inside, &target, self.timeline.step)?;
+            let held = own.last().copied().unwrap_or_else(|| conv.get(last));
+            let mut own = own.into_iter();
             let values: Vec<Decimal> = by_month
                 .periods
                 .iter()
                 .map(|m| match self.timeline.index_of_day(m.first_day) {
-                    Some(i) => conv.get(i),
-                    None if m.first_day >= end_day => conv.get(last),
+                    Some(_) => own.next().unwrap_or_default(),
+                    None if m.first_day >= end_day => held,
                     None => conv.get(0),
                 })
                 .collect();
