@@ -252,13 +252,31 @@ impl Run<'_> {
         })
     }
 
+    /// The value a deterministic run gives `low .. high [~ point]`, period by period: the
+    /// written point, else the median ([`Run::range_median`]). A range whose high end is below
+    /// its low end is no distribution, with or without a point, as `aifin sample` finds it.
+    pub(super) fn range_point(
+        &mut self,
+        low: &Series,
+        high: &Series,
+        point: Option<&TExpr>,
+        span: Span,
+    ) -> Result<Series, EvalError> {
+        let high = high.convert(&low.unit, self.reg).map_err(|x| EvalError::arith(x.error, span))?;
+        if (0..self.n().max(1)).any(|i| high.get(i) < low.get(i)) {
+            return Err(bad(span, "the high end is below the low end"));
+        }
+        match point {
+            Some(p) => self.series(p),
+            None => self.range_median(low, &high, span),
+        }
+    }
+
     /// The value a deterministic run gives `low .. high` written without `~ point`: the median
     /// of the distribution the range stands for — √(low·high) when low > 0 (lognormal), else
-    /// (low + high)/2 (normal) — period by period, in `low`'s unit.
-    pub(super) fn range_median(&self, low: &Series, high: &Series, span: Span) -> Result<Series, EvalError> {
-        let n = self.n();
+    /// (low + high)/2 (normal) — period by period, in `low`'s unit (`high` is in it already).
+    fn range_median(&self, low: &Series, high: &Series, span: Span) -> Result<Series, EvalError> {
         let ar = |x: super::series::SeriesError| EvalError::arith(x.error, span);
-        let high = high.convert(&low.unit, self.reg).map_err(ar)?;
         let median = |l: Decimal, h: Decimal| -> Result<Decimal, number::ArithError> {
             if l > Decimal::ZERO {
                 number::sqrt_product(l, h)
@@ -266,10 +284,7 @@ impl Run<'_> {
                 number::div(number::add(l, h)?, Decimal::TWO)
             }
         };
-        if (0..n.max(1)).any(|i| high.get(i) < low.get(i)) {
-            return Err(bad(span, "the high end is below the low end"));
-        }
-        Ok(Series { unit: low.unit.clone(), values: low.values.zip(&high.values, n, median).map_err(ar)? })
+        Ok(Series { unit: low.unit.clone(), values: low.values.zip(&high.values, self.n(), median).map_err(ar)? })
     }
 
     /// A distribution call in a run: its draw when sampled, else its point.

@@ -62,8 +62,10 @@ impl ToDiagnostic for EvalWarning {
 /// Every warning of `program`, in the order written, as diagnostics.
 ///
 /// A range's ends and point are read as a run outside any scenario reads constants (the
-/// program's own definitions): a range whose ends cannot be read so (they fail to evaluate)
-/// gives no warning here; its run reports the failure.
+/// program's own definitions, not a scenario's overrides of them). A range whose ends or point
+/// cannot be read so gives no warning: one that fails to evaluate (its run reports the
+/// failure), but also one that needs a timeline (`at(curve, 2027) .. …`), which a run reads
+/// without complaint; and reversed ends are the run's `bad_distribution`, not a warning.
 pub fn warnings(program: &Program) -> Vec<Diagnostic> {
     let mut nodes: Vec<&TExpr> = Vec::new();
     for d in &program.definitions {
@@ -117,7 +119,8 @@ fn point_outside(program: &Program, e: &TExpr) -> Option<EvalWarning> {
     let h = in_low(run.series(high).ok()?)?;
     let p = in_low(run.series(point).ok()?)?;
     let (lv, hv, pv) = (l.get(0), h.get(0), p.get(0));
-    if pv >= lv && pv <= hv {
+    // reversed ends are an error of the run (`bad_distribution`), not a point outside them
+    if hv < lv || (pv >= lv && pv <= hv) {
         return None;
     }
     let unit = program.registry.format_unit(&l.unit);
