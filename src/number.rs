@@ -162,14 +162,15 @@ pub fn round_fraction(p: BigInt, q: BigInt) -> Result<Decimal, ArithError> {
 /// [`round_fraction`]: the decimal nearest to the true root (half to even) with the largest
 /// scale ≤ 28 whose mantissa fits 96 bits. This is the median of a lognormal whose 5th and 95th
 /// percentiles are `a` and `b` (`aifin::eval::uncertain`); no `f64` and no iteration that could
-/// stop short. A negative product has no real root: [`ArithError::BadPower`].
+/// stop short. A negative operand is [`ArithError::BadPower`], even when the product of two
+/// is positive: no percentile of a lognormal is negative.
 pub fn sqrt_product(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
+    if a < Decimal::ZERO || b < Decimal::ZERO {
+        return Err(ArithError::BadPower);
+    }
     let (ma, qa) = big_parts(a);
     let (mb, qb) = big_parts(b);
     let (p, q) = (ma * mb, qa * qb);
-    if p.is_negative() {
-        return Err(ArithError::BadPower);
-    }
     if p.is_zero() {
         return Ok(Decimal::ZERO);
     }

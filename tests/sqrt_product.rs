@@ -102,6 +102,10 @@ fn edge_cases() {
         verify(a, b).unwrap();
         verify(b, a).unwrap();
     }
+    // a negative operand has no root, even when the product of two is positive
+    assert_eq!(sqrt_product(d("-1"), d("5")), Err(ArithError::BadPower));
+    assert_eq!(sqrt_product(d("-4"), d("-9")), Err(ArithError::BadPower));
+    assert_eq!(sqrt_product(d("-0"), d("5")), Ok(Decimal::ZERO));
     // perfect squares stay exact
     for (a, b, r) in [("4", "9", "6"), ("0.01", "0.0004", "0.002"), ("2.25", "1", "1.5"), ("1e20", "1e20", "1e20")] {
         assert_eq!(sqrt_product(d(a), d(b)), Ok(d(r)), "√({a}·{b})");
