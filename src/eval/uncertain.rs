@@ -351,6 +351,39 @@ fn collect<'p>(e: &'p TExpr, out: &mut Vec<&'p TExpr>) {
     }
 }
 
+/// Every expression a run reads, in a fixed order: `defs` (the definitions as the caller has
+/// them), entity fields, flows (and a capex's life), contract terms, claims (the value, the
+/// target and the tolerance; not the claimed interval of `in low .. high`, which is no input),
+/// reports. [`inputs`] and the warnings ([`super::warning`]) walk the same list.
+pub(super) fn read_by_a_run<'p>(program: &'p Program, defs: impl IntoIterator<Item = &'p TExpr>) -> Vec<&'p TExpr> {
+    let mut out: Vec<&TExpr> = defs.into_iter().collect();
+    for en in &program.entities {
+        out.extend(en.fields.values().map(|f| &f.value));
+    }
+    for fl in &program.flows {
+        out.push(&fl.value);
+        out.extend(fl.life.as_ref());
+    }
+    for c in &program.contracts {
+        out.extend(c.fields.values().map(|f| &f.value));
+    }
+    for c in &program.claims {
+        out.push(&c.value);
+        match &c.test {
+            ClaimTestIr::Approx { target, tolerance } => {
+                out.push(target);
+                out.extend(tolerance.as_ref().map(|(t, _)| t));
+            }
+            ClaimTestIr::Compare(_, t) => out.push(t),
+            ClaimTestIr::Between(_) => {}
+        }
+    }
+    for r in &program.reports {
+        out.extend(r.items.iter().map(|(e, _)| e));
+    }
+    out
+}
+
 /// The uncertain inputs of a scenario, in a fixed order (definitions as the scenario has them,
 /// entity fields, flows, contract terms, claims, reports), each once. The range of a claim's
 /// `in low .. high` is the claimed interval, not an input. `run` is the scenario's
@@ -359,36 +392,8 @@ pub fn inputs(run: &mut Run<'_>) -> Result<Vec<Input>, EvalError> {
     let program = run.program;
     let chain = scenario_chain(program, Some(&run.scenario))?;
     let mut nodes: Vec<&TExpr> = Vec::new();
-    for d in scenario_defs(program, &chain) {
-        collect(d, &mut nodes);
-    }
-    for en in &program.entities {
-        en.fields.values().for_each(|f| collect(&f.value, &mut nodes));
-    }
-    for fl in &program.flows {
-        collect(&fl.value, &mut nodes);
-        if let Some(l) = &fl.life {
-            collect(l, &mut nodes);
-        }
-    }
-    for c in &program.contracts {
-        c.fields.values().for_each(|f| collect(&f.value, &mut nodes));
-    }
-    for c in &program.claims {
-        collect(&c.value, &mut nodes);
-        match &c.test {
-            ClaimTestIr::Approx { target, tolerance } => {
-                collect(target, &mut nodes);
-                if let Some((t, _)) = tolerance {
-                    collect(t, &mut nodes);
-                }
-            }
-            ClaimTestIr::Compare(_, t) => collect(t, &mut nodes),
-            ClaimTestIr::Between(_) => {}
-        }
-    }
-    for r in &program.reports {
-        r.items.iter().for_each(|(e, _)| collect(e, &mut nodes));
+    for e in read_by_a_run(program, scenario_defs(program, &chain)) {
+        collect(e, &mut nodes);
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
