@@ -165,12 +165,31 @@ pub fn round_fraction(p: BigInt, q: BigInt) -> Result<Decimal, ArithError> {
 /// stop short. A negative operand is [`ArithError::BadPower`], even when the product of two
 /// is positive: no percentile of a lognormal is negative.
 pub fn sqrt_product(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
-    if a < Decimal::ZERO || b < Decimal::ZERO {
+    sqrt_quotient(&[a, b], &[])
+}
+
+/// `√(nums[0] · nums[1] · … / (dens[0] · dens[1] · …))` for non-negative operands, computed
+/// exactly and rounded once as [`sqrt_product`] rounds: a unit's ratio joins the fraction
+/// under the root (as in [`product_quotient`]), so a range whose ends are in different units
+/// (`1 USD/month .. 2 USD/week`) is not rounded twice.
+pub fn sqrt_quotient(nums: &[Decimal], dens: &[Decimal]) -> Result<Decimal, ArithError> {
+    if nums.iter().chain(dens).any(|x| *x < Decimal::ZERO) {
         return Err(ArithError::BadPower);
     }
-    let (ma, qa) = big_parts(a);
-    let (mb, qb) = big_parts(b);
-    let (p, q) = (ma * mb, qa * qb);
+    let (mut p, mut q) = (BigInt::from(1u32), BigInt::from(1u32));
+    for x in nums {
+        let (m, s) = big_parts(*x);
+        p *= m;
+        q *= s;
+    }
+    for x in dens {
+        let (m, s) = big_parts(*x);
+        p *= s;
+        q *= m;
+    }
+    if q.is_zero() {
+        return Err(ArithError::DivisionByZero);
+    }
     if p.is_zero() {
         return Ok(Decimal::ZERO);
     }

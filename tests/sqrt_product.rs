@@ -5,7 +5,7 @@
 //! Operands range over all of `Decimal`: any mantissa of up to 96 bits at any scale 0..=28,
 //! perfect squares, and the smallest and largest values.
 
-use aifin::number::{sqrt_product, ArithError};
+use aifin::number::{sqrt_product, sqrt_quotient, ArithError};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
@@ -54,11 +54,14 @@ fn is_rounded_root(r: Decimal, x: &BigRational, s: u32) -> Result<(), String> {
 }
 
 fn verify(a: Decimal, b: Decimal) -> Result<(), String> {
-    let x = rat(a) * rat(b);
-    match (sqrt_product(a, b), scale_of(&x)) {
-        (Ok(r), Some(s)) => is_rounded_root(r, &x, s).map_err(|e| format!("√({a}·{b}): {e}")),
+    verify_root(sqrt_product(a, b), &(rat(a) * rat(b)), &format!("√({a}·{b})"))
+}
+
+fn verify_root(got: Result<Decimal, ArithError>, x: &BigRational, what: &str) -> Result<(), String> {
+    match (got, scale_of(x)) {
+        (Ok(r), Some(s)) => is_rounded_root(r, x, s).map_err(|e| format!("{what}: {e}")),
         (Err(ArithError::Overflow), None) => Ok(()),
-        (got, s) => Err(format!("√({a}·{b}): got {got:?}, scale {s:?}")),
+        (got, s) => Err(format!("{what}: got {got:?}, scale {s:?}")),
     }
 }
 
@@ -118,6 +121,15 @@ proptest! {
     #[test]
     fn the_root_is_correctly_rounded(a in decimal(), b in decimal()) {
         prop_assert!(verify(a, b).is_ok(), "{}", verify(a, b).err().unwrap_or_default());
+    }
+
+    /// With a unit's ratio under the root (`1 USD/month .. 2 USD/week`: ×365/84): rounded once.
+    #[test]
+    fn a_root_with_a_ratio_is_correctly_rounded(a in decimal(), b in decimal(), num in 1u32..=31_536_000, den in 1u32..=604_800) {
+        let (n, d) = (Decimal::from(num), Decimal::from(den));
+        let x = rat(a) * rat(b) * rat(n) / rat(d);
+        let r = verify_root(sqrt_quotient(&[a, b, n], &[d]), &x, &format!("√({a}·{b}·{num}/{den})"));
+        prop_assert!(r.is_ok(), "{}", r.err().unwrap_or_default());
     }
 
     /// The square of any decimal whose square is a decimal comes back exactly.

@@ -262,29 +262,32 @@ impl Run<'_> {
         point: Option<&TExpr>,
         span: Span,
     ) -> Result<Series, EvalError> {
-        let high = high.convert(&low.unit, self.reg).map_err(|x| EvalError::arith(x.error, span))?;
-        if (0..self.n().max(1)).any(|i| high.get(i) < low.get(i)) {
+        let converted = high.convert(&low.unit, self.reg).map_err(|x| EvalError::arith(x.error, span))?;
+        if (0..self.n().max(1)).any(|i| converted.get(i) < low.get(i)) {
             return Err(bad(span, "the high end is below the low end"));
         }
         match point {
             Some(p) => self.series(p),
-            None => self.range_median(low, &high, span),
+            None => self.range_median(low, high, span),
         }
     }
 
     /// The value a deterministic run gives `low .. high` written without `~ point`: the median
     /// of the distribution the range stands for — √(low·high) when low > 0 (lognormal), else
-    /// (low + high)/2 (normal) — period by period, in `low`'s unit (`high` is in it already).
+    /// (low + high)/2 (normal) — period by period, in `low`'s unit. The ratio of `high`'s unit
+    /// to `low`'s joins the root's exact fraction ([`number::sqrt_quotient`]): rounded once.
     fn range_median(&self, low: &Series, high: &Series, span: Span) -> Result<Series, EvalError> {
-        let ar = |x: super::series::SeriesError| EvalError::arith(x.error, span);
+        let ar = |x: number::ArithError| EvalError::arith(x, span);
+        let ratio = self.reg.factor(&high.unit).and_then(|h| h.checked_div(self.reg.factor(&low.unit)?)).map_err(ar)?;
         let median = |l: Decimal, h: Decimal| -> Result<Decimal, number::ArithError> {
             if l > Decimal::ZERO {
-                number::sqrt_product(l, h)
+                number::sqrt_quotient(&[l, h, ratio.num], &[ratio.den])
             } else {
-                number::div(number::add(l, h)?, Decimal::TWO)
+                number::div(number::add(l, ratio.apply(h)?)?, Decimal::TWO)
             }
         };
-        Ok(Series { unit: low.unit.clone(), values: low.values.zip(&high.values, self.n(), median).map_err(ar)? })
+        let values = low.values.zip(&high.values, self.n(), median).map_err(|x| ar(x.error))?;
+        Ok(Series { unit: low.unit.clone(), values })
     }
 
     /// A distribution call in a run: its draw when sampled, else its point.
