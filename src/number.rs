@@ -162,13 +162,33 @@ pub fn round_fraction(p: BigInt, q: BigInt) -> Result<Decimal, ArithError> {
 /// [`round_fraction`]: the decimal nearest to the true root (half to even) with the largest
 /// scale ≤ 28 whose mantissa fits 96 bits. This is the median of a lognormal whose 5th and 95th
 /// percentiles are `a` and `b` (`aifin::eval::uncertain`); no `f64` and no iteration that could
-/// stop short. A negative product has no real root: [`ArithError::BadPower`].
+/// stop short. A negative operand is [`ArithError::BadPower`], even when the product of two
+/// is positive: no percentile of a lognormal is negative.
 pub fn sqrt_product(a: Decimal, b: Decimal) -> Result<Decimal, ArithError> {
-    let (ma, qa) = big_parts(a);
-    let (mb, qb) = big_parts(b);
-    let (p, q) = (ma * mb, qa * qb);
-    if p.is_negative() {
+    sqrt_quotient(&[a, b], &[])
+}
+
+/// `√(nums[0] · nums[1] · … / (dens[0] · dens[1] · …))` for non-negative operands, computed
+/// exactly and rounded once as [`sqrt_product`] rounds: a unit's ratio joins the fraction
+/// under the root (as in [`product_quotient`]), so a range whose ends are in different units
+/// (`1 USD/month .. 2 USD/week`) is not rounded twice.
+pub fn sqrt_quotient(nums: &[Decimal], dens: &[Decimal]) -> Result<Decimal, ArithError> {
+    if nums.iter().chain(dens).any(|x| *x < Decimal::ZERO) {
         return Err(ArithError::BadPower);
+    }
+    let (mut p, mut q) = (BigInt::from(1u32), BigInt::from(1u32));
+    for x in nums {
+        let (m, s) = big_parts(*x);
+        p *= m;
+        q *= s;
+    }
+    for x in dens {
+        let (m, s) = big_parts(*x);
+        p *= s;
+        q *= m;
+    }
+    if q.is_zero() {
+        return Err(ArithError::DivisionByZero);
     }
     if p.is_zero() {
         return Ok(Decimal::ZERO);

@@ -86,3 +86,17 @@ fn eval_warns_of_its_own_range() {
     let (_, err, _) = aifin(&["eval", "1 USD .. 2 USD ~ 1.5 USD"], "");
     assert_eq!(err, "");
 }
+
+#[test]
+fn a_range_in_a_claims_tolerance_warns_too() {
+    // the warnings walk what a run reads, as `aifin sample`'s inputs do: a claim's tolerance too
+    let f = scratch(
+        "tolerance.aifin",
+        "scenario s { timeline 2026 .. 2027 yearly }\ndriver a = 5 USD\n\
+         claim \"c\": a ~= 5 USD within (1 USD .. 2 USD ~ 9 USD)\nreport a\n",
+    );
+    let (_, err, code) = aifin(&["check", f.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches(CODE).count(), 1, "{err}");
+    assert!(err.contains("tolerance.aifin:3:"), "{err}");
+}

@@ -869,10 +869,7 @@ impl<'a> Run<'a> {
                 match (lv, hv) {
                     (Val::Period(a), Val::Period(b)) => Ok(Val::Range(Timeline::span_of(a).0, Timeline::span_of(b).1)),
                     (Val::S(l, _), Val::S(h, _)) => {
-                        let p = match point {
-                            Some(p) => self.series(p)?,
-                            None => self.range_median(&l, &h, e.span)?,
-                        };
+                        let p = self.range_point(&l, &h, point.as_deref(), e.span)?;
                         Ok(Val::Uncertain(l, h, p))
                     }
                     _ => Err(EvalError::Internal { span: e.span, what: "a range of mixed kinds".into() }),

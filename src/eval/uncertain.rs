@@ -252,24 +252,42 @@ impl Run<'_> {
         })
     }
 
-    /// The value a deterministic run gives `low .. high` written without `~ point`: the median
-    /// of the distribution the range stands for — √(low·high) when low > 0 (lognormal), else
-    /// (low + high)/2 (normal) — period by period, in `low`'s unit.
-    pub(super) fn range_median(&self, low: &Series, high: &Series, span: Span) -> Result<Series, EvalError> {
-        let n = self.n();
-        let ar = |x: super::series::SeriesError| EvalError::arith(x.error, span);
-        let high = high.convert(&low.unit, self.reg).map_err(ar)?;
-        let median = |l: Decimal, h: Decimal| -> Result<Decimal, number::ArithError> {
-            if l > Decimal::ZERO {
-                number::sqrt_product(l, h)
-            } else {
-                number::div(number::add(l, h)?, Decimal::TWO)
-            }
-        };
-        if (0..n.max(1)).any(|i| high.get(i) < low.get(i)) {
+    /// The value a deterministic run gives `low .. high [~ point]`, period by period: the
+    /// written point, else the median ([`Run::range_median`]). A range whose high end is below
+    /// its low end is no distribution, with or without a point, as `aifin sample` finds it.
+    pub(super) fn range_point(
+        &mut self,
+        low: &Series,
+        high: &Series,
+        point: Option<&TExpr>,
+        span: Span,
+    ) -> Result<Series, EvalError> {
+        let converted = high.convert(&low.unit, self.reg).map_err(|x| EvalError::arith(x.error, span))?;
+        if (0..self.n().max(1)).any(|i| converted.get(i) < low.get(i)) {
             return Err(bad(span, "the high end is below the low end"));
         }
-        Ok(Series { unit: low.unit.clone(), values: low.values.zip(&high.values, n, median).map_err(ar)? })
+        match point {
+            Some(p) => self.series(p),
+            None => self.range_median(low, high, span),
+        }
+    }
+
+    /// The value a deterministic run gives `low .. high` written without `~ point`: the median
+    /// of the distribution the range stands for — √(low·high) when low > 0 (lognormal), else
+    /// (low + high)/2 (normal) — period by period, in `low`'s unit. The ratio of `high`'s unit
+    /// to `low`'s joins the root's exact fraction ([`number::sqrt_quotient`]): rounded once.
+    fn range_median(&self, low: &Series, high: &Series, span: Span) -> Result<Series, EvalError> {
+        let ar = |x: number::ArithError| EvalError::arith(x, span);
+        let ratio = self.reg.factor(&high.unit).and_then(|h| h.checked_div(self.reg.factor(&low.unit)?)).map_err(ar)?;
+        let median = |l: Decimal, h: Decimal| -> Result<Decimal, number::ArithError> {
+            if l > Decimal::ZERO {
+                number::sqrt_quotient(&[l, h, ratio.num], &[ratio.den])
+            } else {
+                number::div(number::add(l, ratio.apply(h)?)?, Decimal::TWO)
+            }
+        };
+        let values = low.values.zip(&high.values, self.n(), median).map_err(|x| ar(x.error))?;
+        Ok(Series { unit: low.unit.clone(), values })
     }
 
     /// A distribution call in a run: its draw when sampled, else its point.
@@ -336,6 +354,39 @@ fn collect<'p>(e: &'p TExpr, out: &mut Vec<&'p TExpr>) {
     }
 }
 
+/// Every expression a run reads, in a fixed order: `defs` (the definitions as the caller has
+/// them), entity fields, flows (and a capex's life), contract terms, claims (the value, the
+/// target and the tolerance; not the claimed interval of `in low .. high`, which is no input),
+/// reports. [`inputs`] and the warnings ([`super::warning`]) walk the same list.
+pub(super) fn read_by_a_run<'p>(program: &'p Program, defs: impl IntoIterator<Item = &'p TExpr>) -> Vec<&'p TExpr> {
+    let mut out: Vec<&TExpr> = defs.into_iter().collect();
+    for en in &program.entities {
+        out.extend(en.fields.values().map(|f| &f.value));
+    }
+    for fl in &program.flows {
+        out.push(&fl.value);
+        out.extend(fl.life.as_ref());
+    }
+    for c in &program.contracts {
+        out.extend(c.fields.values().map(|f| &f.value));
+    }
+    for c in &program.claims {
+        out.push(&c.value);
+        match &c.test {
+            ClaimTestIr::Approx { target, tolerance } => {
+                out.push(target);
+                out.extend(tolerance.as_ref().map(|(t, _)| t));
+            }
+            ClaimTestIr::Compare(_, t) => out.push(t),
+            ClaimTestIr::Between(_) => {}
+        }
+    }
+    for r in &program.reports {
+        out.extend(r.items.iter().map(|(e, _)| e));
+    }
+    out
+}
+
 /// The uncertain inputs of a scenario, in a fixed order (definitions as the scenario has them,
 /// entity fields, flows, contract terms, claims, reports), each once. The range of a claim's
 /// `in low .. high` is the claimed interval, not an input. `run` is the scenario's
@@ -344,36 +395,8 @@ pub fn inputs(run: &mut Run<'_>) -> Result<Vec<Input>, EvalError> {
     let program = run.program;
     let chain = scenario_chain(program, Some(&run.scenario))?;
     let mut nodes: Vec<&TExpr> = Vec::new();
-    for d in scenario_defs(program, &chain) {
-        collect(d, &mut nodes);
-    }
-    for en in &program.entities {
-        en.fields.values().for_each(|f| collect(&f.value, &mut nodes));
-    }
-    for fl in &program.flows {
-        collect(&fl.value, &mut nodes);
-        if let Some(l) = &fl.life {
-            collect(l, &mut nodes);
-        }
-    }
-    for c in &program.contracts {
-        c.fields.values().for_each(|f| collect(&f.value, &mut nodes));
-    }
-    for c in &program.claims {
-        collect(&c.value, &mut nodes);
-        match &c.test {
-            ClaimTestIr::Approx { target, tolerance } => {
-                collect(target, &mut nodes);
-                if let Some((t, _)) = tolerance {
-                    collect(t, &mut nodes);
-                }
-            }
-            ClaimTestIr::Compare(_, t) => collect(t, &mut nodes),
-            ClaimTestIr::Between(_) => {}
-        }
-    }
-    for r in &program.reports {
-        r.items.iter().for_each(|(e, _)| collect(e, &mut nodes));
+    for e in read_by_a_run(program, scenario_defs(program, &chain)) {
+        collect(e, &mut nodes);
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();

@@ -12,7 +12,7 @@
 
 use super::engine::Run;
 use super::series::Series;
-use crate::check::ir::{ClaimTestIr, Program, TExpr, TExprKind};
+use crate::check::ir::{Program, TExpr, TExprKind};
 use crate::check::Type;
 use crate::diagnostic::{Diagnostic, Severity, ToDiagnostic};
 use crate::source::Span;
@@ -62,39 +62,17 @@ impl ToDiagnostic for EvalWarning {
 /// Every warning of `program`, in the order written, as diagnostics.
 ///
 /// A range's ends and point are read as a run outside any scenario reads constants (the
-/// program's own definitions): a range whose ends cannot be read so (they fail to evaluate)
-/// gives no warning here; its run reports the failure.
+/// program's own definitions, not a scenario's overrides of them). A range whose ends or point
+/// cannot be read so gives no warning: one that fails to evaluate (its run reports the
+/// failure), but also one that needs a timeline (`at(curve, 2027) .. …`), which a run reads
+/// without complaint; and reversed ends are the run's `bad_distribution`, not a warning.
 pub fn warnings(program: &Program) -> Vec<Diagnostic> {
+    // the program's definitions and every scenario's overrides of them
+    let defs = program.definitions.iter().map(|d| &d.value);
+    let overrides = program.scenarios.iter().flat_map(|s| s.overrides.iter().map(|(_, e)| e));
     let mut nodes: Vec<&TExpr> = Vec::new();
-    for d in &program.definitions {
-        ranges_with_points(&d.value, &mut nodes);
-    }
-    for s in &program.scenarios {
-        s.overrides.iter().for_each(|(_, e)| ranges_with_points(e, &mut nodes));
-    }
-    for en in &program.entities {
-        en.fields.values().for_each(|f| ranges_with_points(&f.value, &mut nodes));
-    }
-    for fl in &program.flows {
-        ranges_with_points(&fl.value, &mut nodes);
-        if let Some(l) = &fl.life {
-            ranges_with_points(l, &mut nodes);
-        }
-    }
-    for c in &program.contracts {
-        c.fields.values().for_each(|f| ranges_with_points(&f.value, &mut nodes));
-    }
-    for c in &program.claims {
-        ranges_with_points(&c.value, &mut nodes);
-        match &c.test {
-            ClaimTestIr::Approx { target, .. } | ClaimTestIr::Compare(_, target) => {
-                ranges_with_points(target, &mut nodes)
-            }
-            ClaimTestIr::Between(_) => {}
-        }
-    }
-    for r in &program.reports {
-        r.items.iter().for_each(|(e, _)| ranges_with_points(e, &mut nodes));
+    for e in super::uncertain::read_by_a_run(program, defs.chain(overrides)) {
+        ranges_with_points(e, &mut nodes);
     }
     nodes.sort_by_key(|e| (e.span.source(), e.span.start()));
     nodes.dedup_by_key(|e| e.span);
@@ -117,7 +95,8 @@ fn point_outside(program: &Program, e: &TExpr) -> Option<EvalWarning> {
     let h = in_low(run.series(high).ok()?)?;
     let p = in_low(run.series(point).ok()?)?;
     let (lv, hv, pv) = (l.get(0), h.get(0), p.get(0));
-    if pv >= lv && pv <= hv {
+    // reversed ends are an error of the run (`bad_distribution`), not a point outside them
+    if hv < lv || (pv >= lv && pv <= hv) {
         return None;
     }
     let unit = program.registry.format_unit(&l.unit);
