@@ -39,6 +39,14 @@ pub enum Answer {
     Value(Type, Value),
 }
 
+/// What [`Session::check_text`] found: the program's parsed files in load order (the prelude
+/// first) and its diagnostics (none when it became the session's program).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub files: Vec<(SourceId, ast::File)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// One user's loaded program and the answers computed from it.
 pub struct Session {
     sources: SourceMap,
@@ -105,6 +113,22 @@ impl Session {
     fn replace(&mut self, root: Root<'_>) -> Result<(), Diags> {
         let loaded = driver::load_with(&mut self.sources, &*self.importer, &mut self.std, root);
         self.commit(loaded)
+    }
+
+    /// Loads and checks source text held in memory under `name` for an editor: every
+    /// diagnostic of every stage, and the parsed files of the program (even when it has
+    /// errors: the parser recovers per declaration, so an editor still finds its names). On
+    /// success the text becomes the program, as with [`Session::load_text`].
+    pub fn check_text(&mut self, name: &str, text: &str) -> Checked {
+        let loaded = driver::load_with(&mut self.sources, &*self.importer, &mut self.std, Root::Text { name, text });
+        let (program, _, diagnostics) = driver::compile(&loaded, None);
+        let files = loaded.files.clone();
+        if diagnostics.is_empty() {
+            self.files = loaded.files;
+            self.program = Arc::new(program);
+            self.runs.clear();
+        }
+        Checked { files, diagnostics }
     }
 
     /// Compiles `loaded`; on success it becomes the program and the cached runs are dropped.
