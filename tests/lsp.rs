@@ -324,3 +324,36 @@ fn references_and_symbols() {
     assert_eq!(names, ["base", "Lab", "price", "hours", "Lab.sales"]);
     assert_eq!(c.finish(), 0);
 }
+
+#[test]
+fn related_spans_errors_in_imports_and_utf16_columns() {
+    let dir = folder("related");
+    let (_, lib_uri) = write(&dir, "lib.aifin", "driver a = 1 USD\ndriver broken = 1 USD + 1 hour\n");
+    // the emoji is two UTF-16 units (four bytes): `oops` starts at unit 14 of its line, byte 16
+    let main = "import \"lib.aifin\"\ndriver a = 2 USD\nclaim \"😀 x\": oops == 1\n";
+    let (_, u) = write(&dir, "main.aifin", main);
+    let mut c = Client::start();
+    let diags = c.open(&u, main);
+    assert_eq!(diags.len(), 3, "{diags:#?}");
+    let dup = diags.iter().find(|d| d["message"].as_str().unwrap().contains("already declared")).unwrap();
+    assert_eq!(dup["range"]["start"], pos(1, 7), "{dup}");
+    let related = dup["relatedInformation"].as_array().unwrap();
+    let first = related.iter().find(|r| r["message"] == "first declared here").expect("the first declaration");
+    assert_eq!(first["location"]["uri"], lib_uri);
+    assert_eq!(first["location"]["range"]["start"], pos(0, 7));
+    // an error inside the import is shown at the import, with where it is
+    let inside =
+        diags.iter().find(|d| d["message"].as_str().unwrap().contains("lib.aifin:2:")).expect("the import's error");
+    assert_eq!(inside["range"], json!({"start": pos(0, 0), "end": pos(0, 18)}));
+    let oops = diags.iter().find(|d| d["message"].as_str().unwrap().contains("oops")).unwrap();
+    assert_eq!(oops["range"], json!({"start": pos(2, 14), "end": pos(2, 18)}), "{oops}");
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn an_exit_without_shutdown_is_exit_code_1() {
+    let mut c = Client::start();
+    c.notify("exit", Value::Null);
+    drop(c.stdin.take());
+    assert_eq!(c.child.wait().unwrap().code(), Some(1));
+}
