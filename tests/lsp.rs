@@ -158,7 +158,8 @@ const MODEL: &str = "scenario base {\n  timeline 2025-01 .. 2025-12 monthly\n  c
 entity Lab { cash 2025-01-01: 10B USD }\n\n\
 // what one GPU-hour sells for\n\
 driver price: USD/hour = 2 USD/hour\n\
-driver hours = 1000 hour/month\n\n\
+driver hours = 1000 hour/month\n\
+curve demand = cagr(20B USD/year @ 2025, 200B USD/year @ 2030)\n\n\
 flow Lab.sales <- world: price * hours\n";
 
 #[test]
@@ -211,6 +212,11 @@ fn hover_on_a_driver_shows_its_unit_and_value() {
     assert!(text.contains("driver `price`"), "{text}");
     assert!(text.contains("what one GPU-hour sells for"), "{text}");
     assert!(text.contains("value in every period, scenario base: 2 USD/hour"), "{text}");
+    // a curve: its value in the first period of the first scenario
+    let line = MODEL.lines().position(|l| l.starts_with("curve demand")).unwrap() as u32;
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(line, 8)}));
+    let text = h["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("- shape: a series") && text.contains("- value in 2025-01, scenario base: "), "{text}");
     assert_eq!(c.finish(), 0);
 }
 
@@ -321,7 +327,15 @@ fn references_and_symbols() {
     assert_eq!(r.as_array().unwrap().len(), 2, "{r}");
     let r = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": u}}));
     let names: Vec<&str> = r.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["base", "Lab", "price", "hours", "Lab.sales"]);
+    assert_eq!(names, ["base", "Lab", "price", "hours", "demand", "Lab.sales"]);
+    // in an expression: names, units, built-ins with their signatures
+    let line = MODEL.lines().position(|l| l.starts_with("flow")).unwrap() as u32;
+    let r = c.request("textDocument/completion", json!({"textDocument": {"uri": u}, "position": pos(line, 26)}));
+    let items = r.as_array().unwrap();
+    let find = |l: &str| items.iter().find(|i| i["label"] == l).unwrap_or_else(|| panic!("{l} missing"));
+    assert_eq!(find("price")["detail"], "driver");
+    assert_eq!(find("USD")["detail"], "currency");
+    assert!(find("cagr")["detail"].as_str().unwrap().starts_with("cagr("), "{}", find("cagr"));
     assert_eq!(c.finish(), 0);
 }
 
@@ -356,4 +370,27 @@ fn an_exit_without_shutdown_is_exit_code_1() {
     c.notify("exit", Value::Null);
     drop(c.stdin.take());
     assert_eq!(c.child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn imports_read_open_buffers_and_a_save_rechecks_the_importers() {
+    let dir = folder("buffers");
+    let (_, lib_uri) = write(&dir, "lib.aifin", "driver a = 1 USD\n");
+    let main = "import \"lib.aifin\"\ndriver c = a + b\n";
+    let (_, u) = write(&dir, "main.aifin", main);
+    let mut c = Client::start();
+    // the buffer of lib.aifin declares `b`, the file on disk does not
+    assert_eq!(c.open(&lib_uri, "driver a = 1 USD\ndriver b = 2 USD\n"), Vec::<Value>::new());
+    assert_eq!(c.open(&u, main), Vec::<Value>::new());
+    // `b` removed from the buffer and saved: main.aifin is checked again and misses it
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": lib_uri, "version": 2}, "contentChanges": [{"text": "driver a = 1 USD\n"}]}),
+    );
+    assert_eq!(c.diagnostics(&lib_uri), Vec::<Value>::new());
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": lib_uri}}));
+    let diags = c.diagnostics(&u);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(diags[0]["message"].as_str().unwrap().contains("`b`"), "{diags:#?}");
+    assert_eq!(c.finish(), 0);
 }

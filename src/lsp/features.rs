@@ -63,8 +63,11 @@ fn describe(doc: &mut Doc, id: SourceId, sym: &Symbol) -> String {
                 _ => None,
             })
         });
-        if clean {
-            let program = doc.session.program().clone();
+        let program = doc.session.program().clone();
+        if program.definitions.iter().any(|d| d.name == sym.name) {
+            if !clean {
+                out.push_str("\n_as of the last version without errors:_\n");
+            }
             if let Some(def) = program.definitions.iter().find(|d| d.name == sym.name) {
                 if let (Some(dim), Some(shape)) = (def.value.ty.dimension(), def.value.ty.shape()) {
                     out.push_str(&format!(
