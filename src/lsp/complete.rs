@@ -27,36 +27,46 @@ enum Block {
 
 /// The byte offset of the innermost `{` still open at `end` (comments and strings skipped).
 fn open_brace(text: &str, end: usize) -> Option<usize> {
-    let t = text.get(..end).unwrap_or(text).as_bytes();
+    let t = text.get(..end).unwrap_or(text);
     let mut stack = Vec::new();
-    let mut i = 0;
-    while i < t.len() {
-        match t[i] {
-            b'/' if t.get(i + 1) == Some(&b'/') => {
-                while i < t.len() && t[i] != b'\n' {
-                    i += 1;
+    let mut it = t.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|x| x.1);
+        match c {
+            '/' if next == Some('/') => {
+                for (_, c) in it.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
                 }
             }
-            b'/' if t.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < t.len() && !(t[i] == b'*' && t[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'"' => {
-                i += 1;
-                while i < t.len() && t[i] != b'"' && t[i] != b'\n' {
-                    i += if t[i] == b'\\' { 2 } else { 1 };
+            '/' if next == Some('*') => {
+                it.next();
+                let mut star = false;
+                for (_, c) in it.by_ref() {
+                    if star && c == '/' {
+                        break;
+                    }
+                    star = c == '*';
                 }
             }
-            b'{' => stack.push(i),
-            b'}' => {
+            '"' => {
+                let mut escaped = false;
+                for (_, c) in it.by_ref() {
+                    match c {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' => stack.push(i),
+            '}' => {
                 stack.pop();
             }
             _ => {}
         }
-        i += 1;
     }
     stack.pop()
 }
@@ -213,7 +223,7 @@ mod tests {
 
     #[test]
     fn finds_the_block() {
-        let t = "contract l : loan {\n  lender X // {\n  \n}\nentity E {\n";
+        let t = "contract l : loan {\n  lender X // {\n  \n}\nentity E { /* } */ \"}\\\"}\"\n";
         assert_eq!(block_at(t, t.find("  \n").unwrap()), Block::Contract("loan".into()));
         assert_eq!(block_at(t, t.len()), Block::Entity);
         assert_eq!(block_at(t, 0), Block::Top);
