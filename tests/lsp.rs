@@ -232,6 +232,9 @@ fn definition_of_an_entity_in_an_imported_file() {
     let r = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": pos(4, 6)}));
     assert_eq!(r["uri"], lib_uri, "{r}");
     assert_eq!(r["range"], json!({"start": pos(0, 7), "end": pos(0, 10)}));
+    // the import's path goes to the file
+    let r = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": pos(0, 10)}));
+    assert_eq!(r["uri"], lib_uri, "{r}");
     // a std unit opens as a read-only `aifin-std:` document whose text a custom request serves
     let r = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": pos(4, 28)}));
     let std_uri = r["uri"].as_str().unwrap().to_string();
@@ -336,6 +339,11 @@ fn references_and_symbols() {
     assert_eq!(find("price")["detail"], "driver");
     assert_eq!(find("USD")["detail"], "currency");
     assert!(find("cagr")["detail"].as_str().unwrap().starts_with("cagr("), "{}", find("cagr"));
+    // after `Lab.`: its flows
+    let col = MODEL.lines().nth(line as usize).unwrap().find(".sales").unwrap() as u32 + 1;
+    let r = c.request("textDocument/completion", json!({"textDocument": {"uri": u}, "position": pos(line, col)}));
+    let labels: Vec<&str> = r.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["sales"]);
     assert_eq!(c.finish(), 0);
 }
 

@@ -139,6 +139,20 @@ pub fn complete(doc: &Doc, pos: lsp::Position) -> Vec<lsp::CompletionItem> {
     let at_line_start = before.trim().is_empty();
     let block = block_at(text, word_start);
     let mut out = Vec::new();
+    if let Some(base) = text.get(..word_start).and_then(|t| t.strip_suffix('.')) {
+        // `ENTITY.`: its flows
+        let (a, _) = text::word_at(base, base.len());
+        let entity = base.get(a..).unwrap_or("");
+        let prefix = format!("{entity}.");
+        for (_, _, ix) in &doc.analysis.files {
+            for s in ix.symbols.iter().filter(|s| s.kind == Kind::Flow) {
+                if let Some(member) = s.name.strip_prefix(&prefix) {
+                    out.push(item(member, lsp::CompletionItemKind::EVENT, format!("flow {}", s.name), None));
+                }
+            }
+        }
+        return out;
+    }
     if let Some(fields) = fields_of(&block) {
         if at_line_start {
             for f in fields {

@@ -153,9 +153,33 @@ fn comment_above(text: &str, start: usize) -> Option<String> {
 /// an import, or a std module (an `aifin-std:` document).
 pub fn definition(doc: &Doc, pos: lsp::Position) -> Option<lsp::Location> {
     let at = text::offset(&doc.text, pos);
+    if let Some(l) = imported_file(doc, at) {
+        return Some(l);
+    }
     let (_, name) = doc.name_at(at)?;
     let (_, sym) = doc.resolve(&name)?;
     location(doc, sym.name_span)
+}
+
+/// The file an `import "…"` under the cursor loads: its start.
+fn imported_file(doc: &Doc, at: usize) -> Option<lsp::Location> {
+    let main = doc.analysis.main?;
+    let (_, file, _) = doc.analysis.files.iter().find(|(id, _, _)| *id == main)?;
+    let import = file.decls.iter().find_map(|d| match d {
+        ast::Decl::Import(i) if i.path_span.start() <= at && at <= i.path_span.end() => Some(i),
+        _ => None,
+    })?;
+    let dir = std::path::Path::new(&doc.name).parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let shown =
+        if import.path.starts_with("std/") { import.path.clone() } else { crate::imports::shown(&dir, &import.path) };
+    let id = doc
+        .analysis
+        .files
+        .iter()
+        .map(|(id, _, _)| *id)
+        .find(|id| doc.sources().get(*id).is_some_and(|s| s.name() == shown))?;
+    let span = crate::source::Span::file_start(id);
+    location(doc, span)
 }
 
 /// Where a declaration is, as every document's program names it: its file and offset.
