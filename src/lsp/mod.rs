@@ -18,6 +18,9 @@ pub mod index;
 pub mod text;
 pub mod workspace;
 
+#[cfg(test)]
+mod tests;
+
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
