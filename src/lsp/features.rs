@@ -50,12 +50,29 @@ pub fn hover(doc: &mut Doc, pos: lsp::Position) -> Option<lsp::Hover> {
 fn describe(doc: &mut Doc, id: SourceId, sym: &Symbol) -> String {
     let sources = doc.sources();
     let src_text = sources.get(id).map_or("", |s| s.text());
-    let first_line = src_text.get(sym.span.start()..sym.span.end()).unwrap_or("").lines().next().unwrap_or("");
+    // the declaration as written, up to eight lines
+    let written = src_text.get(sym.span.start()..sym.span.end()).unwrap_or("");
+    let mut shown: Vec<&str> = written.lines().take(8).collect();
+    if written.lines().count() > 8 {
+        shown.push("…");
+    }
+    let first_line = shown.join("\n");
     let (line, _) = sources.line_col(id, sym.span.start());
     let file = sources.get(id).map_or(String::new(), |s| s.name().to_string());
-    let mut out = format!("```aifin\n{first_line}\n```\n{} `{}` — {file}:{line}\n", sym.kind.keyword(), sym.name);
+    let mut out = format!("```aifin\n{first_line}\n```\n{} `{}` — {file}:{line}", sym.kind.keyword(), sym.name);
     let comment = comment_above(src_text, sym.span.start());
     let clean = doc.analysis.diagnostics.is_empty();
+    let decl = doc
+        .analysis
+        .files
+        .iter()
+        .find(|(f, _, _)| *f == id)
+        .and_then(|(_, file, _)| file.decls.iter().find(|d| d.span() == sym.span));
+    if let Some(ast::Decl::Contract(c)) = decl {
+        if let Some(spec) = crate::check::spec::contract(&c.kind.name) {
+            out.push_str(&format!("\n\n`{}`: {}", spec.kind, spec.doc));
+        }
+    }
     if matches!(sym.kind, Kind::Driver | Kind::Curve) {
         let annotation = doc.analysis.files.iter().find(|(f, _, _)| *f == id).and_then(|(_, file, _)| {
             file.decls.iter().find_map(|d| match d {
@@ -66,7 +83,7 @@ fn describe(doc: &mut Doc, id: SourceId, sym: &Symbol) -> String {
         let program = doc.session.program().clone();
         if program.definitions.iter().any(|d| d.name == sym.name) {
             if !clean {
-                out.push_str("\n_as of the last version without errors:_\n");
+                out.push_str("\n\n_as of the last version without errors:_");
             }
             if let Some(def) = program.definitions.iter().find(|d| d.name == sym.name) {
                 if let (Some(dim), Some(shape)) = (def.value.ty.dimension(), def.value.ty.shape()) {
