@@ -405,6 +405,7 @@ impl<'a> Run<'a> {
                 self.credit = credit;
             }
             self.defaults = defaults;
+            self.stop_depreciation();
         }
         self.dues = dues;
         Ok(())
