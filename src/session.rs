@@ -40,7 +40,7 @@ pub enum Answer {
 }
 
 /// What [`Session::check_text`] found: the program's parsed files in load order (the prelude
-/// first) and its diagnostics (none when it became the session's program).
+/// first) and its diagnostics (only warnings when it became the session's program).
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub files: Vec<(SourceId, ast::File)>,
@@ -55,6 +55,8 @@ pub struct Session {
     /// The files of the committed program, in load order (the prelude first).
     files: Vec<(SourceId, ast::File)>,
     program: Arc<Program>,
+    /// The warnings of the committed program ([`crate::eval::warning`]).
+    warnings: Vec<Diagnostic>,
     /// Run results of the committed program, by scenario name.
     runs: BTreeMap<String, Arc<RunResult>>,
     inputs: usize,
@@ -82,6 +84,7 @@ impl Session {
             std: StdCache::default(),
             files: Vec::new(),
             program: Arc::new(Program::default()),
+            warnings: Vec::new(),
             runs: BTreeMap::new(),
             inputs: 0,
         };
@@ -100,6 +103,12 @@ impl Session {
         &self.program
     }
 
+    /// The warnings of the committed program, in the order written: they stop nothing; `aifin
+    /// check`, `run` and `sample` print them to stderr.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
     /// Replaces the program with `path` and what it imports.
     pub fn load_file(&mut self, path: &Path) -> Result<(), Diags> {
         self.replace(Root::File(path))
@@ -115,19 +124,17 @@ impl Session {
         self.commit(loaded)
     }
 
-    /// Loads and checks source text held in memory under `name` for an editor: every
-    /// diagnostic of every stage, and the parsed files of the program (even when it has
-    /// errors: the parser recovers per declaration, so an editor still finds its names). On
-    /// success the text becomes the program, as with [`Session::load_text`].
+    /// Loads and checks source text held in memory under `name` for an editor: its errors, or
+    /// (when it checks and so becomes the program, as with [`Session::load_text`]) its
+    /// warnings; and the parsed files of the program, errors or not (the parser recovers per
+    /// declaration, so an editor still finds its names).
     pub fn check_text(&mut self, name: &str, text: &str) -> Checked {
         let loaded = driver::load_with(&mut self.sources, &*self.importer, &mut self.std, Root::Text { name, text });
-        let (program, _, diagnostics) = driver::compile(&loaded, None);
         let files = loaded.files.clone();
-        if diagnostics.is_empty() {
-            self.files = loaded.files;
-            self.program = Arc::new(program);
-            self.runs.clear();
-        }
+        let diagnostics = match self.commit(loaded) {
+            Ok(()) => self.warnings.clone(),
+            Err(errors) => errors,
+        };
         Checked { files, diagnostics }
     }
 
@@ -137,6 +144,7 @@ impl Session {
         if !diags.is_empty() {
             return Err(diags);
         }
+        self.warnings = crate::eval::warning::warnings(&program);
         self.files = loaded.files;
         self.program = Arc::new(program);
         self.runs.clear();

@@ -402,3 +402,18 @@ fn imports_read_open_buffers_and_a_save_rechecks_the_importers() {
     assert!(diags[0]["message"].as_str().unwrap().contains("`b`"), "{diags:#?}");
     assert_eq!(c.finish(), 0);
 }
+
+#[test]
+fn a_warning_is_published_with_warning_severity() {
+    let dir = folder("warning");
+    let text =
+        "scenario base { timeline 2026 .. 2027 yearly }\ndriver gpu_price = 30k USD/GPU .. 40k USD/GPU ~ 45k USD/GPU\n";
+    let (_, u) = write(&dir, "main.aifin", text);
+    let mut c = Client::start();
+    let diags = c.open(&u, text);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["code"], "aifin::eval::point_outside");
+    assert_eq!(diags[0]["severity"], 2, "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 1);
+    assert_eq!(c.finish(), 0);
+}

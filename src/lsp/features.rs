@@ -61,7 +61,7 @@ fn describe(doc: &mut Doc, id: SourceId, sym: &Symbol) -> String {
     let file = sources.get(id).map_or(String::new(), |s| s.name().to_string());
     let mut out = format!("```aifin\n{first_line}\n```\n{} `{}` — {file}:{line}", sym.kind.keyword(), sym.name);
     let comment = comment_above(src_text, sym.span.start());
-    let clean = doc.analysis.diagnostics.is_empty();
+    let clean = !doc.analysis.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
     let decl = doc
         .analysis
         .files
