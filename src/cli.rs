@@ -206,6 +206,9 @@ enum Command {
         #[arg(long)]
         keep_going: bool,
     },
+    /// Language server over stdio for editors (docs/editors.md): diagnostics, hover, go to
+    /// definition, references, completion, symbols, formatting, rename.
+    Lsp,
     /// Run the golden examples: each .aifin file against the .expected file beside it.
     Test {
         /// A folder or file (default: examples).
@@ -370,6 +373,7 @@ where
             sensitivity(r, "tornado", session.sources(), style)
         }
         Command::Compare { file, a, b, format } => compare(&file, (&a, &b), format, allow, style),
+        Command::Lsp => Output { code: crate::lsp::run_stdio(), ..Output::default() },
         Command::Repl { files, scenario, keep_going } => repl(&files, scenario.as_deref(), keep_going, allow, style),
         Command::Schedule { file, contract, scenario, format } => {
             schedule(&file, &contract, scenario.as_deref(), format, allow, style)

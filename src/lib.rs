@@ -30,6 +30,7 @@ pub mod explain;
 pub mod golden;
 pub mod imports;
 pub mod limits;
+pub mod lsp;
 pub mod number;
 pub mod repl;
 pub mod report;

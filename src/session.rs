@@ -39,6 +39,14 @@ pub enum Answer {
     Value(Type, Value),
 }
 
+/// What [`Session::check_text`] found: the program's parsed files in load order (the prelude
+/// first) and its diagnostics (only warnings when it became the session's program).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub files: Vec<(SourceId, ast::File)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// One user's loaded program and the answers computed from it.
 pub struct Session {
     sources: SourceMap,
@@ -140,6 +148,20 @@ impl Session {
     fn replace(&mut self, root: Root<'_>) -> Result<(), Diags> {
         let loaded = driver::load_with(&mut self.sources, &*self.importer, &mut self.std, root);
         self.commit(loaded)
+    }
+
+    /// Loads and checks source text held in memory under `name` for an editor: its errors, or
+    /// (when it checks and so becomes the program, as with [`Session::load_text`]) its
+    /// warnings; and the parsed files of the program, errors or not (the parser recovers per
+    /// declaration, so an editor still finds its names).
+    pub fn check_text(&mut self, name: &str, text: &str) -> Checked {
+        let loaded = driver::load_with(&mut self.sources, &*self.importer, &mut self.std, Root::Text { name, text });
+        let files = loaded.files.clone();
+        let diagnostics = match self.commit(loaded) {
+            Ok(()) => self.warnings.clone(),
+            Err(errors) => errors,
+        };
+        Checked { files, diagnostics }
     }
 
     /// Compiles `loaded`; on success it becomes the program and the cached runs are dropped.

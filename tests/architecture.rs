@@ -33,6 +33,7 @@ const ORDER: &[&str] = &[
     "synth",
     "golden",
     "terminal",
+    "lsp",
     "cli",
 ];
 
