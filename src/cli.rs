@@ -1,5 +1,5 @@
-//! The command line: `aifin check | run | compare | explain | sweep | tornado | eval | fmt | repl | test |
-//! schedule | import`.
+//! The command line: `aifin check | run | plot | compare | explain | sweep | tornado | eval | fmt | repl |
+//! test | schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
 //! the golden tests and `aifin test` share one code path. Every command that reads a program
@@ -24,6 +24,19 @@ pub enum Format {
     Json,
     /// CSV with one header row.
     Csv,
+}
+
+/// Output formats of `aifin run`: the report formats, and one HTML page (src/plot/html.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    /// Aligned tables.
+    Text,
+    /// JSON with exact decimals as strings.
+    Json,
+    /// CSV with one header row.
+    Csv,
+    /// One self-contained HTML page: charts, tables, claims, defaults, the contract network.
+    Html,
 }
 
 /// Output formats of `aifin explain` (a tree has no CSV form, so `--help` lists only these).
@@ -82,12 +95,37 @@ enum Command {
         #[arg(long)]
         all_scenarios: bool,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+        format: RunFormat,
         /// Print money in thousands, millions, billions or trillions (text only; a report's
         /// own `in B USD` wins; JSON and CSV stay exact).
         #[arg(long, value_parser = ["k", "M", "B", "T"])]
         scale: Option<String>,
+        /// Write the output to this file instead of printing it (for `--format html`).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Chart expressions of a scenario as SVG: flows as stacked bars, balances and series as
+    /// lines, one panel per unit on one time axis (docs/charts.md).
+    Plot {
+        /// The scenario file.
+        file: PathBuf,
+        /// The expressions to chart (`cash(OpenAI)`, `revenue(OpenAI)`, …; after `--` when one
+        /// starts with `-`).
+        #[arg(required = true)]
+        exprs: Vec<String>,
+        /// The scenario (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Write the SVG to this file instead of printing it.
+        #[arg(long, value_name = "FILE.svg")]
+        out: Option<PathBuf>,
+        /// The first period shown (`2028-03`, or `2028` for its first period).
+        #[arg(long, value_name = "P")]
+        from: Option<String>,
+        /// The last period shown (`2028-06`, or `2028` for its last period).
+        #[arg(long, value_name = "P")]
+        to: Option<String>,
     },
     /// Two scenarios side by side: every report item and claim, with the differences.
     Compare {
@@ -325,8 +363,41 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { file, scenario, all_scenarios, format, scale } => {
-            run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style)
+        Command::Run { file, scenario, all_scenarios, format, scale, out } => {
+            let format = match format {
+                RunFormat::Text => Format::Text,
+                RunFormat::Json => Format::Json,
+                RunFormat::Csv => Format::Csv,
+                RunFormat::Html => {
+                    let mut session = disk_session(allow);
+                    let r = session.load_file(&file).map_err(crate::plot::Failure::from).and_then(|()| {
+                        let names = crate::scenarios::names(session.program(), scenario.as_deref(), all_scenarios);
+                        crate::plot::html::report(&mut session, &file.display().to_string(), &names)
+                    });
+                    return written(r, out.as_deref(), "run", &session, style);
+                }
+            };
+            let o = run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style);
+            match out {
+                Some(path) if o.code == 0 => written(Ok(o.stdout), Some(&path), "run", &disk_session(allow), style),
+                _ => o,
+            }
+        }
+        Command::Plot { file, exprs, scenario, out, from, to } => {
+            let mut session = disk_session(allow);
+            let name = file.display().to_string();
+            let req = crate::plot::Request {
+                file: &name,
+                exprs: &exprs,
+                scenario: scenario.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+            };
+            let r = session
+                .load_file(&file)
+                .map_err(crate::plot::Failure::from)
+                .and_then(|()| crate::plot::plot(&mut session, &req));
+            written(r, out.as_deref(), "plot", &session, style)
         }
         Command::Solve { file, vary, target, between, scenario } => {
             solve(&mut SourceMap::new(), &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
@@ -377,6 +448,29 @@ where
             sample(&file, &opts, format, style)
         }
         Command::Merge { shards, format } => merge(&shards, format),
+    }
+}
+
+/// A picture or page: printed, or written to `out` (then nothing is printed).
+fn written(
+    r: Result<String, crate::plot::Failure>,
+    out: Option<&std::path::Path>,
+    cmd: &str,
+    session: &Session,
+    style: RenderStyle,
+) -> Output {
+    match (r, out) {
+        (Ok(text), None) => Output { stdout: text, stderr: String::new(), code: 0 },
+        (Ok(text), Some(path)) => match std::fs::write(path, text) {
+            Ok(()) => Output::default(),
+            Err(e) => Output {
+                stdout: String::new(),
+                stderr: format!("aifin {cmd}: cannot write {}: {e}\n", path.display()),
+                code: 1,
+            },
+        },
+        (Err(crate::plot::Failure::Diagnostics(d)), _) => failed(&d, session.sources(), style),
+        (Err(crate::plot::Failure::Usage(m)), _) => usage(cmd, m),
     }
 }
 

@@ -31,6 +31,7 @@ pub mod golden;
 pub mod imports;
 pub mod limits;
 pub mod number;
+pub mod plot;
 pub mod repl;
 pub mod report;
 pub mod sample;
