@@ -368,16 +368,17 @@ fn network_section(out: &mut String, id: &str, file: &str, o: &Outcome, net: &ne
     let _ = writeln!(
         out,
         "<figure>\n{}<figcaption>Entities on a circle in declaration order, clockwise from the top; an arrow per contract \
-         and direction of payment, its width growing with the square root of the amount; dashed: left unpaid.</figcaption>\n</figure>",
+         and direction of payment, numbered as in the table below, its width growing with the square root of the amount; \
+         dashed: left unpaid.</figcaption>\n</figure>",
         accessible(&svg, &format!("{id}-svg"), title, &network::describe(net), false)
     );
     out.push_str(
-        "<div class=\"table\"><table>\n<caption>The contract network's edges</caption>\n<thead><tr>\
-         <th scope=\"col\" class=\"text\">contract</th><th scope=\"col\" class=\"text\">from</th><th scope=\"col\" class=\"text\">to</th>\
+        "<div class=\"table\"><table>\n<caption>The contract network's edges, numbered as in the picture</caption>\n<thead><tr>\
+         <th scope=\"col\">#</th><th scope=\"col\" class=\"text\">contract</th><th scope=\"col\" class=\"text\">from</th><th scope=\"col\" class=\"text\">to</th>\
          <th scope=\"col\">paid</th><th scope=\"col\">unpaid</th><th scope=\"col\" class=\"text\">debtor defaulted</th></tr></thead>\n<tbody>\n",
     );
     let name = |i: usize| net.nodes.get(i).map(|n| n.name.as_str()).unwrap_or("?");
-    for e in &net.edges {
+    for (k, e) in net.edges.iter().enumerate() {
         let (unpaid, when) = match &e.unpaid {
             Some((u, w)) => (money(*u, &net.currency, o.rounding), escape(w.as_deref().unwrap_or("–"))),
             None => ("–".to_string(), "–".to_string()),
@@ -385,7 +386,8 @@ fn network_section(out: &mut String, id: &str, file: &str, o: &Outcome, net: &ne
         let paid = if e.directed { money(e.paid, &net.currency, o.rounding) } else { "nothing in the window".into() };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{}</th><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{paid}</td><td>{unpaid}</td><td class=\"text\">{when}</td></tr>",
+            "<tr><td>{}</td><th scope=\"row\">{}</th><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{paid}</td><td>{unpaid}</td><td class=\"text\">{when}</td></tr>",
+            k + 1,
             escape(&e.contract),
             escape(name(e.from)),
             escape(name(e.to))

@@ -10,11 +10,12 @@
 //!
 //! **Layout (deterministic).** Nodes sit on a circle in declaration order, the first at the top,
 //! going clockwise (the world last); edges are straight lines between the circles' rims, each
-//! shifted sideways to its own right by 8 px plus 12 px for every earlier edge between the same
+//! shifted sideways to its own right by 5 px plus 8 px for every earlier edge between the same
 //! two nodes, so a payment and its repayment, or two contracts between the same pair, do not
 //! overlap. An edge's width grows with the square root of its amount (its paid total, or its
-//! unpaid one when larger) relative to the largest edge: 1 px to 8 px. Labels sit at the
-//! middle of the edge, on its right. Unpaid edges are dashed and vermillion, defaulted
+//! unpaid one when larger) relative to the largest edge: 1 px to 8 px. An edge is labelled with
+//! its number in the edge table beside the picture (and "unpaid from PERIOD" when it is), a
+//! third of the way from the payer, on its right (the circle's middle is where edges cross). Unpaid edges are dashed and vermillion, defaulted
 //! entities filled vermillion and labelled with their default period, so neither mark rests on
 //! colour alone.
 //!
@@ -155,7 +156,7 @@ const IDLE: RGBColor = RGBColor(0x99, 0x99, 0x99);
 /// Where each node sits: on a circle, the first at the top, clockwise.
 pub fn layout(n: usize) -> Vec<(f64, f64)> {
     let (cx, cy) = (f64::from(WIDTH) / 2.0, 40.0 + (f64::from(HEIGHT) - 120.0) / 2.0);
-    let r = 180.0;
+    let r = 190.0;
     if n == 1 {
         return vec![(cx, cy)];
     }
@@ -224,13 +225,13 @@ pub fn draw(net: &Network, title: &str, caption: &str) -> Result<String, Err> {
         root.draw(&Text::new("entity", (434, ly + 20), font(13, HPos::Left, VPos::Center))).map_err(err)?;
         // edges
         let mut slots: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-        for e in &net.edges {
+        for (k, e) in net.edges.iter().enumerate() {
             let (Some(&p), Some(&q)) = (pos.get(e.from), pos.get(e.to)) else { continue };
             if e.from == e.to {
                 continue;
             }
             let slot = slots.entry((e.from.min(e.to), e.from.max(e.to))).or_insert(0);
-            let offset = 8.0 + 12.0 * (*slot as f64);
+            let offset = 5.0 + 8.0 * (*slot as f64);
             *slot += 1;
             let (dx, dy) = (q.0 - p.0, q.1 - p.1);
             let len = (dx * dx + dy * dy).sqrt().max(1.0);
@@ -266,7 +267,10 @@ pub fn draw(net: &Network, title: &str, caption: &str) -> Result<String, Err> {
                 let right = (base.0 - nx * head * 0.6, base.1 - ny * head * 0.6);
                 root.draw(&Polygon::new(vec![pt(tip), pt(left), pt(right)], colour.filled())).map_err(err)?;
             }
-            let mid = at(((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0), 0.0, offset + 8.0 + f64::from(width) / 2.0);
+            // the label sits a third of the way from the payer: the middle of a circle is where
+            // edges cross
+            let third = (p.0 + (q.0 - p.0) / 3.0, p.1 + (q.1 - p.1) / 3.0);
+            let mid = at(third, 0.0, offset + 4.0 + f64::from(width) / 2.0);
             let h = if nx > 0.3 {
                 HPos::Left
             } else if nx < -0.3 {
@@ -281,17 +285,20 @@ pub fn draw(net: &Network, title: &str, caption: &str) -> Result<String, Err> {
             } else {
                 VPos::Center
             };
-            let mut label = e.contract.clone();
-            if e.directed {
-                label.push_str(&format!(" paid {}", short(e.paid, &net.currency)));
-            }
-            if let Some((u, when)) = &e.unpaid {
-                label.push_str(&format!("; unpaid {}", short(*u, &net.currency)));
+            // the edge's number in the table beside the picture; an unpaid edge says from when
+            let mut label = format!("{}", k + 1);
+            if let Some((_, when)) = &e.unpaid {
+                label.push_str(" unpaid");
                 if let Some(w) = when {
                     label.push_str(&format!(" from {w}"));
                 }
             }
-            root.draw(&Text::new(label, pt(mid), font(12, h, v))).map_err(err)?;
+            root.draw(&Text::new(
+                label,
+                pt(mid),
+                TextStyle::from(("sans-serif", 13).into_font().style(FontStyle::Bold)).pos(Pos::new(h, v)),
+            ))
+            .map_err(err)?;
         }
         // nodes
         for (node, &(x, y)) in net.nodes.iter().zip(pos.iter()) {
@@ -336,11 +343,24 @@ pub fn describe(net: &Network) -> String {
             parts.push(format!("{} defaults in {p}.", n.name));
         }
     }
-    for e in &net.edges {
+    for (k, e) in net.edges.iter().enumerate() {
         let mut s = if e.directed {
-            format!("{}: {} pays {} {}", e.contract, name(e.from), name(e.to), short(e.paid, &net.currency))
+            format!(
+                "Edge {}, {}: {} pays {} {}",
+                k + 1,
+                e.contract,
+                name(e.from),
+                name(e.to),
+                short(e.paid, &net.currency)
+            )
         } else {
-            format!("{}: between {} and {}, nothing paid in the window", e.contract, name(e.from), name(e.to))
+            format!(
+                "Edge {}, {}: between {} and {}, nothing paid in the window",
+                k + 1,
+                e.contract,
+                name(e.from),
+                name(e.to)
+            )
         };
         if let Some((u, when)) = &e.unpaid {
             s.push_str(&format!(" and leaves {} unpaid", short(*u, &net.currency)));
