@@ -256,3 +256,18 @@ fn what_cannot_be_plotted_is_an_error_not_a_picture() {
     assert_eq!(unknown.code, 1);
     assert!(unknown.stdout.is_empty());
 }
+
+#[test]
+fn the_readme_shows_its_chart_with_the_command_that_makes_it() {
+    let command = "aifin plot examples/cases/openai_2025.aifin 'revenue(OpenAI)' 'costs(OpenAI)' 'cash(OpenAI)' --out docs/img/openai_2025.svg";
+    for doc in ["README.md", "docs/charts.md"] {
+        let text = std::fs::read_to_string(root().join(doc)).unwrap();
+        assert!(text.contains(command), "{doc} does not show the command that makes its chart");
+        assert!(text.contains("img/openai_2025.svg)"), "{doc} does not show the chart");
+    }
+    // the golden list makes the chart with the same arguments (less --out, which only writes them)
+    let (_, args) = GOLDEN.iter().find(|(f, _)| *f == "docs/img/openai_2025.svg").unwrap();
+    let shown: Vec<String> =
+        args.iter().map(|a| if a.contains('(') { format!("'{a}'") } else { a.to_string() }).collect();
+    assert!(command.starts_with(&format!("aifin {} --out", shown.join(" "))));
+}

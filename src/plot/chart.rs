@@ -15,8 +15,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The width of a chart, in SVG pixels.
 pub const WIDTH: u32 = 800;
-/// The height of one panel.
-const PANEL: u32 = 300;
+/// The height of one panel, without its legend.
+const PANEL: u32 = 274;
 /// Room for the title above the panels.
 const TITLE: u32 = 34;
 /// Room for the caption below them.
@@ -47,6 +47,16 @@ pub struct Chart {
     pub series: Vec<Plotted>,
 }
 
+/// `text` cut to `max` characters with an ellipsis (the picture's `<title>` keeps it whole).
+pub fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
 /// The colour of the `i`th series.
 pub fn colour(i: usize) -> RGBColor {
     PALETTE.get(i % PALETTE.len()).copied().unwrap_or(PALETTE[0])
@@ -57,6 +67,7 @@ pub fn colour(i: usize) -> RGBColor {
 pub fn compact(v: f64, (divisor, suffix): (f64, &str)) -> String {
     let x = v / divisor;
     let mut s = format!("{x:.2}");
+    // a zero has no magnitude: `0`, not `0B`
     if s.contains('.') {
         while s.ends_with('0') {
             s.pop();
@@ -65,8 +76,8 @@ pub fn compact(v: f64, (divisor, suffix): (f64, &str)) -> String {
             s.pop();
         }
     }
-    if s == "-0" {
-        s = "0".into();
+    if s == "0" || s == "-0" {
+        return "0".into();
     }
     format!("{s}{suffix}")
 }
@@ -139,15 +150,16 @@ fn err<E: std::fmt::Debug>(e: E) -> Err {
 /// Draws `c` as an SVG document (without the accessibility header: [`super::accessible`]).
 pub fn draw(c: &Chart) -> Result<String, Err> {
     let ps = panels(c);
-    let n = c.periods.len();
-    let height = TITLE + CAPTION + PANEL * (ps.len().max(1) as u32);
+    let heights: Vec<u32> = ps.iter().map(|p| PANEL + legend_height(p)).collect();
+    let body_height = heights.iter().sum::<u32>().max(PANEL);
+    let height = TITLE + CAPTION + body_height;
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
         let (top, rest) = root.split_vertically(TITLE);
-        let (body, bottom) = rest.split_vertically(PANEL * (ps.len().max(1) as u32));
+        let (body, bottom) = rest.split_vertically(body_height);
         top.draw(&Text::new(
-            c.title.clone(),
+            fit(&c.title, 76),
             (12, TITLE as i32 / 2),
             TextStyle::from(("sans-serif", 20).into_font().style(FontStyle::Bold))
                 .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -160,10 +172,11 @@ pub fn draw(c: &Chart) -> Result<String, Err> {
                 TextStyle::from(("sans-serif", 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(err)?;
-        let areas = body.split_evenly((ps.len().max(1), 1));
-        for (k, (p, area)) in ps.iter().zip(areas.iter()).enumerate() {
-            let last = k + 1 == ps.len();
-            panel(p, area, &c.periods, last || n == 0)?;
+        let mut below = body;
+        for (k, (p, h)) in ps.iter().zip(&heights).enumerate() {
+            let (area, rest) = below.split_vertically(*h);
+            panel(p, &area, &c.periods, k + 1 == ps.len())?;
+            below = rest;
         }
         root.present().map_err(err)?;
     }
@@ -179,7 +192,7 @@ fn panel<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (strip, area) = area.split_vertically(LEGEND);
+    let (strip, area) = area.split_vertically(legend_height(p));
     legend(p, &strip)?;
     let n = periods.len().max(1);
     let (lo, hi) = extent(p, periods.len());
@@ -240,39 +253,60 @@ where
     Ok(())
 }
 
+/// The height of one row of a legend.
+const LEGEND_ROW: u32 = 20;
+
+/// A series' legend entry: its label, and where it sits (row, x).
+fn legend_layout(p: &Panel<'_>) -> Vec<(String, u32, i32)> {
+    let (mut row, mut x) = (0u32, 96i32);
+    let mut out = Vec::new();
+    for (_, s) in &p.series {
+        let label = match (s.kind, s.down) {
+            (Kind::Bar, false) => format!("{} (bars)", s.label),
+            (Kind::Bar, true) => format!("{} (bars, drawn down)", s.label),
+            (Kind::Line, _) => s.label.clone(),
+        };
+        // 14 px text is about 6.5 px a character (plotters' own estimate without fonts)
+        let width = 24 + (label.chars().count() as i32) * 13 / 2 + 18;
+        if x > 96 && x + width > WIDTH as i32 - 12 {
+            row += 1;
+            x = 96;
+        }
+        out.push((label, row, x));
+        x += width;
+    }
+    out
+}
+
 /// The height of a panel's legend strip.
-const LEGEND: u32 = 26;
+fn legend_height(p: &Panel<'_>) -> u32 {
+    let rows = legend_layout(p).iter().map(|(_, r, _)| r + 1).max().unwrap_or(1);
+    6 + LEGEND_ROW * rows
+}
 
 /// A panel's legend, in a strip above it (so it never covers a value): a swatch and the label
-/// of each series, left to right (bars as a square, lines as a stroke); text widths are
-/// estimated from the font size, as plotters does without fonts.
+/// of each series, left to right, wrapping before the right edge (bars as a square, lines as a
+/// stroke); text widths are estimated from the font size, as plotters does without fonts.
 fn legend<DB: DrawingBackend>(p: &Panel<'_>, strip: &DrawingArea<DB, plotters::coord::Shift>) -> Result<(), Err>
 where
     DB::ErrorType: 'static,
 {
-    let mut x: i32 = 96;
-    let y = (LEGEND / 2) as i32;
-    for (ci, s) in &p.series {
+    for ((ci, s), (label, row, x)) in p.series.iter().zip(legend_layout(p)) {
         let colour = colour(*ci);
+        let y = (3 + LEGEND_ROW * row + LEGEND_ROW / 2) as i32;
         match s.kind {
             Kind::Bar => strip.draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())).map_err(err)?,
             Kind::Line => {
                 strip.draw(&PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))).map_err(err)?
             }
         }
-        let label = match (s.kind, s.down) {
-            (Kind::Bar, false) => format!("{} (bars)", s.label),
-            (Kind::Bar, true) => format!("{} (bars, drawn down)", s.label),
-            (Kind::Line, _) => s.label.clone(),
-        };
         strip
             .draw(&Text::new(
-                label.clone(),
+                label,
                 (x + 24, y),
                 TextStyle::from(("sans-serif", 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(err)?;
-        x += 24 + (label.chars().count() as i32) * 7 + 18;
     }
     Ok(())
 }
