@@ -284,9 +284,9 @@ enum Command {
         /// Run only shard K of N (K from 0) and print its samples as a shard file for `aifin merge`.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output format (html: fan charts of the percentiles on one page, docs/charts.md).
+        #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+        format: RunFormat,
     },
     /// Combine the shard files of one `aifin sample --shard` run into its result.
     Merge {
@@ -1060,7 +1060,7 @@ fn render_samples(b: &crate::sample::Batch, format: Format) -> Output {
     }
 }
 
-fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderStyle) -> Output {
+fn sample(file: &std::path::Path, a: &SampleArgs, format: RunFormat, style: RenderStyle) -> Output {
     use crate::sample::{shard, shard_range, MAX_SAMPLES};
     if a.samples == 0 || a.samples > MAX_SAMPLES {
         return usage("sample", format!("--samples must be between 1 and {MAX_SAMPLES}"));
@@ -1103,7 +1103,17 @@ fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderS
             Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
             Err(e) => usage("sample", e),
         },
-        None => render_samples(&batch, format),
+        None => match format {
+            RunFormat::Text => render_samples(&batch, Format::Text),
+            RunFormat::Json => render_samples(&batch, Format::Json),
+            RunFormat::Csv => render_samples(&batch, Format::Csv),
+            RunFormat::Html => {
+                let page = crate::sample::stats::Summary::of(&batch)
+                    .map_err(|e| crate::plot::Failure::Usage(format!("the summary overflows: {e:?}")))
+                    .and_then(|summary| crate::plot::samples::page(&batch, &summary));
+                written(page, None, "sample", &session, style)
+            }
+        },
     }
 }
 

@@ -1,5 +1,5 @@
 //! The HTML report in a real browser (#21): headless Chromium loads `aifin run --format html`
-//! pages from files with the network disabled (a proxy that does not exist, every host name
+//! pages (and the fan charts of `aifin sample --format html`) from files with the network disabled (a proxy that does not exist, every host name
 //! unresolvable; the page's own Content-Security-Policy forbids loading anything besides), and
 //! this test checks that
 //! - the page logs no console message and raises no error (a check script, injected by this
@@ -143,9 +143,10 @@ fn the_html_report_renders_in_chromium() {
     };
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&out).unwrap();
-    let pages: [(&str, &[&str]); 2] = [
+    let pages: [(&str, &[&str]); 3] = [
         ("cascade", &["run", "examples/defaults/cascade.aifin", "--format", "html"]),
         ("compute_web", &["run", "examples/cases/compute_web.aifin", "--format", "html"]),
+        ("sample_cascade", &["sample", "examples/sample/cascade.aifin", "--samples", "200", "--format", "html"]),
     ];
     for (name, args) in pages {
         let html = page(args);

@@ -26,6 +26,21 @@ const GOLDEN: &[(&str, &[&str])] = &[
     ),
     ("tests/plot/openai_2025.html", &["run", "examples/cases/openai_2025.aifin", "--format", "html"]),
     ("tests/plot/compute_web.html", &["run", "examples/cases/compute_web.aifin", "--format", "html"]),
+    (
+        "tests/plot/sample_cascade.html",
+        &[
+            "sample",
+            "examples/sample/cascade.aifin",
+            "--samples",
+            "400",
+            "--seed",
+            "7",
+            "--threads",
+            "2",
+            "--format",
+            "html",
+        ],
+    ),
 ];
 
 fn aifin(args: &[&str]) -> aifin::cli::Output {
@@ -147,7 +162,12 @@ fn html_is_well_formed_self_contained_and_complete() {
             .filter(|e| e.tag_name().name() == "h3")
             .filter_map(|e| e.text().map(str::to_string))
             .collect();
-        for section in ["Claims", "Defaults", "Contract network"] {
+        let sections: &[&str] = if file.contains("sample") {
+            &["Uncertain inputs", "Claims", "Defaults"]
+        } else {
+            &["Claims", "Defaults", "Contract network"]
+        };
+        for section in sections {
             assert!(h3.iter().any(|h| h == section), "{file}: no {section} section in {h3:?}");
         }
         assert!(text.contains("prefers-color-scheme: dark"), "{file}: no dark colours");
@@ -200,6 +220,26 @@ fn the_case_study_network_has_every_contract() {
     for c in &contracts {
         assert!(rows.contains(c), "contract {c} is not in the network's table {rows:?}");
     }
+}
+
+#[test]
+fn the_monte_carlo_page_draws_fans_of_the_percentiles() {
+    let args = ["sample", "examples/sample/cascade.aifin", "--samples", "100", "--seed", "7", "--threads", "2"];
+    let text = made(&[&args[..], &["--format", "html"]].concat());
+    let doc = html_doc(&text);
+    assert_eq!(check_accessible(&doc, "sample page"), 2, "a fan chart per series: cash(Lab), cash(Cloud)");
+    assert!(text.contains("median line in a fan of its 5th to 95th percentiles"));
+    // the percentiles are the text output's, to the cent: every figure of cash(Lab)'s first row
+    let plain = made(&args);
+    let row = plain.lines().find(|l| l.trim_start().starts_with("2028-01")).unwrap();
+    let figures: Vec<&str> = row.split_whitespace().skip(1).collect();
+    assert_eq!(figures.len(), 7, "{row}");
+    for f in figures {
+        assert!(text.contains(&format!("<td>{f}</td>")), "{f} of `{row}` is not in the page");
+    }
+    // threads do not change the page
+    let one = made(&[&args[..6], &["--threads", "1", "--format", "html"]].concat());
+    assert_eq!(one, text);
 }
 
 #[test]

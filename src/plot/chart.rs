@@ -127,6 +127,15 @@ fn extent(p: &Panel<'_>, n: usize) -> (f64, f64) {
                     lo = lo.min(v);
                     hi = hi.max(v);
                 }
+                Kind::Fan => {
+                    for b in s.band.iter().flatten() {
+                        let x = b.get(i).copied().unwrap_or(0.0);
+                        lo = lo.min(x);
+                        hi = hi.max(x);
+                    }
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
                 Kind::Bar if v >= 0.0 => up += v,
                 Kind::Bar => down += v,
             }
@@ -244,6 +253,21 @@ where
         }
         chart.draw_series(bars).map_err(err)?;
     }
+    // fans: the p5–p95 band light, the p25–p75 band darker, the median a line
+    for (ci, s) in p.series.iter().filter(|(_, s)| s.kind == Kind::Fan) {
+        let colour = colour(*ci);
+        if let Some([p5, p25, p75, p95]) = &s.band {
+            for (low, high, alpha) in [(p5, p95, 0.22), (p25, p75, 0.45)] {
+                let mut outline: Vec<(SegmentValue<usize>, f64)> =
+                    low.iter().enumerate().map(|(i, v)| (SegmentValue::CenterOf(i), *v)).collect();
+                outline.extend(high.iter().enumerate().rev().map(|(i, v)| (SegmentValue::CenterOf(i), *v)));
+                chart.draw_series(std::iter::once(Polygon::new(outline, colour.mix(alpha).filled()))).map_err(err)?;
+            }
+        }
+        let points: Vec<(SegmentValue<usize>, f64)> =
+            s.values.iter().enumerate().map(|(i, v)| (SegmentValue::CenterOf(i), *v)).collect();
+        chart.draw_series(LineSeries::new(points, colour.stroke_width(3))).map_err(err)?;
+    }
     for (ci, s) in p.series.iter().filter(|(_, s)| s.kind == Kind::Line) {
         let colour = colour(*ci);
         let points: Vec<(SegmentValue<usize>, f64)> =
@@ -265,6 +289,7 @@ fn legend_layout(p: &Panel<'_>) -> Vec<(String, u32, i32)> {
             (Kind::Bar, false) => format!("{} (bars)", s.label),
             (Kind::Bar, true) => format!("{} (bars, drawn down)", s.label),
             (Kind::Line, _) => s.label.clone(),
+            (Kind::Fan, _) => format!("{} (median; bands p25–p75, p5–p95)", s.label),
         };
         // 14 px text is about 6.5 px a character (plotters' own estimate without fonts)
         let width = 24 + (label.chars().count() as i32) * 13 / 2 + 18;
@@ -296,6 +321,11 @@ where
         let y = (3 + LEGEND_ROW * row + LEGEND_ROW / 2) as i32;
         match s.kind {
             Kind::Bar => strip.draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())).map_err(err)?,
+            Kind::Fan => {
+                strip.draw(&Rectangle::new([(x, y - 7), (x + 18, y + 7)], colour.mix(0.22).filled())).map_err(err)?;
+                strip.draw(&Rectangle::new([(x, y - 4), (x + 18, y + 4)], colour.mix(0.45).filled())).map_err(err)?;
+                strip.draw(&PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))).map_err(err)?
+            }
             Kind::Line => {
                 strip.draw(&PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))).map_err(err)?
             }

@@ -25,7 +25,7 @@ use crate::session::Session;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
-const CSS: &str = r##"
+pub(super) const CSS: &str = r##"
 :root { color-scheme: light dark; --fg: #1a1a1a; --bg: #ffffff; --muted: #555555; --line: #cccccc; --ok: #1a7f37; --bad: #b42318; --panel: #f6f6f6; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e8e8e8; --bg: #121212; --muted: #aaaaaa; --line: #444444; --ok: #4ac26b; --bad: #ff7b72; --panel: #1c1c1c; }
@@ -45,7 +45,8 @@ figure svg { display: block; width: 100%; max-width: 800px; height: auto; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: .5rem 0; }
 caption { text-align: left; color: var(--muted); font-size: .9rem; padding: .2rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .2rem .6rem; text-align: right; vertical-align: top; }
-th[scope="col"], td { white-space: nowrap; }
+th, td { white-space: nowrap; }
+th.wrap { white-space: normal; }
 td.text { white-space: normal; }
 .text, th[scope="row"] { text-align: left; }
 .unit { color: var(--muted); font-weight: normal; }
@@ -175,6 +176,7 @@ fn table(out: &mut String, id: &str, file: &str, o: &Outcome, t: &Table, outflow
                     kind: if *shape == Shape::Flow { Kind::Bar } else { Kind::Line },
                     down: *shape == Shape::Flow && outflows.get(k).copied().unwrap_or(false),
                     values: vs.iter().map(|v| to_f64(*v)).collect(),
+                    band: None,
                 }),
                 _ => None,
             })

@@ -17,6 +17,7 @@
 pub mod chart;
 pub mod html;
 pub mod network;
+pub mod samples;
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::Value;
@@ -31,6 +32,9 @@ pub enum Kind {
     Line,
     /// Stacked bars: flows (amounts booked in each period, which add up).
     Bar,
+    /// A fan of percentiles over Monte Carlo samples: `values` is the median, [`Plotted::band`]
+    /// the p5, p25, p75 and p95 of each period.
+    Fan,
 }
 
 /// A series to draw.
@@ -48,6 +52,8 @@ pub struct Plotted {
     pub down: bool,
     /// One drawing coordinate per period.
     pub values: Vec<f64>,
+    /// For a fan: p5, p25, p75 and p95, one coordinate per period each.
+    pub band: Option<[Vec<f64>; 4]>,
 }
 
 /// Whether `e` is a call of one of the outflow built-ins (`costs`, `capex`, `depreciation`,
@@ -113,6 +119,7 @@ pub fn describe(c: &chart::Chart) -> String {
             (Kind::Line, _) => "line",
             (Kind::Bar, false) => "bars",
             (Kind::Bar, true) => "bars below the axis",
+            (Kind::Fan, _) => "median line in a fan of its 5th to 95th percentiles",
         };
         parts.push(format!(
             "{} ({how}, {}): {} in {first}, {} in {last}, lowest {}, highest {}.",
@@ -213,7 +220,7 @@ pub fn plot(session: &mut Session, req: &Request<'_>) -> Result<String, Failure>
         };
         let label = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let values = vals.get(first..=last).unwrap_or_default().to_vec();
-        series.push(Plotted { label, unit, kind, down: kind == Kind::Bar && outflow(e), values });
+        series.push(Plotted { label, unit, kind, down: kind == Kind::Bar && outflow(e), values, band: None });
     }
     let periods = labels.get(first..=last).unwrap_or_default().to_vec();
     let title = series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ");
