@@ -123,16 +123,16 @@ fn scenario(
         escape(&o.currency)
     );
     let mut shown_defaults = false;
-    // the program's reports that became tables, in order: which items are outflows
-    let mut outflows = program
+    // the program's reports that became tables, in order: how each item is drawn
+    let mut drawn = program
         .reports
         .iter()
         .filter(|r| !r.items.iter().any(|(e, _)| matches!(e.kind, TExprKind::Table(_))))
-        .map(|r| r.items.iter().map(|(e, _)| super::outflow(e)).collect::<Vec<_>>());
+        .map(|r| r.items.iter().map(|(e, _)| super::drawn_as(e)).collect::<Vec<_>>());
     for (i, s) in o.sections.iter().enumerate() {
         let sid = format!("{id}-{}", i + 1);
         match s {
-            Section::Table(t) => table(out, &sid, file, o, t, &outflows.next().unwrap_or_default())?,
+            Section::Table(t) => table(out, &sid, file, o, t, &drawn.next().unwrap_or_default())?,
             Section::Claims => claims(out, &sid, &o.claims, o.rounding),
             Section::Defaults(_) => {
                 defaults(out, &sid, d, o.rounding);
@@ -156,7 +156,14 @@ fn cell(v: Decimal, minor: Option<u32>, rule: Rounding) -> String {
     escape(&quantity(v, "", minor, rule))
 }
 
-fn table(out: &mut String, id: &str, file: &str, o: &Outcome, t: &Table, outflows: &[bool]) -> Result<(), Failure> {
+fn table(
+    out: &mut String,
+    id: &str,
+    file: &str,
+    o: &Outcome,
+    t: &Table,
+    drawn: &[(Kind, bool)],
+) -> Result<(), Failure> {
     heading(out, id, t.title());
     let mut meta = format!("{}, declared at {}", t.step.keyword(), t.location);
     if let Some(n) = &t.note {
@@ -173,8 +180,8 @@ fn table(out: &mut String, id: &str, file: &str, o: &Outcome, t: &Table, outflow
                 ItemValues::Per(vs, shape) => Some(Plotted {
                     label: i.label.clone(),
                     unit: i.unit.clone(),
-                    kind: if *shape == Shape::Flow { Kind::Bar } else { Kind::Line },
-                    down: *shape == Shape::Flow && outflows.get(k).copied().unwrap_or(false),
+                    kind: drawn.get(k).map_or(if *shape == Shape::Flow { Kind::Bar } else { Kind::Line }, |d| d.0),
+                    down: drawn.get(k).is_some_and(|d| d.1),
                     values: vs.iter().map(|v| to_f64(*v)).collect(),
                     band: None,
                 }),
@@ -192,7 +199,10 @@ fn table(out: &mut String, id: &str, file: &str, o: &Outcome, t: &Table, outflow
             out,
             "<figure>\n{}<figcaption>{}</figcaption>\n</figure>",
             accessible(&svg, &format!("{id}-chart"), &c.title, &super::describe(&c), false),
-            escape(&format!("{}: flows as stacked bars, balances and series as lines; one panel per unit.", c.title))
+            escape(&format!(
+                "{}: flows as stacked bars (outflows below the axis), balances, series and the totals profit, net and financing as lines; one panel per unit.",
+                c.title
+            ))
         );
         let _ = write!(
             out,

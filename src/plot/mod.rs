@@ -63,6 +63,19 @@ pub fn outflow(e: &crate::check::ir::TExpr) -> bool {
     matches!(e.kind, TExprKind::Call(Builtin::Costs | Builtin::Capex | Builtin::Depreciation | Builtin::Interest, _))
 }
 
+/// How a reported expression is drawn: flows as stacked bars (an outflow below the axis),
+/// except the signed totals `profit`, `net` and `financing`, which are sums of the other flows
+/// and would double them if stacked: those, balances and series are lines.
+pub fn drawn_as(e: &crate::check::ir::TExpr) -> (Kind, bool) {
+    use crate::check::ir::{Builtin, TExprKind};
+    let total = matches!(e.kind, TExprKind::Call(Builtin::Profit | Builtin::Net | Builtin::Financing, _));
+    if e.ty.shape() == Some(crate::check::Shape::Flow) && !total {
+        (Kind::Bar, outflow(e))
+    } else {
+        (Kind::Line, false)
+    }
+}
+
 /// A decimal as a drawing coordinate (not a money path: nothing computed from it is booked).
 pub fn to_f64(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
@@ -208,7 +221,7 @@ pub fn plot(session: &mut Session, req: &Request<'_>) -> Result<String, Failure>
     let reg = &result.program.registry;
     let mut series = Vec::new();
     for ((text, e), v) in req.exprs.iter().zip(&texprs).zip(values) {
-        let kind = if e.ty.shape() == Some(crate::check::Shape::Flow) { Kind::Bar } else { Kind::Line };
+        let (kind, down) = drawn_as(e);
         let (unit, vals) = match v {
             Value::Series(points) => (
                 points.first().map(|(_, q)| reg.format_unit(&q.unit)).unwrap_or_default(),
@@ -220,7 +233,7 @@ pub fn plot(session: &mut Session, req: &Request<'_>) -> Result<String, Failure>
         };
         let label = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let values = vals.get(first..=last).unwrap_or_default().to_vec();
-        series.push(Plotted { label, unit, kind, down: kind == Kind::Bar && outflow(e), values, band: None });
+        series.push(Plotted { label, unit, kind, down, values, band: None });
     }
     let periods = labels.get(first..=last).unwrap_or_default().to_vec();
     let title = series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ");
