@@ -43,6 +43,8 @@ pub struct Chart {
     pub caption: String,
     /// The labels of the periods (the time axis).
     pub periods: Vec<String>,
+    /// The time axis' description (`period (monthly)`).
+    pub axis: String,
     /// The series, each with a value per period.
     pub series: Vec<Plotted>,
 }
@@ -184,7 +186,8 @@ pub fn draw(c: &Chart) -> Result<String, Err> {
         let mut below = body;
         for (k, (p, h)) in ps.iter().zip(&heights).enumerate() {
             let (area, rest) = below.split_vertically(*h);
-            panel(p, &area, &c.periods, k + 1 == ps.len())?;
+            let last = k + 1 == ps.len();
+            panel(p, &area, &c.periods, if last { Some(c.axis.as_str()) } else { None })?;
             below = rest;
         }
         root.present().map_err(err)?;
@@ -196,11 +199,12 @@ fn panel<DB: DrawingBackend>(
     p: &Panel<'_>,
     area: &DrawingArea<DB, plotters::coord::Shift>,
     periods: &[String],
-    with_time_labels: bool,
+    time_axis: Option<&str>,
 ) -> Result<(), Err>
 where
     DB::ErrorType: 'static,
 {
+    let with_time_labels = time_axis.is_some();
     let (strip, area) = area.split_vertically(legend_height(p));
     legend(p, &strip)?;
     let n = periods.len().max(1);
@@ -210,7 +214,7 @@ where
         .margin_left(12)
         .margin_right(24)
         .margin_top(8)
-        .x_label_area_size(if with_time_labels { 36 } else { 8 })
+        .x_label_area_size(if with_time_labels { 48 } else { 8 })
         .y_label_area_size(84)
         .build_cartesian_2d((0..n - 1).into_segmented(), lo..hi)
         .map_err(err)?;
@@ -229,6 +233,7 @@ where
         .y_labels(6)
         .y_label_formatter(&tick)
         .y_desc(unit)
+        .x_desc(time_axis.unwrap_or(""))
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 14));
     mesh.draw().map_err(err)?;

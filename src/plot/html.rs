@@ -192,6 +192,7 @@ fn table(
             title: t.title().to_string(),
             caption: format!("scenario {} · {file}", o.scenario),
             periods: t.periods.clone(),
+            axis: format!("period ({})", t.step.keyword()),
             series,
         };
         let svg = chart::draw(&c).map_err(Failure::Usage)?;

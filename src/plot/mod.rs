@@ -245,7 +245,8 @@ pub fn plot(session: &mut Session, req: &Request<'_>) -> Result<String, Failure>
         periods.last().map(String::as_str).unwrap_or(""),
         result.timeline.step.keyword()
     );
-    let c = chart::Chart { title, caption, periods, series };
+    let axis = format!("period ({})", result.timeline.step.keyword());
+    let c = chart::Chart { title, caption, periods, axis, series };
     let svg = chart::draw(&c).map_err(Failure::Usage)?;
     Ok(accessible(&svg, "chart", &c.title, &describe(&c), true))
 }

@@ -97,6 +97,7 @@ pub fn page(b: &Batch, s: &Summary) -> Result<String, Failure> {
                 title: it.label.clone(),
                 caption: format!("scenario {} · {} · {} samples, seed {}", m.scenario, m.file, m.samples, m.seed),
                 periods: it.periods.clone(),
+                axis: "period".into(),
                 series: vec![fan, point],
             };
             let svg = chart::draw(&c).map_err(Failure::Usage)?;
