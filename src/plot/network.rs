@@ -163,7 +163,8 @@ pub fn layout(n: usize) -> Vec<(f64, f64)> {
     (0..n)
         .map(|i| {
             let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * (i as f64) / (n as f64);
-            (cx + r * a.cos(), cy + r * a.sin())
+            // libm's portable sine and cosine: the same bits, so the same bytes, on every machine
+            (cx + r * libm::cos(a), cy + r * libm::sin(a))
         })
         .collect()
 }
