@@ -344,12 +344,15 @@ where
             if let Err(diags) = session.load_text("<eval prelude>", "import \"std/finance\"\n") {
                 return failed(&diags, session.sources(), style);
             }
+            // the expression's own warnings (a point outside its range), if it checks
+            let warnings = match session.check_expr("<eval>", &expr) {
+                Ok((p, e)) => session.render(&crate::eval::warning::expr_warnings(&p, &e), style),
+                Err(_) => String::new(),
+            };
             match session.eval(&expr, None) {
-                Ok(v) => Output {
-                    stdout: format!("{}\n", v.format(&session.program().registry)),
-                    stderr: String::new(),
-                    code: 0,
-                },
+                Ok(v) => {
+                    Output { stdout: format!("{}\n", v.format(&session.program().registry)), stderr: warnings, code: 0 }
+                }
                 Err(diags) => failed(&diags, session.sources(), style),
             }
         }
@@ -374,12 +377,18 @@ where
                         let names = crate::scenarios::names(session.program(), scenario.as_deref(), all_scenarios);
                         crate::plot::html::report(&mut session, &file.display().to_string(), &names)
                     });
-                    return written(r, out.as_deref(), "run", &session, style);
+                    let mut o = written(r, out.as_deref(), "run", &session, style);
+                    o.stderr.insert_str(0, &session.render(session.warnings(), style));
+                    return o;
                 }
             };
             let o = run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style);
             match out {
-                Some(path) if o.code == 0 => written(Ok(o.stdout), Some(&path), "run", &disk_session(allow), style),
+                Some(path) if o.code == 0 => {
+                    let mut w = written(Ok(o.stdout), Some(&path), "run", &disk_session(allow), style);
+                    w.stderr.insert_str(0, &o.stderr);
+                    w
+                }
                 _ => o,
             }
         }
@@ -397,7 +406,9 @@ where
                 .load_file(&file)
                 .map_err(crate::plot::Failure::from)
                 .and_then(|()| crate::plot::plot(&mut session, &req));
-            written(r, out.as_deref(), "plot", &session, style)
+            let mut o = written(r, out.as_deref(), "plot", &session, style);
+            o.stderr.insert_str(0, &session.render(session.warnings(), style));
+            o
         }
         Command::Solve { file, vary, target, between, scenario } => {
             solve(&mut SourceMap::new(), &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
@@ -484,6 +495,8 @@ fn repl(files: &[PathBuf], scenario: Option<&str>, keep_going: bool, allow: &[Pa
     if start.failed {
         return Output { stdout: String::new(), stderr: start.err, code: 1 };
     }
+    // the loaded files' warnings
+    let _ = std::io::stderr().lock().write_all(start.err.as_bytes());
     // Each answer is written as soon as its input is complete, so a program can drive the
     // REPL through a pipe. A line that cannot be read (not UTF-8) ends the input with exit 1.
     let unreadable = std::cell::Cell::new(None);
@@ -530,6 +543,7 @@ fn check(files: &[PathBuf], claims: Option<Scenarios>, allow: &[PathBuf], style:
             out.code = 1;
             continue;
         }
+        out.stderr.push_str(&session.render(session.warnings(), style));
         let program = session.program().clone();
         let names = match &claims {
             None => {
@@ -590,6 +604,7 @@ fn run_file(
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
+    let warnings = session.render(session.warnings(), style);
     let program = session.program().clone();
     let mut outcomes = Vec::new();
     for name in crate::scenarios::names(&program, scenario, all) {
@@ -598,7 +613,11 @@ fn run_file(
                 o.scale = scale.and_then(|m| crate::check::ir::Scale::new(m, &o.currency));
                 outcomes.push(o)
             }
-            Err(diags) => return failed(&diags, session.sources(), style),
+            Err(diags) => {
+                let mut out = failed(&diags, session.sources(), style);
+                out.stderr.insert_str(0, &warnings);
+                return out;
+            }
         }
     }
     let stdout = match (format, outcomes.as_slice()) {
@@ -608,7 +627,7 @@ fn run_file(
         (Format::Csv, [o]) if !all => crate::report::csv::render(o),
         (Format::Csv, os) => crate::scenarios::csv_all(os),
     };
-    Output { stdout, stderr: String::new(), code: 0 }
+    Output { stdout, stderr: warnings, code: 0 }
 }
 
 fn compare(
@@ -1098,7 +1117,7 @@ fn sample(file: &std::path::Path, a: &SampleArgs, format: RunFormat, style: Rend
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    match part {
+    let mut out = match part {
         Some((k, n)) => match shard::write(&batch, k, n) {
             Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
             Err(e) => usage("sample", e),
@@ -1114,7 +1133,9 @@ fn sample(file: &std::path::Path, a: &SampleArgs, format: RunFormat, style: Rend
                 written(page, None, "sample", &session, style)
             }
         },
-    }
+    };
+    out.stderr.insert_str(0, &session.render(session.warnings(), style));
+    out
 }
 
 fn merge(files: &[PathBuf], format: Format) -> Output {

@@ -311,3 +311,13 @@ fn the_readme_shows_its_chart_with_the_command_that_makes_it() {
         args.iter().map(|a| if a.contains('(') { format!("'{a}'") } else { a.to_string() }).collect();
     assert!(command.starts_with(&format!("aifin {} --out", shown.join(" "))));
 }
+
+#[test]
+fn warnings_go_to_stderr_beside_the_picture() {
+    std::env::set_current_dir(root()).unwrap();
+    let file = "examples/errors/eval/point_outside_run.aifin";
+    let page = aifin(&["run", file, "--format", "html"]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(page.stderr.contains("point_outside"), "{}", page.stderr);
+    assert!(page.stdout.starts_with("<!DOCTYPE html>"));
+}

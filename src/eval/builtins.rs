@@ -609,7 +609,9 @@ impl Run<'_> {
     /// [`super::defaults`]); period 0 when the lender defaulted before it paid the initial
     /// exchange inside the timeline (the loan was never funded: the borrower's loss is what
     /// the lender failed to pay); the lender's default period when it left a later draw
-    /// unpaid (the loan ended there, as the clearing ends it).
+    /// unpaid (the loan ended there, as the clearing ends it); the period after the lender's default
+    /// period when its operations stop (it collects nothing more: the loan ends there, as the
+    /// clearing ends a stopped payee's contracts).
     pub(super) fn loan_settled(&self, cid: ContractId) -> Option<usize> {
         use crate::contracts::loan::EventType as T;
         let c = self.program.contracts.get(cid)?;
@@ -632,6 +634,12 @@ impl Run<'_> {
                 Some(T::Ied) => return Some(0),
                 Some(_) => return Some(d.min(default_of("borrower").unwrap_or(d))),
                 None => {}
+            }
+            // a stopped lender collects nothing after its default period: the loan ends there
+            let lender = super::contracts::entity_field(c, "lender");
+            if !lender.is_some_and(|e| self.continues_after_default(e)) {
+                let after = d.saturating_add(1);
+                return Some(default_of("borrower").map_or(after, |b| b.min(after)));
             }
         }
         default_of("borrower")
