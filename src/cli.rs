@@ -26,7 +26,8 @@ pub enum Format {
     Csv,
 }
 
-/// Output formats of `aifin run`: the report formats, and one HTML page (src/plot/html.rs).
+/// Output formats of `aifin run` and `aifin sample`: the report formats, and one HTML page
+/// (src/plot/html.rs, src/plot/samples.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RunFormat {
     /// Aligned tables.
@@ -35,7 +36,7 @@ pub enum RunFormat {
     Json,
     /// CSV with one header row.
     Csv,
-    /// One self-contained HTML page: charts, tables, claims, defaults, the contract network.
+    /// One self-contained HTML page of charts and tables (docs/charts.md).
     Html,
 }
 
