@@ -16,6 +16,7 @@ mod expr;
 mod finance;
 pub mod ir;
 pub mod overrides;
+pub mod reuse;
 pub mod spec;
 mod terms;
 pub mod types;

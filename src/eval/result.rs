@@ -69,6 +69,19 @@ impl RunResult {
         }
     }
 
+    /// The values of definitions and flows the run computed (`eval::incremental` reuses
+    /// those that do not depend on a change).
+    pub(super) fn computed(&self) -> (&[Option<Val>], &[Option<Vec<Decimal>>]) {
+        (&self.def_values, &self.flow_amounts)
+    }
+
+    /// What `funding_gap`, `runway` and `burn` of entity `e` read: its minimum cash and the
+    /// change of its cash per period on the path where everyone pays in full.
+    pub fn paid_path(&self, e: usize) -> (Decimal, &[Decimal]) {
+        let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+        (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
+    }
+
     /// An evaluator over these books, for questions asked after the run. It starts from copies
     /// of the books (values already computed are not computed again).
     pub fn query(&self) -> Result<Run<'_>, EvalError> {
