@@ -1,5 +1,5 @@
-//! The command line: `aifin check | run | compare | explain | sweep | tornado | eval | fmt | repl | test |
-//! schedule | import`.
+//! The command line: `aifin check | run | plot | compare | explain | sweep | tornado | eval | fmt | repl |
+//! test | schedule | import`.
 //!
 //! [`run`] takes the arguments and returns what to print and the exit status, so the binary,
 //! the golden tests and `aifin test` share one code path. Every command that reads a program
@@ -24,6 +24,20 @@ pub enum Format {
     Json,
     /// CSV with one header row.
     Csv,
+}
+
+/// Output formats of `aifin run` and `aifin sample`: the report formats, and one HTML page
+/// (src/plot/html.rs, src/plot/samples.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    /// Aligned tables.
+    Text,
+    /// JSON with exact decimals as strings.
+    Json,
+    /// CSV with one header row.
+    Csv,
+    /// One self-contained HTML page of charts and tables (docs/charts.md).
+    Html,
 }
 
 /// Output formats of `aifin explain` (a tree has no CSV form, so `--help` lists only these).
@@ -82,12 +96,37 @@ enum Command {
         #[arg(long)]
         all_scenarios: bool,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+        format: RunFormat,
         /// Print money in thousands, millions, billions or trillions (text only; a report's
         /// own `in B USD` wins; JSON and CSV stay exact).
         #[arg(long, value_parser = ["k", "M", "B", "T"])]
         scale: Option<String>,
+        /// Write the output to this file instead of printing it (for `--format html`).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Chart expressions of a scenario as SVG: flows as stacked bars, balances and series as
+    /// lines, one panel per unit on one time axis (docs/charts.md).
+    Plot {
+        /// The scenario file.
+        file: PathBuf,
+        /// The expressions to chart (`cash(OpenAI)`, `revenue(OpenAI)`, …; after `--` when one
+        /// starts with `-`).
+        #[arg(required = true)]
+        exprs: Vec<String>,
+        /// The scenario (default: the first declared).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Write the SVG to this file instead of printing it.
+        #[arg(long, value_name = "FILE.svg")]
+        out: Option<PathBuf>,
+        /// The first period shown (`2028-03`, or `2028` for its first period).
+        #[arg(long, value_name = "P")]
+        from: Option<String>,
+        /// The last period shown (`2028-06`, or `2028` for its last period).
+        #[arg(long, value_name = "P")]
+        to: Option<String>,
     },
     /// Two scenarios side by side: every report item and claim, with the differences.
     Compare {
@@ -249,9 +288,9 @@ enum Command {
         /// Run only shard K of N (K from 0) and print its samples as a shard file for `aifin merge`.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output format (html: fan charts of the percentiles on one page, docs/charts.md).
+        #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+        format: RunFormat,
     },
     /// Combine the shard files of one `aifin sample --shard` run into its result.
     Merge {
@@ -331,8 +370,49 @@ where
                 code: if summary.failed == 0 && summary.passed > 0 { 0 } else { 1 },
             }
         }
-        Command::Run { file, scenario, all_scenarios, format, scale } => {
-            run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style)
+        Command::Run { file, scenario, all_scenarios, format, scale, out } => {
+            let format = match format {
+                RunFormat::Text => Format::Text,
+                RunFormat::Json => Format::Json,
+                RunFormat::Csv => Format::Csv,
+                RunFormat::Html => {
+                    let mut session = disk_session(allow);
+                    let r = session.load_file(&file).map_err(crate::plot::Failure::from).and_then(|()| {
+                        let names = crate::scenarios::names(session.program(), scenario.as_deref(), all_scenarios);
+                        crate::plot::html::report(&mut session, &file.display().to_string(), &names)
+                    });
+                    let mut o = written(r, out.as_deref(), "run", &session, style);
+                    o.stderr.insert_str(0, &session.render(session.warnings(), style));
+                    return o;
+                }
+            };
+            let o = run_file(&file, scenario.as_deref(), all_scenarios, format, scale.as_deref(), allow, style);
+            match out {
+                Some(path) if o.code == 0 => {
+                    let mut w = written(Ok(o.stdout), Some(&path), "run", &disk_session(allow), style);
+                    w.stderr.insert_str(0, &o.stderr);
+                    w
+                }
+                _ => o,
+            }
+        }
+        Command::Plot { file, exprs, scenario, out, from, to } => {
+            let mut session = disk_session(allow);
+            let name = file.display().to_string();
+            let req = crate::plot::Request {
+                file: &name,
+                exprs: &exprs,
+                scenario: scenario.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+            };
+            let r = session
+                .load_file(&file)
+                .map_err(crate::plot::Failure::from)
+                .and_then(|()| crate::plot::plot(&mut session, &req));
+            let mut o = written(r, out.as_deref(), "plot", &session, style);
+            o.stderr.insert_str(0, &session.render(session.warnings(), style));
+            o
         }
         Command::Solve { file, vary, target, between, scenario } => {
             solve(&mut SourceMap::new(), &file, &vary, &target, between.as_deref(), scenario.as_deref(), style)
@@ -384,6 +464,29 @@ where
             sample(&file, &opts, format, style)
         }
         Command::Merge { shards, format } => merge(&shards, format),
+    }
+}
+
+/// A picture or page: printed, or written to `out` (then nothing is printed).
+fn written(
+    r: Result<String, crate::plot::Failure>,
+    out: Option<&std::path::Path>,
+    cmd: &str,
+    session: &Session,
+    style: RenderStyle,
+) -> Output {
+    match (r, out) {
+        (Ok(text), None) => Output { stdout: text, stderr: String::new(), code: 0 },
+        (Ok(text), Some(path)) => match std::fs::write(path, text) {
+            Ok(()) => Output::default(),
+            Err(e) => Output {
+                stdout: String::new(),
+                stderr: format!("aifin {cmd}: cannot write {}: {e}\n", path.display()),
+                code: 1,
+            },
+        },
+        (Err(crate::plot::Failure::Diagnostics(d)), _) => failed(&d, session.sources(), style),
+        (Err(crate::plot::Failure::Usage(m)), _) => usage(cmd, m),
     }
 }
 
@@ -902,7 +1005,7 @@ fn render_samples(b: &crate::sample::Batch, format: Format) -> Output {
     }
 }
 
-fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderStyle) -> Output {
+fn sample(file: &std::path::Path, a: &SampleArgs, format: RunFormat, style: RenderStyle) -> Output {
     use crate::sample::{shard, shard_range, MAX_SAMPLES};
     if a.samples == 0 || a.samples > MAX_SAMPLES {
         return usage("sample", format!("--samples must be between 1 and {MAX_SAMPLES}"));
@@ -945,7 +1048,17 @@ fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderS
             Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
             Err(e) => usage("sample", e),
         },
-        None => render_samples(&batch, format),
+        None => match format {
+            RunFormat::Text => render_samples(&batch, Format::Text),
+            RunFormat::Json => render_samples(&batch, Format::Json),
+            RunFormat::Csv => render_samples(&batch, Format::Csv),
+            RunFormat::Html => {
+                let page = crate::sample::stats::Summary::of(&batch)
+                    .map_err(|e| crate::plot::Failure::Usage(format!("the summary overflows: {e:?}")))
+                    .and_then(|summary| crate::plot::samples::page(&batch, &summary));
+                written(page, None, "sample", &session, style)
+            }
+        },
     };
     out.stderr.insert_str(0, &session.render(session.warnings(), style));
     out

@@ -32,6 +32,7 @@ pub mod imports;
 pub mod limits;
 pub mod lsp;
 pub mod number;
+pub mod plot;
 pub mod repl;
 pub mod report;
 pub mod sample;

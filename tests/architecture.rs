@@ -28,6 +28,7 @@ const ORDER: &[&str] = &[
     "explain",
     "sensitivity",
     "session",
+    "plot",
     "solve",
     "repl",
     "synth",
