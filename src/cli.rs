@@ -744,10 +744,7 @@ fn opening_cash(text: &str) -> Option<(rust_decimal::Decimal, rust_decimal::Deci
     let mut run = result.query().ok()?;
     let events = crate::report::schedule::events_in(c, &mut run).ok()?;
     // payoffs are signed for the contract's role: positive is received by the role's side
-    let lender_side = !matches!(
-        c.fields.get("role").map(|f| &f.value.kind),
-        Some(crate::check::ir::TExprKind::Symbol(s)) if s == "borrower"
-    );
+    let lender_side = c.terms.loan().is_some_and(|l| l.role == crate::check::options::LoanRole::Lender);
     let (mut lender, mut borrower) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
     for ev in events.iter().filter(|e| matches!(e.kind, T::Ied | T::Pi | T::Ip | T::Pr | T::Md)) {
         let to_lender = if lender_side { ev.payoff } else { -ev.payoff };

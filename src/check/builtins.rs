@@ -2,6 +2,7 @@
 
 use super::error::CheckError;
 use super::ir::*;
+use super::options::{Extrapolation, Interpolation};
 use super::types::{Shape, Type};
 use super::Checker;
 use crate::source::Span;
@@ -208,9 +209,7 @@ impl Checker<'_> {
                     dim = Some(d);
                     out.push(TArg { name: None, value: v, anchor: Some(anchor.value), span: a.span });
                 }
-                for (key, choices) in
-                    [("extrapolate", &["hold", "trend"][..]), ("interpolation", &["linear", "step"][..])]
-                {
+                for (key, choices) in [("extrapolate", Extrapolation::WORDS), ("interpolation", Interpolation::WORDS)] {
                     if let Some(a) = named(key) {
                         let v = self.choice(&a.value, choices)?;
                         out.push(TArg { name: Some(key.into()), value: v, anchor: None, span: a.span });

@@ -27,7 +27,8 @@ impl<'a> Checker<'a> {
         }
         for e in self.entity_asts.clone() {
             let fields = self.fields(&e.fields, spec::ENTITY_FIELDS, &format!("entity `{}`", e.name.name), e.span);
-            program.entities.push(EntityIr { name: e.name.name.clone(), fields, span: e.span });
+            let terms = super::typed::EntityTerms::default();
+            program.entities.push(EntityIr { name: e.name.name.clone(), fields, terms, span: e.span });
         }
         for c in self.contract_asts.clone() {
             let Some(sp) = spec::contract(&c.kind.name) else {
@@ -40,7 +41,8 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let fields = self.fields(&c.fields, sp.fields, &format!("a {} contract", sp.kind), c.span);
-            program.contracts.push(ContractIr { name: c.name.name.clone(), spec: sp, fields, span: c.span });
+            let terms = super::typed::ContractTerms::Unchecked;
+            program.contracts.push(ContractIr { name: c.name.name.clone(), spec: sp, fields, terms, span: c.span });
         }
         for d in decls {
             match d {
@@ -584,15 +586,18 @@ impl<'a> Checker<'a> {
                     None
                 }
             });
-            if let Some(r) = &s.rounding {
-                if !matches!(r.name.as_str(), "banker" | "half_up" | "none") {
+            use super::options::{OptionWord, Rounding};
+            let rounding = s.rounding.as_ref().and_then(|r| {
+                let rule = Rounding::from_word(&r.name);
+                if rule.is_none() {
                     self.errors.push(CheckError::InvalidChoice {
                         span: r.span,
                         found: r.name.clone(),
-                        choices: vec!["banker".into(), "half_up".into(), "none".into()],
+                        choices: Rounding::WORDS.iter().map(|w| w.to_string()).collect(),
                     });
                 }
-            }
+                rule
+            });
             let mut overrides = Vec::new();
             for o in &s.overrides {
                 if let Some(field) = &o.field {
@@ -629,7 +634,7 @@ impl<'a> Checker<'a> {
                 extends: s.extends.as_ref().map(|e| e.name.clone()),
                 timeline,
                 currency,
-                rounding: s.rounding.as_ref().map(|r| r.name.clone()),
+                rounding,
                 overrides,
                 span: s.span,
             });

@@ -828,8 +828,11 @@ pub struct FieldIr {
 pub struct EntityIr {
     /// Its name.
     pub name: String,
-    /// Its fields by name.
+    /// Its fields by name, as declared (the checker, overrides, completion and `explain` read
+    /// these; the evaluator reads `terms`).
     pub fields: BTreeMap<String, FieldIr>,
+    /// Its fields typed, with the spec's defaults (`super::typed`).
+    pub terms: super::typed::EntityTerms,
     /// The declaration.
     pub span: Span,
 }
@@ -903,8 +906,11 @@ pub struct ContractIr {
     pub name: String,
     /// Its kind.
     pub spec: &'static ContractSpec,
-    /// Its terms by name.
+    /// Its terms by name, as declared (the checker, overrides and completion read these; the
+    /// evaluator reads `terms`).
     pub fields: BTreeMap<String, FieldIr>,
+    /// Its terms typed by kind, with the spec's defaults (`super::typed`).
+    pub terms: super::typed::ContractTerms,
     /// The declaration.
     pub span: Span,
 }
@@ -1008,8 +1014,8 @@ pub struct ScenarioIr {
     pub timeline: Option<TimelineIr>,
     /// Reporting currency.
     pub currency: Option<UnitId>,
-    /// Rounding rule name.
-    pub rounding: Option<String>,
+    /// Rounding rule.
+    pub rounding: Option<super::options::Rounding>,
     /// Definitions replaced, base scenario's first.
     pub overrides: Vec<(DefId, TExpr)>,
     /// The declaration.

@@ -15,9 +15,11 @@ pub mod error;
 mod expr;
 mod finance;
 pub mod ir;
+pub mod options;
 pub mod overrides;
 pub mod spec;
 mod terms;
+pub mod typed;
 pub mod types;
 
 use crate::source::Span;
@@ -90,8 +92,9 @@ pub fn check_with(
             })
             .collect();
         c.collect(decls);
-        let p = c.run(decls);
+        let mut p = c.run(decls);
         c.errors.extend(terms::validate(&p, &registry));
+        typed::lower(&mut p);
         let x = extra.and_then(|e| c.expr(e));
         (p, x, c.errors)
     };

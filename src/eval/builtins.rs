@@ -11,6 +11,7 @@ use super::ledger::{Account, EventKind, Origin};
 use super::series::{Series, SeriesError};
 use super::timeline::Timeline;
 use crate::check::ir::*;
+use crate::check::options::{Extrapolation, Interpolation, OptionWord};
 use crate::check::Shape;
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -259,13 +260,8 @@ impl Run<'_> {
                     Val::Contract(id) => id,
                     _ => return Err(EvalError::Internal { span, what: "a contract was expected".into() }),
                 };
-                let payer =
-                    self.program.contracts.get(cid).and_then(|c| super::contracts::entity_field(c, c.spec.roles.0));
-                let Some(payer) = payer else {
-                    return Err(EvalError::Internal {
-                        span,
-                        what: "payments of this kind of contract are not evaluated by this version of aifin".into(),
-                    });
+                let Some((payer, _)) = self.program.contracts.get(cid).and_then(super::contracts::parties) else {
+                    return Err(EvalError::Internal { span, what: format!("contract {cid} was not checked") });
                 };
                 let mut out = vec![Decimal::ZERO; n];
                 for ev in self.ledger.events() {
@@ -292,7 +288,7 @@ impl Run<'_> {
                 let id = self.entity_arg(args, span)?;
                 let mut total = vec![Decimal::ZERO; n];
                 for (cid, c) in self.program.contracts.iter().enumerate() {
-                    if super::contracts::entity_field(c, c.spec.roles.0) != Some(id) {
+                    if super::contracts::parties(c).map(|p| p.0) != Some(id) {
                         continue;
                     }
                     for (slot, v) in total.iter_mut().zip(self.remaining(cid, span)?) {
@@ -425,11 +421,10 @@ impl Run<'_> {
     fn add_loan_accruals(&self, id: EntityId, out: &mut [Decimal]) -> Result<(), ArithError> {
         for (cid, acc) in self.loan_accruals.iter().enumerate() {
             let (Some(acc), Some(c)) = (acc, self.program.contracts.get(cid)) else { continue };
-            let borrower = super::contracts::entity_field(c, "borrower");
-            let lender = super::contracts::entity_field(c, "lender");
-            let sign = if borrower == Some(id) {
+            let Some(loan) = c.terms.loan() else { continue };
+            let sign = if loan.borrower == id {
                 Decimal::ONE
-            } else if lender == Some(id) {
+            } else if loan.lender == id {
                 Decimal::NEGATIVE_ONE
             } else {
                 continue;
@@ -473,13 +468,15 @@ impl Run<'_> {
 
     fn curve(&mut self, b: Builtin, args: &[TArg], span: Span) -> Result<Val, EvalError> {
         let (anchors, mut unit) = self.anchored(args)?;
-        let trend = matches!(Self::named(args, "extrapolate").map(|a| a.value.kind), Some(TExprKind::Symbol(s)) if s == "trend");
+        let trend = matches!(Self::named(args, "extrapolate").map(|a| a.value.kind), Some(TExprKind::Symbol(s)) if Extrapolation::from_word(&s) == Some(Extrapolation::Trend));
         let mut periods: Vec<PeriodValue> = anchors.iter().map(|a| a.0).collect();
         let formula = match b {
             Builtin::Linear => Formula::Linear,
             Builtin::Step => Formula::Step,
             Builtin::Table => match Self::named(args, "interpolation").map(|a| a.value.kind) {
-                Some(TExprKind::Symbol(s)) if s == "step" => Formula::Step,
+                Some(TExprKind::Symbol(s)) if Interpolation::from_word(&s) == Some(Interpolation::Step) => {
+                    Formula::Step
+                }
                 _ => Formula::Linear,
             },
             Builtin::Cagr => {
@@ -571,18 +568,18 @@ impl Run<'_> {
         let c = program
             .contracts
             .get(cid)
-            .filter(|c| c.spec.kind == "loan")
+            .ok_or_else(|| EvalError::Internal { span, what: format!("no contract {cid}") })?;
+        let loan = c
+            .terms
+            .loan()
             .ok_or_else(|| EvalError::ContractTerms { span, what: "outstanding() and accrued() take a loan".into() })?;
-        let terms = crate::eval::terms::loan_terms(c, self)?;
+        let terms = crate::eval::terms::loan_terms(loan, c.span, self)?;
         let loan_err = |e: crate::contracts::loan::LoanError| match e {
             crate::contracts::loan::LoanError::Arith(a) => arith(a, c.span),
             crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
         };
         let events = crate::contracts::loan::schedule(&terms).map_err(loan_err)?;
-        let currency = match c.fields.get("principal") {
-            Some(f) => crate::eval::terms::currency_of(&f.value, self)?,
-            None => self.money,
-        };
+        let currency = crate::eval::terms::currency_of(&loan.principal.value, self)?;
         let ratio = self
             .reg
             .factor(&Unit::named(currency))
@@ -613,10 +610,9 @@ impl Run<'_> {
     pub(super) fn loan_settled(&self, cid: ContractId) -> Option<usize> {
         use crate::contracts::loan::EventType as T;
         let c = self.program.contracts.get(cid)?;
-        let default_of = |role: &str| {
-            super::contracts::entity_field(c, role).and_then(|e| self.defaults.period_of.get(e).copied().flatten())
-        };
-        if let Some(d) = default_of("lender") {
+        let loan = c.terms.loan()?;
+        let default_of = |e: EntityId| self.defaults.period_of.get(e).copied().flatten();
+        if let Some(d) = default_of(loan.lender) {
             // the first initial exchange or draw falling due from the lender's default period
             let unpaid = self
                 .loan_events
@@ -630,10 +626,10 @@ impl Run<'_> {
                 .map(|x| x.1);
             match unpaid {
                 Some(T::Ied) => return Some(0),
-                Some(_) => return Some(d.min(default_of("borrower").unwrap_or(d))),
+                Some(_) => return Some(d.min(default_of(loan.borrower).unwrap_or(d))),
                 None => {}
             }
         }
-        default_of("borrower")
+        default_of(loan.borrower)
     }
 }

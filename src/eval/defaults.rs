@@ -24,6 +24,8 @@ use super::error::EvalError;
 use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::timeline::Timeline;
 use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind};
+use crate::check::options::{AfterDefault, DefaultPolicy};
+use crate::check::typed::{ContractTerms, TakeOrPayIr};
 use crate::clearing::{clear, Obligation, Policy};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -107,31 +109,29 @@ impl Run<'_> {
 
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
-        let Some(f) = ent.fields.get("credit_limit") else { return Ok(None) };
+        let Some(f) = &ent.terms.credit_limit else { return Ok(None) };
         let limit = super::terms::money(&f.value, self)?;
-        let rate = match ent.fields.get("credit_rate") {
+        let rate = match &ent.terms.credit_rate {
             Some(r) => super::terms::per_year(&r.value, self)?,
-            None => Decimal::ZERO,
+            None => Decimal::ZERO, // the spec's default: 0 %/year
         };
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
 
     fn policy_of(&mut self, e: EntityId) -> Result<Policy, EvalError> {
-        let Some(ent) = self.program.entities.get(e) else { return Ok(Policy::ProRata) };
-        let sym = match ent.fields.get("default").map(|f| &f.value.kind) {
-            Some(crate::check::ir::TExprKind::Symbol(s)) => s.as_str(),
-            _ => "pro_rata",
+        let Some(ent) = self.program.entities.get(e) else {
+            return Err(EvalError::Internal { span: self.scenario_span, what: format!("no entity {e}") });
         };
-        Ok(match sym {
-            "nothing" => Policy::Nothing,
-            "recovery" => {
-                let r = match ent.fields.get("recovery") {
+        Ok(match ent.terms.default {
+            DefaultPolicy::Nothing => Policy::Nothing,
+            DefaultPolicy::Recovery => {
+                let r = match &ent.terms.recovery {
                     Some(f) => super::terms::fraction(&f.value, self)?,
-                    None => Decimal::ZERO,
+                    None => Decimal::ZERO, // no rate given: nothing is recovered
                 };
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
             }
-            _ => Policy::ProRata,
+            DefaultPolicy::ProRata => Policy::ProRata,
         })
     }
 
@@ -177,9 +177,7 @@ impl Run<'_> {
             .program
             .contracts
             .iter()
-            .map(|x| {
-                (super::contracts::entity_field(x, x.spec.roles.0), super::contracts::entity_field(x, x.spec.roles.1))
-            })
+            .map(|x| super::contracts::parties(x).map_or((None, None), |(a, b)| (Some(a), Some(b))))
             .collect();
         // an entity whose operations have stopped (defaulted in an earlier period, not `continue`)
         let stopped = |out: &Defaults, e: EntityId, t: usize| {
@@ -349,7 +347,7 @@ impl Run<'_> {
                         // a loan whose lender leaves its initial exchange or a draw unpaid is
                         // not funded: it ends (no interest or redemptions fall due on it)
                         if parties.get(d.contract).is_some_and(|x| x.1 == Some(a))
-                            && self.program.contracts.get(d.contract).is_some_and(|c| c.spec.kind == "loan")
+                            && self.program.contracts.get(d.contract).is_some_and(|c| c.terms.loan().is_some())
                         {
                             if let Some(end) = ended.get_mut(d.contract) {
                                 *end = true;
@@ -441,9 +439,7 @@ impl Run<'_> {
 
     /// Whether an entity says `after_default continue`.
     fn continues_after_default(&self, e: EntityId) -> bool {
-        let Some(ent) = self.program.entities.get(e) else { return false };
-        matches!(ent.fields.get("after_default").map(|f| &f.value.kind),
-            Some(crate::check::ir::TExprKind::Symbol(s)) if s == "continue")
+        self.program.entities.get(e).is_some_and(|ent| ent.terms.after_default == AfterDefault::Continue)
     }
 }
 
@@ -456,7 +452,7 @@ pub(super) fn paid_by_payer(
     n: usize,
 ) -> Result<Vec<Decimal>, ArithError> {
     let mut out = vec![Decimal::ZERO; n];
-    let Some(payer) = program.contracts.get(c).and_then(|x| super::contracts::entity_field(x, x.spec.roles.0)) else {
+    let Some((payer, _)) = program.contracts.get(c).and_then(super::contracts::parties) else {
         return Ok(out);
     };
     for ev in ledger.events() {
@@ -486,7 +482,7 @@ impl Run<'_> {
         use crate::contracts::loan::EventType as T;
         let n = self.timeline.len();
         let mut dated: Vec<(i64, Decimal)> = match self.program.contracts.get(c) {
-            Some(ct) if ct.spec.kind == "loan" => self
+            Some(ct) if ct.terms.loan().is_some() => self
                 .loan_events
                 .get(c)
                 .and_then(|e| e.as_ref())
@@ -522,7 +518,7 @@ impl Run<'_> {
     /// initial exchange included): its term, for `while C`.
     fn term_of(&mut self, c: ContractId) -> Result<Option<(i64, i64)>, EvalError> {
         let days: Vec<i64> = match self.program.contracts.get(c) {
-            Some(ct) if ct.spec.kind == "loan" => self
+            Some(ct) if ct.terms.loan().is_some() => self
                 .loan_events
                 .get(c)
                 .and_then(|e| e.as_ref())
@@ -547,11 +543,7 @@ impl Run<'_> {
         let Some(ct) = self.program.contracts.get(c) else { return Ok(None) };
         let Some(p) = self.timeline.periods.get(t) else { return Ok(None) };
         let day = p.first_day;
-        let (Some(payer), Some(payee)) =
-            (super::contracts::entity_field(ct, ct.spec.roles.0), super::contracts::entity_field(ct, ct.spec.roles.1))
-        else {
-            return Ok(None);
-        };
+        let Some((payer, payee)) = super::contracts::parties(ct) else { return Ok(None) };
         let mk = |amount: Decimal, kind: EventKind| Due {
             event: Event {
                 period: t as u32,
@@ -564,17 +556,20 @@ impl Run<'_> {
             contract: c,
         };
         let span = ct.span;
-        let claims = match ct.spec.kind {
-            "loan" => {
+        let claims = match &ct.terms {
+            ContractTerms::Loan(_) => {
                 let (outstanding, accrued) = self.loan_claim(c, day).map_err(|x| arith(x, span))?;
                 vec![mk(accrued, EventKind::Interest), mk(outstanding, EventKind::Flow(FlowKind::Financing))]
             }
-            "revenue_share" => return Ok(None),
-            kind => {
+            ContractTerms::RevenueShare(_) | ContractTerms::Unchecked => return Ok(None),
+            terms => {
                 let payments = self.contract_payments(c)?;
+                // no payment left: the claim is empty, whatever its kind
                 let event_kind = payments.first().map(|x| x.kind).unwrap_or(EventKind::Trade);
-                let termination = match ct.fields.get("termination") {
-                    Some(f) if kind == "take_or_pay" => Some(super::terms::money(&f.value, self)?),
+                let termination = match terms {
+                    ContractTerms::TakeOrPay(TakeOrPayIr { termination: Some(f), .. }) => {
+                        Some(super::terms::money(&f.value, self)?)
+                    }
                     _ => None,
                 };
                 let amount = match termination {

@@ -11,6 +11,7 @@ use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::series::{Series, SeriesError, Values};
 use super::timeline::Timeline;
 use crate::check::ir::*;
+use crate::check::options::Rounding;
 use crate::check::{Shape, Type};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -149,10 +150,10 @@ pub(super) fn run_scenario_with<'a>(
             reg.lookup("USD").ok_or(EvalError::Internal { span: scenario_span, what: "std/units has no USD".into() })?
         }
     };
-    let rounding = match chain.iter().rev().find_map(|s| s.rounding.as_deref()) {
-        Some("half_up") => number::Rounding::HalfUp,
-        Some("none") => number::Rounding::None,
-        _ => number::Rounding::Banker,
+    let rounding = match chain.iter().rev().find_map(|s| s.rounding) {
+        Some(Rounding::HalfUp) => number::Rounding::HalfUp,
+        Some(Rounding::None) => number::Rounding::None,
+        Some(Rounding::Banker) | None => number::Rounding::Banker, // the default rule
     };
     let defs = scenario_defs(program, &chain);
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
@@ -325,13 +326,13 @@ impl<'a> Run<'a> {
         let n = self.n();
         self.ledger.reserve(self.program.entities.len() + self.program.flows.len() * n);
         for (eid, e) in self.program.entities.iter().enumerate() {
-            if let Some(f) = e.fields.get("min_cash") {
+            if let Some(f) = &e.terms.min_cash {
                 let v = self.constant_money(&f.value)?;
                 if let Some(slot) = self.min_cash.get_mut(eid) {
                     *slot = v;
                 }
             }
-            if let Some(f) = e.fields.get("cash") {
+            if let Some(f) = &e.terms.cash {
                 let v = self.constant_money(&f.value)?;
                 // dated before the timeline: brought forward into the first period
                 let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
@@ -380,13 +381,13 @@ impl<'a> Run<'a> {
             }
         }
         for cid in 0..self.program.contracts.len() {
-            if self.program.contracts.get(cid).is_some_and(|c| c.spec.kind == "loan") {
+            if self.program.contracts.get(cid).is_some_and(|c| c.terms.loan().is_some()) {
                 self.post_loan(cid)?;
             } else {
                 self.post_contract(cid)?;
             }
         }
-        let has_credit = self.program.entities.iter().any(|e| e.fields.contains_key("credit_limit"));
+        let has_credit = self.program.entities.iter().any(|e| e.terms.credit_limit.is_some());
         let has_contingent = self.program.flows.iter().any(|f| f.contingent.is_some());
         if self.dues.is_empty() && !has_credit && !has_contingent {
             return Ok(()); // own operations only: the ledger is complete
@@ -533,24 +534,11 @@ impl<'a> Run<'a> {
     /// financing back to the lender. Capitalization and fixing events move no cash.
     fn post_loan(&mut self, cid: ContractId) -> Result<(), EvalError> {
         let Some(c) = self.program.contracts.get(cid) else { return Ok(()) };
-        if c.spec.kind != "loan" {
-            return Ok(());
-        }
-        let entity = |k: &str| match c.fields.get(k).map(|f| &f.value.kind) {
-            Some(TExprKind::Entity(id)) => Some(*id),
-            _ => None,
-        };
-        let (Some(lender), Some(borrower)) = (entity("lender"), entity("borrower")) else {
-            return Err(EvalError::Internal { span: c.span, what: "a loan without its parties".into() });
-        };
-        let mut terms = super::terms::loan_terms(c, self)?;
+        let Some(loan) = c.terms.loan() else { return Ok(()) };
+        let (lender, borrower) = (loan.lender, loan.borrower);
+        let mut terms = super::terms::loan_terms(loan, c.span, self)?;
         terms.role_sign = Decimal::ONE; // the ledger posts from the lender's side
-        let currency = c
-            .fields
-            .get("principal")
-            .map(|f| super::terms::currency_of(&f.value, self))
-            .transpose()?
-            .unwrap_or(self.money);
+        let currency = super::terms::currency_of(&loan.principal.value, self)?;
         let ratio = self
             .reg
             .factor(&Unit::named(currency))
