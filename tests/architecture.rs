@@ -57,14 +57,7 @@ fn stage_of(path: &Path) -> Option<String> {
 /// Every `crate::NAME` in the code of `text` (before its tests), with the line number.
 fn crate_paths(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let code = line.trim_start();
-        if code.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if code.starts_with("//") {
-            continue;
-        }
+    for (line, code) in code_of(text) {
         let code = match code.find(" //") {
             Some(k) => &code[..k],
             None => code,
@@ -78,12 +71,12 @@ fn crate_paths(text: &str) -> Vec<(usize, String)> {
                 for item in inner.split(',') {
                     let name: String = item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                     if !name.is_empty() {
-                        out.push((i + 1, name));
+                        out.push((line, name));
                     }
                 }
             } else {
                 let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                out.push((i + 1, name));
+                out.push((line, name));
             }
             rest = after;
         }

@@ -371,14 +371,7 @@ impl Checker<'_> {
                 ];
                 mk(TExprKind::Call(b, args), Type::constant(money))
             }
-            Builtin::Npv
-            | Builtin::Discount
-            | Builtin::Irr
-            | Builtin::Pmt
-            | Builtin::Fv
-            | Builtin::Pv
-            | Builtin::Cumulative
-            | Builtin::CagrOf => self.finance_call(b, &positional, args, span),
+            crate::check::builtin_spec::finance_builtins!() => self.finance_call(b, &positional, args, span),
         }
     }
 

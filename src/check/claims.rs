@@ -69,14 +69,7 @@ impl Checker<'_> {
                 ClaimTestIr::Between(t)
             }
         };
-        Some(ClaimIr {
-            text: c.text.clone(),
-            source: c.source.clone(),
-            expect_fail: c.expect_fail,
-            value,
-            test,
-            span: c.span,
-        })
+        Some(claim_ir(c, value, test))
     }
 
     /// A claim about when something happens: the target is a period, `never`, or a range of
@@ -104,14 +97,7 @@ impl Checker<'_> {
                 ClaimTestIr::Between(t)
             }
         };
-        Some(ClaimIr {
-            text: c.text.clone(),
-            source: c.source.clone(),
-            expect_fail: c.expect_fail,
-            value,
-            test,
-            span: c.span,
-        })
+        Some(claim_ir(c, value, test))
     }
 
     /// A period, or the word `never` (after every period).
@@ -127,4 +113,9 @@ impl Checker<'_> {
         }
         Some(t)
     }
+}
+
+/// A checked claim: the declaration's text and flags with its checked value and test.
+fn claim_ir(c: &ast::Claim, value: TExpr, test: ClaimTestIr) -> ClaimIr {
+    ClaimIr { text: c.text.clone(), source: c.source.clone(), expect_fail: c.expect_fail, value, test, span: c.span }
 }

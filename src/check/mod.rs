@@ -8,6 +8,7 @@
 //! entity; a claim compares like with like) checks it. All errors are collected; none stops
 //! the check.
 
+pub mod builtin_spec;
 mod builtins;
 mod claims;
 mod decls;

@@ -84,7 +84,7 @@ impl Run<'_> {
     pub(super) fn call(&mut self, b: Builtin, args: &[TArg], e: &TExpr) -> Result<Val, EvalError> {
         let span = e.span;
         let reads_ledger = b.reads_ledger();
-        if reads_ledger && self.posting {
+        if reads_ledger && self.phase == super::engine::Phase::Posting {
             return Err(EvalError::Circular {
                 span,
                 what: "a flow or opening balance uses an entity's cash or totals, which the flows themselves make"
@@ -311,14 +311,7 @@ impl Run<'_> {
                 let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
                 Ok(Val::S(Series::constant(v, money), Shape::Constant))
             }
-            Builtin::Npv
-            | Builtin::Discount
-            | Builtin::Irr
-            | Builtin::Pmt
-            | Builtin::Fv
-            | Builtin::Pv
-            | Builtin::Cumulative
-            | Builtin::CagrOf => self.finance(b, args, e),
+            crate::check::builtin_spec::finance_builtins!() => self.finance(b, args, e),
             Builtin::Defaulted => {
                 let id = self.entity_arg(args, span)?;
                 Ok(match self.defaults.period_of.get(id).copied().flatten() {

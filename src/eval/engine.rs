@@ -70,8 +70,8 @@ pub struct Run<'a> {
     pub(super) depreciation: Vec<Vec<Decimal>>,
     /// Each entity's minimum cash.
     pub(super) min_cash: Vec<Decimal>,
-    /// True while flows are being posted: the ledger is incomplete, so nothing may read it.
-    pub(super) posting: bool,
+    /// What the evaluator may read now (see [`Phase`]).
+    pub(super) phase: Phase,
     /// Each entity's drawn credit line at each period's end.
     pub(super) credit: Vec<Vec<Decimal>>,
     /// Obligations between entities that the contracts schedule.
@@ -86,10 +86,22 @@ pub struct Run<'a> {
     pub defaults: super::defaults::Defaults,
     /// The scenario declaration (for diagnostics of the run as a whole).
     pub(super) scenario_span: Span,
-    /// True for [`Run::constants`]: no timeline, so only constants can be evaluated.
-    pub(super) constants_only: bool,
     /// The draws of a sampled run (`aifin sample`), by the span of each uncertain node.
     pub(super) draws: Option<std::sync::Arc<super::uncertain::Draws>>,
+}
+
+/// The phase of an evaluator, which says what it may read. One value, not two flags: a
+/// constants-only evaluator is never posting, and a run's phases only move forward
+/// (`Posting` → `Complete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// [`Run::constants`]: no timeline, so only constants can be evaluated.
+    Constants,
+    /// Opening balances and flows are being posted: the ledger is incomplete, so nothing may
+    /// read it (a flow that reads cash is circular).
+    Posting,
+    /// The books are complete: anything may be read.
+    Complete,
 }
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
@@ -203,7 +215,7 @@ impl<'a> Run<'a> {
             ledger: Ledger::new(n_entities, n),
             depreciation: vec![vec![Decimal::ZERO; n]; n_entities],
             min_cash: vec![Decimal::ZERO; n_entities],
-            posting: false,
+            phase: Phase::Complete,
             credit: vec![Vec::new(); n_entities],
             dues: Vec::new(),
             loan_events: vec![None; program.contracts.len()],
@@ -211,7 +223,6 @@ impl<'a> Run<'a> {
             full_ledger: None,
             defaults: super::defaults::Defaults::default(),
             scenario_span,
-            constants_only: false,
             draws: None,
         }
     }
@@ -225,7 +236,7 @@ impl<'a> Run<'a> {
         let defs = program.definitions.iter().map(|d| &d.value).collect();
         let timeline = Timeline { step: crate::syntax::ast::Step::Yearly, periods: Vec::new() };
         let mut run = Run::new(program, String::new(), timeline, money, number::Rounding::Banker, defs, span);
-        run.constants_only = true;
+        run.phase = Phase::Constants;
         Ok(run)
     }
 
@@ -316,9 +327,9 @@ impl<'a> Run<'a> {
 
     /// Posts opening balances and every flow.
     fn post_all(&mut self) -> Result<(), EvalError> {
-        self.posting = true;
+        self.phase = Phase::Posting;
         let r = self.post_everything();
-        self.posting = false;
+        self.phase = Phase::Complete;
         r
     }
 
@@ -776,7 +787,9 @@ impl<'a> Run<'a> {
                 Err(EvalError::Internal { span: e.span, what: format!("`{t}` is a report table, not a value") })
             }
             TExprKind::Definition(id) => self.definition(*id, e.span),
-            TExprKind::Flow(_) | TExprKind::Call(..) if self.constants_only && !Self::is_constant_call(e) => {
+            TExprKind::Flow(_) | TExprKind::Call(..)
+                if self.phase == Phase::Constants && !Self::is_constant_call(e) =>
+            {
                 Err(EvalError::NotConstant { span: e.span, what: EvalError::NEEDS_SCENARIO.into() })
             }
             TExprKind::Flow(fid) => {
