@@ -20,6 +20,12 @@ use crate::units::quantity::simplified_unit;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
+/// An entity id that has no slot in a per-entity vector: the checker made the id, so this is
+/// a broken invariant, reported as such.
+fn no_entity(id: EntityId, span: Span) -> EvalError {
+    EvalError::Internal { span, what: format!("no entity {id} in the run") }
+}
+
 fn series_err(e: SeriesError, span: Span) -> EvalError {
     EvalError::arith(e.error, span)
 }
@@ -181,8 +187,7 @@ impl Run<'_> {
                     return Ok(Val::S(Series::constant(total, s.unit), Shape::Constant));
                 }
                 // a rate: book it over the window and add up
-                let numerator =
-                    simplified_unit(&s.unit.mul(&Unit::named(self.reg.lookup("second").unwrap_or(0))), self.reg);
+                let numerator = simplified_unit(&s.unit.mul(&self.std_unit("second", span)?), self.reg);
                 let Some(num_id) = numerator.factors().first().map(|f| f.0).filter(|_| numerator.factors().len() == 1)
                 else {
                     return self.book_general_rate(&s, window, wspan, span);
@@ -204,7 +209,7 @@ impl Run<'_> {
             }
             Builtin::Credit => {
                 let id = self.entity_arg(args, span)?;
-                let mut c = self.credit.get(id).cloned().unwrap_or_default();
+                let mut c = self.credit.get(id).cloned().ok_or_else(|| no_entity(id, span))?;
                 c.resize(n, Decimal::ZERO);
                 Ok(Val::S(Series::per(c, money), Shape::Level))
             }
@@ -225,7 +230,7 @@ impl Run<'_> {
                 // on the path where the entity pays everything it owes
                 let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
                 let closing = full.closing(id).map_err(|x| arith(x, span))?;
-                let min = self.min_cash.get(id).copied().unwrap_or_default();
+                let min = self.min_cash.get(id).copied().ok_or_else(|| no_entity(id, span))?;
                 match b {
                     Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
                         Some(i) => Val::Period(self.period_value(i)),
@@ -308,7 +313,7 @@ impl Run<'_> {
             }
             Builtin::Losses => {
                 let id = self.entity_arg(args, span)?;
-                let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
+                let v = self.defaults.by_entity.get(id).copied().ok_or_else(|| no_entity(id, span))?;
                 Ok(Val::S(Series::constant(v, money), Shape::Constant))
             }
             crate::check::builtin_spec::finance_builtins!() => self.finance(b, args, e),
@@ -322,9 +327,18 @@ impl Run<'_> {
         }
     }
 
+    /// A unit of std/units (every program has them: the prelude): a coded internal error, not
+    /// a unit 0 that would convert wrongly, if it were ever missing.
+    fn std_unit(&self, name: &str, span: Span) -> Result<Unit, EvalError> {
+        self.reg
+            .lookup(name)
+            .map(Unit::named)
+            .ok_or_else(|| EvalError::Internal { span, what: format!("std/units has no `{name}`") })
+    }
+
     /// A rate whose booked amount is not a single named unit: books in coherent base units.
     fn book_general_rate(&mut self, s: &Series, window: (i64, i64), wspan: Span, span: Span) -> Result<Val, EvalError> {
-        let sec = Unit::named(self.reg.lookup("second").unwrap_or(0));
+        let sec = self.std_unit("second", span)?;
         let amount_unit = simplified_unit(&s.unit.mul(&sec), self.reg);
         let _ = self.aligned(window, wspan)?;
         let per_second = amount_unit.div(&sec);
@@ -454,7 +468,7 @@ impl Run<'_> {
 
     fn per_year(&mut self, a: &TArg) -> Result<Decimal, EvalError> {
         let s = self.series(&a.value)?;
-        let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+        let year = self.std_unit("year", a.span)?;
         let per_year = Unit::none().div(&year);
         Ok(s.convert(&per_year, self.reg).map_err(|x| series_err(x, a.span))?.get(0))
     }
@@ -486,7 +500,7 @@ impl Run<'_> {
                 let ev = Self::named(args, "every").ok_or(EvalError::Internal { span, what: "no every".into() })?;
                 let factor = self.series(&f.value)?.get(0);
                 let every = self.series(&ev.value)?;
-                let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+                let year = self.std_unit("year", ev.span)?;
                 let years = every.convert(&year, self.reg).map_err(|x| series_err(x, ev.span))?.get(0);
                 let g = Curve::granularity_of(&periods);
                 Formula::Generations { factor, every: number::mul(years, g.per_year()).map_err(|x| arith(x, ev.span))? }

@@ -152,7 +152,9 @@ impl<'a> Run<'a> {
 
     /// The payments of a contract that is not a loan (see the module docs).
     pub fn contract_payments(&mut self, cid: ContractId) -> Result<Vec<Payment>, EvalError> {
-        let Some(c) = self.program.contracts.get(cid) else { return Ok(vec![]) };
+        let Some(c) = self.program.contracts.get(cid) else {
+            return Err(EvalError::Internal { span: self.scenario_span, what: format!("no contract {cid}") });
+        };
         let span = c.span;
         let Some((payer, payee)) = c.terms.parties() else {
             return Err(EvalError::Internal { span, what: format!("`{}` was not checked", c.name) });

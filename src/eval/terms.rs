@@ -248,11 +248,14 @@ fn floating(c: &LoanIr, span: Span, run: &mut Run, mut terms: LoanTerms) -> Resu
     let mut fixings: Vec<(Date, Decimal)> = days.into_iter().zip(values).collect();
     terms.rate = match initial {
         Some(r) => r,
-        None => fixings.first().map(|x| x.1).unwrap_or_default(),
+        // no `initial_rate`: the rate observed on the start day, put first above
+        None => {
+            if fixings.is_empty() {
+                return Err(EvalError::Internal { span, what: "no rate observed at the start".into() });
+            }
+            fixings.remove(0).1
+        }
     };
-    if initial.is_none() && !fixings.is_empty() {
-        fixings.remove(0);
-    }
     if let Some(r) = terms.reset.as_mut() {
         r.fixings = fixings;
     }
