@@ -838,7 +838,7 @@ fn solve(
             Ok(x) => x,
             Err(d) => return failed(&d, sources, style),
         };
-    let found = program.definitions.iter().position(|d| d.name == vary);
+    let found = program.definitions.iter_enumerated().find(|(_, d)| d.name == vary).map(|(id, _)| id);
     let Some(id) = found.filter(|i| {
         program.definitions.get(*i).is_some_and(|d| {
             d.kind == crate::syntax::ast::DefinitionKind::Driver

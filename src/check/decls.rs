@@ -13,7 +13,7 @@ impl<'a> Checker<'a> {
     /// Pass 2: check everything and build the program.
     pub(super) fn run(&mut self, decls: &[&'a Decl]) -> Program {
         let mut program = Program::default();
-        for id in 0..self.def_asts.len() {
+        for id in self.def_asts.ids().collect::<Vec<_>>() {
             let span = self.def_asts.get(id).map(|d| d.name.span);
             if let Some(span) = span {
                 self.def_type(id, span);

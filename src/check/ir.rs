@@ -12,8 +12,7 @@ use crate::syntax::ast::{BinaryOp, CompareOp, DefinitionKind, Direction, PeriodV
 use crate::units::{Quantity, Registry, Unit, UnitId};
 use std::collections::BTreeMap;
 
-/// Index of a driver or curve.
-pub type DefId = usize;
+pub use super::ids::{DefId, IdVec};
 /// Index of an entity.
 pub type EntityId = usize;
 /// Index of a flow.
@@ -328,7 +327,7 @@ pub struct Program {
     /// Units and dimensions.
     pub registry: Registry,
     /// Drivers and curves, in declaration order.
-    pub definitions: Vec<DefIr>,
+    pub definitions: IdVec<DefId, DefIr>,
     /// Entities.
     pub entities: Vec<EntityIr>,
     /// Flows.

@@ -15,6 +15,7 @@ mod decls;
 pub mod error;
 mod expr;
 mod finance;
+pub mod ids;
 pub mod ir;
 pub mod options;
 pub mod overrides;
@@ -52,9 +53,9 @@ struct Checker<'a> {
     /// The dimension the books are kept in (the first scenario's currency, else USD).
     money: crate::units::Dimension,
     names: HashMap<String, (NameRef, Span)>,
-    def_asts: Vec<&'a ast::Definition>,
-    def_state: Vec<State>,
-    def_ir: Vec<Option<DefIr>>,
+    def_asts: IdVec<DefId, &'a ast::Definition>,
+    def_state: IdVec<DefId, State>,
+    def_ir: IdVec<DefId, Option<DefIr>>,
     entity_asts: Vec<&'a ast::Entity>,
     contract_asts: Vec<&'a ast::Contract>,
     flow_asts: Vec<(EntityId, &'a ast::Flow)>,
@@ -109,9 +110,9 @@ impl<'a> Checker<'a> {
             reg,
             money: crate::units::Dimension::none(),
             names: HashMap::new(),
-            def_asts: Vec::new(),
-            def_state: Vec::new(),
-            def_ir: Vec::new(),
+            def_asts: IdVec::default(),
+            def_state: IdVec::default(),
+            def_ir: IdVec::default(),
             entity_asts: Vec::new(),
             contract_asts: Vec::new(),
             flow_asts: Vec::new(),
@@ -159,7 +160,7 @@ impl<'a> Checker<'a> {
         for d in decls {
             match d {
                 Decl::Definition(def) => {
-                    let id = self.def_asts.len();
+                    let id = self.def_asts.next_id();
                     if self.declare(&def.name, NameRef::Def(id)) {
                         self.def_asts.push(def);
                         self.def_state.push(State::Unchecked);

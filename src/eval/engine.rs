@@ -59,9 +59,9 @@ pub struct Run<'a> {
     pub money: UnitId,
     /// How text reports round.
     pub rounding: number::Rounding,
-    pub(super) defs: Vec<&'a TExpr>,
-    pub(super) def_values: Vec<Option<Val>>,
-    pub(super) def_busy: Vec<bool>,
+    pub(super) defs: IdVec<DefId, &'a TExpr>,
+    pub(super) def_values: IdVec<DefId, Option<Val>>,
+    pub(super) def_busy: IdVec<DefId, bool>,
     pub(super) flow_amounts: Vec<Option<Vec<Decimal>>>,
     pub(super) flow_busy: Vec<bool>,
     /// The ledger.
@@ -177,8 +177,8 @@ pub(super) fn run_scenario_with<'a>(
 }
 
 /// The expression of every definition in a scenario: the program's, overridden along the chain.
-pub(super) fn scenario_defs<'p>(program: &'p Program, chain: &[&'p ScenarioIr]) -> Vec<&'p TExpr> {
-    let mut defs: Vec<&TExpr> = program.definitions.iter().map(|d| &d.value).collect();
+pub(super) fn scenario_defs<'p>(program: &'p Program, chain: &[&'p ScenarioIr]) -> IdVec<DefId, &'p TExpr> {
+    let mut defs = program.definitions.map(|d| &d.value);
     for s in chain {
         for (id, e) in &s.overrides {
             if let Some(slot) = defs.get_mut(*id) {
@@ -196,10 +196,11 @@ impl<'a> Run<'a> {
         timeline: Timeline,
         money: UnitId,
         rounding: number::Rounding,
-        defs: Vec<&'a TExpr>,
+        defs: IdVec<DefId, &'a TExpr>,
         scenario_span: Span,
     ) -> Run<'a> {
-        let (n_defs, n, n_entities) = (defs.len(), timeline.len(), program.entities.len());
+        let (n, n_entities) = (timeline.len(), program.entities.len());
+        let (def_values, def_busy) = (defs.map(|_| None), defs.map(|_| false));
         Run {
             program,
             reg: &program.registry,
@@ -208,8 +209,8 @@ impl<'a> Run<'a> {
             money,
             rounding,
             defs,
-            def_values: vec![None; n_defs],
-            def_busy: vec![false; n_defs],
+            def_values,
+            def_busy,
             flow_amounts: vec![None; program.flows.len()],
             flow_busy: vec![false; program.flows.len()],
             ledger: Ledger::new(n_entities, n),
@@ -233,7 +234,7 @@ impl<'a> Run<'a> {
     pub fn constants(program: &'a Program, span: Span) -> Result<Run<'a>, EvalError> {
         let money =
             program.registry.lookup("USD").ok_or(EvalError::Internal { span, what: "std/units has no USD".into() })?;
-        let defs = program.definitions.iter().map(|d| &d.value).collect();
+        let defs = program.definitions.map(|d| &d.value);
         let timeline = Timeline { step: crate::syntax::ast::Step::Yearly, periods: Vec::new() };
         let mut run = Run::new(program, String::new(), timeline, money, number::Rounding::Banker, defs, span);
         run.phase = Phase::Constants;

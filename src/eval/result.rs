@@ -36,7 +36,7 @@ pub struct RunResult {
     pub defaults: Defaults,
     /// Each entity's drawn credit line at each period's end.
     pub credit: Vec<Vec<Decimal>>,
-    def_values: Vec<Option<Val>>,
+    def_values: crate::check::ir::IdVec<crate::check::ir::DefId, Option<Val>>,
     flow_amounts: Vec<Option<Vec<Decimal>>>,
     depreciation: Vec<Vec<Decimal>>,
     min_cash: Vec<Decimal>,
