@@ -19,7 +19,7 @@ impl<'a> Checker<'a> {
                 self.def_type(id, span);
             }
         }
-        for id in 0..self.flow_asts.len() {
+        for id in self.flow_asts.ids().collect::<Vec<_>>() {
             let span = self.flow_asts.get(id).map(|f| f.1.span);
             if let Some(span) = span {
                 self.flow_type(id, span);

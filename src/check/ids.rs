@@ -28,6 +28,14 @@ macro_rules! id_type {
             }
         }
 
+        /// The ledger keeps an id as a `u32` (`eval::ledger::Origin`).
+        impl TryFrom<$name> for u32 {
+            type Error = std::num::TryFromIntError;
+            fn try_from(id: $name) -> Result<u32, Self::Error> {
+                u32::try_from(id.0)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.0)
@@ -39,6 +47,10 @@ macro_rules! id_type {
 id_type!(
     /// Index of a driver or curve (or of the definition an overridden field became).
     DefId
+);
+id_type!(
+    /// Index of a flow.
+    FlowId
 );
 
 /// A vector indexed by a typed id.

@@ -12,11 +12,9 @@ use crate::syntax::ast::{BinaryOp, CompareOp, DefinitionKind, Direction, PeriodV
 use crate::units::{Quantity, Registry, Unit, UnitId};
 use std::collections::BTreeMap;
 
-pub use super::ids::{DefId, IdVec};
+pub use super::ids::{DefId, FlowId, IdVec};
 /// Index of an entity.
 pub type EntityId = usize;
-/// Index of a flow.
-pub type FlowId = usize;
 /// Index of a contract.
 pub type ContractId = usize;
 
@@ -331,7 +329,7 @@ pub struct Program {
     /// Entities.
     pub entities: Vec<EntityIr>,
     /// Flows.
-    pub flows: Vec<FlowIr>,
+    pub flows: IdVec<FlowId, FlowIr>,
     /// Contracts.
     pub contracts: Vec<ContractIr>,
     /// Claims.

@@ -58,10 +58,10 @@ struct Checker<'a> {
     def_ir: IdVec<DefId, Option<DefIr>>,
     entity_asts: Vec<&'a ast::Entity>,
     contract_asts: Vec<&'a ast::Contract>,
-    flow_asts: Vec<(EntityId, &'a ast::Flow)>,
+    flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
     flow_index: HashMap<(EntityId, String), FlowId>,
-    flow_state: Vec<State>,
-    flow_ir: Vec<Option<FlowIr>>,
+    flow_state: IdVec<FlowId, State>,
+    flow_ir: IdVec<FlowId, Option<FlowIr>>,
     /// Names being typed, innermost last (for cycle chains).
     stack: Vec<String>,
     /// Definitions used by the definition being typed.
@@ -115,10 +115,10 @@ impl<'a> Checker<'a> {
             def_ir: IdVec::default(),
             entity_asts: Vec::new(),
             contract_asts: Vec::new(),
-            flow_asts: Vec::new(),
+            flow_asts: IdVec::default(),
             flow_index: HashMap::new(),
-            flow_state: Vec::new(),
-            flow_ir: Vec::new(),
+            flow_state: IdVec::default(),
+            flow_ir: IdVec::default(),
             stack: Vec::new(),
             deps: Vec::new(),
             errors: Vec::new(),
@@ -193,7 +193,7 @@ impl<'a> Checker<'a> {
             if let Decl::Flow(f) = d {
                 let Some((NameRef::Entity(e), _)) = self.names.get(&f.entity.name).copied() else { continue };
                 let key = (e, f.name.name.clone());
-                if let Some(prev) = self.flow_index.get(&key).and_then(|i| self.flow_asts.get(*i)) {
+                if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)) {
                     self.errors.push(CheckError::DuplicateName {
                         span: f.name.span,
                         first: Some(prev.1.name.span),
@@ -202,7 +202,7 @@ impl<'a> Checker<'a> {
                     });
                     continue;
                 }
-                self.flow_index.insert(key, self.flow_asts.len());
+                self.flow_index.insert(key, self.flow_asts.next_id());
                 self.flow_asts.push((e, f));
                 self.flow_state.push(State::Unchecked);
                 self.flow_ir.push(None);

@@ -191,7 +191,7 @@ impl Run<'_> {
         // contingent flows (`while C`, `until defaulted(E)`), booked while their condition holds
         let mut contingent = Vec::new();
         let mut terms_of: std::collections::BTreeMap<ContractId, Option<(i64, i64)>> = Default::default();
-        for (fid, f) in self.program.flows.iter().enumerate() {
+        for (fid, f) in self.program.flows.iter_enumerated() {
             if let Some(c) = f.contingent {
                 if let Contingency::While(k) = c {
                     if let std::collections::btree_map::Entry::Vacant(slot) = terms_of.entry(k) {

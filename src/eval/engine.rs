@@ -62,8 +62,8 @@ pub struct Run<'a> {
     pub(super) defs: IdVec<DefId, &'a TExpr>,
     pub(super) def_values: IdVec<DefId, Option<Val>>,
     pub(super) def_busy: IdVec<DefId, bool>,
-    pub(super) flow_amounts: Vec<Option<Vec<Decimal>>>,
-    pub(super) flow_busy: Vec<bool>,
+    pub(super) flow_amounts: IdVec<FlowId, Option<Vec<Decimal>>>,
+    pub(super) flow_busy: IdVec<FlowId, bool>,
     /// The ledger.
     pub ledger: Ledger,
     /// Depreciation booked per entity and period.
@@ -211,8 +211,8 @@ impl<'a> Run<'a> {
             defs,
             def_values,
             def_busy,
-            flow_amounts: vec![None; program.flows.len()],
-            flow_busy: vec![false; program.flows.len()],
+            flow_amounts: program.flows.map(|_| None),
+            flow_busy: program.flows.map(|_| false),
             ledger: Ledger::new(n_entities, n),
             depreciation: vec![vec![Decimal::ZERO; n]; n_entities],
             min_cash: vec![Decimal::ZERO; n_entities],
@@ -366,7 +366,7 @@ impl<'a> Run<'a> {
                 }
             }
         }
-        for fid in 0..self.program.flows.len() {
+        for fid in self.program.flows.ids() {
             let amounts = self.flow(fid)?;
             let Some(f) = self.program.flows.get(fid) else { continue };
             if f.kind == FlowKind::Capex {

@@ -13,7 +13,7 @@ use super::error::EvalError;
 use super::ledger::Ledger;
 use super::timeline::Timeline;
 use super::Value;
-use crate::check::ir::Program;
+use crate::check::ir::{DefId, FlowId, IdVec, Program};
 use crate::check::Shape;
 use crate::number::Rounding;
 use crate::source::Span;
@@ -36,8 +36,8 @@ pub struct RunResult {
     pub defaults: Defaults,
     /// Each entity's drawn credit line at each period's end.
     pub credit: Vec<Vec<Decimal>>,
-    def_values: crate::check::ir::IdVec<crate::check::ir::DefId, Option<Val>>,
-    flow_amounts: Vec<Option<Vec<Decimal>>>,
+    def_values: IdVec<DefId, Option<Val>>,
+    flow_amounts: IdVec<FlowId, Option<Vec<Decimal>>>,
     depreciation: Vec<Vec<Decimal>>,
     min_cash: Vec<Decimal>,
     loan_events: Vec<Option<Vec<LoanLine>>>,

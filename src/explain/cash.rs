@@ -6,6 +6,7 @@
 //! balance exactly. Each group also says what it moved in the period itself.
 
 use super::{Ctx, Node, Shown, Term};
+use crate::check::ids::Id;
 use crate::check::ir::{EntityId, FlowId};
 use crate::eval::booking::{basis_of, Basis};
 use crate::eval::engine::Val;
@@ -84,7 +85,7 @@ pub(super) fn cash(
                 ("opening cash".to_string(), field.and_then(|f| ctx.location(f.span)))
             }
             Origin::Flow(i) => {
-                let f = program.flows.get(i as usize);
+                let f = program.flows.get(FlowId::from_index(i as usize));
                 let name = f
                     .map(|f| {
                         format!(
@@ -130,7 +131,7 @@ pub(super) fn cash(
             }
             match origin {
                 Origin::Flow(i) => {
-                    let fid = i as usize;
+                    let fid = FlowId::from_index(i as usize);
                     if let Some(f) = program.flows.get(fid) {
                         let v = ctx.run.value(&crate::check::ir::TExpr {
                             kind: crate::check::ir::TExprKind::Flow(fid),
