@@ -635,7 +635,7 @@ fn schedule(
         return failed(&diags, session.sources(), style);
     }
     let program = session.program().clone();
-    let Some((cid, c)) = program.contracts.iter().enumerate().find(|(_, c)| c.name == name) else {
+    let Some((cid, c)) = program.contracts.iter_enumerated().find(|(_, c)| c.name == name) else {
         let known: Vec<&str> = program.contracts.iter().map(|c| c.name.as_str()).collect();
         let hint = match crate::units::suggest(name, known.iter().copied()) {
             Some(s) => format!(" (did you mean `{s}`?)"),

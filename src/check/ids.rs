@@ -52,6 +52,10 @@ id_type!(
     /// Index of a flow.
     FlowId
 );
+id_type!(
+    /// Index of a contract.
+    ContractId
+);
 
 /// A vector indexed by a typed id.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +97,10 @@ impl<I: Id, T> IdVec<I, T> {
     pub fn ids(&self) -> impl Iterator<Item = I> {
         (0..self.items.len()).map(I::from_index)
     }
+    /// The items, to change.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
     /// A vector of the same ids: `f` of each item.
     pub fn map<'s, U>(&'s self, f: impl FnMut(&'s T) -> U) -> IdVec<I, U> {
         self.items.iter().map(f).collect()
@@ -103,6 +111,29 @@ impl<I, T> std::ops::Deref for IdVec<I, T> {
     type Target = [T];
     fn deref(&self) -> &[T] {
         &self.items
+    }
+}
+
+/// Indexing by an id (as the evaluator's per-contract totals are): an id the checker made for
+/// this program is always inside.
+impl<I: Id, T> std::ops::Index<I> for IdVec<I, T> {
+    type Output = T;
+    fn index(&self, id: I) -> &T {
+        &self.items[id.index()]
+    }
+}
+
+impl<I: Id, T> std::ops::IndexMut<I> for IdVec<I, T> {
+    fn index_mut(&mut self, id: I) -> &mut T {
+        &mut self.items[id.index()]
+    }
+}
+
+impl<'a, I, T> IntoIterator for &'a mut IdVec<I, T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter_mut()
     }
 }
 

@@ -12,11 +12,9 @@ use crate::syntax::ast::{BinaryOp, CompareOp, DefinitionKind, Direction, PeriodV
 use crate::units::{Quantity, Registry, Unit, UnitId};
 use std::collections::BTreeMap;
 
-pub use super::ids::{DefId, FlowId, IdVec};
+pub use super::ids::{ContractId, DefId, FlowId, IdVec};
 /// Index of an entity.
 pub type EntityId = usize;
-/// Index of a contract.
-pub type ContractId = usize;
 
 /// A typed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -331,7 +329,7 @@ pub struct Program {
     /// Flows.
     pub flows: IdVec<FlowId, FlowIr>,
     /// Contracts.
-    pub contracts: Vec<ContractIr>,
+    pub contracts: IdVec<ContractId, ContractIr>,
     /// Claims.
     pub claims: Vec<ClaimIr>,
     /// Reports.

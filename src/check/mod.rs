@@ -57,7 +57,7 @@ struct Checker<'a> {
     def_state: IdVec<DefId, State>,
     def_ir: IdVec<DefId, Option<DefIr>>,
     entity_asts: Vec<&'a ast::Entity>,
-    contract_asts: Vec<&'a ast::Contract>,
+    contract_asts: IdVec<ContractId, &'a ast::Contract>,
     flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
     flow_index: HashMap<(EntityId, String), FlowId>,
     flow_state: IdVec<FlowId, State>,
@@ -114,7 +114,7 @@ impl<'a> Checker<'a> {
             def_state: IdVec::default(),
             def_ir: IdVec::default(),
             entity_asts: Vec::new(),
-            contract_asts: Vec::new(),
+            contract_asts: IdVec::default(),
             flow_asts: IdVec::default(),
             flow_index: HashMap::new(),
             flow_state: IdVec::default(),
@@ -181,7 +181,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Decl::Contract(c) => {
-                    let id = self.contract_asts.len();
+                    let id = self.contract_asts.next_id();
                     if self.declare(&c.name, NameRef::Contract(id)) {
                         self.contract_asts.push(c);
                     }

@@ -506,7 +506,7 @@ mod tests {
             let loaded = crate::driver::load_text(&mut map, "<t>", &text);
             let (program, _, diags) = crate::driver::compile(&loaded, None);
             assert!(diags.is_empty(), "{}: {diags:?}\n{text}", spec.kind);
-            let c = &program.contracts[0];
+            let c = program.contracts.first().expect("one contract");
             assert!(!matches!(c.terms, super::ContractTerms::Unchecked), "{} does not lower", spec.kind);
         }
     }

@@ -292,7 +292,7 @@ impl Run<'_> {
             Builtin::Commitments => {
                 let id = self.entity_arg(args, span)?;
                 let mut total = vec![Decimal::ZERO; n];
-                for (cid, c) in self.program.contracts.iter().enumerate() {
+                for (cid, c) in self.program.contracts.iter_enumerated() {
                     if super::contracts::parties(c).map(|p| p.0) != Some(id) {
                         continue;
                     }
@@ -426,7 +426,7 @@ impl Run<'_> {
     /// Adds the interest E's loans accrue (accrual.rs): the borrower's expense, the lender's
     /// income; a loan whose borrower defaulted accrues nothing after the default period.
     fn add_loan_accruals(&self, id: EntityId, out: &mut [Decimal]) -> Result<(), ArithError> {
-        for (cid, acc) in self.loan_accruals.iter().enumerate() {
+        for (cid, acc) in self.loan_accruals.iter_enumerated() {
             let (Some(acc), Some(c)) = (acc, self.program.contracts.get(cid)) else { continue };
             let Some(loan) = c.terms.loan() else { continue };
             let sign = if loan.borrower == id {

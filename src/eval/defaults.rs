@@ -23,7 +23,7 @@ use super::engine::Run;
 use super::error::EvalError;
 use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::timeline::Timeline;
-use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind};
+use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind, IdVec};
 use crate::check::options::{AfterDefault, DefaultPolicy};
 use crate::check::typed::{ContractTerms, TakeOrPayIr};
 use crate::clearing::{clear, Obligation, Policy};
@@ -73,7 +73,7 @@ pub struct Defaults {
     /// Losses of each entity (what fell due to it unpaid).
     pub by_entity: Vec<Decimal>,
     /// Losses on each contract.
-    pub by_contract: Vec<Decimal>,
+    pub by_contract: IdVec<ContractId, Decimal>,
     /// The period each entity defaulted in.
     pub period_of: Vec<Option<usize>>,
 }
@@ -149,7 +149,6 @@ impl Run<'_> {
     ) -> Result<(Ledger, Vec<Vec<Decimal>>, Defaults), EvalError> {
         let n = self.timeline.len();
         let ne = self.program.entities.len();
-        let nc = self.program.contracts.len();
         // the simulation's own events; the ledger is the base (less a stopped defaulter's
         // operations) and these, built at the end
         let mut ledger = Ledger::new(ne, n);
@@ -161,7 +160,7 @@ impl Run<'_> {
         let mut cash = vec![Decimal::ZERO; ne];
         let mut out = Defaults {
             by_entity: vec![Decimal::ZERO; ne],
-            by_contract: vec![Decimal::ZERO; nc],
+            by_contract: self.program.contracts.map(|_| Decimal::ZERO),
             period_of: vec![None; ne],
             records: Vec::new(),
         };
@@ -172,13 +171,11 @@ impl Run<'_> {
                 v.push(d);
             }
         }
-        let mut ended = vec![false; nc]; // a party defaulted: nothing more falls due
-        let parties: Vec<(Option<EntityId>, Option<EntityId>)> = self
+        let mut ended = self.program.contracts.map(|_| false); // a party defaulted: nothing more falls due
+        let parties: IdVec<ContractId, (Option<EntityId>, Option<EntityId>)> = self
             .program
             .contracts
-            .iter()
-            .map(|x| super::contracts::parties(x).map_or((None, None), |(a, b)| (Some(a), Some(b))))
-            .collect();
+            .map(|x| super::contracts::parties(x).map_or((None, None), |(a, b)| (Some(a), Some(b))));
         // an entity whose operations have stopped (defaulted in an earlier period, not `continue`)
         let stopped = |out: &Defaults, e: EntityId, t: usize| {
             !continues.get(e).copied().unwrap_or(false)
@@ -291,7 +288,7 @@ impl Run<'_> {
                     for (e, is) in cleared.defaulted.iter().enumerate() {
                         let Some(done) = resolved.get_mut(e).filter(|d| *is && !**d) else { continue };
                         *done = true;
-                        for (c, (payer, _)) in parties.iter().enumerate() {
+                        for (c, (payer, _)) in parties.iter_enumerated() {
                             if *payer != Some(e) || ended.get(c).copied().unwrap_or(true) {
                                 continue;
                             }

@@ -77,9 +77,9 @@ pub struct Run<'a> {
     /// Obligations between entities that the contracts schedule.
     pub(super) dues: Vec<super::defaults::Due>,
     /// Each loan's events, in the ledger currency.
-    pub(super) loan_events: Vec<Option<Vec<LoanLine>>>,
+    pub(super) loan_events: IdVec<ContractId, Option<Vec<LoanLine>>>,
     /// Each loan's interest accrued per period, the borrower's expense (see accrual.rs).
-    pub(super) loan_accruals: Vec<Option<Vec<Decimal>>>,
+    pub(super) loan_accruals: IdVec<ContractId, Option<Vec<Decimal>>>,
     /// The full-payment path, when it differs from the cleared one (someone defaulted).
     pub(super) full_ledger: Option<Ledger>,
     /// What the cleared path found.
@@ -219,8 +219,8 @@ impl<'a> Run<'a> {
             phase: Phase::Complete,
             credit: vec![Vec::new(); n_entities],
             dues: Vec::new(),
-            loan_events: vec![None; program.contracts.len()],
-            loan_accruals: vec![None; program.contracts.len()],
+            loan_events: program.contracts.map(|_| None),
+            loan_accruals: program.contracts.map(|_| None),
             full_ledger: None,
             defaults: super::defaults::Defaults::default(),
             scenario_span,
@@ -392,7 +392,7 @@ impl<'a> Run<'a> {
                 self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
             }
         }
-        for cid in 0..self.program.contracts.len() {
+        for cid in self.program.contracts.ids() {
             if self.program.contracts.get(cid).is_some_and(|c| c.terms.loan().is_some()) {
                 self.post_loan(cid)?;
             } else {

@@ -13,7 +13,7 @@ use super::error::EvalError;
 use super::ledger::Ledger;
 use super::timeline::Timeline;
 use super::Value;
-use crate::check::ir::{DefId, FlowId, IdVec, Program};
+use crate::check::ir::{ContractId, DefId, FlowId, IdVec, Program};
 use crate::check::Shape;
 use crate::number::Rounding;
 use crate::source::Span;
@@ -40,8 +40,8 @@ pub struct RunResult {
     flow_amounts: IdVec<FlowId, Option<Vec<Decimal>>>,
     depreciation: Vec<Vec<Decimal>>,
     min_cash: Vec<Decimal>,
-    loan_events: Vec<Option<Vec<LoanLine>>>,
-    loan_accruals: Vec<Option<Vec<Decimal>>>,
+    loan_events: IdVec<ContractId, Option<Vec<LoanLine>>>,
+    loan_accruals: IdVec<ContractId, Option<Vec<Decimal>>>,
     full_ledger: Option<Ledger>,
     scenario_span: Span,
 }

@@ -7,7 +7,7 @@
 
 use super::{Ctx, Node, Shown, Term};
 use crate::check::ids::Id;
-use crate::check::ir::{EntityId, FlowId};
+use crate::check::ir::{ContractId, EntityId, FlowId};
 use crate::eval::booking::{basis_of, Basis};
 use crate::eval::engine::Val;
 use crate::eval::ledger::{Account, EventKind, Origin};
@@ -98,7 +98,7 @@ pub(super) fn cash(
                 (name, f.and_then(|f| ctx.location(f.span)))
             }
             Origin::Contract(i) => {
-                let c = program.contracts.get(i as usize);
+                let c = program.contracts.get(ContractId::from_index(i as usize));
                 (
                     c.map(|c| format!("contract {} ({})", c.name, c.spec.kind)).unwrap_or_default(),
                     c.and_then(|c| ctx.location(c.span)),
@@ -151,7 +151,7 @@ pub(super) fn cash(
                     }
                 }
                 Origin::Contract(i) => {
-                    if let Some(events) = super::default::loan_events(ctx, i as usize)? {
+                    if let Some(events) = super::default::loan_events(ctx, ContractId::from_index(i as usize))? {
                         child.children.push(events);
                     }
                 }
