@@ -306,12 +306,15 @@ where
             if let Err(diags) = session.load_text("<eval prelude>", "import \"std/finance\"\n") {
                 return failed(&diags, session.sources(), style);
             }
+            // the expression's own warnings (a point outside its range), if it checks
+            let warnings = match session.check_expr("<eval>", &expr) {
+                Ok((p, e)) => session.render(&crate::eval::warning::expr_warnings(&p, &e), style),
+                Err(_) => String::new(),
+            };
             match session.eval(&expr, None) {
-                Ok(v) => Output {
-                    stdout: format!("{}\n", v.format(&session.program().registry)),
-                    stderr: String::new(),
-                    code: 0,
-                },
+                Ok(v) => {
+                    Output { stdout: format!("{}\n", v.format(&session.program().registry)), stderr: warnings, code: 0 }
+                }
                 Err(diags) => failed(&diags, session.sources(), style),
             }
         }
@@ -390,6 +393,8 @@ fn repl(files: &[PathBuf], scenario: Option<&str>, keep_going: bool, allow: &[Pa
     if start.failed {
         return Output { stdout: String::new(), stderr: start.err, code: 1 };
     }
+    // the loaded files' warnings
+    let _ = std::io::stderr().lock().write_all(start.err.as_bytes());
     // Each answer is written as soon as its input is complete, so a program can drive the
     // REPL through a pipe. A line that cannot be read (not UTF-8) ends the input with exit 1.
     let unreadable = std::cell::Cell::new(None);
@@ -436,6 +441,7 @@ fn check(files: &[PathBuf], claims: Option<Scenarios>, allow: &[PathBuf], style:
             out.code = 1;
             continue;
         }
+        out.stderr.push_str(&session.render(session.warnings(), style));
         let program = session.program().clone();
         let names = match &claims {
             None => {
@@ -496,6 +502,7 @@ fn run_file(
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
+    let warnings = session.render(session.warnings(), style);
     let program = session.program().clone();
     let mut outcomes = Vec::new();
     for name in crate::scenarios::names(&program, scenario, all) {
@@ -504,7 +511,11 @@ fn run_file(
                 o.scale = scale.and_then(|m| crate::check::ir::Scale::new(m, &o.currency));
                 outcomes.push(o)
             }
-            Err(diags) => return failed(&diags, session.sources(), style),
+            Err(diags) => {
+                let mut out = failed(&diags, session.sources(), style);
+                out.stderr.insert_str(0, &warnings);
+                return out;
+            }
         }
     }
     let stdout = match (format, outcomes.as_slice()) {
@@ -514,7 +525,7 @@ fn run_file(
         (Format::Csv, [o]) if !all => crate::report::csv::render(o),
         (Format::Csv, os) => crate::scenarios::csv_all(os),
     };
-    Output { stdout, stderr: String::new(), code: 0 }
+    Output { stdout, stderr: warnings, code: 0 }
 }
 
 fn compare(
@@ -1001,13 +1012,15 @@ fn sample(file: &std::path::Path, a: &SampleArgs, format: Format, style: RenderS
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    match part {
+    let mut out = match part {
         Some((k, n)) => match shard::write(&batch, k, n) {
             Ok(stdout) => Output { stdout, stderr: String::new(), code: 0 },
             Err(e) => usage("sample", e),
         },
         None => render_samples(&batch, format),
-    }
+    };
+    out.stderr.insert_str(0, &session.render(session.warnings(), style));
+    out
 }
 
 fn merge(files: &[PathBuf], format: Format) -> Output {

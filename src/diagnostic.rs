@@ -2,9 +2,13 @@
 //!
 //! Each stage has its own error enum with stable codes (`aifin::parse::…`, `aifin::units::…`,
 //! `aifin::check::…`, `aifin::eval::…`); each implements [`ToDiagnostic`]. A [`Diagnostic`] is
-//! plain data (code, message, labelled spans, help), rendered here with miette against the
-//! *whole* named source, so every label shows with its context and the library — not the CLI —
-//! owns the rendering (golden tests see exactly what users see).
+//! plain data (code, message, labelled spans, help), rendered here with miette, so the library —
+//! not the CLI — owns the rendering (golden tests see exactly what users see).
+//!
+//! A diagnostic shows the line each of its labels starts on and nothing more: no context line
+//! above or below, and a label over several lines (a whole declaration) is cut at the end of
+//! its first line (issue 16: a diagnostic on a file that holds a secret must not echo other
+//! lines of it); a long line shows only around its labels ([`crate::snippet`]).
 //!
 //! Rendering is byte-stable when [`RenderStyle::Plain`] is used: no colour, fixed width 80, no
 //! hyperlinks, unicode box drawing. The CLI picks `Plain` when stderr is not a terminal, when
@@ -68,6 +72,10 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
         }
+    }
+    /// A warning (it does not stop the command) with a code and message and no labels yet.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
     /// Adds a label.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
@@ -216,7 +224,8 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, style: RenderStyle) -> Str
     let mut notes: Vec<String> = Vec::new();
     for l in &diag.labels {
         if Some(l.span.source()) == primary_source {
-            labels.push(l.clone());
+            let text = sources.get(l.span.source()).map(|s| s.text()).unwrap_or_default();
+            labels.push(Label { span: first_line(l.span, text), message: l.message.clone() });
         } else if let Some(src) = sources.get(l.span.source()) {
             let (line, col) = sources.line_col(l.span.source(), l.span.start());
             notes.push(format!("{}:{}:{}: {}", src.name(), line, col, l.message));
@@ -231,12 +240,31 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, style: RenderStyle) -> Str
         RenderStyle::Plain => GraphicalTheme::unicode_nocolor(),
         RenderStyle::Colour => GraphicalTheme::unicode(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(RENDER_WIDTH).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(RENDER_WIDTH)
+        .with_links(false)
+        // no context lines; the snippet gives whole labelled lines whatever is asked for
+        .with_context_lines(0);
     let mut out = String::new();
     if handler.render_report(&mut out, &r).is_err() {
         out = format!("error[{}]: {}\n", diag.code, diag.message);
     }
     out
+}
+
+/// `span` cut at the end of its first line: a label over several lines (a whole declaration)
+/// shows the line it starts on, so a diagnostic never prints more lines than its labels start
+/// on, however long the span.
+fn first_line(span: Span, text: &str) -> Span {
+    let start = span.start();
+    let inner = text.get(start..span.end()).unwrap_or_default();
+    match inner.trim_end_matches(['\n', '\r']).find('\n') {
+        Some(i) => {
+            let end = start + inner.get(..i).map_or(i, |t| t.trim_end_matches('\r').len());
+            Span::new(span.source(), text, start, end).unwrap_or(span)
+        }
+        None => span,
+    }
 }
 
 /// Renders several diagnostics, separated as miette separates them, with a closing count.
@@ -270,5 +298,22 @@ mod tests {
         assert!(text.contains("x.aifin:1:14"), "{text}");
         assert!(text.contains("this divides by zero"), "{text}");
         assert!(!text.contains('\u{1b}'), "no escape codes in plain output");
+    }
+
+    #[test]
+    fn a_label_over_several_lines_shows_its_first_line_only() {
+        let mut map = SourceMap::new();
+        let text = "// one\ncontract c: loan {\r\n  secret_inside\n}\n// after\n";
+        let id = map.add("x.aifin", text, SourceKind::File);
+        let block = map.span(id, 7, text.len() - 9).unwrap_or(Span::file_start(id));
+        let d = Diagnostic::error("aifin::types::missing_field", "needs `principal`").with_label(block, "missing");
+        let out = render(&d, &map, RenderStyle::Plain);
+        assert!(out.contains("contract c: loan {") && out.contains("x.aifin:2:1"), "{out}");
+        for other in ["// one", "secret_inside", "// after", "}"] {
+            assert!(!out.lines().any(|l| l.contains('│') && l.ends_with(other)), "{other}: {out}");
+        }
+        // a one-line span is left alone
+        let one = map.span(id, 7, 15).unwrap_or(Span::file_start(id));
+        assert_eq!(first_line(one, text), one);
     }
 }

@@ -47,6 +47,8 @@ pub struct Session {
     /// The files of the committed program, in load order (the prelude first).
     files: Vec<(SourceId, ast::File)>,
     program: Arc<Program>,
+    /// The warnings of the committed program ([`crate::eval::warning`]).
+    warnings: Vec<Diagnostic>,
     /// Run results of the committed program, by scenario name.
     runs: BTreeMap<String, Arc<RunResult>>,
     inputs: usize,
@@ -74,6 +76,7 @@ impl Session {
             std: StdCache::default(),
             files: Vec::new(),
             program: Arc::new(Program::default()),
+            warnings: Vec::new(),
             runs: BTreeMap::new(),
             inputs: 0,
         };
@@ -90,6 +93,12 @@ impl Session {
     /// The last program that compiled without errors.
     pub fn program(&self) -> &Arc<Program> {
         &self.program
+    }
+
+    /// The warnings of the committed program, in the order written: they stop nothing; `aifin
+    /// check`, `run` and `sample` print them to stderr.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// Replaces the program with `path` and what it imports.
@@ -113,6 +122,7 @@ impl Session {
         if !diags.is_empty() {
             return Err(diags);
         }
+        self.warnings = crate::eval::warning::warnings(&program);
         self.files = loaded.files;
         self.program = Arc::new(program);
         self.runs.clear();

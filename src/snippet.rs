@@ -7,7 +7,9 @@
 //! text was cut. Labels are moved onto the cut text ([`Snippet::span`]), and the
 //! `file:line:col` header still gives the position in the real file: only columns change, and
 //! [`Snippet`]'s [`SourceCode`] reports the real column. ASCII control characters are shown
-//! as `?`, so a file cannot send escape sequences to the reader's terminal.
+//! as `?`, so a file cannot send escape sequences to the reader's terminal. Asked for a span,
+//! it gives the whole line(s) the span lies on and never a line of context around them
+//! (issue 16), whatever context miette asks for.
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -153,28 +155,39 @@ fn visible(text: &str) -> String {
 }
 
 impl SourceCode for Snippet<'_> {
+    /// The whole line(s) `span` lies on, and never a line more: whatever context miette asks
+    /// for (`before`, `after`) is not given, so a diagnostic shows only the lines its labels
+    /// point at (issue 16: an import of a file holding a secret must not echo the lines around
+    /// the one it points at).
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
-        before: usize,
-        after: usize,
+        _before: usize,
+        _after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.as_str().read_span(span, before, after)?;
+        let bytes = self.text.as_bytes();
+        let start = span.offset();
+        if start > bytes.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let end = (start + span.len()).min(bytes.len()).max(start);
+        let line_start = bytes.get(..start).and_then(|b| b.iter().rposition(|c| *c == b'\n')).map_or(0, |i| i + 1);
+        // the line holding the span's last byte (its start, for an empty span), with its newline
+        let last = if end > start { end - 1 } else { start };
+        let line_end =
+            bytes.get(last..).and_then(|b| b.iter().position(|c| *c == b'\n')).map_or(bytes.len(), |i| last + i + 1);
+        let data = bytes.get(line_start..line_end).ok_or(MietteError::OutOfBounds)?;
+        let line = bytes.get(..line_start).map_or(0, |b| b.iter().filter(|c| **c == b'\n').count());
         // the header's column is the one in the source (bytes from the line start, as miette counts)
-        let column = if before == 0 {
-            let at = self.to_source(span.offset());
-            let line_start = self.original.get(..at).and_then(|t| t.rfind('\n')).map(|i| i + 1).unwrap_or(0);
-            at - line_start
-        } else {
-            inner.column()
-        };
+        let at = self.to_source(start);
+        let source_line_start = self.original.get(..at).and_then(|t| t.rfind('\n')).map(|i| i + 1).unwrap_or(0);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
+            data,
+            SourceSpan::new(line_start.into(), line_end - line_start),
+            line,
+            at - source_line_start,
+            data.iter().filter(|c| **c == b'\n').count(),
         )))
     }
 }
@@ -203,6 +216,21 @@ mod tests {
         // the header column is the real one
         let c = s.read_span(&span, 0, 0).map(|c| c.column()).unwrap_or(0);
         assert_eq!(c, 3000);
+    }
+
+    #[test]
+    fn a_span_reads_as_its_own_lines_and_no_more() {
+        let text = "line one\nline two\nline three\nline four\n";
+        let s = Snippet::new("x", text, &[]);
+        // `two` on line 2, asked with a context line on each side: line 2 alone
+        let c = s.read_span(&SourceSpan::new(14.into(), 3), 1, 1).map(|c| c.data().to_vec()).unwrap_or_default();
+        assert_eq!(c, b"line two\n");
+        // a span from line 2 into line 3: those two lines
+        let c = s.read_span(&SourceSpan::new(14.into(), 8), 1, 1).map(|c| c.data().to_vec()).unwrap_or_default();
+        assert_eq!(c, b"line two\nline three\n");
+        // a span ending on a newline does not take the next line
+        let c = s.read_span(&SourceSpan::new(9.into(), 9), 2, 2).map(|c| c.data().to_vec()).unwrap_or_default();
+        assert_eq!(c, b"line two\n");
     }
 
     #[test]

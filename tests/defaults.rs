@@ -7,7 +7,10 @@
 //!   the claim: a take-or-pay's termination payment or remaining schedule, a lease's remaining
 //!   payments, a loan's principal plus interest accrued to the default date;
 //! - a defaulter's cash does not move after its default period (its operations stop) unless it
-//!   says `after_default continue`;
+//!   says `after_default continue` (with credit lines too); nor does its profit, which is 0 from then on (its capex no
+//!   longer depreciates), so no defaulter has a positive profit after its default;
+//! - a defaulter with a credit line has drawn all of it at the end of its default period (it
+//!   paid its creditors all it had, its unused credit included);
 //! - an entity that pays on no contract never defaults.
 
 use proptest::prelude::*;
@@ -39,6 +42,10 @@ struct Net {
     cost: Vec<u32>,
     /// `after_default continue`
     goes_on: Vec<bool>,
+    /// capex spent on 2025-01-01, depreciated over a year (0: none)
+    kit: Vec<u32>,
+    /// a credit line at 12 %/year (0: none)
+    credit: Vec<u32>,
     contracts: Vec<Contract>,
 }
 
@@ -65,9 +72,18 @@ fn net() -> impl Strategy<Value = Net> {
             proptest::collection::vec(0u32..40, n),
             proptest::collection::vec(0u32..6, n),
             proptest::collection::vec(prop_oneof![3 => Just(false), 1 => Just(true)], n),
+            proptest::collection::vec(prop_oneof![1 => Just(0u32), 1 => 1u32..24], n),
+            proptest::collection::vec(prop_oneof![2 => Just(0u32), 1 => 1u32..30], n),
             proptest::collection::vec(contract, 1..6),
         )
-            .prop_map(|(cash, cost, goes_on, contracts)| Net { cash, cost, goes_on, contracts })
+            .prop_map(|(cash, cost, goes_on, kit, credit, contracts)| Net {
+                cash,
+                cost,
+                goes_on,
+                kit,
+                credit,
+                contracts,
+            })
     })
 }
 
@@ -75,9 +91,16 @@ fn text(net: &Net) -> String {
     let mut s = String::from("scenario base { timeline 2025-01 .. 2025-12 monthly }\n");
     for (i, (c, k)) in net.cash.iter().zip(&net.cost).enumerate() {
         let after = if net.goes_on.get(i).copied().unwrap_or(false) { "  after_default continue" } else { "" };
-        s += &format!("entity E{i} {{ cash 2025-01-01: {c} USD{after} }}\n");
+        let credit = match net.credit.get(i).copied().unwrap_or(0) {
+            0 => String::new(),
+            l => format!("  credit_limit {l} USD  credit_rate 12%/year"),
+        };
+        s += &format!("entity E{i} {{ cash 2025-01-01: {c} USD{after}{credit} }}\n");
         if *k > 0 {
             s += &format!("flow E{i}.ops -> world: {k} USD/month\n");
+        }
+        if let Some(kit) = net.kit.get(i).filter(|x| **x > 0) {
+            s += &format!("flow E{i}.kit -> world: {kit} USD on 2025-01-01 as capex life 1 year\n");
         }
     }
     for (j, c) in net.contracts.iter().enumerate() {
@@ -104,6 +127,15 @@ fn text(net: &Net) -> String {
     }
     let cash: Vec<String> = (0..net.cash.len()).map(|i| format!("cash(E{i})")).collect();
     s += &format!("report {}\n", cash.join(", "));
+    let profit: Vec<String> = (0..net.cash.len()).map(|i| format!("profit(E{i})")).collect();
+    s += &format!("report {}\n", profit.join(", "));
+    let lines: Vec<String> = (0..net.cash.len())
+        .filter(|i| net.credit.get(*i).is_some_and(|l| *l > 0))
+        .map(|i| format!("credit(E{i})"))
+        .collect();
+    if !lines.is_empty() {
+        s += &format!("report {}\n", lines.join(", "));
+    }
     let pays: Vec<String> = (0..net.contracts.len()).map(|j| format!("payments(c{j})")).collect();
     s += &format!("report {}\nreport defaults\n", pays.join(", "));
     s
@@ -221,12 +253,19 @@ proptest! {
         }
         for (e, t) in &period_of {
             let i: usize = e.get(1..).and_then(|x| x.parse().ok()).unwrap_or(0);
+            // a defaulter paid all it had, its unused credit included: its line is drawn in full
+            if let Some(limit) = net.credit.get(i).copied().filter(|l| *l > 0) {
+                let drawn = s.get(&format!("credit({e})")).and_then(|v| v.get(*t as usize)).copied().unwrap_or_default();
+                prop_assert!((drawn - Decimal::from(limit)).abs() <= tol, "{}'s line is {} drawn of {} at its default\n{}", e, drawn, limit, src);
+            }
             if net.goes_on.get(i).copied().unwrap_or(false) {
                 continue; // it goes on trading
             }
             let cash = s.get(&format!("cash({e})")).cloned().unwrap_or_default();
             let at = cash.get(*t as usize).copied().unwrap_or_default();
             prop_assert!(cash.iter().skip(*t as usize + 1).all(|x| *x == at), "{}'s cash moves after its default\n{}", e, src);
+            let profit = s.get(&format!("profit({e})")).cloned().unwrap_or_default();
+            prop_assert!(profit.iter().skip(*t as usize + 1).all(|x| x.is_zero()), "{}'s profit moves after its default\n{}", e, src);
         }
         for i in 0..net.cash.len() {
             if !net.contracts.iter().any(|c| c.payer == i) {

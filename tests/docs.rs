@@ -53,6 +53,7 @@ fn every_diagnostic_code_is_documented() {
     codes.extend(aifin::check::CheckError::CODES);
     codes.extend(aifin::driver::LoadError::CODES);
     codes.extend(aifin::eval::EvalError::CODES);
+    codes.extend(aifin::eval::EvalWarning::CODES);
     let m = missing(codes.iter().map(|c| format!("`{c}`")));
     assert!(m.is_empty(), "undocumented codes: {m:?}");
 }
@@ -136,6 +137,7 @@ fn codes() -> String {
     all.extend(aifin::check::CheckError::DOCS);
     all.extend(aifin::driver::LoadError::DOCS);
     all.extend(aifin::eval::EvalError::DOCS);
+    all.extend(aifin::eval::EvalWarning::DOCS);
     table(["code", "when"], all.into_iter().map(|(c, w)| (format!("`{c}`"), w.to_string())))
 }
 

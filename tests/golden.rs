@@ -30,6 +30,7 @@ fn every_diagnostic_code_has_an_error_example() {
     codes.extend(aifin::check::CheckError::CODES.iter().map(|c| ("types", *c)));
     codes.extend(aifin::driver::LoadError::CODES.iter().map(|c| ("load", *c)));
     codes.extend(aifin::eval::EvalError::CODES.iter().filter(|c| **c != "aifin::eval::internal").map(|c| ("eval", *c)));
+    codes.extend(aifin::eval::EvalWarning::CODES.iter().map(|c| ("eval", *c)));
     let mut seen = BTreeSet::new();
     for ex in golden::examples(Path::new("examples/errors")) {
         let text = std::fs::read_to_string(golden::expected_path(&ex)).unwrap_or_default();

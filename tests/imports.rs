@@ -123,3 +123,67 @@ fn missing_files_directories_other_files_and_non_utf8() {
     assert_eq!(status, 1, "{err}");
     assert!(err.contains("aifin::load::not_utf8") && err.contains("proj/sub/latin1.aifin:1:11"), "{err}");
 }
+
+/// Issue 16: "a diagnostic never prints more than the line it points at". Each file below keeps
+/// a secret on the lines just above and below the one a diagnostic points at; none may show.
+#[test]
+fn a_diagnostic_shows_only_the_lines_it_points_at() {
+    let d = scratch("context");
+    let secrets = ["above_secret_hunter2", "below_secret_swordfish", "far_secret_tiger"];
+    let clean = |err: &str| {
+        for s in secrets {
+            assert!(!err.contains(s), "`{s}` is not on a line the diagnostic points at:\n{err}");
+        }
+    };
+    // an error on line 3 of the main file: lines 2 and 4 hold secrets
+    write(
+        &d,
+        "proj/main_err.aifin",
+        b"driver fine = 1\n// above_secret_hunter2\ndriver bad = 1 USD + 1 day\n// below_secret_swordfish\n",
+    );
+    let (status, err) = check(&d, &["proj/main_err.aifin"]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("proj/main_err.aifin:3:") && err.contains("driver bad = 1 USD + 1 day"), "{err}");
+    clean(&err);
+    // an error in a file outside the tree, read because `--allow-import` names its folder
+    write(
+        &d,
+        "outside/keys.aifin",
+        b"// above_secret_hunter2\ndriver oops = 2 GPU + 3 W\n// below_secret_swordfish\n// far_secret_tiger\n",
+    );
+    write(&d, "proj/uses_keys.aifin", b"import \"../outside/keys.aifin\"\n");
+    let (status, err) = check(&d, &["--allow-import", "outside", "proj/uses_keys.aifin"]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("outside/keys.aifin:2:") && err.contains("driver oops"), "{err}");
+    clean(&err);
+    // without `--allow-import` the file is refused unread: only the import line shows
+    let err = refused(&d, "proj/uses_keys.aifin", "aifin::load::import_outside");
+    clean(&err);
+    assert!(!err.contains("driver oops"), "{err}");
+    // two labels three lines apart: each shows its own line, never the lines between
+    write(
+        &d,
+        "proj/twice.aifin",
+        b"driver a = 1\n// above_secret_hunter2\n// below_secret_swordfish\ndriver a = 2\n// far_secret_tiger\n",
+    );
+    let (status, err) = check(&d, &["proj/twice.aifin"]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("driver a = 1") && err.contains("driver a = 2"), "{err}");
+    clean(&err);
+    // a label over a whole declaration shows the line it starts on, not the lines inside it
+    write(
+        &d,
+        "proj/block.aifin",
+        b"entity Banks { kind lender }\nentity C { cash 1 USD }\ncontract debt: loan {\n  // above_secret_hunter2\n  lender Banks  borrower C  rate 9%/year  start 2025-06-01\n  // below_secret_swordfish\n}\n",
+    );
+    let (status, err) = check(&d, &["proj/block.aifin"]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("aifin::types::missing_field") && err.contains("contract debt: loan {"), "{err}");
+    assert!(!err.contains("lender Banks"), "{err}");
+    clean(&err);
+    // a parse error on the last line of a file (the error points past a line's end)
+    write(&d, "proj/tail.aifin", b"// above_secret_hunter2\ndriver x = 1 +\n");
+    let (status, err) = check(&d, &["proj/tail.aifin"]);
+    assert_eq!(status, 1, "{err}");
+    clean(&err);
+}

@@ -1,8 +1,9 @@
 //! Checking claims: a quantity compared with a quantity of the same dimension (`~=` with an
 //! optional tolerance, `==`, `<`, `<=`, `>`, `>=`, `in low .. high`), or a period-valued
 //! expression (`defaulted(E)`, `runway(E)`, a period literal) compared with a period or
-//! `never` (`==`, `<`, `<=`, `>`, `>=`, `in 2027-01 .. 2028-12`). The word `never` is only a
-//! claim's target, and only when no declaration is called `never`.
+//! `never` (`==`, `<`, `<=`, `>`, `>=`, `in 2027-01 .. 2028-12`; a whole number is a year:
+//! `== 2027`, `in 2027 .. 2028`). The word `never` is only a claim's target, and only when no
+//! declaration is called `never`.
 
 use super::error::CheckError;
 use super::ir::*;
@@ -90,7 +91,9 @@ impl Checker<'_> {
                 ClaimTestIr::Compare(*op, t)
             }
             ast::ClaimTest::Between { range } => {
-                let t = self.expr(range)?;
+                let years = matches!(&range.kind, ExprKind::Range { low, high, point: None }
+                    if is_year(low) || is_year(high));
+                let t = if years { self.range_arg(range)? } else { self.expr(range)? };
                 if t.ty != Type::PeriodRange {
                     return self.kind_error(&t, "a range of periods `2027-01 .. 2028-12`").and(None);
                 }
@@ -100,12 +103,16 @@ impl Checker<'_> {
         Some(claim_ir(c, value, test))
     }
 
-    /// A period, or the word `never` (after every period).
+    /// A period — a whole number is a year, as wherever a period is expected — or the word
+    /// `never` (after every period).
     fn period_target(&mut self, target: &ast::Expr) -> Option<TExpr> {
         if let ExprKind::Name(n) = &target.kind {
             if n.name == "never" && !self.names.contains_key("never") {
                 return Some(TExpr { kind: TExprKind::Symbol("never".into()), ty: Type::Period, span: target.span });
             }
+        }
+        if is_year(target) {
+            return self.period_arg(target);
         }
         let t = self.expr(target)?;
         if t.ty != Type::Period {
@@ -118,4 +125,11 @@ impl Checker<'_> {
 /// A checked claim: the declaration's text and flags with its checked value and test.
 fn claim_ir(c: &ast::Claim, value: TExpr, test: ClaimTestIr) -> ClaimIr {
     ClaimIr { text: c.text.clone(), source: c.source.clone(), expect_fail: c.expect_fail, value, test, span: c.span }
+}
+
+/// A bare whole number that reads as a year where a period is expected (`== 2027`,
+/// `in 2027 .. 2028`), as in a function's period argument.
+fn is_year(e: &ast::Expr) -> bool {
+    matches!(&e.kind, ExprKind::Quantity { number, unit: None }
+        if crate::number::as_integer(number.value).is_some_and(|y| (1..=9999).contains(&y)))
 }

@@ -613,7 +613,9 @@ impl Run<'_> {
     /// [`super::defaults`]); period 0 when the lender defaulted before it paid the initial
     /// exchange inside the timeline (the loan was never funded: the borrower's loss is what
     /// the lender failed to pay); the lender's default period when it left a later draw
-    /// unpaid (the loan ended there, as the clearing ends it).
+    /// unpaid (the loan ended there, as the clearing ends it); the period after the lender's default
+    /// period when its operations stop (it collects nothing more: the loan ends there, as the
+    /// clearing ends a stopped payee's contracts).
     pub(super) fn loan_settled(&self, cid: ContractId) -> Option<usize> {
         use crate::contracts::loan::EventType as T;
         let c = self.program.contracts.get(cid)?;
@@ -635,6 +637,11 @@ impl Run<'_> {
                 Some(T::Ied) => return Some(0),
                 Some(_) => return Some(d.min(default_of(loan.borrower).unwrap_or(d))),
                 None => {}
+            }
+            // a stopped lender collects nothing after its default period: the loan ends there
+            if !self.continues_after_default(loan.lender) {
+                let after = d.saturating_add(1);
+                return Some(default_of(loan.borrower).map_or(after, |b| b.min(after)));
             }
         }
         default_of(loan.borrower)

@@ -16,7 +16,8 @@
 //! the claims are cleared with the rest. What falls due unpaid is the creditor's loss
 //! (`losses(E)`). Afterwards nothing more falls due on its contracts as payer, and unless it says
 //! `after_default continue` its operations stop: its flows with the world (left out of the
-//! books after the default period) and its contracts as payee end.
+//! books after the default period) and its contracts as payee end, and its capex no longer
+//! depreciates ([`Run::stop_depreciation`]).
 
 use super::booking::round_ledger;
 use super::engine::Run;
@@ -369,7 +370,11 @@ impl Run<'_> {
             for e in 0..ne {
                 let min = self.min_cash_of(e);
                 let Some(cr) = credits.get_mut(e).and_then(|c| c.as_mut()) else { continue };
-                if stopped(&out, e, t + 1) {
+                // in its default period a defaulter draws (it may have paid its creditors with
+                // its unused credit) but does not repay; once stopped it does neither
+                let defaulting =
+                    !continues.get(e).copied().unwrap_or(false) && out.period_of.get(e).copied().flatten() == Some(t);
+                if stopped(&out, e, t) {
                     // a stopped defaulter neither draws nor repays: its balance stays drawn
                     if let Some(slot) = balances.get_mut(e).and_then(|row| row.get_mut(t)) {
                         *slot = cr.drawn;
@@ -395,7 +400,7 @@ impl Run<'_> {
                             })
                             .map_err(|x| arith(x, span))?;
                     }
-                } else if cash[e] > min && cr.drawn > Decimal::ZERO {
+                } else if cash[e] > min && cr.drawn > Decimal::ZERO && !defaulting {
                     let repay = ck(number::sub(cash[e], min))?.min(cr.drawn);
                     cr.drawn = ck(number::sub(cr.drawn, repay))?;
                     cash[e] = ck(number::sub(cash[e], repay))?;
@@ -434,8 +439,21 @@ impl Run<'_> {
         Ok((books, balances, out))
     }
 
+    /// A stopped defaulter's books stop with its operations: its capex no longer depreciates
+    /// after its default period (an entity that says `after_default continue` goes on).
+    pub(super) fn stop_depreciation(&mut self) {
+        for r in &self.defaults.records {
+            if self.continues_after_default(r.entity) {
+                continue;
+            }
+            if let Some(row) = self.depreciation.get_mut(r.entity) {
+                row.iter_mut().skip(r.period + 1).for_each(|d| *d = Decimal::ZERO);
+            }
+        }
+    }
+
     /// Whether an entity says `after_default continue`.
-    fn continues_after_default(&self, e: EntityId) -> bool {
+    pub(super) fn continues_after_default(&self, e: EntityId) -> bool {
         self.program.entities.get(e).is_some_and(|ent| ent.terms.after_default == AfterDefault::Continue)
     }
 }

@@ -418,6 +418,7 @@ impl<'a> Run<'a> {
                 self.credit = credit;
             }
             self.defaults = defaults;
+            self.stop_depreciation();
         }
         self.dues = dues;
         Ok(())
@@ -837,11 +838,7 @@ impl<'a> Run<'a> {
                     (Val::S(l, _), Val::S(h, _)) => {
                         let p = match point {
                             Some(p) => self.series(p)?,
-                            None => {
-                                let sum = l.add(&h, false, self.reg, n).map_err(|err| series_err(err, e.span))?;
-                                let two = Series::constant(Decimal::TWO, Unit::none());
-                                sum.mul(&two, true, self.reg, n).map_err(|err| series_err(err, e.span))?
-                            }
+                            None => self.range_median(&l, &h, e.span)?,
                         };
                         Ok(Val::Uncertain(l, h, p))
                     }

@@ -22,11 +22,13 @@ pub mod terms;
 pub mod timeline;
 pub mod uncertain;
 mod value;
+pub mod warning;
 
 use crate::check::ir::{Program, TExpr};
 pub use error::{At, EvalError};
 pub use result::RunResult;
 pub use value::Value;
+pub use warning::EvalWarning;
 
 /// Evaluates an expression that has one value (not a series) in `program`, outside any
 /// scenario: the same evaluator as a run ([`engine::Run::constants`]), without a timeline.

@@ -1,9 +1,13 @@
 //! Uncertain inputs: `low .. high [~ point]` and the distribution built-ins (`normal`,
 //! `lognormal`, `uniform`, `triangular`, `bernoulli`).
 //!
-//! A deterministic run gives each its point value ([`Run::distribution`]): the written point
-//! of a range, else its midpoint; a normal's mean, a lognormal's median √(p5·p95), a uniform's
-//! midpoint, a triangular's mode, a bernoulli's more likely outcome (1 when p > 0.5).
+//! A deterministic run (`aifin run`, `check --claims`, `eval`: everything but sampling) gives
+//! each its point value ([`Run::distribution`], [`Run::range_median`]): the written point of a
+//! range, else the median of its distribution — √(low·high) for a lognormal range (low > 0),
+//! (low + high)/2 for a normal one; a normal's mean, a lognormal's median √(p5·p95), a
+//! uniform's midpoint, a triangular's mode, a bernoulli's more likely outcome (1 when p > 0.5).
+//! A square root is computed exactly and rounded once ([`number::sqrt_product`]: the nearest
+//! decimal with as many of 28 places as fit), never through `f64`.
 //!
 //! A sampled run ([`run_drawn`]) replaces each uncertain node by one draw, looked up by the
 //! node's span in [`Draws`]. A definition is evaluated once per run, so a name used in several
@@ -219,8 +223,7 @@ impl Run<'_> {
                 if a <= Decimal::ZERO || c <= a {
                     return Err(bad(span, "a lognormal needs 0 < p5 < p95"));
                 }
-                let median = rust_decimal::MathematicalOps::sqrt(&number::mul(a, c).map_err(ar)?)
-                    .ok_or_else(|| bad(span, "no median"))?;
+                let median = number::sqrt_product(a, c).map_err(ar)?;
                 (Dist::lognormal_90(f(a), f(c)), [a, median, c], unit)
             }
             Builtin::Uniform => {
@@ -247,6 +250,26 @@ impl Run<'_> {
                 (Dist::Bernoulli { p: f(p) }, [Decimal::ZERO, point, Decimal::ONE], unit)
             }
         })
+    }
+
+    /// The value a deterministic run gives `low .. high` written without `~ point`: the median
+    /// of the distribution the range stands for — √(low·high) when low > 0 (lognormal), else
+    /// (low + high)/2 (normal) — period by period, in `low`'s unit.
+    pub(super) fn range_median(&self, low: &Series, high: &Series, span: Span) -> Result<Series, EvalError> {
+        let n = self.n();
+        let ar = |x: super::series::SeriesError| EvalError::arith(x.error, span);
+        let high = high.convert(&low.unit, self.reg).map_err(ar)?;
+        let median = |l: Decimal, h: Decimal| -> Result<Decimal, number::ArithError> {
+            if l > Decimal::ZERO {
+                number::sqrt_product(l, h)
+            } else {
+                number::div(number::add(l, h)?, Decimal::TWO)
+            }
+        };
+        if (0..n.max(1)).any(|i| high.get(i) < low.get(i)) {
+            return Err(bad(span, "the high end is below the low end"));
+        }
+        Ok(Series { unit: low.unit.clone(), values: low.values.zip(&high.values, n, median).map_err(ar)? })
     }
 
     /// A distribution call in a run: its draw when sampled, else its point.

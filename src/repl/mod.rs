@@ -112,7 +112,7 @@ impl Repl {
                 self.session = s;
                 self.recipe = r;
                 self.figures = None;
-                Reply::default()
+                Reply { err: self.new_warnings(&[]), ..Reply::default() }
             }
             Err(e) => Reply::fail(e),
         }
@@ -145,6 +145,17 @@ impl Repl {
 
     fn render(&self, s: &Session, diags: &[Diagnostic]) -> String {
         s.render(diags, self.style)
+    }
+
+    /// Each warning of session `s`, rendered.
+    fn warning_texts(&self, s: &Session) -> Vec<String> {
+        s.warnings().iter().map(|w| self.render(s, std::slice::from_ref(w))).collect()
+    }
+
+    /// The warnings of the session now that are not among `before` (rendered warnings of the
+    /// session an input changed): an input shows the warnings it brought, once.
+    fn new_warnings(&self, before: &[String]) -> String {
+        self.warning_texts(&self.session).into_iter().filter(|w| !before.contains(w)).collect()
     }
 
     /// Builds a session from `r`; on an error, the rendered diagnostics.
@@ -206,11 +217,12 @@ impl Repl {
         let name = self.next_name();
         let text = self.with_ans(text);
         let scenario = self.active();
+        let before = self.warning_texts(&self.session);
         match self.session.submit_in(&name, &text, scenario.as_deref()) {
             Ok(Answer::Declared(_)) => {
                 self.recipe.decls.push((name, text));
                 self.figures = None;
-                Reply::default()
+                Reply { err: self.new_warnings(&before), ..Reply::default() }
             }
             Ok(Answer::Value(ty, v)) => {
                 self.ans = Some(match &v {
@@ -291,7 +303,8 @@ impl Repl {
         let new_scenario = self.active();
         match moved::snapshot(&mut self.session, new_scenario.as_deref()) {
             Ok(new) => {
-                let reply = if show_moved { Reply::ok(moved::diff(&old, &new)) } else { Reply::default() };
+                let mut reply = if show_moved { Reply::ok(moved::diff(&old, &new)) } else { Reply::default() };
+                reply.err = self.new_warnings(&self.warning_texts(&s));
                 self.figures = Some(new);
                 reply
             }

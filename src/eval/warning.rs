@@ -1,0 +1,167 @@
+//! Warnings: findings that do not stop a command, each with a stable code like an error's.
+//!
+//! A warning is reported with the program it concerns and the command goes on (exit status
+//! unchanged). The [`crate::session::Session`] computes the warnings of every program it
+//! commits ([`warnings`]), so `aifin check`, `aifin run`, `aifin sample` and the REPL show the
+//! same ones, rendered like errors ([`crate::diagnostic`]) with `⚠` in place of `×`.
+//!
+//! Today there is one: a range's written point outside its own interval
+//! (`low .. high ~ point` with point < low or point > high). The point is what a deterministic
+//! run uses, while `aifin sample` draws from the interval, so the two would disagree about the
+//! same input; it is most often a typo in a unit or a magnitude.
+
+use super::engine::Run;
+use super::series::Series;
+use crate::check::ir::{ClaimTestIr, Program, TExpr, TExprKind};
+use crate::check::Type;
+use crate::diagnostic::{Diagnostic, Severity, ToDiagnostic};
+use crate::source::Span;
+
+/// A warning of the evaluation stage (`aifin::eval::…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalWarning {
+    /// `low .. high ~ point` whose point lies outside `low .. high`.
+    PointOutside {
+        /// `low .. high`.
+        span: Span,
+        /// The point.
+        point_span: Span,
+        /// The point, the low end and the high end, as written out in the low end's unit.
+        point: String,
+        low: String,
+        high: String,
+    },
+}
+
+// Every code of this stage's warnings (each has an example under `examples/errors/eval/`).
+crate::diagnostic::diagnostic_codes! {
+    EvalWarning {
+        PointOutside => "aifin::eval::point_outside": "a warning: `low .. high ~ point` whose point lies outside `low .. high` (a run uses the point, `aifin sample` the interval)",
+    }
+}
+
+impl ToDiagnostic for EvalWarning {
+    fn code(&self) -> &'static str {
+        self.diagnostic_code()
+    }
+
+    fn to_diagnostic(&self) -> Diagnostic {
+        let code = self.code();
+        match self {
+            EvalWarning::PointOutside { span, point_span, point, low, high } => {
+                let side = "a run uses the point, while `aifin sample` draws 90 % of its values between the ends";
+                Diagnostic::warning(code, format!("the point {point} lies outside its interval {low} .. {high}"))
+                    .with_label(*point_span, "outside the interval")
+                    .with_label(*span, "the 90 % interval")
+                    .with_help(format!("{side}: move the point inside, or widen the interval"))
+            }
+        }
+    }
+}
+
+/// Every warning of `program`, in the order written, as diagnostics.
+///
+/// A range's ends and point are read as a run outside any scenario reads constants (the
+/// program's own definitions): a range whose ends cannot be read so (they fail to evaluate)
+/// gives no warning here; its run reports the failure.
+pub fn warnings(program: &Program) -> Vec<Diagnostic> {
+    let mut nodes: Vec<&TExpr> = Vec::new();
+    for d in &program.definitions {
+        ranges_with_points(&d.value, &mut nodes);
+    }
+    for s in &program.scenarios {
+        s.overrides.iter().for_each(|(_, e)| ranges_with_points(e, &mut nodes));
+    }
+    for en in &program.entities {
+        en.fields.values().for_each(|f| ranges_with_points(&f.value, &mut nodes));
+    }
+    for fl in &program.flows {
+        ranges_with_points(&fl.value, &mut nodes);
+        if let Some(l) = &fl.life {
+            ranges_with_points(l, &mut nodes);
+        }
+    }
+    for c in &program.contracts {
+        c.fields.values().for_each(|f| ranges_with_points(&f.value, &mut nodes));
+    }
+    for c in &program.claims {
+        ranges_with_points(&c.value, &mut nodes);
+        match &c.test {
+            ClaimTestIr::Approx { target, .. } | ClaimTestIr::Compare(_, target) => {
+                ranges_with_points(target, &mut nodes)
+            }
+            ClaimTestIr::Between(_) => {}
+        }
+    }
+    for r in &program.reports {
+        r.items.iter().for_each(|(e, _)| ranges_with_points(e, &mut nodes));
+    }
+    nodes.sort_by_key(|e| (e.span.source(), e.span.start()));
+    nodes.dedup_by_key(|e| e.span);
+    nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect()
+}
+
+/// The warnings of one checked expression of `program` (`aifin eval`'s), as diagnostics.
+pub fn expr_warnings(program: &Program, e: &TExpr) -> Vec<Diagnostic> {
+    let mut nodes = Vec::new();
+    ranges_with_points(e, &mut nodes);
+    nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect()
+}
+
+/// The warning of one `low .. high ~ point` node, if its point is outside.
+fn point_outside(program: &Program, e: &TExpr) -> Option<EvalWarning> {
+    let TExprKind::Range { low, high, point: Some(point) } = &e.kind else { return None };
+    let mut run = Run::constants(program, e.span).ok()?;
+    let l = run.series(low).ok()?;
+    let in_low = |s: Series| s.convert(&l.unit, &program.registry).ok();
+    let h = in_low(run.series(high).ok()?)?;
+    let p = in_low(run.series(point).ok()?)?;
+    let (lv, hv, pv) = (l.get(0), h.get(0), p.get(0));
+    if pv >= lv && pv <= hv {
+        return None;
+    }
+    let unit = program.registry.format_unit(&l.unit);
+    let shown = |x: rust_decimal::Decimal| {
+        let n = crate::number::group_digits(&crate::number::format_exact(x));
+        if unit.is_empty() {
+            n
+        } else {
+            format!("{n} {unit}")
+        }
+    };
+    Some(EvalWarning::PointOutside {
+        span: low.span.to(high.span),
+        point_span: point.span,
+        point: shown(pv),
+        low: shown(lv),
+        high: shown(hv),
+    })
+}
+
+/// Every uncertain `low .. high ~ point` inside `e` (a distribution's parameters included).
+fn ranges_with_points<'p>(e: &'p TExpr, out: &mut Vec<&'p TExpr>) {
+    match &e.kind {
+        TExprKind::Range { low, high, point } if matches!(e.ty, Type::Uncertain(_)) => {
+            if point.is_some() {
+                out.push(e);
+            }
+            ranges_with_points(low, out);
+            ranges_with_points(high, out);
+            if let Some(p) = point {
+                ranges_with_points(p, out);
+            }
+        }
+        TExprKind::Call(_, args) => args.iter().for_each(|a| ranges_with_points(&a.value, out)),
+        TExprKind::Neg(x) | TExprKind::Convert(x, _) => ranges_with_points(x, out),
+        TExprKind::Binary { lhs, rhs, .. } => {
+            ranges_with_points(lhs, out);
+            ranges_with_points(rhs, out);
+        }
+        _ => {}
+    }
+}
+
+/// True for a warning (it does not stop a command).
+pub fn is_warning(d: &Diagnostic) -> bool {
+    d.severity == Severity::Warning
+}

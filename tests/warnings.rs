@@ -1,0 +1,88 @@
+//! Warnings (issue 19): `low .. high ~ point` whose point lies outside its interval is the
+//! warning `aifin::eval::point_outside` in `aifin check`, `run`, `sample` and the REPL — on
+//! stderr, with the exit status unchanged — and a point inside gives none.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+const CODE: &str = "aifin::eval::point_outside";
+
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("aifin-warnings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn aifin(args: &[&str], stdin: &str) -> (String, String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aifin"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
+}
+
+const OUTSIDE: &str = "scenario base { timeline 2026 .. 2027 yearly }\n\
+    driver price = 30k USD .. 40k USD ~ 45k USD\n\
+    driver fine = 1 .. 3 ~ 2\n\
+    report price, fine\n";
+
+#[test]
+fn check_run_and_sample_warn_and_still_succeed() {
+    let f = scratch("outside.aifin", OUTSIDE);
+    let f = f.to_str().unwrap();
+    for args in [vec!["check", f], vec!["run", f], vec!["sample", f, "--samples", "20", "--threads", "1"]] {
+        let (out, err, code) = aifin(&args, "");
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_eq!(err.matches(CODE).count(), 1, "{args:?}: one warning:\n{err}");
+        assert!(err.contains("the point 45,000 USD lies outside its interval 30,000 USD .. 40,000 USD"), "{err}");
+        assert!(err.contains("outside.aifin:2:"), "it points at the range: {err}");
+        assert!(err.contains("help:"), "{err}");
+        assert!(!out.contains(CODE), "warnings go to stderr: {out}");
+    }
+    // the run uses the point all the same
+    let (out, _, _) = aifin(&["run", f], "");
+    assert!(out.contains("45,000"), "{out}");
+}
+
+#[test]
+fn a_point_inside_or_no_point_warns_nothing() {
+    let f = scratch(
+        "inside.aifin",
+        "scenario s { timeline 2026 .. 2027 yearly }\ndriver a = 1 .. 3 ~ 3\ndriver b = 5 .. 9\nreport a, b\n",
+    );
+    let (_, err, code) = aifin(&["check", f.to_str().unwrap()], "");
+    assert_eq!((err.as_str(), code), ("", 0));
+}
+
+#[test]
+fn the_repl_shows_a_warning_once_when_an_input_brings_it() {
+    let f = scratch("repl.aifin", OUTSIDE);
+    let input = "driver later = 1 USD .. 2 USD ~ 0 USD\ndriver other = 5\nprice\n";
+    let (out, err, code) = aifin(&["repl", f.to_str().unwrap()], input);
+    assert_eq!(code, 0, "{err}");
+    // the file's warning at the start, the declaration's after it, and nothing more
+    assert_eq!(err.matches(CODE).count(), 2, "{err}");
+    assert!(err.contains("the point 0 USD lies outside its interval 1 USD .. 2 USD"), "{err}");
+    assert!(err.contains("<repl:1>:1:"), "{err}");
+    assert!(out.contains("45000 USD"), "{out}");
+}
+
+#[test]
+fn eval_warns_of_its_own_range() {
+    let (out, err, code) = aifin(&["eval", "1 USD .. 2 USD ~ 3 USD"], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "1 USD .. 2 USD (point 3 USD)\n");
+    assert_eq!(err.matches(CODE).count(), 1, "{err}");
+    assert!(err.contains("<eval>:1:"), "{err}");
+    let (_, err, _) = aifin(&["eval", "1 USD .. 2 USD ~ 1.5 USD"], "");
+    assert_eq!(err, "");
+}
