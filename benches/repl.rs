@@ -4,10 +4,15 @@
 //! - `query`: one expression in the active scenario, the run already cached;
 //! - `set_rate`: `:set` of `debt_rate` in examples/repl/cascade_whatif.aifin, the driver the
 //!   loan's rate and so the default cascade depend on — rebuilt, re-run, what moved printed;
+//! - `set_largest`: `:set tranche_2027` on the largest case study (compute_web), the driver of
+//!   an equity round the default cascade depends on;
 //! - `rerun_cascade`: the same model loaded and run from scratch, as `aifin run` does, to
 //!   compare `:set` with;
 //! - `set_1000` / `rerun_1000`: the same on the 1,000-entity synthetic scenario
-//!   (`aifin::synth::ledger_scenario(1_000, 10, 120)` with a driver added).
+//!   (`aifin::synth::ledger_scenario(1_000, 10, 120)`) with a driver that one entity's flow
+//!   uses (`flow E0.knob -> world: bench_knob`): `:set bench_knob` touches one entity, and is
+//!   re-evaluated incrementally (`eval::incremental`); `rerun_1000` loads, checks and runs the
+//!   whole scenario, as `aifin run` does.
 
 use aifin::diagnostic::RenderStyle;
 use aifin::repl::Repl;
@@ -64,6 +69,21 @@ fn bench(c: &mut Criterion) {
             reply
         })
     });
+    // `:set` on the largest case study: a driver that an equity round, and so the cascade of
+    // defaults, depends on (compute_web.aifin's `tranche_2027`; other files have no such knob)
+    if largest.ends_with("compute_web.aifin") {
+        let mut big = started(&largest);
+        assert!(!big.input(":reports").failed);
+        let mut t = 0;
+        group.bench_function("set_largest", |b| {
+            b.iter(|| {
+                t = (t + 1) % 2;
+                let reply = big.input(&format!(":set tranche_2027 = {}B USD", 10 + 10 * t));
+                assert!(!reply.failed, "{}", reply.err);
+                reply
+            })
+        });
+    }
     group.bench_function("rerun_cascade", |b| {
         b.iter(|| {
             let mut s = aifin::session::Session::new();
@@ -76,17 +96,20 @@ fn bench(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("aifin-bench-repl-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let big = dir.join("synth_1000.aifin");
-    let text = aifin::synth::ledger_scenario(1_000, 10, 120) + "\ndriver bench_knob = 1 USD\n";
+    let text = aifin::synth::ledger_scenario(1_000, 10, 120)
+        + "\ndriver bench_knob = 1 USD/day\nflow E0.knob -> world: bench_knob\n";
     std::fs::write(&big, &text).unwrap();
     let mut group = c.benchmark_group("repl_1000");
     group.sample_size(10);
     let mut r = started(&big);
-    assert!(!r.input(":set bench_knob = 2 USD").failed);
+    assert!(!r.input(":set bench_knob = 2 USD/day").failed);
     let mut k = 0;
     group.bench_function("set_1000", |b| {
         b.iter(|| {
             k = (k + 1) % 2;
-            r.input(&format!(":set bench_knob = {} USD", 3 + k))
+            let reply = r.input(&format!(":set bench_knob = {} USD/day", 3 + k));
+            assert!(!reply.failed && reply.out.contains("E0"), "{reply:?}");
+            reply
         })
     });
     group.bench_function("rerun_1000", |b| {

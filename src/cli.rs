@@ -836,114 +836,35 @@ fn solve(
     scenario: Option<&str>,
     style: RenderStyle,
 ) -> Output {
-    use crate::diagnostic::ToDiagnostic;
-    let Some((lhs, rhs)) = target.split_once("==") else {
-        return usage("solve", format!("--target must be `EXPR == VALUE`, not `{target}`"));
-    };
+    use crate::solve::{ask, render, Refusal, Request};
     let loaded = crate::driver::load(sources, file);
     if !loaded.diagnostics.is_empty() {
         return failed(&loaded.diagnostics, sources, style);
     }
-    let (program, texpr) =
-        match checked_expr(sources, &loaded, "<target>", format!("({}) - ({})", lhs.trim(), rhs.trim())) {
-            Ok(x) => x,
-            Err(d) => return failed(&d, sources, style),
-        };
-    let found = program.definitions.iter_enumerated().find(|(_, d)| d.name == vary).map(|(id, _)| id);
-    let Some(id) = found.filter(|i| {
-        program.definitions.get(*i).is_some_and(|d| {
-            d.kind == crate::syntax::ast::DefinitionKind::Driver
-                && d.value.ty.shape() == Some(crate::check::Shape::Constant)
-        })
-    }) else {
-        let drivers: Vec<&str> = program
-            .definitions
-            .iter()
-            .filter(|d| d.kind == crate::syntax::ast::DefinitionKind::Driver && !is_std(sources, d.span))
-            .map(|d| d.name.as_str())
-            .collect();
-        let why = if found.is_some() { "is not a driver with one constant value" } else { "is not declared" };
-        let hint = match crate::units::suggest(vary, drivers.iter().copied()) {
-            Some(s) if found.is_none() => format!(" (did you mean `{s}`?)"),
-            _ => format!(" (the drivers are: {})", drivers.join(", ")),
-        };
-        return Output {
-            stdout: String::new(),
-            stderr: format!("aifin solve: `{vary}` {why} in {}{hint}\n", file.display()),
-            code: 1,
-        };
+    let req = Request { vary, target, between, scenario };
+    let found = {
+        let mut check = |name: &str, text: String| checked_expr(sources, &loaded, name, text);
+        ask(&req, &mut check)
     };
-    let span = program.definitions.get(id).map(|d| d.span).unwrap_or(texpr.span);
-    let current = match crate::solve::driver_value(&program, id, span) {
-        Ok(q) => q,
-        Err(e) => return failed(&[e.to_diagnostic()], sources, style),
-    };
-    let bounds = match between {
-        None => None,
-        Some(b) => {
-            let Some((l, h)) = b.split_once("..") else {
-                return usage("solve", format!("--between must be `LOW..HIGH`, not `{b}`"));
-            };
-            let mut ends = Vec::new();
-            for (name, t) in [("<low>", l), ("<high>", h)] {
-                let (p, e) = match checked_expr(sources, &loaded, name, t.trim().to_string()) {
-                    Ok(x) => x,
-                    Err(d) => return failed(&d, sources, style),
-                };
-                let v = match crate::eval::eval_expr(&e, &p) {
-                    Ok(crate::eval::Value::Quantity(q)) => q,
-                    Ok(_) => return usage("solve", format!("`{}` is not a quantity", t.trim())),
-                    Err(err) => return failed(&[err.to_diagnostic()], sources, style),
-                };
-                let s = crate::eval::series::Series::constant(v.value, v.unit.clone());
-                match s.convert(&current.unit, &p.registry) {
-                    Ok(c) => ends.push(c.get(0)),
-                    Err(_) => {
-                        return usage(
-                            "solve",
-                            format!(
-                                "`{}` is in {}, which does not convert to the driver's {}",
-                                t.trim(),
-                                p.registry.format_unit(&v.unit),
-                                p.registry.format_unit(&current.unit)
-                            ),
-                        )
-                    }
-                }
-            }
-            match ends.as_slice() {
-                [a, b] => Some((*a, *b)),
-                _ => None,
-            }
-        }
-    };
-    let problem = crate::solve::Problem { program: &program, scenario, driver: id, target: &texpr, between: bounds };
-    match crate::solve::solve(&problem) {
-        Ok(sol) => {
-            let unit = program.registry.format_unit(&sol.unit);
-            let q = |x: rust_decimal::Decimal| {
-                format!("{} {unit}", crate::number::group_digits(&crate::number::format_exact(x)))
-            };
-            let width = sol.high - sol.low;
-            let scen = scenario.map(str::to_string).or_else(|| program.scenarios.first().map(|s| s.name.clone()));
+    match found {
+        Ok(found) => {
+            let scen = scenario.map(str::to_string).or_else(|| found.program.scenarios.first().map(|s| s.name.clone()));
             let mut out = format!("solve {} (scenario {})\n", file.display(), scen.unwrap_or_default());
-            out.push_str(&format!("vary      {vary}, now {}\n", q(sol.original)));
-            out.push_str(&format!("target    {} == {}\n", lhs.trim(), rhs.trim()));
-            out.push_str(&format!("solution  {vary} = {}\n", q(sol.value)));
-            out.push_str(&format!(
-                "precision the target is crossed between {} and {} (width {}; bisection stops below 1e-12 of the value)\n",
-                q(sol.low),
-                q(sol.high),
-                q(width)
-            ));
-            out.push_str(&format!(
-                "check     at the solution EXPR - VALUE = {} after {} runs\n",
-                crate::number::group_digits(&crate::number::format_exact(sol.residual)),
-                sol.steps
-            ));
+            out.push_str(&render(&req, &found));
             Output { stdout: out, stderr: String::new(), code: 0 }
         }
-        Err(e) => failed(&[e.to_diagnostic()], sources, style),
+        Err(Refusal::Usage(what)) => usage("solve", what),
+        Err(Refusal::Diagnostics(d)) => failed(&d, sources, style),
+        Err(r) => {
+            let why = r.not_a_driver(&|s| !is_std(sources, s)).unwrap_or_default();
+            // `why` ends in its hint; the file goes before it, as `… in FILE (the drivers are …)`
+            let (what, hint) = why.split_at(why.find(" (").unwrap_or(why.len()));
+            Output {
+                stdout: String::new(),
+                stderr: format!("aifin solve: {what} in {}{hint}\n", file.display()),
+                code: 1,
+            }
+        }
     }
 }
 

@@ -51,7 +51,31 @@ pub struct Session {
     warnings: Vec<Diagnostic>,
     /// Run results of the committed program, by scenario name.
     runs: BTreeMap<String, Arc<RunResult>>,
+    /// The last run made by [`Session::run`] (its values were all computed while posting),
+    /// of this program or of one that differs from it only in its scenarios: a run after
+    /// [`Session::amend_scenario`] computes again only what depends on the change.
+    memo: Option<Arc<RunResult>>,
+    /// What the last run computed again: `None` after a full run.
+    reuse: Option<Reuse>,
     inputs: usize,
+}
+
+/// What an incremental run computed again, of how many (definitions, flows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reuse {
+    pub defs: (usize, usize),
+    pub flows: (usize, usize),
+}
+
+/// What [`Session::amend_scenario`] replaced, to put it back with [`Session::restore`].
+pub struct Amended {
+    /// The file of the scenario replaced, and where it was; whether one was added at the end.
+    removed: Option<(usize, (SourceId, ast::File))>,
+    added: bool,
+    program: Arc<Program>,
+    warnings: Vec<Diagnostic>,
+    runs: BTreeMap<String, Arc<RunResult>>,
+    memo: Option<Arc<RunResult>>,
 }
 
 impl Default for Session {
@@ -78,6 +102,8 @@ impl Session {
             program: Arc::new(Program::default()),
             warnings: Vec::new(),
             runs: BTreeMap::new(),
+            memo: None,
+            reuse: None,
             inputs: 0,
         };
         // Nothing is lost if this fails: every later load takes the prelude in again (parsed
@@ -126,7 +152,137 @@ impl Session {
         self.files = loaded.files;
         self.program = Arc::new(program);
         self.runs.clear();
+        self.memo = None;
         Ok(())
+    }
+
+    /// Replaces the scenario declared in the source named `name` by the one `text` declares
+    /// (`None`: removes it), without checking the program again: each override is checked
+    /// alone against the committed program ([`crate::check::reuse`]), and the next run reuses
+    /// what the change leaves untouched ([`crate::eval::incremental`]). `Some` with what was
+    /// replaced when that was possible; `None`, changing nothing, when `text` is not one
+    /// scenario that extends a declared one and overrides only drivers and curves with values
+    /// that check, or the scenario it replaces overrode a field: then the caller checks the
+    /// whole program (whose diagnostics are the ones to show).
+    pub fn amend_scenario(&mut self, name: &str, text: Option<&str>) -> Option<Amended> {
+        use crate::check::reuse;
+        let program = &*self.program;
+        let old_file = self.files.iter().position(|(id, _)| self.sources.get(*id).is_some_and(|s| s.name() == name));
+        // the scenario the file declared, which must not have made field definitions
+        let old_scenario = old_file.and_then(|i| self.files.get(i)).and_then(|(_, f)| {
+            f.decls.iter().find_map(|d| match d {
+                ast::Decl::Scenario(s) => Some(s),
+                _ => None,
+            })
+        });
+        if old_file.is_some() && old_scenario.is_none_or(|s| s.overrides.iter().any(|o| o.field.is_some())) {
+            return None;
+        }
+        if let Some((_, f)) = old_file.and_then(|i| self.files.get(i)) {
+            if f.decls.len() != 1 {
+                return None;
+            }
+        }
+        let old_name = old_scenario.map(|s| s.name.name.clone());
+        let mut new = None;
+        if let Some(text) = text {
+            let id = self.sources.add(name, text, SourceKind::Input);
+            let (file, errors) = syntax::parse_file(&self.sources, id);
+            let [ast::Decl::Scenario(s)] = file.decls.as_slice() else { return None };
+            let base = s.extends.as_ref()?;
+            let fits = errors.is_empty()
+                && s.timeline.is_none()
+                && s.currency.is_none()
+                && s.rounding.is_none()
+                && base.name != s.name.name
+                && program.scenarios.iter().any(|x| x.name == base.name && Some(&x.name) != old_name.as_ref())
+                && program.scenarios.iter().all(|x| x.name != s.name.name || Some(&x.name) == old_name.as_ref())
+                && program.scenarios.iter().all(|x| x.extends.as_ref() != Some(&s.name.name));
+            if !fits {
+                return None;
+            }
+            let imports = self.imports();
+            let mut overrides = Vec::new();
+            for o in &s.overrides {
+                if o.field.is_some() {
+                    return None;
+                }
+                let t = reuse::expr_in(program, &imports, &o.value).ok()?;
+                overrides.push((reuse::definition_override(program, &o.name.name, &t)?, t));
+            }
+            let ir = crate::check::ir::ScenarioIr {
+                name: s.name.name.clone(),
+                extends: Some(base.name.clone()),
+                timeline: None,
+                currency: None,
+                rounding: None,
+                overrides,
+                span: s.span,
+            };
+            new = Some(((id, file.clone()), ir));
+        }
+        let mut next = program.clone();
+        next.scenarios.retain(|x| Some(&x.name) != old_name.as_ref());
+        let removed = old_file.map(|i| (i, self.files.remove(i)));
+        let added = new.is_some();
+        if let Some((file, ir)) = new {
+            next.scenarios.push(ir);
+            self.files.push(file);
+        }
+        let warnings = crate::eval::warning::warnings(&next);
+        let amended = Amended {
+            removed,
+            added,
+            warnings: std::mem::replace(&mut self.warnings, warnings),
+            program: std::mem::replace(&mut self.program, Arc::new(next)),
+            runs: std::mem::take(&mut self.runs),
+            memo: self.memo.clone(),
+        };
+        Some(amended)
+    }
+
+    /// The std modules the program imports (their built-ins are in scope).
+    fn imports(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .flat_map(|(_, f)| &f.decls)
+            .filter_map(|d| match d {
+                ast::Decl::Import(i) => Some(i.path.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// [`Session::check_expr`] without the program it was checked with: checked alone
+    /// against the committed program ([`crate::check::reuse`]) when it can be, which is much
+    /// faster on a large program, else with the whole program (for its diagnostics).
+    pub fn check_in_program(&mut self, name: &str, text: &str) -> Result<TExpr, Diags> {
+        let id = self.sources.add(name, text, SourceKind::Input);
+        let expr = syntax::parse_expr(&self.sources, id)
+            .map_err(|errs| errs.iter().map(ToDiagnostic::to_diagnostic).collect::<Vec<_>>())?;
+        match crate::check::reuse::expr_in(&self.program, &self.imports(), &expr) {
+            Ok(t) => Ok(t),
+            Err(_) => self.compile_expr(&expr).map(|(_, t)| t),
+        }
+    }
+
+    /// What the last run computed again, when it reused an earlier run (`None`: it ran all).
+    pub fn last_reuse(&self) -> Option<Reuse> {
+        self.reuse
+    }
+
+    /// Puts back what [`Session::amend_scenario`] replaced.
+    pub fn restore(&mut self, a: Amended) {
+        if a.added {
+            self.files.pop();
+        }
+        if let Some((i, f)) = a.removed {
+            self.files.insert(i.min(self.files.len()), f);
+        }
+        self.program = a.program;
+        self.warnings = a.warnings;
+        self.runs = a.runs;
+        self.memo = a.memo;
     }
 
     /// Takes one input: an expression is evaluated, declarations are added to the program.
@@ -203,6 +359,70 @@ impl Session {
         Ok((stats, program.registry.format_unit(&sampler.unit)))
     }
 
+    /// [`Session::distribution`] of an expression that may need a scenario's run (`:dist
+    /// at(cash(OpenAI), 2028-06)`; `name` names the source of
+    /// `text`): a constant outside any run is sampled as there; else each
+    /// sample runs `scenario` with every uncertain input of it drawn, exactly as sample i of
+    /// `aifin sample` does (so a report item's percentiles there are this one's), and the
+    /// expression must then have one value (`at`, `annual`, `total`, `funding_gap`…).
+    pub fn distribution_in(
+        &mut self,
+        name: &str,
+        text: &str,
+        scenario: Option<&str>,
+        seed: u64,
+        samples: u64,
+    ) -> Result<(crate::sample::stats::Stats, String), Diags> {
+        use crate::eval::engine::Val;
+        use crate::eval::uncertain;
+        let (program, texpr) = self.check_expr(name, text)?;
+        let one = |e: crate::eval::EvalError| vec![e.to_diagnostic()];
+        let constant = match crate::eval::uncertain::ConstantSampler::new(&program, &texpr) {
+            Ok(sampler) => Some(sampler),
+            Err(crate::eval::EvalError::NotConstant { .. }) if scenario.is_some() => None,
+            Err(e) => return Err(one(e)),
+        };
+        let (point, values, unit) = match constant {
+            Some(sampler) => {
+                let mut values = Vec::new();
+                for i in 0..samples {
+                    values.push(sampler.sample(&mut crate::sample::rng(seed, i)).map_err(one)?);
+                }
+                (sampler.point, values, sampler.unit)
+            }
+            None => {
+                let varies = || crate::eval::EvalError::NotConstant {
+                    span: texpr.span,
+                    what: "a value that varies over the timeline (take one with at(), annual(), total() or \
+                           funding_gap())"
+                        .into(),
+                };
+                let one_value = |v: Val| match v {
+                    Val::S(s, _) | Val::Uncertain(_, _, s) if s.values.is_const() => Ok(s),
+                    _ => Err(varies()),
+                };
+                let mut run = eval::engine::run_scenario(&program, scenario).map_err(one)?;
+                let inputs = uncertain::inputs(&mut run).map_err(one)?;
+                let point = one_value(run.value(&texpr).map_err(one)?).map_err(one)?;
+                let unit = point.unit.clone();
+                let mut values = Vec::new();
+                for i in 0..samples {
+                    let draws = uncertain::draw(&inputs, &mut crate::sample::rng(seed, i)).map_err(one)?;
+                    let mut r = uncertain::run_drawn(&program, scenario, Arc::new(draws)).map_err(one)?;
+                    let v = one_value(r.value(&texpr).map_err(one)?).map_err(one)?;
+                    let v = v
+                        .convert(&unit, &program.registry)
+                        .map_err(|x| one(crate::eval::EvalError::arith(x.error, texpr.span)))?;
+                    values.push(v.get(0));
+                }
+                (point.get(0), values, unit)
+            }
+        };
+        let stats = crate::sample::stats::stats(point, values)
+            .map_err(|e| one(crate::eval::EvalError::arith(e, texpr.span)))?;
+        Ok((stats, program.registry.format_unit(&unit)))
+    }
+
     /// Checks an expression against the program (as source `name`, for diagnostics): the
     /// program checked with it and the typed expression (the same declarations check to the
     /// same ids, so it fits the committed program and its runs too). `aifin explain`, `sweep`
@@ -245,15 +465,43 @@ impl Session {
 
     /// The run of a scenario (the first declared when `None`), computed once and cached.
     pub fn run(&mut self, scenario: Option<&str>) -> Result<Arc<RunResult>, Diags> {
+        self.run_and(scenario, |_, _| ()).map(|(r, _)| r)
+    }
+
+    /// [`Session::run`], calling `f` on the evaluator of a run it makes before the run is
+    /// cached (so `f` reads its books without copying them, as `RunResult::query` must):
+    /// `None` in place of `f`'s answer when the run was cached already.
+    pub fn run_and<T>(
+        &mut self,
+        scenario: Option<&str>,
+        f: impl FnOnce(&mut eval::engine::Run<'_>, &SourceMap) -> T,
+    ) -> Result<(Arc<RunResult>, Option<T>), Diags> {
         let key = self.scenario_key(scenario);
         if let Some(r) = self.runs.get(&key) {
-            return Ok(r.clone());
+            return Ok((r.clone(), None));
         }
         let program = self.program.clone();
-        let run = eval::engine::run_scenario(&program, scenario).map_err(|e| vec![e.to_diagnostic()])?;
+        let one = |e: crate::eval::EvalError| vec![e.to_diagnostic()];
+        let dirty = match &self.memo {
+            Some(prev) => eval::incremental::dirty(prev, &program, scenario).map_err(one)?.map(|d| (prev.clone(), d)),
+            None => None,
+        };
+        self.reuse = dirty.as_ref().map(|(_, d)| {
+            let (defs, flows) = d.count();
+            Reuse { defs: (defs, d.defs.len()), flows: (flows, d.flows.len()) }
+        });
+        let mut run = match &dirty {
+            Some((prev, d)) => eval::incremental::rerun(&program, scenario, prev, d),
+            None => eval::engine::run_scenario(&program, scenario),
+        }
+        .map_err(one)?;
+        // What `f` computes on top of the books (values that read the ledger) stays in the
+        // result; `eval::incremental` never reuses those (they name an entity or contract).
+        let answer = f(&mut run, &self.sources);
         let result = Arc::new(RunResult::new(program.clone(), run));
         self.runs.insert(key, result.clone());
-        Ok(result)
+        self.memo = Some(result.clone());
+        Ok((result, Some(answer)))
     }
 
     /// Runs a scenario and builds its reports and claims (`aifin run`). The run is cached.

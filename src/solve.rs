@@ -170,3 +170,140 @@ pub fn solve(p: &Problem<'_>) -> Result<Solution, EvalError> {
     let (value, res) = if f_hi.abs() <= f_lo.abs() { (hi, f_hi) } else { (lo, f_lo) };
     Ok(Solution { original: q.value, unit: q.unit, value, residual: res, low: lo, high: hi, steps })
 }
+
+/// A goal seek asked in words, as `aifin solve` and the REPL's `:solve` take it.
+pub struct Request<'a> {
+    /// The driver to vary.
+    pub vary: &'a str,
+    /// `EXPR == VALUE`.
+    pub target: &'a str,
+    /// `LOW..HIGH`, in any unit that converts to the driver's.
+    pub between: Option<&'a str>,
+    /// The scenario to run (`None`: the first).
+    pub scenario: Option<&'a str>,
+}
+
+/// Why a goal seek was not made.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The request is malformed (the command line's usage error).
+    Usage(String),
+    /// `vary` names no driver with one constant value (`declared`: it names something else);
+    /// `drivers` are the program's, with where each is declared.
+    NotADriver { vary: String, declared: bool, drivers: Vec<(String, crate::source::Span)> },
+    /// Checking or running failed.
+    Diagnostics(Vec<crate::diagnostic::Diagnostic>),
+}
+
+/// What [`ask`] found: the solution, with the program it was found in.
+pub struct Found {
+    pub solution: Solution,
+    pub program: Program,
+}
+
+/// Checks an expression (as source `name`) in the scope of the program to solve in.
+pub type CheckExpr<'c> = dyn FnMut(&str, String) -> Result<(Program, TExpr), Vec<crate::diagnostic::Diagnostic>> + 'c;
+
+/// Parses and checks `req` with `check`, then [`solve`]s it.
+pub fn ask(req: &Request<'_>, check: &mut CheckExpr<'_>) -> Result<Found, Refusal> {
+    use crate::diagnostic::ToDiagnostic;
+    let diag = |e: EvalError| Refusal::Diagnostics(vec![e.to_diagnostic()]);
+    let Some((lhs, rhs)) = req.target.split_once("==") else {
+        return Err(Refusal::Usage(format!("the target must be `EXPR == VALUE`, not `{}`", req.target)));
+    };
+    let (program, texpr) =
+        check("<target>", format!("({}) - ({})", lhs.trim(), rhs.trim())).map_err(Refusal::Diagnostics)?;
+    let vary = req.vary;
+    let found = program.definitions.iter_enumerated().find(|(_, d)| d.name == vary).map(|(id, _)| id);
+    let Some(id) = found.filter(|i| {
+        program.definitions.get(*i).is_some_and(|d| {
+            d.kind == crate::syntax::ast::DefinitionKind::Driver && d.value.ty.shape() == Some(Shape::Constant)
+        })
+    }) else {
+        let drivers = program
+            .definitions
+            .iter()
+            .filter(|d| d.kind == crate::syntax::ast::DefinitionKind::Driver)
+            .map(|d| (d.name.clone(), d.span))
+            .collect();
+        return Err(Refusal::NotADriver { vary: vary.to_string(), declared: found.is_some(), drivers });
+    };
+    let span = program.definitions.get(id).map(|d| d.span).unwrap_or(texpr.span);
+    let current = driver_value(&program, id, span).map_err(diag)?;
+    let bounds = match req.between {
+        None => None,
+        Some(b) => {
+            let Some((l, h)) = b.split_once("..") else {
+                return Err(Refusal::Usage(format!("the bracket must be `LOW..HIGH`, not `{b}`")));
+            };
+            let mut ends = Vec::new();
+            for (name, t) in [("<low>", l), ("<high>", h)] {
+                let (p, e) = check(name, t.trim().to_string()).map_err(Refusal::Diagnostics)?;
+                let v = match crate::eval::eval_expr(&e, &p) {
+                    Ok(crate::eval::Value::Quantity(q)) => q,
+                    Ok(_) => return Err(Refusal::Usage(format!("`{}` is not a quantity", t.trim()))),
+                    Err(err) => return Err(diag(err)),
+                };
+                let s = crate::eval::series::Series::constant(v.value, v.unit.clone());
+                match s.convert(&current.unit, &p.registry) {
+                    Ok(c) => ends.push(c.get(0)),
+                    Err(_) => {
+                        return Err(Refusal::Usage(format!(
+                            "`{}` is in {}, which does not convert to the driver's {}",
+                            t.trim(),
+                            p.registry.format_unit(&v.unit),
+                            p.registry.format_unit(&current.unit)
+                        )))
+                    }
+                }
+            }
+            match ends.as_slice() {
+                [a, b] => Some((*a, *b)),
+                _ => None,
+            }
+        }
+    };
+    let problem = Problem { program: &program, scenario: req.scenario, driver: id, target: &texpr, between: bounds };
+    let solution = solve(&problem).map_err(diag)?;
+    Ok(Found { solution, program })
+}
+
+/// The lines `aifin solve` and `:solve` print after their header: the driver, the target, the
+/// solution, the precision reached and the check.
+pub fn render(req: &Request<'_>, found: &Found) -> String {
+    let sol = &found.solution;
+    let unit = found.program.registry.format_unit(&sol.unit);
+    let q = |x: Decimal| format!("{} {unit}", number::group_digits(&number::format_exact(x)));
+    let (lhs, rhs) = req.target.split_once("==").unwrap_or((req.target, ""));
+    let vary = req.vary;
+    let mut out = format!("vary      {vary}, now {}\n", q(sol.original));
+    out.push_str(&format!("target    {} == {}\n", lhs.trim(), rhs.trim()));
+    out.push_str(&format!("solution  {vary} = {}\n", q(sol.value)));
+    out.push_str(&format!(
+        "precision the target is crossed between {} and {} (width {}; bisection stops below 1e-12 of the value)\n",
+        q(sol.low),
+        q(sol.high),
+        q(sol.high - sol.low)
+    ));
+    out.push_str(&format!(
+        "check     at the solution EXPR - VALUE = {} after {} runs\n",
+        number::group_digits(&number::format_exact(sol.residual)),
+        sol.steps
+    ));
+    out
+}
+
+impl Refusal {
+    /// For [`Refusal::NotADriver`]: why, with a hint naming the drivers `own` keeps (the
+    /// user's, not std's); `None` for the other refusals.
+    pub fn not_a_driver(&self, own: &dyn Fn(crate::source::Span) -> bool) -> Option<String> {
+        let Refusal::NotADriver { vary, declared, drivers } = self else { return None };
+        let names: Vec<&str> = drivers.iter().filter(|(_, s)| own(*s)).map(|(n, _)| n.as_str()).collect();
+        let why = if *declared { "is not a driver with one constant value" } else { "is not declared" };
+        let hint = match crate::units::suggest(vary, names.iter().copied()) {
+            Some(s) if !declared => format!(" (did you mean `{s}`?)"),
+            _ => format!(" (the drivers are: {})", names.join(", ")),
+        };
+        Some(format!("`{vary}` {why}{hint}"))
+    }
+}

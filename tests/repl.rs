@@ -218,3 +218,90 @@ fn set_takes_an_entity_field() {
     assert!(out.contains("  defaulted(OpenAI)  2028-02 → 2028-03\n"), "{out}");
     assert!(out.contains("\n2028-03\nmoved:\n") && out.ends_with("\n2028-02\n"), "{out}");
 }
+
+fn aifin(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_aifin")).args(args).env("NO_COLOR", "1").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn solve_is_aifin_solve_in_the_active_scenario() {
+    // By hand: OpenAI opens with 10B and pays c + 3B a month for 6 months on the full-payment
+    // path, so its funding gap 6(c + 3B) - 10B is 20B at c = 2B USD/month.
+    let target = "funding_gap(OpenAI, 2028-01 .. 2028-06) == 20B USD";
+    let (out, err, code) = repl(&[MODEL], &format!(":solve openai_costs: {target}\n:overrides\n"));
+    assert_eq!(code, 0, "{err}");
+    let cli = aifin(&["solve", MODEL, "--vary", "openai_costs", "--target", target]);
+    let (_, body) = cli.split_once('\n').unwrap();
+    assert!(out.starts_with("solve (scenario stress)\n"), "{out}");
+    assert!(out.contains(body), "{out}\n---\n{cli}");
+    assert!(out.contains("solution  openai_costs = 2,000,000,000.0000"), "{out}");
+    // it changes nothing
+    assert!(out.ends_with("no overrides\n"), "{out}");
+    // in the what-if scenario: with the capacity contract halved the gap is 6(c + 1.5B) - 10B
+    let input =
+        format!(":set cw_capacity.total = 9B USD\n:solve openai_costs {target} between 1B USD/month..5B USD/month\n");
+    let (out, err, code) = repl(&[MODEL], &input);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("solve (scenario repl_whatif)\n"), "{out}");
+    assert!(out.contains("solution  openai_costs = 3,500,000,000 USD/month\n"), "{out}");
+    // refusals: not bracketed, not a driver, no target
+    let (_, err, code) = repl(&[MODEL], ":solve debt_rate: losses(Banks) == 9B USD between 1%/year..30%/year\n");
+    assert!(err.contains("aifin::eval::no_solution") && code == 1, "{err}");
+    let (_, err, _) = repl(&[MODEL], ":solve debt_rat: losses(Banks) == 9B USD\n");
+    assert!(err.contains("`debt_rat` is not declared (did you mean `debt_rate`?)"), "{err}");
+    let (_, err, _) = repl(&[MODEL], ":solve debt_rate\n");
+    assert!(err.starts_with("`:solve NAME: EXPR == VALUE"), "{err}");
+}
+
+const SAMPLED: &str = "examples/sample/cascade.aifin";
+
+#[test]
+fn dist_is_aifin_sample_seeded_and_deterministic() {
+    let input = ":samples 200\n:seed 7\n:dist\n:dist at(cash(Lab), 2028-06)\n:dist lab_revenue * 2\n";
+    let (out, err, code) = repl(&[SAMPLED], input);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(repl(&[SAMPLED], input).0, out, "the same seed and N give the same bytes");
+    // `:dist` prints what `aifin sample` prints, but for the file's name
+    let cli = aifin(&["sample", SAMPLED, "--samples", "200", "--seed", "7"]);
+    let whole = out.split("at(cash(Lab), 2028-06): 200 samples, seed 7\n").next().unwrap();
+    let whole = whole.strip_prefix("200 samples, seed 1\nseed 7, 200 samples\n").unwrap();
+    assert_eq!(whole.replace("aifin sample <repl>:", &format!("aifin sample {SAMPLED}:")), cli);
+    // one value: the draws of sample i are `aifin sample`'s, so its percentiles are the report's
+    let june = cli.lines().find(|l| l.starts_with("  2028-06")).unwrap();
+    let cells: Vec<&str> = june.split_whitespace().collect();
+    let p95 = cells.last().unwrap().replace(',', "");
+    assert!(
+        out.contains(&format!("  p95    {} USD\n", p95.trim_end_matches('0').trim_end_matches('.'))),
+        "{out}\n{june}"
+    );
+    // a constant: twice the driver's draws, exactly
+    assert!(out.contains("lab_revenue * 2: 200 samples, seed 7\n  point  6000000000 USD/month\n"), "{out}");
+    // another seed gives other draws
+    let (other, _, _) = repl(&[SAMPLED], ":samples 200\n:seed 8\n:dist lab_revenue\n");
+    let (seven, _, _) = repl(&[SAMPLED], ":samples 200\n:seed 7\n:dist lab_revenue\n");
+    assert_ne!(other.lines().nth(4), seven.lines().nth(4));
+    // bad arguments change nothing
+    let (out, err, _) = repl(&[SAMPLED], ":samples 0\n");
+    assert!(out.is_empty() && err.contains("`:samples N`"), "{err}");
+    let (_, err, _) = repl(&[SAMPLED], ":dist cash(Lab)\n");
+    assert!(err.contains("varies over the timeline"), "{err}");
+}
+
+#[test]
+fn save_help_names_allow_import() {
+    let (out, _, code) = repl(&[], ":help save\n");
+    assert_eq!(code, 0);
+    assert!(out.contains("--allow-import DIR"), "{out}");
+}
+
+#[test]
+fn set_shows_the_warning_its_override_brings_once() {
+    let input = ":set debt_rate = 1%/year .. 2%/year ~ 5%/year\n:set openai_costs = 3B USD/month\n:unset debt_rate\n";
+    let (out, err, code) = repl(&[MODEL], input);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("aifin::eval::point_outside").count(), 1, "{err}");
+    assert!(err.contains("<overrides>"), "{err}");
+    assert_eq!(out.matches("moved:").count(), 3, "{out}");
+}

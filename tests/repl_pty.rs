@@ -46,6 +46,30 @@ fn completes_a_command_a_name_and_a_scenario() {
     p.exp_string(" 2028-03").unwrap();
     p.send_line("defaulted(CoreWeave)").unwrap();
     p.exp_string("2028-05").unwrap();
+    // the commands of issues 18 and 19: `:samp` + Tab is `:samples` (`:sa` is also `:save`),
+    // `:see` + Tab is `:seed`, `:di` + Tab is `:dist`, `:so` + Tab is `:solve` (rustyline
+    // flushes what is typed before it shows the prompt: wait for it)
+    settle();
+    p.send(":samp\t").unwrap();
+    p.send(" 50").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("50 samples, seed 1").unwrap();
+    settle();
+    p.send(":see\t").unwrap();
+    p.send(" 3").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("seed 3, 50 samples").unwrap();
+    settle();
+    p.send(":di\t").unwrap();
+    p.send(" openai_co\t").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("openai_costs: 50 samples, seed 3").unwrap();
+    settle();
+    p.send(":so\t").unwrap();
+    p.send(" debt_r\t").unwrap();
+    p.send(": losses(Banks) == 9B USD between 1%/year..30%/year").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("no_solution").unwrap();
     settle();
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();

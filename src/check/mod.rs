@@ -19,6 +19,7 @@ pub mod ids;
 pub mod ir;
 pub mod options;
 pub mod overrides;
+pub mod reuse;
 pub mod spec;
 mod terms;
 pub mod typed;

@@ -42,12 +42,22 @@ pub const LEDGER_LIMIT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0,
 pub fn in_ledger(x: Decimal) -> Result<Decimal, ArithError> {
     let scale = x.scale();
     // 10^(15 + scale) exceeds the largest mantissa (7.9e28) once 15 + scale >= 29
-    if scale >= 14 || x.mantissa().unsigned_abs() < 10u128.pow(15 + scale) {
-        Ok(x)
-    } else {
-        Err(ArithError::Overflow)
+    match POW10.get(15 + scale as usize) {
+        Some(limit) if scale < 14 && x.mantissa().unsigned_abs() >= *limit as u128 => Err(ArithError::Overflow),
+        _ => Ok(x),
     }
 }
+
+/// `10^i` for `i` in `0..=38` (every power an `i128` holds): no `pow` loop in the hot paths.
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// Rounds to the ledger's precision (half to even).
 pub fn round_ledger(x: Decimal) -> Decimal {
@@ -106,6 +116,228 @@ pub fn basis_of(unit: &Unit, reg: &Registry, money: UnitId) -> Option<(Basis, Un
 /// Books a rate (already in `money / time unit`, see [`basis_of`]) active over the day
 /// interval `[first, end)` into the periods of `timeline`.
 pub fn book_rate(
+    rate: &Series,
+    basis: Basis,
+    active: (i64, i64),
+    timeline: &Timeline,
+) -> Result<Vec<Decimal>, ArithError> {
+    match book_rate_fixed(rate, basis, active, timeline) {
+        Some(booked) => booked,
+        None => book_rate_decimal(rate, basis, active, timeline),
+    }
+}
+
+/// The weight of the days `[first, end)` by `basis`: `1/L` months, or seconds.
+fn weight_of(basis: Basis, first: i64, end: i64) -> i64 {
+    match basis {
+        Basis::Calendar { .. } => Timeline::month_weight(first, end, L),
+        Basis::Elapsed { .. } => (end - first) * 86_400,
+    }
+}
+
+/// The divisor of the running total: `L` per month of the unit, or the unit's seconds.
+fn divisor_of(basis: Basis) -> Option<i64> {
+    match basis {
+        Basis::Calendar { months } => L.checked_mul(months),
+        Basis::Elapsed { seconds } => Some(seconds),
+    }
+}
+
+/// The running sum `Σ value × weight` exactly as `Decimal` arithmetic holds it: the mantissa
+/// at the scale `checked_mul` by an integer and `checked_add` give while nothing is rounded
+/// (while the mantissa fits 96 bits): the larger of the two scales, except that adding to or
+/// adding a zero leaves the other operand as it is.
+#[derive(Clone, Copy)]
+struct FixedSum {
+    mantissa: i128,
+    scale: u32,
+}
+
+/// `2^96`: a `Decimal` mantissa is below it.
+const MANTISSA_LIMIT: i128 = 1 << 96;
+
+impl FixedSum {
+    /// Adds `v × w`; `None` where `Decimal` would round (a mantissa of 96 bits or more).
+    fn add(&mut self, v: Decimal, w: i64) -> Option<()> {
+        let vs = v.scale();
+        let p = v.mantissa().checked_mul(i128::from(w))?;
+        if p.abs() >= MANTISSA_LIMIT {
+            return None;
+        }
+        if p == 0 {
+            return Some(());
+        }
+        if self.mantissa == 0 {
+            *self = FixedSum { mantissa: p, scale: vs };
+            return Some(());
+        }
+        if vs > self.scale {
+            self.mantissa = self.mantissa.checked_mul(*POW10.get((vs - self.scale) as usize)?)?;
+            self.mantissa = self.mantissa.checked_add(p)?;
+            self.scale = vs;
+        } else {
+            self.mantissa = self.mantissa.checked_add(p.checked_mul(*POW10.get((self.scale - vs) as usize)?)?)?;
+        }
+        (self.mantissa.abs() < MANTISSA_LIMIT).then_some(())
+    }
+
+    /// The scale `Decimal` division (rust_decimal 1.43, `div_impl` with a divisor below 2^32)
+    /// gives a quotient `total` (at scale 13) that ends within 13 decimals but not at the
+    /// dividend's scale: it scales the quotient up 9 digits at a time until the remainder is 0,
+    /// then strips trailing zeros only partly (8 at a time while the low 32 bits are 0, then 4,
+    /// 2 and 1 once each, each only if the low bits allow it), and `round_ledger` takes what is
+    /// left beyond 13 decimals off. `None` (divide the `Decimal` way) outside the case where
+    /// every step is 9 digits.
+    fn scale_of_ending_quotient(self, total: i128) -> Option<u32> {
+        // the largest quotient rust_decimal scales by 10^9 in one step
+        const MAX_9: u128 = (4u128 << 64) + 5_441_186_219_426_131_129;
+        let abs = total.unsigned_abs();
+        let mut needed = LEDGER_DP; // the least scale at which the quotient ends
+        while needed > 0 && abs % POW10[(LEDGER_DP - needed + 1) as usize] as u128 == 0 {
+            needed -= 1;
+        }
+        let mut scale = self.scale;
+        while scale < needed {
+            let truncated = abs / POW10[(LEDGER_DP - scale) as usize] as u128;
+            if scale > 19 || truncated > MAX_9 {
+                return None;
+            }
+            scale += 9;
+        }
+        let mut m = if scale <= LEDGER_DP {
+            abs / POW10[(LEDGER_DP - scale) as usize] as u128
+        } else {
+            abs.checked_mul(POW10[(scale - LEDGER_DP) as usize] as u128)?
+        };
+        while m & 0xFFFF_FFFF == 0 && scale >= 8 && m % 100_000_000 == 0 {
+            m /= 100_000_000;
+            scale -= 8;
+        }
+        for (digits, mask, pow) in [(4, 0xF, 10_000), (2, 0x3, 100), (1, 0x1, 10)] {
+            if m & mask == 0 && scale >= digits && m % pow == 0 {
+                m /= pow;
+                scale -= digits;
+            }
+        }
+        Some(scale.min(LEDGER_DP))
+    }
+
+    /// `round_ledger(sum / divisor)` as `Decimal` computes it: the mantissa at scale 13 and the
+    /// scale of the `Decimal` (a quotient exact at the dividend's scale keeps that scale; one
+    /// with more than 13 decimals is rounded to 13; see [`FixedSum::scale_of_ending_quotient`]
+    /// for the rest). `None` for the `Decimal` path to decide: a quotient so close to a midpoint or a multiple of 10^-13 that `Decimal` division (rounded to 28
+    /// digits first) might round it differently.
+    fn total(self, divisor: i64) -> Option<(i128, u32)> {
+        let d = i128::from(divisor);
+        if self.mantissa == 0 {
+            return Some((0, 0));
+        }
+        let exact = self.mantissa % d == 0;
+        if exact && self.scale <= LEDGER_DP {
+            return Some((
+                (self.mantissa / d).checked_mul(*POW10.get((LEDGER_DP - self.scale) as usize)?)?,
+                self.scale,
+            ));
+        }
+        let (num, den) = if self.scale <= LEDGER_DP {
+            (self.mantissa.checked_mul(*POW10.get((LEDGER_DP - self.scale) as usize)?)?, d)
+        } else {
+            (self.mantissa, d.checked_mul(*POW10.get((self.scale - LEDGER_DP) as usize)?)?)
+        };
+        let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
+        // half to even on the exact remainder
+        let twice = r.checked_mul(2)?;
+        let up = twice > den || (twice == den && q.rem_euclid(2) == 1);
+        let total = if up { q.checked_add(1)? } else { q };
+        if exact {
+            return Some((total, LEDGER_DP)); // an exact quotient of more than 13 decimals, rounded
+        }
+        if r == 0 {
+            return Some((total, self.scale_of_ending_quotient(total)?));
+        }
+        // Decimal division keeps at least 27 - i decimals (i integer digits) and is off by less
+        // than one unit of the last: it rounds to 13 decimals as the exact quotient does unless
+        // the remainder is within 10^(i - 14) of a half, of 0 or of 1 (in units of 10^-13)
+        let whole = total.unsigned_abs() / POW10[13] as u128;
+        let digits = if whole == 0 { 0 } else { whole.ilog10() + 1 };
+        let k = 14u32.checked_sub(digits).filter(|k| *k >= 1)?;
+        let scale_up = *POW10.get(k as usize)?;
+        let near = |gap: i128| gap.checked_mul(scale_up).is_none_or(|g| g <= den.saturating_mul(2));
+        if near((twice - den).abs()) || near(r.saturating_mul(2)) || near((den - r).saturating_mul(2)) {
+            return None;
+        }
+        Some((total, LEDGER_DP))
+    }
+}
+
+/// A running total (mantissa at scale 13, the scale of its `Decimal`) as that `Decimal`.
+fn fixed_decimal((m, scale): (i128, u32)) -> Decimal {
+    Decimal::from_i128_with_scale(m / POW10[(LEDGER_DP - scale) as usize], scale)
+}
+
+/// [`book_rate`] in exact integers: the same amounts, with the same scales, as
+/// [`book_rate_decimal`] gives, or `None` for that path to book the rate instead — when a value
+/// or a running sum leaves what a `Decimal` holds unrounded. A running total whose exact
+/// quotient sits too close to a rounding boundary is computed the `Decimal` way, from the
+/// exact sum. (A proptest below checks the two paths against each other, scales included.)
+fn book_rate_fixed(
+    rate: &Series,
+    basis: Basis,
+    active: (i64, i64),
+    timeline: &Timeline,
+) -> Option<Result<Vec<Decimal>, ArithError>> {
+    let divisor = divisor_of(basis).filter(|d| *d > 0 && *d < 1 << 32)?;
+    let n = timeline.len();
+    let mut out = vec![Decimal::ZERO; n];
+    let (a0, a1) = active;
+    let mut sum = FixedSum { mantissa: 0, scale: 0 };
+    let mut booked = Decimal::ZERO;
+    // the running total of `sum`, the `Decimal` way when the integer quotient cannot decide
+    let total_of = |sum: FixedSum| -> Result<Decimal, ArithError> {
+        let total = match sum.total(divisor) {
+            Some(t) if t.0.abs() < POW10[15 + LEDGER_DP as usize] => fixed_decimal(t),
+            Some(_) => return Err(ArithError::Overflow),
+            None => round_ledger(number::div(
+                Decimal::from_i128_with_scale(sum.mantissa, sum.scale),
+                Decimal::from(divisor),
+            )?),
+        };
+        in_ledger(total)
+    };
+    if let Some(first) = timeline.periods.first().filter(|p| a0 < p.first_day) {
+        sum.add(rate.get(0), weight_of(basis, a0, first.first_day.min(a1)))?;
+        booked = match total_of(sum) {
+            Ok(t) => t,
+            Err(e) => return Some(Err(e)),
+        };
+    }
+    for i in timeline.indices_overlapping(a0, a1) {
+        let Some(p) = timeline.periods.get(i) else { continue };
+        let (f, e) = (p.first_day.max(a0), p.end_day.min(a1));
+        if f >= e {
+            continue;
+        }
+        // a whole calendar month weighs `L` (what `month_weight` adds up day by day)
+        let whole_month = matches!(basis, Basis::Calendar { .. })
+            && p.start.2 == 1
+            && (f, e) == (p.first_day, p.end_day)
+            && e - f == i64::from(crate::calendar::days_in_month(p.start.0, p.start.1));
+        sum.add(rate.get(i), if whole_month { L } else { weight_of(basis, f, e) })?;
+        let total = match total_of(sum).and_then(|t| Ok((t, number::sub(t, booked)?))) {
+            Ok(t) => t,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some(slot) = out.get_mut(i) {
+            *slot = total.1;
+        }
+        booked = total.0;
+    }
+    Some(Ok(out))
+}
+
+/// [`book_rate`] in `Decimal` arithmetic: the reference, and the path for what the exact
+/// integers of [`book_rate_fixed`] do not hold.
+fn book_rate_decimal(
     rate: &Series,
     basis: Basis,
     active: (i64, i64),
@@ -245,5 +477,105 @@ mod limit_tests {
         assert_eq!(LEDGER_LIMIT, Decimal::from(1_000_000_000_000_000i64));
         assert!(in_ledger(Decimal::from(999_999_999_999_999i64)).is_ok());
         assert!(in_ledger(-LEDGER_LIMIT).is_err());
+    }
+}
+
+#[cfg(test)]
+mod fixed_tests {
+    use super::*;
+    use crate::check::ir::TimelineIr;
+    use crate::syntax::ast::{PeriodValue, Step};
+    use proptest::prelude::*;
+
+    /// Both paths, as text (value and scale), or the error.
+    fn both(rate: &Series, basis: Basis, active: (i64, i64), t: &Timeline) -> (String, String) {
+        let show = |r: Result<Vec<Decimal>, ArithError>| match r {
+            Ok(v) => v.iter().map(|x| format!("{x}/{}", x.scale())).collect::<Vec<_>>().join(" "),
+            Err(e) => format!("{e:?}"),
+        };
+        let fixed = book_rate_fixed(rate, basis, active, t).map(show).unwrap_or_else(|| "fallback".into());
+        let reference = show(book_rate_decimal(rate, basis, active, t));
+        (if fixed == "fallback" { reference.clone() } else { fixed }, reference)
+    }
+
+    fn value() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (-10_000_000_000i64..10_000_000_000, 0u32..6).prop_map(|(m, s)| Decimal::new(m, s)),
+            (1i64..1_000_000_000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+            // a cagr-like value: 28 significant digits
+            (1_000i64..10_000_000, 0u32..30).prop_map(|(x, k)| {
+                let g = crate::number::pow(Decimal::from(3), Decimal::new(i64::from(k), 1) / Decimal::from(9))
+                    .unwrap_or(Decimal::ONE);
+                Decimal::from(x).checked_mul(g).unwrap_or(Decimal::ONE)
+            }),
+            Just(Decimal::ZERO),
+        ]
+    }
+
+    fn basis() -> impl Strategy<Value = Basis> {
+        prop_oneof![
+            prop_oneof![Just(1i64), Just(3), Just(12), Just(60), Just(7)].prop_map(|months| Basis::Calendar { months }),
+            prop_oneof![Just(86_400i64), Just(3_600), Just(604_800), Just(1)]
+                .prop_map(|seconds| Basis::Elapsed { seconds }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2_000, .. ProptestConfig::default() })]
+
+        #[test]
+        fn integer_booking_is_the_decimal_booking(
+            values in proptest::collection::vec(value(), 1..40),
+            constant in any::<bool>(),
+            basis in basis(),
+            daily in any::<bool>(),
+            start in -400i64..400,
+            len in 1i64..1_500,
+        ) {
+            let (end, step) = if daily { (PeriodValue::Month(2025, 3), Step::Daily) } else { (PeriodValue::Month(2027, 12), Step::Monthly) };
+            let t = Timeline::new(&TimelineIr { start: PeriodValue::Month(2025, 1), end, step }).unwrap_or(Timeline { step, periods: vec![] });
+            let rate = if constant {
+                Series::constant(values[0], Unit::none())
+            } else {
+                Series::per((0..t.len()).map(|i| values[i % values.len()]).collect(), Unit::none())
+            };
+            let t0 = t.periods[0].first_day;
+            let (fixed, reference) = both(&rate, basis, (t0 + start, t0 + start + len), &t);
+            prop_assert_eq!(fixed, reference);
+        }
+    }
+
+    #[test]
+    fn midpoints_and_limits_book_as_decimal_does() {
+        let t = Timeline::new(&TimelineIr {
+            start: PeriodValue::Month(2025, 1),
+            end: PeriodValue::Month(2026, 12),
+            step: Step::Monthly,
+        })
+        .unwrap_or(Timeline { step: Step::Monthly, periods: vec![] });
+        let all = (t.periods[0].first_day, t.periods[t.len() - 1].end_day);
+        for v in [
+            "0.00000000000005",
+            "0.00000000000015",
+            "-0.00000000000025",
+            "1.5",
+            "999999999999999",
+            "99999999999999.99",
+            "79228162514264.337593543950335",
+            "-12.000",
+        ] {
+            for basis in
+                [Basis::Calendar { months: 1 }, Basis::Calendar { months: 12 }, Basis::Elapsed { seconds: 86_400 }]
+            {
+                let rate = Series::constant(v.parse().unwrap_or_default(), Unit::none());
+                let (fixed, reference) = both(&rate, basis, all, &t);
+                assert_eq!(fixed, reference, "{v} {basis:?}");
+            }
+        }
+        // the integer path takes the usual rates itself
+        for v in ["12000000000", "1000007.000000000000123", "1500.5"] {
+            let rate = Series::constant(v.parse().unwrap_or_default(), Unit::none());
+            assert!(book_rate_fixed(&rate, Basis::Calendar { months: 12 }, all, &t).is_some(), "{v}");
+        }
     }
 }

@@ -14,6 +14,7 @@ mod depreciation;
 pub mod engine;
 pub mod error;
 pub mod finance;
+pub mod incremental;
 pub mod interrupt;
 pub mod ledger;
 pub mod result;

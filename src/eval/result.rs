@@ -14,6 +14,9 @@ use super::ledger::Ledger;
 use super::timeline::Timeline;
 use super::Value;
 use crate::check::ir::{ContractId, DefId, FlowId, IdVec, Program};
+
+/// Each flow's amounts per period, once computed.
+pub(super) type FlowAmounts = IdVec<FlowId, Option<Vec<Decimal>>>;
 use crate::check::Shape;
 use crate::number::Rounding;
 use crate::source::Span;
@@ -37,7 +40,7 @@ pub struct RunResult {
     /// Each entity's drawn credit line at each period's end.
     pub credit: Vec<Vec<Decimal>>,
     def_values: IdVec<DefId, Option<Val>>,
-    flow_amounts: IdVec<FlowId, Option<Vec<Decimal>>>,
+    flow_amounts: FlowAmounts,
     depreciation: Vec<Vec<Decimal>>,
     min_cash: Vec<Decimal>,
     loan_events: IdVec<ContractId, Option<Vec<LoanLine>>>,
@@ -67,6 +70,19 @@ impl RunResult {
             full_ledger: run.full_ledger,
             scenario_span: run.scenario_span,
         }
+    }
+
+    /// The values of definitions and flows the run computed (`eval::incremental` reuses
+    /// those that do not depend on a change).
+    pub(super) fn computed(&self) -> (&IdVec<DefId, Option<Val>>, &FlowAmounts) {
+        (&self.def_values, &self.flow_amounts)
+    }
+
+    /// What `funding_gap`, `runway` and `burn` of entity `e` read: its minimum cash and the
+    /// change of its cash per period on the path where everyone pays in full.
+    pub fn paid_path(&self, e: usize) -> (Decimal, &[Decimal]) {
+        let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+        (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
     }
 
     /// An evaluator over these books, for questions asked after the run. It starts from copies

@@ -110,12 +110,52 @@ pub const COMMANDS: &[CommandSpec] = &[
                what it was computed from, its unit and where it is declared.",
     },
     CommandSpec {
+        name: "solve",
+        args: "NAME: EXPR == VALUE [between LOW..HIGH]",
+        summary: "goal seek: the value of a driver at which EXPR reaches VALUE",
+        help: "Bisection on the driver NAME in the active scenario, overrides included, exactly as \
+               `aifin solve` does: each step runs the scenario with NAME set to the bracket's \
+               midpoint. The bracket is LOW..HIGH (default: a tenth to ten times NAME's value) \
+               and must hold a sign change of EXPR - VALUE, else nothing is found. Prints the \
+               solution, the bracket reached and EXPR - VALUE there; nothing changes (`:set` it \
+               to keep it).",
+    },
+    CommandSpec {
+        name: "samples",
+        args: "[N]",
+        summary: "show or set how many samples `:dist` draws (default 1000)",
+        help: "Sets the number of Monte Carlo samples of `:dist` (1 to 10,000,000), as `aifin \
+               sample --samples N`. Without N, shows it and the seed.",
+    },
+    CommandSpec {
+        name: "seed",
+        args: "[S]",
+        summary: "show or set the seed `:dist` draws with (default 1)",
+        help: "Sets the seed of `:dist`, as `aifin sample --seed S`: sample i draws from ChaCha8 \
+               seeded with S on stream i, so the same seed and N give the same figures.",
+    },
+    CommandSpec {
+        name: "dist",
+        args: "[EXPR]",
+        summary: "Monte Carlo over the declared ranges: percentiles, claim probabilities",
+        help: "Without EXPR, samples the active scenario as `aifin sample` does and prints what \
+               it prints: each report item's mean and percentiles, the probability that each \
+               claim holds, each entity's default probability, funding gap and losses. With \
+               EXPR (one value: a constant, or `at(...)`, `annual(...)`, `total(...)`, \
+               `funding_gap(...)` of the run), its point, mean and 5th, 25th, 50th, 75th and \
+               95th percentiles; a run-dependent EXPR draws exactly as sample i of `aifin \
+               sample` does. `:samples` and `:seed` set N and the seed.",
+    },
+    CommandSpec {
         name: "save",
         args: "FILE",
         summary: "write the session's declarations and overrides as a .aifin file",
         help: "Writes the loaded files as imports, every declaration typed in that succeeded and \
                the overrides as a scenario (`repl_whatif`), so `aifin run FILE --scenario \
-               repl_whatif` reproduces the session. No commands, no failed lines.",
+               repl_whatif` reproduces the session. No commands, no failed lines. A loaded file \
+               outside FILE's folder is imported by a relative path that `aifin run` refuses \
+               unless widened: the saved file's first lines give the `--allow-import DIR` to \
+               run it with.",
     },
     CommandSpec { name: "quit", args: "", summary: "leave (also `quit`, `exit`, Ctrl-D)", help: "Ends the session." },
 ];

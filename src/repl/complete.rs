@@ -174,6 +174,13 @@ mod tests {
         assert_eq!(n.complete("run", 3).1, vec!["runway".to_string()]);
         assert_eq!(n.complete(":list con", 9).1, vec!["contracts".to_string()]);
         assert!(n.complete("entity X { min_c", 16).1.contains(&"min_cash".to_string()));
+        // the Monte Carlo and goal-seek commands, and a driver to vary
+        assert_eq!(n.complete(":so", 3).1, vec![":solve".to_string()]);
+        assert_eq!(n.complete(":di", 3).1, vec![":dist".to_string()]);
+        assert_eq!(n.complete(":sa", 3).1, vec![":samples".to_string(), ":save".to_string()]);
+        assert_eq!(n.complete(":se", 3).1, vec![":seed".to_string(), ":set".to_string()]);
+        assert_eq!(n.complete(":solve debt_r", 13), (7, vec!["debt_rate".to_string()]));
+        assert_eq!(n.complete(":dist losses(Ba", 15).1, vec!["Banks".to_string()]);
         assert_eq!(n.hint("losses(CoreWeave"), Some("  : an entity".to_string()));
         assert_eq!(n.hint("debt_rate"), Some("  : a constant of 1/Time".to_string()));
     }

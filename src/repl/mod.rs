@@ -16,6 +16,7 @@ pub mod complete;
 pub mod moved;
 pub mod script;
 pub mod show;
+mod uncertain;
 
 use crate::diagnostic::{Diagnostic, RenderStyle};
 use crate::driver::{DiskImporter, Importer};
@@ -24,6 +25,9 @@ use std::path::{Path, PathBuf};
 
 /// The scenario that carries the `:set` overrides (it extends the active one).
 pub const WHATIF: &str = "repl_whatif";
+
+/// The source that declares [`WHATIF`].
+const OVERRIDES: &str = "<overrides>";
 
 /// What the REPL answers to one input.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,6 +81,21 @@ pub struct Repl {
     figures: Option<moved::Snapshot>,
     inputs: usize,
     style: RenderStyle,
+    /// How `:dist` samples (`:samples`, `:seed`).
+    mc: MonteCarlo,
+}
+
+/// The samples and seed of `:dist`: `aifin sample`'s defaults until changed.
+#[derive(Debug, Clone, Copy)]
+struct MonteCarlo {
+    samples: u64,
+    seed: u64,
+}
+
+impl Default for MonteCarlo {
+    fn default() -> Self {
+        MonteCarlo { samples: crate::sample::DEFAULT_SAMPLES, seed: crate::sample::DEFAULT_SEED }
+    }
 }
 
 impl Repl {
@@ -94,7 +113,16 @@ impl Repl {
     /// A REPL whose sessions read files through the importers `make` returns (tests: memory).
     pub fn with_importer(make: MakeImporter, style: RenderStyle) -> Repl {
         let session = Session::with_importer(make());
-        Repl { session, recipe: Recipe::default(), make_importer: make, ans: None, figures: None, inputs: 0, style }
+        Repl {
+            session,
+            recipe: Recipe::default(),
+            make_importer: make,
+            ans: None,
+            figures: None,
+            inputs: 0,
+            style,
+            mc: MonteCarlo::default(),
+        }
     }
 
     /// Loads `files` and selects `scenario`, as `aifin repl FILE… --scenario S` does.
@@ -183,7 +211,7 @@ impl Repl {
             let Some(base) = base else {
                 return Err("`:set` needs a scenario to change: declare one (`scenario base { timeline … }`)".into());
             };
-            if let Err(d) = s.submit_in("<overrides>", &whatif_text(&base, &r.overrides), None) {
+            if let Err(d) = s.submit_in(OVERRIDES, &whatif_text(&base, &r.overrides), None) {
                 return Err(self.render(&s, &d));
             }
         }
@@ -281,6 +309,10 @@ impl Repl {
             "reports" | "claims" | "defaults" => self.reports(spec.name),
             "save" => self.save(arg),
             "explain" => self.explain(arg),
+            "solve" => self.solve(arg),
+            "samples" => self.samples(arg),
+            "seed" => self.seed(arg),
+            "dist" => self.dist(arg),
             _ => Reply::fail(format!("`:{}` is not available", spec.name)),
         }
     }
@@ -488,7 +520,7 @@ impl Repl {
             Some(o) => o.1 = expr,
             None => r.overrides.push((name, expr)),
         }
-        self.change(r, true)
+        self.change_overrides(r)
     }
 
     fn unset(&mut self, name: &str) -> Reply {
@@ -498,7 +530,46 @@ impl Repl {
         if r.overrides.len() == before {
             return Reply::fail(format!("`{name}` is not overridden; `:overrides` lists what is"));
         }
-        self.change(r, true)
+        self.change_overrides(r)
+    }
+
+    /// [`Repl::change`] to `r`, which differs from the recipe in force only in its overrides:
+    /// the what-if scenario is replaced in the session as it is, without checking the whole
+    /// program again, and the run computes again only what depends on the change
+    /// ([`Session::amend_scenario`]). When that cannot be done the session is built again.
+    fn change_overrides(&mut self, r: Recipe) -> Reply {
+        let text = match (r.overrides.is_empty(), self.base_of(&self.session)) {
+            (true, _) => None,
+            (false, Some(base)) => Some(whatif_text(&base, &r.overrides)),
+            (false, None) => return self.change(r, true),
+        };
+        let old_scenario = self.active();
+        let old = match self.figures.take() {
+            Some(f) => f,
+            None => moved::snapshot(&mut self.session, old_scenario.as_deref()).unwrap_or_default(),
+        };
+        let before = self.warning_texts(&self.session);
+        let Some(amended) = self.session.amend_scenario(OVERRIDES, text.as_deref()) else {
+            self.figures = Some(old);
+            return self.change(r, true);
+        };
+        let old_recipe = std::mem::replace(&mut self.recipe, r);
+        let new_scenario = self.active();
+        match moved::snapshot_after(&mut self.session, new_scenario.as_deref(), Some(&old)) {
+            Ok(new) => {
+                let mut reply = Reply::ok(moved::diff(&old, &new));
+                reply.err = self.new_warnings(&before);
+                self.figures = Some(new);
+                reply
+            }
+            Err(d) => {
+                let err = self.render(&self.session, &d);
+                self.session.restore(amended);
+                self.recipe = old_recipe;
+                self.figures = Some(old);
+                Reply::fail(err)
+            }
+        }
     }
 
     fn overrides(&self) -> String {

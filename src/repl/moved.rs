@@ -4,23 +4,102 @@
 //! for every entity, `funding_gap` over the whole timeline, `runway` and `defaulted`. The
 //! difference of two snapshots is the lines whose text changed, `old → new`.
 
-use crate::check::ir::TExprKind;
+use crate::check::ir::{TExpr, TExprKind};
+use crate::eval::engine::Run;
+use crate::eval::timeline::Timeline;
+use crate::eval::{EvalError, RunResult};
 use crate::number::format_exact;
 use crate::report::{self, ItemValues, Section};
 use crate::session::Session;
+use crate::source::SourceMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The figures of one run, as text, by label.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub figures: Vec<(String, String)>,
+    /// The run they were taken from.
+    pub run: Option<std::sync::Arc<crate::eval::RunResult>>,
 }
 
+type Diags = Vec<crate::diagnostic::Diagnostic>;
+
 /// The snapshot of `scenario` in `session` (empty without a scenario).
-pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapshot, Vec<crate::diagnostic::Diagnostic>> {
+pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapshot, Diags> {
+    snapshot_after(session, scenario, None)
+}
+
+/// [`snapshot`], taking from `before` (a snapshot of the same program's entities, as after
+/// an override) the figures of each entity whose books did not change, so a change that
+/// touches one entity of a thousand evaluates three figures, not three thousand. When the
+/// run is not made yet, the figures are read off it as it is made, without copying its books.
+pub fn snapshot_after(
+    session: &mut Session,
+    scenario: Option<&str>,
+    before: Option<&Snapshot>,
+) -> Result<Snapshot, Diags> {
     let Some(scenario) = scenario else { return Ok(Snapshot::default()) };
+    let one = |e: EvalError| vec![crate::diagnostic::ToDiagnostic::to_diagnostic(&e)];
+    let prev = before.and_then(|b| b.run.clone());
+    let mut kept = HashMap::new();
+    if let Some(b) = before {
+        for (l, v) in &b.figures {
+            kept.entry(l.clone()).or_insert(v.clone());
+        }
+    }
+    if let Some(prev) = &prev {
+        // the timeline is the one before (an override keeps it; checked on the new run)
+        let checked = templates(session, &prev.timeline)?;
+        let made = session.run_and(Some(scenario), |run, sources| {
+            if run.timeline != prev.timeline {
+                return None;
+            }
+            Some(figures_on(run, sources, &checked, Some((prev, &kept))))
+        })?;
+        if let (result, Some(Some(figures))) = made {
+            return Ok(Snapshot { figures: figures.map_err(one)?, run: Some(result) });
+        }
+    }
     let result = session.run(Some(scenario))?;
-    let outcome = report::outcome_of(&result, session.sources())
-        .map_err(|e| vec![crate::diagnostic::ToDiagnostic::to_diagnostic(&e)])?;
+    let checked = templates(session, &result.timeline)?;
+    let mut query = result.query().map_err(one)?;
+    let figures =
+        figures_on(&mut query, session.sources(), &checked, prev.as_ref().map(|p| (p, &kept))).map_err(one)?;
+    drop(query);
+    Ok(Snapshot { figures, run: Some(result) })
+}
+
+/// The three figures of an entity (`funding_gap` over `tl`, `runway`, `defaulted`), checked
+/// once for the first entity and re-aimed at each entity by its id: three checks however many
+/// entities there are. None without entities.
+fn templates(session: &mut Session, tl: &Timeline) -> Result<Vec<(&'static str, TExpr)>, Diags> {
+    let program = session.program().clone();
+    let Some(first) = program.entities.first() else { return Ok(Vec::new()) };
+    let range = format!("{} .. {}", tl.label(0), tl.label(tl.len().saturating_sub(1)));
+    let texts = [
+        ("funding_gap", format!("funding_gap({}, {range})", first.name)),
+        ("runway", format!("runway({})", first.name)),
+        ("defaulted", format!("defaulted({})", first.name)),
+    ];
+    let mut checked = Vec::new();
+    for (f, text) in &texts {
+        checked.push((*f, session.check_in_program("<what moved>", text)?));
+    }
+    Ok(checked)
+}
+
+/// The figures of `run`: each claim's outcome, each report item's last value, and the
+/// figures of every entity from `checked` — taken from `before` (an earlier run's result and
+/// its figures by label) for an entity whose minimum cash, cash on the full-payment path and
+/// default period are the same there (all three figures read, with the timeline).
+fn figures_on(
+    run: &mut Run<'_>,
+    sources: &SourceMap,
+    checked: &[(&'static str, TExpr)],
+    before: Option<(&Arc<RunResult>, &HashMap<String, String>)>,
+) -> Result<Vec<(String, String)>, EvalError> {
+    let outcome = report::outcome(run, sources)?;
     let mut figures = Vec::new();
     for c in &outcome.claims {
         let state = if c.holds { "holds" } else { "fails" };
@@ -47,27 +126,22 @@ pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapsho
             }
         }
     }
-    let tl = &result.timeline;
-    let range = format!("{} .. {}", tl.label(0), tl.label(tl.len().saturating_sub(1)));
-    let program = result.program.clone();
-    // Three figures per entity, checked once for the first entity and then re-aimed at each
-    // entity by its id: three compilations however many entities there are.
-    let Some(first) = program.entities.first() else { return Ok(Snapshot { figures }) };
-    let templates = [
-        ("funding_gap", format!("funding_gap({}, {range})", first.name)),
-        ("runway", format!("runway({})", first.name)),
-        ("defaulted", format!("defaulted({})", first.name)),
-    ];
-    let mut checked = Vec::new();
-    for (f, text) in &templates {
-        checked.push((*f, session.check_expr("<what moved>", text)?.1));
-    }
-    let mut labels = Vec::new();
-    let mut exprs = Vec::new();
+    let program = run.program;
+    let head: HashSet<String> = figures.iter().map(|(l, _)| l.clone()).collect();
     for (id, e) in program.entities.iter().enumerate() {
-        for (f, t) in &checked {
+        let kept = before.filter(|(r, _)| {
+            r.program.entities.len() == program.entities.len()
+                && r.timeline == run.timeline
+                && r.paid_path(id) == run.paid_path(id)
+                && r.defaults.period_of.get(id) == run.defaults.period_of.get(id)
+        });
+        for (f, t) in checked {
             let label = format!("{f}({})", e.name);
-            if figures.iter().any(|(l, _)| *l == label) {
+            if head.contains(&label) {
+                continue;
+            }
+            if let Some(v) = kept.and_then(|(_, k)| k.get(&label)) {
+                figures.push((label, v.clone()));
                 continue;
             }
             let mut t = t.clone();
@@ -76,29 +150,32 @@ pub fn snapshot(session: &mut Session, scenario: Option<&str>) -> Result<Snapsho
                     a.value.kind = TExprKind::Entity(id);
                 }
             }
-            labels.push(label);
-            exprs.push(t);
+            let v = run.value(&t)?;
+            let v = crate::eval::result::to_value(run, v, t.span)?;
+            figures.push((label, v.format(&program.registry)));
         }
     }
-    let values = session.eval_checked(&exprs, Some(scenario))?;
-    for (label, v) in labels.into_iter().zip(values) {
-        figures.push((label, v.format(&program.registry)));
-    }
-    Ok(Snapshot { figures })
+    Ok(figures)
 }
 
 /// The lines that differ between `old` and `new`, `label  old → new`; "nothing moved" if none.
 pub fn diff(old: &Snapshot, new: &Snapshot) -> String {
     let mut lines = Vec::new();
+    // the first of equal labels, as a search from the start finds it
+    let mut before = std::collections::HashMap::new();
+    for (l, v) in &old.figures {
+        before.entry(l.as_str()).or_insert(v.as_str());
+    }
+    let after: std::collections::HashSet<&str> = new.figures.iter().map(|(l, _)| l.as_str()).collect();
     for (label, v) in &new.figures {
-        match old.figures.iter().find(|(l, _)| l == label) {
-            Some((_, o)) if o == v => {}
-            Some((_, o)) => lines.push(format!("  {label}  {o} → {v}")),
+        match before.get(label.as_str()) {
+            Some(o) if o == v => {}
+            Some(o) => lines.push(format!("  {label}  {o} → {v}")),
             None => lines.push(format!("  {label}  (new) {v}")),
         }
     }
     for (label, o) in &old.figures {
-        if !new.figures.iter().any(|(l, _)| l == label) {
+        if !after.contains(label.as_str()) {
             lines.push(format!("  {label}  {o} → (gone)"));
         }
     }

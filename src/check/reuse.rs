@@ -1,0 +1,60 @@
+//! Checking one expression against a program that has already been checked, without checking
+//! the program again: the REPL's `:set` (issue 14: "a change re-evaluates only what depends
+//! on it").
+//!
+//! A [`Checker`] is seeded from the [`Program`]: every top-level name with its id, every
+//! definition and flow already typed (their types are the program's), the std modules in
+//! scope and the ledger's currency, exactly as the whole check leaves them when it reaches a
+//! scenario's overrides. So an expression that checks here checks to the same [`TExpr`] as in
+//! a whole check; on any error the caller checks the whole program instead, whose diagnostics
+//! are the ones shown.
+
+use super::error::CheckError;
+use super::ir::{DefId, Program, TExpr};
+use super::overrides::is_field_definition;
+use super::types::{Shape, Type};
+use super::{Checker, NameRef, State};
+use crate::syntax::ast;
+
+/// `e` checked in the scope of `program` (whose source imported the std modules `imports`).
+pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<TExpr, Vec<CheckError>> {
+    let reg = &program.registry;
+    let mut c = Checker::new(reg);
+    // the ledger's currency: the first scenario that names one, else USD (`ledger_currency`)
+    let money = program.scenarios.iter().find_map(|s| s.currency).or_else(|| reg.lookup("USD"));
+    c.money = money.and_then(|id| reg.def(id)).map(|d| d.dimension.clone()).unwrap_or_default();
+    c.imports = imports.to_vec();
+    for (id, d) in program.definitions.iter_enumerated() {
+        // a field's definition (`OpenAI.cash`) has no name an expression can write
+        if !is_field_definition(d) {
+            c.names.insert(d.name.clone(), (NameRef::Def(id), d.span));
+        }
+        c.def_state.push(State::Done(Some(d.value.ty.clone())));
+    }
+    for (id, e) in program.entities.iter().enumerate() {
+        c.names.insert(e.name.clone(), (NameRef::Entity(id), e.span));
+    }
+    for (id, k) in program.contracts.iter_enumerated() {
+        c.names.insert(k.name.clone(), (NameRef::Contract(id), k.span));
+    }
+    for (id, f) in program.flows.iter_enumerated() {
+        c.flow_index.insert((f.entity, f.name.clone()), id);
+        c.flow_state.push(State::Done(Some(Type::Quantity(c.money.clone(), Shape::Flow))));
+    }
+    let t = c.expr(e);
+    match t {
+        Some(t) if c.errors.is_empty() => Ok(t),
+        _ => Err(c.errors),
+    }
+}
+
+/// The definition a scenario override `name = …` replaces, and whether `value` may replace
+/// it (the same dimension, as the whole check requires); `None` when it may not.
+pub fn definition_override(program: &Program, name: &str, value: &TExpr) -> Option<DefId> {
+    let id = program.definitions.iter_enumerated().find(|(_, d)| d.name == name && !is_field_definition(d))?.0;
+    let base = &program.definitions.get(id)?.value.ty;
+    match value.ty.dimension() {
+        Some(d) if base.dimension() != Some(d) => None,
+        _ => Some(id),
+    }
+}
