@@ -176,6 +176,15 @@ impl Span {
         Span { source: self.source, start: self.start, end: other.start }
     }
 
+    /// The gap from this span's end to the start of `other` (which must start after it ends;
+    /// otherwise `other`): the operator between two operands.
+    pub fn gap_to(self, other: Span) -> Span {
+        if other.source != self.source || other.start < self.end {
+            return other;
+        }
+        Span { source: self.source, start: self.end, end: other.start }
+    }
+
     /// The span of a sub-range `rel_start..rel_end` (relative to this span's start), when it is valid in `text`.
     pub fn sub(self, text: &str, rel_start: usize, rel_end: usize) -> Option<Span> {
         Span::new(self.source, text, self.start() + rel_start, self.start() + rel_end)

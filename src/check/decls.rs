@@ -409,7 +409,11 @@ impl<'a> Checker<'a> {
                 }
             },
             FieldType::ChoiceOrSeries(choices) => match &e.kind {
-                ExprKind::Name(n) if !self.names.contains_key(&n.name) => self.choice(e, choices),
+                ExprKind::Name(n) if !self.names.contains_key(&n.name) => {
+                    // an unknown word may have been meant as either: the help names both
+                    let either: Vec<&str> = choices.iter().copied().chain(["a curve's name"]).collect();
+                    self.choice(e, &either)
+                }
                 _ => {
                     let t = self.expr(e)?;
                     self.need_quantity(&t)?;
@@ -467,7 +471,9 @@ impl<'a> Checker<'a> {
                     format!("{} of {}", s.describe(), self.describe(&t))
                 };
                 let hint = match sp.ty {
-                    FieldType::PerTime if s == Shape::Constant => self.per_time_hint(&t, &time.inv(), &d),
+                    FieldType::PerTime | FieldType::PerTimeOrCurve if s == Shape::Constant => {
+                        self.per_time_hint(&t, &time.inv(), &d)
+                    }
                     FieldType::Money | FieldType::MoneyOrRate => self.mismatch_hint(&self.money.clone(), &d),
                     _ => None,
                 };

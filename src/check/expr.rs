@@ -228,20 +228,28 @@ impl Checker<'_> {
                 }
                 let (ld, ls) = self.need_quantity(&l)?;
                 let (hd, hs) = self.need_quantity(&h)?;
-                for (other, od) in [(Some(&h), hd)]
+                // each with the operand before it: `here` marks the `..` (or `~`) between
+                // them, as a label over the whole range would hide the operands' own labels
+                for (other, od, before) in [(Some(&h), hd, l.span)]
                     .into_iter()
-                    .chain(p.as_ref().map(|p| (Some(p), quantity(&p.ty).map(|q| q.0).unwrap_or_default())))
+                    .chain(p.as_ref().map(|p| (Some(p), quantity(&p.ty).map(|q| q.0).unwrap_or_default(), h.span)))
                 {
                     if let Some(o) = other {
                         if od != ld {
                             self.errors.push(CheckError::DimensionMismatch {
-                                op_span: span,
+                                op_span: before.gap_to(o.span),
                                 op: "make a range of".into(),
                                 left: l.span,
                                 left_desc: self.describe(&l),
                                 right: o.span,
                                 right_desc: self.describe(o),
-                                hint: self.mismatch_hint(&ld, &od),
+                                hint: self.mismatch_hint(&ld, &od).or_else(|| {
+                                    (ld.is_none() || od.is_none()).then(|| {
+                                        "each end of a range (and its point) takes its unit: \
+                                         `1.80 USD .. 2.60 USD ~ 2.10 USD`, not `1.80 .. 2.60 ~ 2.10 USD`"
+                                            .to_string()
+                                    })
+                                }),
                             });
                             return None;
                         }

@@ -399,6 +399,39 @@ impl<'a> Run<'a> {
         Ok(out)
     }
 
+    /// A usage rate in each month of a take-or-pay's term: a month inside the timeline takes its
+    /// own value (a month-anchored curve's month, not its period's mean), as a lease's cycle
+    /// does, the same on every step; a month before the timeline its first period's rate; one
+    /// after it the last month's (docs § Defaults: beyond the timeline the usage of its last
+    /// month holds).
+    fn usage_rates(
+        &mut self,
+        usage: &TExpr,
+        by_month: &Timeline,
+        conv: &Series,
+        target: &Unit,
+    ) -> Result<Vec<Decimal>, EvalError> {
+        let end_day = self.timeline.periods.last().map_or(i64::MIN, |p| p.end_day);
+        let inside: Vec<(i64, i64)> = by_month
+            .periods
+            .iter()
+            .filter(|m| self.timeline.index_of_day(m.first_day).is_some())
+            .map(|m| (m.first_day, m.end_day))
+            .collect();
+        let own = self.values_on_periods(usage, &inside, target, self.timeline.step)?;
+        let held = own.last().copied().unwrap_or_else(|| conv.get(self.timeline.len().saturating_sub(1)));
+        let mut own = own.into_iter();
+        let mut out = Vec::with_capacity(by_month.periods.len());
+        for m in &by_month.periods {
+            out.push(match self.timeline.index_of_day(m.first_day) {
+                Some(_) => own.next().unwrap_or_default(),
+                None if m.first_day >= end_day => held,
+                None => conv.get(0),
+            });
+        }
+        Ok(out)
+    }
+
     /// Take-or-pay with usage: each month of the term, the larger of the minimum (`minimum`, else
     /// the month's scheduled amount) and the usage booked in that month, paid on the month's
     /// scheduled date — the same months on every timeline step.
@@ -430,44 +463,45 @@ impl<'a> Run<'a> {
             })
             .collect();
         let by_month = Timeline { step: crate::syntax::ast::Step::Monthly, periods: month_periods };
-        let used: Vec<Decimal> = if shape == Shape::Flow
-            || self.reg.dimension(&series.unit) == self.reg.dimension(&money)
-        {
-            // amounts per timeline period: a month adds up its periods; a longer period is
-            // spread evenly over its months
-            let s = series.convert(&money, self.reg).map_err(|x| arith(x.error, span))?;
-            let mut out = vec![Decimal::ZERO; by_month.len()];
-            for (i, p) in self.timeline.periods.iter().enumerate() {
-                let inside: Vec<usize> = by_month.indices_overlapping(p.first_day, p.end_day).collect();
-                let whole = Decimal::from(p.days());
-                for k in inside {
-                    let Some(m) = by_month.periods.get(k) else { continue };
-                    let days = Decimal::from(p.end_day.min(m.end_day) - p.first_day.max(m.first_day));
-                    let part = if days == whole {
-                        s.get(i)
-                    } else {
-                        number::div(number::mul(s.get(i), days).map_err(|x| arith(x, span))?, whole)
-                            .map_err(|x| arith(x, span))?
-                    };
-                    if let Some(slot) = out.get_mut(k) {
-                        *slot = number::add(*slot, part).map_err(|x| arith(x, span))?;
+        let used: Vec<Decimal> =
+            if shape == Shape::Flow || self.reg.dimension(&series.unit) == self.reg.dimension(&money) {
+                // amounts per timeline period: a month adds up its periods; a longer period is
+                // spread evenly over its months
+                let s = series.convert(&money, self.reg).map_err(|x| arith(x.error, span))?;
+                let mut out = vec![Decimal::ZERO; by_month.len()];
+                for (i, p) in self.timeline.periods.iter().enumerate() {
+                    let inside: Vec<usize> = by_month.indices_overlapping(p.first_day, p.end_day).collect();
+                    let whole = Decimal::from(p.days());
+                    for k in inside {
+                        let Some(m) = by_month.periods.get(k) else { continue };
+                        let days = Decimal::from(p.end_day.min(m.end_day) - p.first_day.max(m.first_day));
+                        let part = if days == whole {
+                            s.get(i)
+                        } else {
+                            number::div(number::mul(s.get(i), days).map_err(|x| arith(x, span))?, whole)
+                                .map_err(|x| arith(x, span))?
+                        };
+                        if let Some(slot) = out.get_mut(k) {
+                            *slot = number::add(*slot, part).map_err(|x| arith(x, span))?;
+                        }
                     }
                 }
-            }
-            out
-        } else {
-            let Some((basis, target)) = booking::basis_of(&series.unit, self.reg, self.money) else {
-                return Err(terms_err(span, "usage must be money or money per time"));
+                // after the timeline the usage of its last month holds (docs § Defaults)
+                let end_day = self.timeline.periods.last().map_or(i64::MIN, |p| p.end_day);
+                let inside = by_month.periods.iter().take_while(|m| m.first_day < end_day).count();
+                if let Some(&held) = inside.checked_sub(1).and_then(|k| out.get(k)) {
+                    out.iter_mut().skip(inside).for_each(|slot| *slot = held);
+                }
+                out
+            } else {
+                let Some((basis, target)) = booking::basis_of(&series.unit, self.reg, self.money) else {
+                    return Err(terms_err(span, "usage must be money or money per time"));
+                };
+                let conv = series.convert(&target, self.reg).map_err(|x| arith(x.error, span))?;
+                let values = self.usage_rates(usage, &by_month, &conv, &target)?;
+                let monthly = Series::per(values, conv.unit.clone());
+                book_rate(&monthly, basis, window, &by_month).map_err(|x| arith(x, span))?
             };
-            let conv = series.convert(&target, self.reg).map_err(|x| arith(x.error, span))?;
-            let values: Vec<Decimal> = by_month
-                .periods
-                .iter()
-                .map(|m| self.timeline.index_of_day(m.first_day).map(|i| conv.get(i)).unwrap_or_else(|| conv.get(0)))
-                .collect();
-            let monthly = Series::per(values, conv.unit.clone());
-            book_rate(&monthly, basis, window, &by_month).map_err(|x| arith(x, span))?
-        };
         let mut out = Vec::new();
         for (k, p) in scheduled.iter().enumerate() {
             let floor = minimum.unwrap_or(p.amount);

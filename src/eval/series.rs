@@ -5,7 +5,7 @@
 //! element by element with checked decimal operations. A constant is stored once.
 
 use crate::number::{self, ArithError};
-use crate::units::quantity::simplified_unit;
+use crate::units::quantity::{cancelled_pairs, simplified_unit};
 use crate::units::{Ratio, Registry, Unit};
 use rust_decimal::Decimal;
 
@@ -132,7 +132,7 @@ impl Series {
         let raw = if div { self.unit.div(&other.unit) } else { self.unit.mul(&other.unit) };
         let target = match into {
             Some(u) => u.clone(),
-            None => simplified_unit(&raw, reg),
+            None => cancelled_pairs(&simplified_unit(&raw, reg), reg),
         };
         let r = reg.factor(&raw)?.checked_div(reg.factor(&target)?)?;
         let values = self.values.zip(&other.values, n, |a, b| match (r == Ratio::ONE, div) {

@@ -184,7 +184,10 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
             let inner = explain(ctx, &def, depth)?;
             let decl = ctx.run.program.definitions.get(*id);
             node.label = decl.map(|d| d.name.clone()).unwrap_or(node.label);
-            node.location = decl.and_then(|d| ctx.location(d.span)).or(node.location);
+            // where the expression used was written: the scenario's override, else the declaration
+            let overridden = decl.is_some_and(|d| d.value.span != def.span);
+            node.location = if overridden { ctx.location(def.span) } else { decl.and_then(|d| ctx.location(d.span)) }
+                .or(node.location);
             node.note = Some(format!("= {}", inner.label));
             node.children = inner.children;
             if node.children.is_empty() && inner.note.is_some() {

@@ -102,19 +102,50 @@ impl Builder<'_> {
 }
 
 /// Help for the syntax errors people make most, from the declaration's text and where
-/// parsing stopped: `10,000 GPU` (a comma in a number) and `1.4 T USD` (a magnitude suffix
-/// apart from its number).
+/// parsing stopped: `10,000 GPU` (a comma in a number), `claim …: x = 1 USD` (`=` for `==`),
+/// `: USD/(GPU*hour)` (brackets in a unit), `2 USD^0.5` (a fractional unit power) and
+/// `1.4 T USD` (a magnitude suffix apart from its number).
 fn syntax_hint(piece: &str, stop: usize) -> Option<String> {
     let before = piece.get(..stop)?;
     let after = piece.get(stop..)?;
     if let Some(rest) = after.strip_prefix(',') {
         let lead: String =
             before.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
-        let tail: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '_').collect();
+        // the whole number, every comma a `_`: `104,583,333.33` → `104_583_333.33`
+        let tail: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '_' | ',' | '.'))
+            .collect::<String>()
+            .trim_end_matches([',', '.'])
+            .replace(',', "_");
         if !lead.is_empty() && !tail.is_empty() {
             return Some(format!(
                 "`,` is not a digit separator in aifin: write `{lead}_{tail}` (or use a suffix: k, M, B, T)"
             ));
+        }
+    }
+    if after.starts_with('=') && !after.starts_with("==") && piece.trim_start().starts_with("claim") {
+        return Some(
+            "a claim compares with `==` (or `~=`, `>=`, `<=`, `>`, `<`, `in`): `=` defines a driver or \
+             curve, or overrides one in a scenario"
+                .into(),
+        );
+    }
+    if after.starts_with('(') && before.trim_end().ends_with(['/', '*']) {
+        return Some(
+            "a unit expression has no brackets: `USD/GPU/hour` is USD per GPU-hour (brackets group values, \
+             `2 USD / (3 GPU)`)"
+                .into(),
+        );
+    }
+    if before.ends_with('.') && after.starts_with(|c: char| c.is_ascii_digit()) {
+        let head = before.trim_end_matches('.').trim_end_matches(|c: char| c.is_ascii_digit());
+        if head.ends_with('^') {
+            return Some(
+                "a unit's power is a whole number (`USD^2`); a fractional power applies to a pure number: \
+                 divide by the unit first (`(x / 1 USD) ^ 0.5`)"
+                    .into(),
+            );
         }
     }
     let b = piece.as_bytes();

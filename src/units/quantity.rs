@@ -6,7 +6,9 @@
 //! products merge units (`GPU * W/GPU` = `W`) and then simplify: dimensionless units such as `%` fold into
 //! the value when other units remain, units of one dimension that divide each other convert
 //! into the first one written (`USD/day * month` = `USD`, ×30.41666…), and a result with no
-//! dimension left is a pure number.
+//! dimension left is a pure number. A product's unit also drops a unit it divides by together
+//! with two it multiplies whose dimensions make that one's (`MW * hour * USD/kWh` = `USD`,
+//! ×1000): [`cancelled_pairs`].
 
 use super::{Dimension, Registry, Unit};
 use crate::number::{self, ArithError};
@@ -104,4 +106,43 @@ pub fn simplified_unit(unit: &Unit, reg: &Registry) -> Unit {
         }
     }
     Unit::from_factors(target)
+}
+
+/// `unit` (already [`simplified_unit`]) without each unit it divides by once (`/kWh`) that two
+/// units it multiplies once make up (`MW*hour`): `MW*hour*USD/kWh` is `USD`. Only products and
+/// quotients of values use it (a booking keeps its unit's time factors as written).
+pub fn cancelled_pairs(unit: &Unit, reg: &Registry) -> Unit {
+    let dim_of = |id: u32| reg.def(id).map(|d| d.dimension.clone()).unwrap_or_default();
+    let mut factors: Vec<(u32, i32)> = unit.factors().to_vec();
+    let mut changed = false;
+    let mut k = 0;
+    while k < factors.len() {
+        let (n, ne) = factors[k];
+        let dn = dim_of(n);
+        let ones: Vec<usize> = (0..factors.len()).filter(|&i| factors[i].1 == 1).collect();
+        let pair = if ne == -1 {
+            ones.iter()
+                .flat_map(|&i| ones.iter().filter(move |&&j| j > i).map(move |&j| (i, j)))
+                .find(|&(i, j)| dim_of(factors[i].0).mul(&dim_of(factors[j].0)) == dn)
+        } else {
+            None
+        };
+        match pair {
+            Some((i, j)) => {
+                let mut gone = [i, j, k];
+                gone.sort_unstable();
+                for g in gone.iter().rev() {
+                    factors.remove(*g);
+                }
+                changed = true;
+                k = 0;
+            }
+            None => k += 1,
+        }
+    }
+    if changed {
+        Unit::from_factors(factors)
+    } else {
+        unit.clone()
+    }
 }
