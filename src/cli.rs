@@ -753,7 +753,7 @@ fn schedule(
         return failed(&diags, session.sources(), style);
     }
     let program = session.program().clone();
-    let Some((cid, c)) = program.contracts.iter().enumerate().find(|(_, c)| c.name == name) else {
+    let Some((cid, c)) = program.contracts.iter_enumerated().find(|(_, c)| c.name == name) else {
         let known: Vec<&str> = program.contracts.iter().map(|c| c.name.as_str()).collect();
         let hint = match crate::units::suggest(name, known.iter().copied()) {
             Some(s) => format!(" (did you mean `{s}`?)"),
@@ -862,10 +862,7 @@ fn opening_cash(text: &str) -> Option<(rust_decimal::Decimal, rust_decimal::Deci
     let mut run = result.query().ok()?;
     let events = crate::report::schedule::events_in(c, &mut run).ok()?;
     // payoffs are signed for the contract's role: positive is received by the role's side
-    let lender_side = !matches!(
-        c.fields.get("role").map(|f| &f.value.kind),
-        Some(crate::check::ir::TExprKind::Symbol(s)) if s == "borrower"
-    );
+    let lender_side = c.terms.loan().is_some_and(|l| l.role == crate::check::options::LoanRole::Lender);
     let (mut lender, mut borrower) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
     for ev in events.iter().filter(|e| matches!(e.kind, T::Ied | T::Pi | T::Ip | T::Pr | T::Md)) {
         let to_lender = if lender_side { ev.payoff } else { -ev.payoff };

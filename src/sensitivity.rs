@@ -197,7 +197,7 @@ pub fn tornado(
     let (base, info) = run_with(program, scenario, &[], report, at)?;
     let base = quantity(base)?;
     // the value each definition has in the scenario: its last override along the chain
-    let mut effective: Vec<&TExpr> = program.definitions.iter().map(|d| &d.value).collect();
+    let mut effective = program.definitions.map(|d| &d.value);
     let mut chain = Vec::new();
     let mut cur = match scenario {
         Some(n) => program.scenarios.iter().find(|s| s.name == n),
@@ -218,7 +218,7 @@ pub fn tornado(
         }
     }
     let mut bars = Vec::new();
-    for (id, e) in effective.iter().enumerate() {
+    for (id, e) in effective.iter_enumerated() {
         let TExprKind::Range { low, high, .. } = &e.kind else { continue };
         if !matches!(e.ty, Type::Uncertain(_)) {
             continue;
@@ -398,15 +398,16 @@ pub fn sweep_program(
 ) -> Result<Sweep, crate::explain::Failure> {
     use crate::diagnostic::ToDiagnostic;
     use crate::explain::Failure;
-    let def = program.definitions.iter().position(|d| d.name == name).ok_or_else(|| {
-        let known: Vec<&str> = program
-            .definitions
-            .iter()
-            .filter(|d| sources.get(d.span.source()).is_some_and(|s| s.kind() != crate::source::SourceKind::Std))
-            .map(|d| d.name.as_str())
-            .collect();
-        Failure::Request(format!("--vary: no driver or curve `{name}` (the file declares: {})", known.join(", ")))
-    })?;
+    let def =
+        program.definitions.iter_enumerated().find(|(_, d)| d.name == name).map(|(id, _)| id).ok_or_else(|| {
+            let known: Vec<&str> = program
+                .definitions
+                .iter()
+                .filter(|d| sources.get(d.span.source()).is_some_and(|s| s.kind() != crate::source::SourceKind::Std))
+                .map(|d| d.name.as_str())
+                .collect();
+            Failure::Request(format!("--vary: no driver or curve `{name}` (the file declares: {})", known.join(", ")))
+        })?;
     let (low, high) = match crate::eval::eval_expr(range, program) {
         Ok(crate::eval::Value::Uncertain { low, high, .. }) => (low, high),
         Ok(_) => return Err(Failure::Request(format!("--vary {name}: the values are a range LOW..HIGH"))),

@@ -214,7 +214,7 @@ pub fn ask(req: &Request<'_>, check: &mut CheckExpr<'_>) -> Result<Found, Refusa
     let (program, texpr) =
         check("<target>", format!("({}) - ({})", lhs.trim(), rhs.trim())).map_err(Refusal::Diagnostics)?;
     let vary = req.vary;
-    let found = program.definitions.iter().position(|d| d.name == vary);
+    let found = program.definitions.iter_enumerated().find(|(_, d)| d.name == vary).map(|(id, _)| id);
     let Some(id) = found.filter(|i| {
         program.definitions.get(*i).is_some_and(|d| {
             d.kind == crate::syntax::ast::DefinitionKind::Driver && d.value.ty.shape() == Some(Shape::Constant)

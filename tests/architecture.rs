@@ -59,14 +59,7 @@ fn stage_of(path: &Path) -> Option<String> {
 /// Every `crate::NAME` in the code of `text` (before its tests), with the line number.
 fn crate_paths(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let code = line.trim_start();
-        if code.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if code.starts_with("//") {
-            continue;
-        }
+    for (line, code) in code_of(text) {
         let code = match code.find(" //") {
             Some(k) => &code[..k],
             None => code,
@@ -80,12 +73,12 @@ fn crate_paths(text: &str) -> Vec<(usize, String)> {
                 for item in inner.split(',') {
                     let name: String = item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                     if !name.is_empty() {
-                        out.push((i + 1, name));
+                        out.push((line, name));
                     }
                 }
             } else {
                 let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                out.push((i + 1, name));
+                out.push((line, name));
             }
             rest = after;
         }
@@ -138,4 +131,60 @@ fn the_scanner_sees_grouped_and_plain_paths() {
     let got = crate_paths("use crate::{eval, report::x};\nlet a = crate::cli::run(); // crate::golden\n// crate::session\n#[cfg(test)]\nuse crate::driver;");
     let names: Vec<&str> = got.iter().map(|(_, n)| n.as_str()).collect();
     assert_eq!(names, ["eval", "report", "cli"]);
+}
+
+/// The code of a file before its tests, without comment lines.
+fn code_of(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if code.starts_with("//") {
+            continue;
+        }
+        out.push((i + 1, code));
+    }
+    out
+}
+
+/// The evaluator reads the checker's typed IR (check/typed.rs): it never looks a term up by
+/// name, never asks a contract's kind by its name, and never spells an option word (those
+/// are enums, spelled once in check/options.rs).
+#[test]
+fn the_evaluator_reads_typed_terms_not_names_or_words() {
+    let mut files = Vec::new();
+    rust_files(Path::new("src/eval"), &mut files);
+    files.sort();
+    let words: Vec<String> =
+        aifin::check::options::ALL_WORDS.iter().flat_map(|ws| ws.iter()).map(|w| format!("\"{w}\"")).collect();
+    let mut wrong = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (line, code) in code_of(&text) {
+            for bad in ["fields.get(", "fields.contains_key(", "spec.kind", "spec.roles"] {
+                if code.contains(bad) {
+                    wrong.push(format!("{}:{line}: `{bad}` (read the typed terms: check/typed.rs)", f.display()));
+                }
+            }
+            for w in &words {
+                if code.contains(w.as_str()) {
+                    wrong.push(format!(
+                        "{}:{line}: the option word {w} (match its enum: check/options.rs)",
+                        f.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "the evaluator reads names or words:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_word_scanner_sees_a_word_in_code_not_in_comments() {
+    let text = "// \"annuity\"\nlet a = x == \"annuity\";\n#[cfg(test)]\nlet b = \"linear\";";
+    let code = code_of(text);
+    assert_eq!(code.len(), 1);
+    assert!(code[0].1.contains("\"annuity\""));
 }

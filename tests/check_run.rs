@@ -1,7 +1,9 @@
 //! `aifin check` never passes a file whose declarations `aifin run` rejects (issue 12): generated
 //! contracts and flows with terms drawn from good and bad values (maturities before the start,
 //! ranges that run backwards, shares over 100 %, lives of 0, the same entity on both sides,
-//! missing maturities, cycles that are not whole) either fail the check or run.
+//! missing maturities, cycles that are not whole, capex transfers without a positive life,
+//! revenue shares of a cost or of another's flow, loan draws in any order, a scenario's override
+//! of a loan's payment) either fail the check or run, in every scenario.
 
 use proptest::prelude::*;
 
@@ -40,7 +42,7 @@ fn gen() -> impl Strategy<Value = Gen> {
         (y, m, end / 12, end % 12 + 1)
     });
     (
-        0usize..6,
+        0usize..10,
         parties,
         dates,
         prop_oneof![9 => 1i32..20, 1 => -2i32..1],
@@ -94,6 +96,40 @@ fn contract(i: usize, g: &Gen) -> String {
             date(y0, m0),
             g.pct
         ),
+        6 => {
+            // a capex transfer: its life good, 0 or missing; now and then a life on a cost
+            let kind = if g.opt.1 { "capex" } else { "cost" };
+            let life = [" life 3 year", " life 0 year", ""][g.opt.2];
+            format!(
+                "contract c{i}: transfer {{ from {a} to {b} amount {} USD on {} kind {kind}{life} }}\n",
+                g.value.max(0),
+                date(y0, m0)
+            )
+        }
+        7 => {
+            // a revenue share of the payer's revenue, of its cost, or of another's revenue
+            let of = [format!("{a}.revenue"), format!("{a}.cost"), format!("{b}.revenue")][g.opt.2].clone();
+            format!("contract c{i}: revenue_share {{ payer {a} payee {b} of {of} share 10% }}\n")
+        }
+        8 => {
+            // a delayed-draw loan: the second draw anywhere (before the first, after maturity)
+            format!(
+                "contract c{i}: loan {{ lender {a} borrower {b} principal {} USD rate 5%/year start {} maturity {} draws 5 USD @ {}, 5 USD @ {} }}\n",
+                g.value * 10,
+                date(y0, m0),
+                date(y0 + 1, m0),
+                date(y0, m0),
+                date(y1, m1)
+            )
+        }
+        9 => {
+            // a loan that derives its maturity from `payment`, which a scenario overrides
+            format!(
+                "contract c{i}: loan {{ lender {a} borrower {b} principal 100 USD rate 5%/year start {} amortization linear payment 10 USD }}\nscenario alt{i} extends base {{ c{i}.payment = {} USD }}\n",
+                date(y0, m0),
+                g.value
+            )
+        }
         _ => {
             if g.opt.0 {
                 format!(
@@ -122,6 +158,7 @@ proptest! {
         for e in 0..3 {
             text += &format!("entity E{e} {{ cash 2025-01-01: 1000 USD }}\n");
             text += &format!("flow E{e}.revenue <- world: 10 USD/month\n");
+            text += &format!("flow E{e}.cost -> world: 1 USD/month\n");
         }
         text += &format!("flow E0.dc -> world: 12 USD on 2025-03-01 as capex life {life} year\n");
         for (i, g) in gens.iter().enumerate() {
@@ -134,7 +171,7 @@ proptest! {
         std::fs::write(&path, &text).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let p = path.to_string_lossy().to_string();
         let (checked, _) = cli(&["check", &p]);
-        let (ran, err) = cli(&["run", &p]);
+        let (ran, err) = cli(&["run", &p, "--all-scenarios"]);
         let _ = std::fs::remove_file(&path);
         if checked == 0 {
             prop_assert_eq!(ran, 0, "check passed but run failed:\n{}\n--- input:\n{}", err, text);

@@ -59,7 +59,7 @@ fn from_scratch(
 fn drivers(s: &Session) -> Vec<(String, String)> {
     let p: &Program = s.program();
     let mut out = Vec::new();
-    for (id, d) in p.definitions.iter().enumerate() {
+    for (id, d) in p.definitions.iter_enumerated() {
         let user = s.sources().get(d.span.source()).is_some_and(|x| x.kind() != aifin::source::SourceKind::Std);
         if !user || d.kind != aifin::syntax::ast::DefinitionKind::Driver || d.name.contains('.') {
             continue;

@@ -2,6 +2,7 @@
 
 use super::error::CheckError;
 use super::ir::*;
+use super::options::{Extrapolation, Interpolation};
 use super::types::{Shape, Type};
 use super::Checker;
 use crate::source::Span;
@@ -208,9 +209,7 @@ impl Checker<'_> {
                     dim = Some(d);
                     out.push(TArg { name: None, value: v, anchor: Some(anchor.value), span: a.span });
                 }
-                for (key, choices) in
-                    [("extrapolate", &["hold", "trend"][..]), ("interpolation", &["linear", "step"][..])]
-                {
+                for (key, choices) in [("extrapolate", Extrapolation::WORDS), ("interpolation", Interpolation::WORDS)] {
                     if let Some(a) = named(key) {
                         let v = self.choice(&a.value, choices)?;
                         out.push(TArg { name: Some(key.into()), value: v, anchor: None, span: a.span });
@@ -372,14 +371,7 @@ impl Checker<'_> {
                 ];
                 mk(TExprKind::Call(b, args), Type::constant(money))
             }
-            Builtin::Npv
-            | Builtin::Discount
-            | Builtin::Irr
-            | Builtin::Pmt
-            | Builtin::Fv
-            | Builtin::Pv
-            | Builtin::Cumulative
-            | Builtin::CagrOf => self.finance_call(b, &positional, args, span),
+            crate::check::builtin_spec::finance_builtins!() => self.finance_call(b, &positional, args, span),
         }
     }
 

@@ -70,14 +70,7 @@ impl Checker<'_> {
                 ClaimTestIr::Between(t)
             }
         };
-        Some(ClaimIr {
-            text: c.text.clone(),
-            source: c.source.clone(),
-            expect_fail: c.expect_fail,
-            value,
-            test,
-            span: c.span,
-        })
+        Some(claim_ir(c, value, test))
     }
 
     /// A claim about when something happens: the target is a period, `never`, or a range of
@@ -107,14 +100,7 @@ impl Checker<'_> {
                 ClaimTestIr::Between(t)
             }
         };
-        Some(ClaimIr {
-            text: c.text.clone(),
-            source: c.source.clone(),
-            expect_fail: c.expect_fail,
-            value,
-            test,
-            span: c.span,
-        })
+        Some(claim_ir(c, value, test))
     }
 
     /// A period — a whole number is a year, as wherever a period is expected — or the word
@@ -134,6 +120,11 @@ impl Checker<'_> {
         }
         Some(t)
     }
+}
+
+/// A checked claim: the declaration's text and flags with its checked value and test.
+fn claim_ir(c: &ast::Claim, value: TExpr, test: ClaimTestIr) -> ClaimIr {
+    ClaimIr { text: c.text.clone(), source: c.source.clone(), expect_fail: c.expect_fail, value, test, span: c.span }
 }
 
 /// A bare whole number that reads as a year where a period is expected (`== 2027`,

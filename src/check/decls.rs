@@ -13,13 +13,13 @@ impl<'a> Checker<'a> {
     /// Pass 2: check everything and build the program.
     pub(super) fn run(&mut self, decls: &[&'a Decl]) -> Program {
         let mut program = Program::default();
-        for id in 0..self.def_asts.len() {
+        for id in self.def_asts.ids().collect::<Vec<_>>() {
             let span = self.def_asts.get(id).map(|d| d.name.span);
             if let Some(span) = span {
                 self.def_type(id, span);
             }
         }
-        for id in 0..self.flow_asts.len() {
+        for id in self.flow_asts.ids().collect::<Vec<_>>() {
             let span = self.flow_asts.get(id).map(|f| f.1.span);
             if let Some(span) = span {
                 self.flow_type(id, span);
@@ -27,7 +27,8 @@ impl<'a> Checker<'a> {
         }
         for e in self.entity_asts.clone() {
             let fields = self.fields(&e.fields, spec::ENTITY_FIELDS, &format!("entity `{}`", e.name.name), e.span);
-            program.entities.push(EntityIr { name: e.name.name.clone(), fields, span: e.span });
+            let terms = super::typed::EntityTerms::default();
+            program.entities.push(EntityIr { name: e.name.name.clone(), fields, terms, span: e.span });
         }
         for c in self.contract_asts.clone() {
             let Some(sp) = spec::contract(&c.kind.name) else {
@@ -40,7 +41,8 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let fields = self.fields(&c.fields, sp.fields, &format!("a {} contract", sp.kind), c.span);
-            program.contracts.push(ContractIr { name: c.name.name.clone(), spec: sp, fields, span: c.span });
+            let terms = super::typed::ContractTerms::Unchecked;
+            program.contracts.push(ContractIr { name: c.name.name.clone(), spec: sp, fields, terms, span: c.span });
         }
         for d in decls {
             match d {
@@ -590,15 +592,18 @@ impl<'a> Checker<'a> {
                     None
                 }
             });
-            if let Some(r) = &s.rounding {
-                if !matches!(r.name.as_str(), "banker" | "half_up" | "none") {
+            use super::options::{OptionWord, Rounding};
+            let rounding = s.rounding.as_ref().and_then(|r| {
+                let rule = Rounding::from_word(&r.name);
+                if rule.is_none() {
                     self.errors.push(CheckError::InvalidChoice {
                         span: r.span,
                         found: r.name.clone(),
-                        choices: vec!["banker".into(), "half_up".into(), "none".into()],
+                        choices: Rounding::WORDS.iter().map(|w| w.to_string()).collect(),
                     });
                 }
-            }
+                rule
+            });
             let mut overrides = Vec::new();
             for o in &s.overrides {
                 if let Some(field) = &o.field {
@@ -635,7 +640,7 @@ impl<'a> Checker<'a> {
                 extends: s.extends.as_ref().map(|e| e.name.clone()),
                 timeline,
                 currency,
-                rounding: s.rounding.as_ref().map(|r| r.name.clone()),
+                rounding,
                 overrides,
                 span: s.span,
             });

@@ -37,7 +37,7 @@ impl Checker<'_> {
                 let d = flow.ty.dimension().cloned().unwrap_or_default();
                 let mut out = vec![arg(rate, rate_a), arg(flow, flow_a)];
                 if let Some(t) = args.iter().find(|a| a.name.as_ref().is_some_and(|n| n.name == "timing")) {
-                    let v = self.choice(&t.value, &["end", "start"])?;
+                    let v = self.choice(&t.value, super::options::FlowTiming::WORDS)?;
                     out.push(TArg { name: Some("timing".into()), value: v, anchor: None, span: t.span });
                 }
                 let shape = if b == Builtin::Npv { Shape::Constant } else { Shape::Flow };

@@ -8,17 +8,21 @@
 //! entity; a claim compares like with like) checks it. All errors are collected; none stops
 //! the check.
 
+pub mod builtin_spec;
 mod builtins;
 mod claims;
 mod decls;
 pub mod error;
 mod expr;
 mod finance;
+pub mod ids;
 pub mod ir;
+pub mod options;
 pub mod overrides;
 pub mod reuse;
 pub mod spec;
 mod terms;
+pub mod typed;
 pub mod types;
 
 use crate::source::Span;
@@ -50,15 +54,15 @@ struct Checker<'a> {
     /// The dimension the books are kept in (the first scenario's currency, else USD).
     money: crate::units::Dimension,
     names: HashMap<String, (NameRef, Span)>,
-    def_asts: Vec<&'a ast::Definition>,
-    def_state: Vec<State>,
-    def_ir: Vec<Option<DefIr>>,
+    def_asts: IdVec<DefId, &'a ast::Definition>,
+    def_state: IdVec<DefId, State>,
+    def_ir: IdVec<DefId, Option<DefIr>>,
     entity_asts: Vec<&'a ast::Entity>,
-    contract_asts: Vec<&'a ast::Contract>,
-    flow_asts: Vec<(EntityId, &'a ast::Flow)>,
+    contract_asts: IdVec<ContractId, &'a ast::Contract>,
+    flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
     flow_index: HashMap<(EntityId, String), FlowId>,
-    flow_state: Vec<State>,
-    flow_ir: Vec<Option<FlowIr>>,
+    flow_state: IdVec<FlowId, State>,
+    flow_ir: IdVec<FlowId, Option<FlowIr>>,
     /// Names being typed, innermost last (for cycle chains).
     stack: Vec<String>,
     /// Definitions used by the definition being typed.
@@ -91,8 +95,9 @@ pub fn check_with(
             })
             .collect();
         c.collect(decls);
-        let p = c.run(decls);
+        let mut p = c.run(decls);
         c.errors.extend(terms::validate(&p, &registry));
+        typed::lower(&mut p);
         let x = extra.and_then(|e| c.expr(e));
         (p, x, c.errors)
     };
@@ -106,15 +111,15 @@ impl<'a> Checker<'a> {
             reg,
             money: crate::units::Dimension::none(),
             names: HashMap::new(),
-            def_asts: Vec::new(),
-            def_state: Vec::new(),
-            def_ir: Vec::new(),
+            def_asts: IdVec::default(),
+            def_state: IdVec::default(),
+            def_ir: IdVec::default(),
             entity_asts: Vec::new(),
-            contract_asts: Vec::new(),
-            flow_asts: Vec::new(),
+            contract_asts: IdVec::default(),
+            flow_asts: IdVec::default(),
             flow_index: HashMap::new(),
-            flow_state: Vec::new(),
-            flow_ir: Vec::new(),
+            flow_state: IdVec::default(),
+            flow_ir: IdVec::default(),
             stack: Vec::new(),
             deps: Vec::new(),
             errors: Vec::new(),
@@ -156,7 +161,7 @@ impl<'a> Checker<'a> {
         for d in decls {
             match d {
                 Decl::Definition(def) => {
-                    let id = self.def_asts.len();
+                    let id = self.def_asts.next_id();
                     if self.declare(&def.name, NameRef::Def(id)) {
                         self.def_asts.push(def);
                         self.def_state.push(State::Unchecked);
@@ -177,7 +182,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Decl::Contract(c) => {
-                    let id = self.contract_asts.len();
+                    let id = self.contract_asts.next_id();
                     if self.declare(&c.name, NameRef::Contract(id)) {
                         self.contract_asts.push(c);
                     }
@@ -189,7 +194,7 @@ impl<'a> Checker<'a> {
             if let Decl::Flow(f) = d {
                 let Some((NameRef::Entity(e), _)) = self.names.get(&f.entity.name).copied() else { continue };
                 let key = (e, f.name.name.clone());
-                if let Some(prev) = self.flow_index.get(&key).and_then(|i| self.flow_asts.get(*i)) {
+                if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)) {
                     self.errors.push(CheckError::DuplicateName {
                         span: f.name.span,
                         first: Some(prev.1.name.span),
@@ -198,7 +203,7 @@ impl<'a> Checker<'a> {
                     });
                     continue;
                 }
-                self.flow_index.insert(key, self.flow_asts.len());
+                self.flow_index.insert(key, self.flow_asts.next_id());
                 self.flow_asts.push((e, f));
                 self.flow_state.push(State::Unchecked);
                 self.flow_ir.push(None);

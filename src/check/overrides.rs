@@ -94,7 +94,7 @@ impl Checker<'_> {
         if let Some(id) = made.get(&key) {
             return Some(*id);
         }
-        let id = self.def_ir.len();
+        let id = self.def_ir.next_id();
         let name = format!("{}.{}", o.name.name, field.name);
         let field_span = f.value.span;
         let declared = std::mem::replace(

@@ -24,7 +24,7 @@ pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<T
     let money = program.scenarios.iter().find_map(|s| s.currency).or_else(|| reg.lookup("USD"));
     c.money = money.and_then(|id| reg.def(id)).map(|d| d.dimension.clone()).unwrap_or_default();
     c.imports = imports.to_vec();
-    for (id, d) in program.definitions.iter().enumerate() {
+    for (id, d) in program.definitions.iter_enumerated() {
         // a field's definition (`OpenAI.cash`) has no name an expression can write
         if !is_field_definition(d) {
             c.names.insert(d.name.clone(), (NameRef::Def(id), d.span));
@@ -34,10 +34,10 @@ pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<T
     for (id, e) in program.entities.iter().enumerate() {
         c.names.insert(e.name.clone(), (NameRef::Entity(id), e.span));
     }
-    for (id, k) in program.contracts.iter().enumerate() {
+    for (id, k) in program.contracts.iter_enumerated() {
         c.names.insert(k.name.clone(), (NameRef::Contract(id), k.span));
     }
-    for (id, f) in program.flows.iter().enumerate() {
+    for (id, f) in program.flows.iter_enumerated() {
         c.flow_index.insert((f.entity, f.name.clone()), id);
         c.flow_state.push(State::Done(Some(Type::Quantity(c.money.clone(), Shape::Flow))));
     }
@@ -51,7 +51,7 @@ pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<T
 /// The definition a scenario override `name = …` replaces, and whether `value` may replace
 /// it (the same dimension, as the whole check requires); `None` when it may not.
 pub fn definition_override(program: &Program, name: &str, value: &TExpr) -> Option<DefId> {
-    let id = program.definitions.iter().position(|d| d.name == name && !is_field_definition(d))?;
+    let id = program.definitions.iter_enumerated().find(|(_, d)| d.name == name && !is_field_definition(d))?.0;
     let base = &program.definitions.get(id)?.value.ty;
     match value.ty.dimension() {
         Some(d) if base.dimension() != Some(d) => None,

@@ -1,6 +1,13 @@
 //! What each entity field and contract term is: its kind of value, whether it is required, its
 //! default and (for loans) its ACTUS name. The checker validates declarations against these
-//! tables, the engine reads terms by these names, and docs/language.md lists them.
+//! tables and lowers each declaration to its typed form (`super::typed`: the evaluator reads
+//! those, never a term by its name), and docs/language.md lists them. The option words
+//! themselves are spelled once, in `super::options`.
+
+use super::options::{
+    AfterDefault, Amortization, BusinessDay, Calendar, DayCount, DefaultPolicy, EndOfMonth, EntityKind, InterestBase,
+    LoanRole, ScalingEffect, Spread, Stub, Timing, TransferKind,
+};
 
 /// The kind of value a field takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,26 +97,16 @@ const fn actus(mut f: FieldSpec, term: &'static str) -> FieldSpec {
 
 /// The fields of an entity.
 pub const ENTITY_FIELDS: &[FieldSpec] = &[
-    opt(
-        "kind",
-        FieldType::Choice(&["company", "lender", "fund", "investor", "government"]),
-        "company",
-        "what the entity is",
-    ),
+    opt("kind", FieldType::Choice(EntityKind::WORDS), "company", "what the entity is"),
     opt("cash", FieldType::Money, "0 at the timeline start", "opening cash; `cash 2025-01-01: 17.5B USD` dates it"),
     opt("min_cash", FieldType::Money, "0", "the cash the entity must keep; below it the credit line is drawn"),
     opt("credit_limit", FieldType::Money, "none", "a credit line drawn automatically up to this amount"),
     opt("credit_rate", FieldType::PerTime, "0%/year", "interest on the drawn credit line"),
-    opt(
-        "default",
-        FieldType::Choice(&["pro_rata", "recovery", "nothing"]),
-        "pro_rata",
-        "what a defaulted entity pays its creditors",
-    ),
+    opt("default", FieldType::Choice(DefaultPolicy::WORDS), "pro_rata", "what a defaulted entity pays its creditors"),
     opt("recovery", FieldType::Fraction, "none", "the fixed recovery rate with `default recovery`"),
     opt(
         "after_default",
-        FieldType::Choice(&["stop", "continue"]),
+        FieldType::Choice(AfterDefault::WORDS),
         "stop",
         "whether its operations (flows with the world, contracts as payee) go on after it defaults",
     ),
@@ -129,24 +126,6 @@ pub struct ContractSpec {
     pub roles: (&'static str, &'static str),
 }
 
-const DAYCOUNTS: &[&str] = &["A365", "A360", "AA", "E30_360"];
-
-/// A loan's `calendar` choices (contracts/business.rs: `Calendar`).
-pub const CALENDARS: &[&str] = &["none", "weekdays"];
-
-/// A loan's `business_day` choices, in the order of contracts/business.rs's `BusinessDay::ALL`.
-pub const BUSINESS_DAYS: &[&str] = &[
-    "none",
-    "following",
-    "modified_following",
-    "following_unshifted",
-    "modified_following_unshifted",
-    "preceding",
-    "modified_preceding",
-    "preceding_unshifted",
-    "modified_preceding_unshifted",
-];
-
 /// Every contract kind.
 pub const CONTRACTS: &[ContractSpec] = &[
     ContractSpec {
@@ -160,13 +139,13 @@ pub const CONTRACTS: &[ContractSpec] = &[
             req("over", FieldType::PeriodRange, "the term"),
             opt(
                 "schedule",
-                FieldType::ChoiceOrSeries(&["even", "ramp"]),
+                FieldType::ChoiceOrSeries(Spread::WORDS),
                 "even",
                 "how the total spreads over the term",
             ),
             opt(
                 "timing",
-                FieldType::Choice(&["advance", "arrears"]),
+                FieldType::Choice(Timing::WORDS),
                 "arrears",
                 "payment at the start or end of each period",
             ),
@@ -214,7 +193,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "amortization",
-                    FieldType::Choice(&["bullet", "annuity", "linear", "negative"]),
+                    FieldType::Choice(Amortization::WORDS),
                     "bullet",
                     "the repayment profile",
                 ),
@@ -223,7 +202,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "daycount",
-                    FieldType::Choice(DAYCOUNTS),
+                    FieldType::Choice(DayCount::WORDS),
                     "A365",
                     "the day count (`E30_360` is ACTUS 30E360, `AA` actual/actual ISDA)",
                 ),
@@ -232,7 +211,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "role",
-                    FieldType::Choice(&["lender", "borrower"]),
+                    FieldType::Choice(LoanRole::WORDS),
                     "lender",
                     "whose view signs the schedule's payoffs",
                 ),
@@ -265,13 +244,13 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "cycleAnchorDateOfPrincipalRedemption",
             ),
             actus(
-                opt("stub", FieldType::Choice(&["short", "long"]), "long", "the stub period rule (L0 long, L1 short)"),
+                opt("stub", FieldType::Choice(Stub::WORDS), "long", "the stub period rule (L0 long, L1 short)"),
                 "cycle stub L1 / L0",
             ),
             actus(
                 opt(
                     "principal_stub",
-                    FieldType::Choice(&["short", "long"]),
+                    FieldType::Choice(Stub::WORDS),
                     "`stub`",
                     "the principal cycle's stub rule",
                 ),
@@ -280,7 +259,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "end_of_month",
-                    FieldType::Choice(&["same_day", "end_of_month"]),
+                    FieldType::Choice(EndOfMonth::WORDS),
                     "same_day",
                     "the end-of-month convention",
                 ),
@@ -333,7 +312,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "business_day",
-                    FieldType::Choice(BUSINESS_DAYS),
+                    FieldType::Choice(BusinessDay::WORDS),
                     "none",
                     "how a scheduled date that is not a business day moves (to the next or previous business day; `modified_`: not out of its month), and whether interest runs to the moved date or (`_unshifted`) the scheduled one",
                 ),
@@ -342,7 +321,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "calendar",
-                    FieldType::Choice(CALENDARS),
+                    FieldType::Choice(Calendar::WORDS),
                     "none",
                     "which days are business days: every day, or Monday to Friday",
                 ),
@@ -351,7 +330,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "interest_base",
-                    FieldType::Choice(&["notional", "at_start", "lagged"]),
+                    FieldType::Choice(InterestBase::WORDS),
                     "notional",
                     "what interest accrues on: the notional outstanding, the notional at the start (`interest_base_amount` for a running loan; as in ACTUS's reference results, each redemption resets it to the notional left), or the notional as of the last IPCB event",
                 ),
@@ -369,7 +348,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "interest_base_stub",
-                    FieldType::Choice(&["short", "long"]),
+                    FieldType::Choice(Stub::WORDS),
                     "`stub`",
                     "the IPCB cycle's stub rule",
                 ),
@@ -423,7 +402,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "scaling_stub",
-                    FieldType::Choice(&["short", "long"]),
+                    FieldType::Choice(Stub::WORDS),
                     "`stub`",
                     "the scaling cycle's stub rule",
                 ),
@@ -441,7 +420,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "scaling_effect",
-                    FieldType::Choice(&["interest", "principal", "both"]),
+                    FieldType::Choice(ScalingEffect::WORDS),
                     "both",
                     "which payments scale (the notional and accrued interest themselves stay unscaled)",
                 ),
@@ -513,7 +492,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             actus(
                 opt(
                     "reset_stub",
-                    FieldType::Choice(&["short", "long"]),
+                    FieldType::Choice(Stub::WORDS),
                     "`stub`",
                     "the reset cycle's stub rule",
                 ),
@@ -576,7 +555,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             opt("escalation", FieldType::PerTime, "0%/year", "yearly increase of the payment"),
             opt(
                 "timing",
-                FieldType::Choice(&["advance", "arrears"]),
+                FieldType::Choice(Timing::WORDS),
                 "advance",
                 "payment at the start or end of each cycle",
             ),
@@ -594,7 +573,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
             opt("over", FieldType::PeriodRange, "the whole timeline", "when a rate is paid"),
             opt(
                 "kind",
-                FieldType::Choice(&["revenue", "cost", "capex", "financing"]),
+                FieldType::Choice(TransferKind::WORDS),
                 "financing",
                 "how both sides book it: `capex` is the payer's capex and the payee's revenue",
             ),

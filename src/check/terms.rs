@@ -9,10 +9,16 @@
 //! that is not a positive whole number of days, weeks, months, quarters or years; a `share`,
 //! `stake` or `recovery` outside 0..100 %; a negative principal or other amount paid one way
 //! ([`NON_NEGATIVE`]) and a lease escalation at or below -100 %/year; a one-off transfer without
-//! `on`; an equity date outside every scenario's timeline; a capex `life` that is not positive.
+//! `on`; an equity date outside every scenario's timeline; a capex `life` that is not positive,
+//! missing on a capex transfer or given on another; a revenue share `of` a flow that is not the
+//! payer's revenue; loan `draws` out of order, before the start, after maturity or above the
+//! principal; loan terms that need each other (a lagged base's cycle, a scaled loan's cycle and
+//! non-zero base, a varying rate's `reset`, an amortizing loan's principal cycle). A scenario's
+//! override of a term is a definition whose every value is checked as the term itself.
 
 use super::error::CheckError;
-use super::ir::{ContractIr, DefId, Program, TExpr, TExprKind};
+use super::ir::{ContractIr, DefId, FlowKind, Program, TExpr, TExprKind};
+use super::spec::FieldType;
 use crate::calendar::{day_number, period_end, period_start};
 use crate::syntax::ast::PeriodValue;
 use crate::units::{Quantity, Registry, Unit};
@@ -26,15 +32,7 @@ pub fn validate(p: &Program, reg: &Registry) -> Vec<CheckError> {
     }
     for f in &p.flows {
         if let Some(life) = &f.life {
-            for (q, span) in v.quantities(life) {
-                if q.value <= Decimal::ZERO {
-                    v.bad(
-                        span,
-                        format!("a depreciation life of {} {} is not positive", q.value, v.reg.format_unit(&q.unit)),
-                        LIFE_HELP,
-                    );
-                }
-            }
+            v.positive_life(life);
         }
     }
     for e in &p.entities {
@@ -175,7 +173,9 @@ impl<'p> Validator<'p> {
             }
         }
         // cycles
-        for k in ["every", "principal_every"] {
+        let cycles =
+            c.spec.fields.iter().filter(|f| matches!(f.ty, FieldType::Cycle | FieldType::Duration) && f.name != "life");
+        for k in cycles.map(|f| f.name) {
             if let Some(f) = field(k) {
                 for (q, span) in self.quantities(&f.value) {
                     let name = match q.unit.factors() {
@@ -235,6 +235,7 @@ impl<'p> Validator<'p> {
                 if let Some(f) = field("share") {
                     self.fraction(&f.value, "share");
                 }
+                self.revenue_share_of(c);
             }
             "equity" => {
                 if let Some(f) = field("stake") {
@@ -245,6 +246,7 @@ impl<'p> Validator<'p> {
                 }
             }
             "transfer" => {
+                self.transfer_capex(c);
                 let one_off = field("amount")
                     .and_then(|f| f.value.ty.dimension())
                     .is_some_and(|dim| self.reg.currency_of(dim).is_some());
@@ -271,6 +273,8 @@ impl<'p> Validator<'p> {
     }
 
     fn loan(&mut self, c: &'p ContractIr) {
+        self.draws(c);
+        self.loan_companions(c);
         let field = |k: &str| c.fields.get(k);
         if let Some(f) = field("principal") {
             for (q, span) in self.quantities(&f.value) {
@@ -326,17 +330,17 @@ impl<'p> Validator<'p> {
                 None
             }
         };
-        if let Some((principal, span)) = one(self, "principal") {
-            if principal.value.is_zero() {
-                self.bad(span, "a loan of nothing has no repayments to derive its maturity from".into(), REPAY_HELP);
-                return;
-            }
+        // every value a term can take (declared, or a scenario's override) must work
+        let all = |v: &Self, k: &str| c.fields.get(k).map(|f| v.quantities(&f.value)).unwrap_or_default();
+        if let Some((_, span)) = all(self, "principal").into_iter().find(|(q, _)| q.value.is_zero()) {
+            self.bad(span, "a loan of nothing has no repayments to derive its maturity from".into(), REPAY_HELP);
+            return;
         }
-        let Some((pay, span)) = one(self, "payment") else { return };
-        if pay.value <= Decimal::ZERO {
+        if let Some((_, span)) = all(self, "payment").into_iter().find(|(q, _)| q.value <= Decimal::ZERO) {
             self.bad(span, "the payment is not positive: it never repays the loan".into(), REPAY_HELP);
             return;
         }
+        let Some((pay, span)) = one(self, "payment") else { return };
         if amortization != "annuity" {
             return;
         }
@@ -362,6 +366,198 @@ impl<'p> Validator<'p> {
                 "the payment does not cover one cycle's interest: it never repays the loan".into(),
                 REPAY_HELP,
             );
+        }
+    }
+
+    /// A transfer of `kind capex` is depreciated by its payer over `life`: it needs a `life`
+    /// (checked positive with the other lives), and `life` means nothing on any other kind.
+    fn transfer_capex(&mut self, c: &'p ContractIr) {
+        let capex = matches!(c.fields.get("kind").map(|f| &f.value.kind), Some(TExprKind::Symbol(s)) if s == "capex");
+        match (capex, c.fields.get("life")) {
+            (true, None) => self.errors.push(CheckError::MissingField {
+                span: c.span,
+                name: "life".into(),
+                owner: "a transfer of `kind capex`".into(),
+                doc: "the payer's depreciation life (e.g. `life 5 year`)".into(),
+            }),
+            (true, Some(life)) => self.positive_life(&life.value),
+            (false, Some(life)) => self.bad(
+                life.span,
+                "`life` is the depreciation life of a transfer of `kind capex`, and this one is not".into(),
+                "add `kind capex`, or remove `life`",
+            ),
+            (false, None) => {}
+        }
+    }
+
+    /// A depreciation life (a flow's `life`, a capex transfer's) must be positive.
+    pub(super) fn positive_life(&mut self, life: &'p TExpr) {
+        for (q, span) in self.quantities(life) {
+            if q.value <= Decimal::ZERO {
+                self.bad(
+                    span,
+                    format!("a depreciation life of {} {} is not positive", q.value, self.reg.format_unit(&q.unit)),
+                    LIFE_HELP,
+                );
+            }
+        }
+    }
+
+    /// A revenue share's `of` is a revenue flow of its payer (not a cost, not another's flow).
+    fn revenue_share_of(&mut self, c: &'p ContractIr) {
+        let (Some(of), Some(payer)) = (c.fields.get("of"), c.fields.get("payer")) else { return };
+        let (TExprKind::Flow(fid), TExprKind::Entity(eid)) = (&of.value.kind, &payer.value.kind) else { return };
+        let Some(flow) = self.p.flows.get(*fid) else { return };
+        let payer_name = self.p.entities.get(*eid).map(|e| e.name.as_str()).unwrap_or("the payer");
+        if flow.entity != *eid {
+            let owner = self.p.entities.get(flow.entity).map(|e| e.name.as_str()).unwrap_or("another entity");
+            self.bad(
+                of.value.span,
+                format!("`of` names a flow of `{owner}`, but the payer is `{payer_name}`"),
+                &format!("a revenue share pays a part of the payer's own revenue: name a flow `{payer_name}.NAME <- world: …`"),
+            );
+        } else if flow.kind != FlowKind::Revenue {
+            self.bad(
+                of.value.span,
+                format!("`of` names `{payer_name}.{}`, which is not revenue", flow.name),
+                &format!("a revenue share pays a part of revenue: name a flow `{payer_name}.NAME <- world: …` booked as revenue"),
+            );
+        }
+    }
+
+    /// A delayed-draw loan's `draws`: in increasing order of their days, the first not before
+    /// `start`, each before `maturity`, together at most `principal`.
+    fn draws(&mut self, c: &'p ContractIr) {
+        let Some(field) = c.fields.get("draws") else { return };
+        let start = c.fields.get("start").and_then(|f| self.period(&f.value));
+        let maturity = c.fields.get("maturity").and_then(|f| self.period(&f.value));
+        let mut last: Option<PeriodValue> = None;
+        for (e, day) in &field.dated {
+            let d = days(*day).0;
+            if let Some(prev) = last.filter(|p| days(*p).0 >= d) {
+                self.bad(
+                    e.span,
+                    format!("the draw on {day} is not after the draw before it ({prev})"),
+                    "list the draws in increasing order of their days",
+                );
+                return;
+            }
+            if let (None, Some(s)) = (last, start) {
+                if d < days(s).0 {
+                    self.bad(
+                        e.span,
+                        format!("the first draw ({day}) is before the start {s}"),
+                        "the first draw is the initial exchange: date it on or after `start`",
+                    );
+                    return;
+                }
+            }
+            if let Some(m) = maturity.filter(|m| d >= days(*m).0) {
+                self.bad(
+                    e.span,
+                    format!("the draw on {day} is not before the maturity {m}"),
+                    "every draw falls between `start` and `maturity`",
+                );
+                return;
+            }
+            last = Some(*day);
+        }
+        let mut total = Some(Decimal::ZERO);
+        let mut unit = None;
+        for (e, _) in &field.dated {
+            match self.quantities(e).as_slice() {
+                [(q, _)] if unit.is_none() || unit.as_ref() == Some(&q.unit) => {
+                    total = total.and_then(|t| t.checked_add(q.value));
+                    unit = Some(q.unit.clone());
+                }
+                _ => return,
+            }
+        }
+        let (Some(total), Some(unit)) = (total, unit) else { return };
+        let principals = c.fields.get("principal").map(|f| self.quantities(&f.value)).unwrap_or_default();
+        for (p, span) in principals {
+            let Ok(p) = p.convert(&unit, self.reg) else { continue };
+            if total > p.value {
+                self.bad(
+                    span,
+                    format!(
+                        "the draws add up to {} {}, more than the principal",
+                        total.normalize(),
+                        self.reg.format_unit(&unit)
+                    ),
+                    "the principal is the most that can be drawn: raise it, or draw less",
+                );
+                return;
+            }
+        }
+    }
+
+    /// Terms a loan needs together: a lagged interest base its cycle, a scaled loan its cycle
+    /// and a non-zero base, a rate that varies a `reset`, an amortizing loan a principal cycle.
+    fn loan_companions(&mut self, c: &'p ContractIr) {
+        let field = |k: &str| c.fields.get(k);
+        let symbol = |k: &str| match field(k).map(|f| &f.value.kind) {
+            Some(TExprKind::Symbol(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        let needs = |v: &mut Self, when: bool, name: &str, owner: &str, doc: &str| {
+            if when && field(name).is_none() {
+                v.errors.push(CheckError::MissingField {
+                    span: c.span,
+                    name: name.into(),
+                    owner: owner.into(),
+                    doc: doc.into(),
+                });
+            }
+        };
+        needs(
+            self,
+            symbol("interest_base") == Some("lagged"),
+            "interest_base_every",
+            "a loan with `interest_base lagged`",
+            "the cycle of its interest-base (IPCB) events, e.g. `interest_base_every 3 month`",
+        );
+        needs(
+            self,
+            field("scaling").is_some(),
+            "scaling_every",
+            "a scaled loan",
+            "the cycle on which its index is read, e.g. `scaling_every 1 year`",
+        );
+        for k in ["reset", "scaling_every", "interest_base_every"] {
+            if let Some(f) = field(k).filter(|_| symbol(k) == Some("maturity")) {
+                self.bad(f.value.span, format!("`{k}` needs a cycle, not `maturity`"), "give a cycle, e.g. `3 month`");
+            }
+        }
+        let amortizing = symbol("amortization").is_some_and(|a| a != "bullet");
+        if amortizing && symbol("every") == Some("maturity") && field("principal_every").is_none() {
+            if let Some(f) = field("every") {
+                self.bad(
+                    f.value.span,
+                    "an amortizing loan with interest only at maturity has no principal cycle".into(),
+                    "give `principal_every` (e.g. `principal_every 1 month`)",
+                );
+            }
+        }
+        if let Some(f) = field("scaling_base") {
+            for (q, span) in self.quantities(&f.value) {
+                if q.value.is_zero() {
+                    self.bad(
+                        span,
+                        "a scaling base of zero".into(),
+                        "the base is the index value at which payments are unscaled: give a non-zero number",
+                    );
+                }
+            }
+        }
+        if let (Some(rate), None) = (field("rate"), field("reset")) {
+            if rate.value.ty.shape().is_some_and(|s| s != super::types::Shape::Constant) {
+                self.bad(
+                    rate.value.span,
+                    "this rate varies over time, but the loan has no `reset`".into(),
+                    "a floating rate is fixed at each reset: add `reset 3 month` (or another cycle)",
+                );
+            }
         }
     }
 

@@ -19,66 +19,23 @@
 //! ("SC": shift, then calculate; "CS": calculate on the scheduled date, then shift.)
 
 use super::dates::Date;
-use crate::check::spec::BUSINESS_DAYS as CONVENTIONS;
-
-/// Which days are business days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Calendar {
-    /// Every day (ACTUS `NC`).
-    None,
-    /// Monday to Friday (ACTUS `MF`).
-    Weekdays,
-}
-
-/// A business-day convention (see the module docs). Its names are the `business_day` choices
-/// of check/spec.rs, which the checker and the docs read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BusinessDay {
-    /// NOS.
-    None,
-    /// SCF.
-    Following,
-    /// SCMF.
-    ModifiedFollowing,
-    /// CSF.
-    FollowingUnshifted,
-    /// CSMF.
-    ModifiedFollowingUnshifted,
-    /// SCP.
-    Preceding,
-    /// SCMP.
-    ModifiedPreceding,
-    /// CSP.
-    PrecedingUnshifted,
-    /// CSMP.
-    ModifiedPrecedingUnshifted,
-}
+use crate::check::options::OptionWord;
+/// The option enums themselves are the checker's (one list of words: check/options.rs); the
+/// ACTUS behaviour is here.
+pub use crate::check::options::{BusinessDay, Calendar};
 
 impl BusinessDay {
-    /// Every convention, in the order of the `business_day` choices (check/spec.rs).
-    pub const ALL: [BusinessDay; 9] = [
-        BusinessDay::None,
-        BusinessDay::Following,
-        BusinessDay::ModifiedFollowing,
-        BusinessDay::FollowingUnshifted,
-        BusinessDay::ModifiedFollowingUnshifted,
-        BusinessDay::Preceding,
-        BusinessDay::ModifiedPreceding,
-        BusinessDay::PrecedingUnshifted,
-        BusinessDay::ModifiedPrecedingUnshifted,
-    ];
-
     /// The ACTUS codes, in the same order.
     pub const ACTUS: [&'static str; 9] = ["NOS", "SCF", "SCMF", "CSF", "CSMF", "SCP", "SCMP", "CSP", "CSMP"];
 
     /// The convention named `name` in aifin (`modified_following`).
     pub fn named(name: &str) -> Option<BusinessDay> {
-        CONVENTIONS.iter().position(|c| *c == name).and_then(|i| Self::ALL.get(i).copied())
+        Self::from_word(name)
     }
 
     /// The aifin name of an ACTUS code (`SCMF` → `modified_following`).
     pub fn name_of_actus(code: &str) -> Option<&'static str> {
-        Self::ACTUS.iter().position(|c| *c == code).and_then(|i| CONVENTIONS.get(i).copied())
+        Self::ACTUS.iter().position(|c| *c == code).and_then(|i| Self::WORDS.get(i).copied())
     }
 
     /// The date an event scheduled on `d` happens.

@@ -14,18 +14,8 @@ use rust_decimal::Decimal;
 
 pub use crate::calendar::Date;
 
-/// A day-count convention.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DayCount {
-    /// Actual days / 365.
-    A365,
-    /// Actual days / 360.
-    A360,
-    /// Actual/actual ISDA: days in each calendar year over that year's length.
-    AA,
-    /// 30E/360: days of month capped at 30.
-    E30_360,
-}
+/// The day count enum is the checker's (its words: check/options.rs); the fractions are here.
+pub use crate::check::options::DayCount;
 
 impl DayCount {
     /// The year fraction `Y(s, t)` as `(numerator, denominator)`.

@@ -34,19 +34,8 @@ use super::scaling::Scaling;
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
 
-/// How principal is repaid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Amortization {
-    /// PAM: all at maturity.
-    Bullet,
-    /// ANN: a constant instalment of principal and interest.
-    Annuity,
-    /// LAM: a constant principal payment.
-    Linear,
-    /// NAM: a fixed payment that includes the interest (principal may grow when it does not
-    /// cover it); unlike an annuity, a rate reset does not change the payment.
-    Negative,
-}
+/// The repayment profile is the checker's enum (its words: check/options.rs): PAM, ANN, LAM, NAM.
+pub use crate::check::options::Amortization;
 
 /// What interest accrues on (ACTUS interest calculation base).
 #[derive(Debug, Clone, Copy, PartialEq)]

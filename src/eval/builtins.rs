@@ -11,6 +11,7 @@ use super::ledger::{Account, EventKind, Origin};
 use super::series::{Series, SeriesError};
 use super::timeline::Timeline;
 use crate::check::ir::*;
+use crate::check::options::{Extrapolation, Interpolation, OptionWord};
 use crate::check::Shape;
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -18,6 +19,12 @@ use crate::syntax::ast::PeriodValue;
 use crate::units::quantity::simplified_unit;
 use crate::units::Unit;
 use rust_decimal::Decimal;
+
+/// An entity id that has no slot in a per-entity vector: the checker made the id, so this is
+/// a broken invariant, reported as such.
+fn no_entity(id: EntityId, span: Span) -> EvalError {
+    EvalError::Internal { span, what: format!("no entity {id} in the run") }
+}
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
     EvalError::arith(e.error, span)
@@ -83,7 +90,7 @@ impl Run<'_> {
     pub(super) fn call(&mut self, b: Builtin, args: &[TArg], e: &TExpr) -> Result<Val, EvalError> {
         let span = e.span;
         let reads_ledger = b.reads_ledger();
-        if reads_ledger && self.posting {
+        if reads_ledger && self.phase == super::engine::Phase::Posting {
             return Err(EvalError::Circular {
                 span,
                 what: "a flow or opening balance uses an entity's cash or totals, which the flows themselves make"
@@ -180,8 +187,7 @@ impl Run<'_> {
                     return Ok(Val::S(Series::constant(total, s.unit), Shape::Constant));
                 }
                 // a rate: book it over the window and add up
-                let numerator =
-                    simplified_unit(&s.unit.mul(&Unit::named(self.reg.lookup("second").unwrap_or(0))), self.reg);
+                let numerator = simplified_unit(&s.unit.mul(&self.std_unit("second", span)?), self.reg);
                 let Some(num_id) = numerator.factors().first().map(|f| f.0).filter(|_| numerator.factors().len() == 1)
                 else {
                     return self.book_general_rate(&s, window, wspan, span);
@@ -203,7 +209,7 @@ impl Run<'_> {
             }
             Builtin::Credit => {
                 let id = self.entity_arg(args, span)?;
-                let mut c = self.credit.get(id).cloned().unwrap_or_default();
+                let mut c = self.credit.get(id).cloned().ok_or_else(|| no_entity(id, span))?;
                 c.resize(n, Decimal::ZERO);
                 Ok(Val::S(Series::per(c, money), Shape::Level))
             }
@@ -224,7 +230,7 @@ impl Run<'_> {
                 // on the path where the entity pays everything it owes
                 let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
                 let closing = full.closing(id).map_err(|x| arith(x, span))?;
-                let min = self.min_cash.get(id).copied().unwrap_or_default();
+                let min = self.min_cash.get(id).copied().ok_or_else(|| no_entity(id, span))?;
                 match b {
                     Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
                         Some(i) => Val::Period(self.period_value(i)),
@@ -259,13 +265,8 @@ impl Run<'_> {
                     Val::Contract(id) => id,
                     _ => return Err(EvalError::Internal { span, what: "a contract was expected".into() }),
                 };
-                let payer =
-                    self.program.contracts.get(cid).and_then(|c| super::contracts::entity_field(c, c.spec.roles.0));
-                let Some(payer) = payer else {
-                    return Err(EvalError::Internal {
-                        span,
-                        what: "payments of this kind of contract are not evaluated by this version of aifin".into(),
-                    });
+                let Some((payer, _)) = self.program.contracts.get(cid).and_then(super::contracts::parties) else {
+                    return Err(EvalError::Internal { span, what: format!("contract {cid} was not checked") });
                 };
                 let mut out = vec![Decimal::ZERO; n];
                 for ev in self.ledger.events() {
@@ -291,8 +292,8 @@ impl Run<'_> {
             Builtin::Commitments => {
                 let id = self.entity_arg(args, span)?;
                 let mut total = vec![Decimal::ZERO; n];
-                for (cid, c) in self.program.contracts.iter().enumerate() {
-                    if super::contracts::entity_field(c, c.spec.roles.0) != Some(id) {
+                for (cid, c) in self.program.contracts.iter_enumerated() {
+                    if super::contracts::parties(c).map(|p| p.0) != Some(id) {
                         continue;
                     }
                     for (slot, v) in total.iter_mut().zip(self.remaining(cid, span)?) {
@@ -312,17 +313,10 @@ impl Run<'_> {
             }
             Builtin::Losses => {
                 let id = self.entity_arg(args, span)?;
-                let v = self.defaults.by_entity.get(id).copied().unwrap_or_default();
+                let v = self.defaults.by_entity.get(id).copied().ok_or_else(|| no_entity(id, span))?;
                 Ok(Val::S(Series::constant(v, money), Shape::Constant))
             }
-            Builtin::Npv
-            | Builtin::Discount
-            | Builtin::Irr
-            | Builtin::Pmt
-            | Builtin::Fv
-            | Builtin::Pv
-            | Builtin::Cumulative
-            | Builtin::CagrOf => self.finance(b, args, e),
+            crate::check::builtin_spec::finance_builtins!() => self.finance(b, args, e),
             Builtin::Defaulted => {
                 let id = self.entity_arg(args, span)?;
                 Ok(match self.defaults.period_of.get(id).copied().flatten() {
@@ -333,9 +327,18 @@ impl Run<'_> {
         }
     }
 
+    /// A unit of std/units (every program has them: the prelude): a coded internal error, not
+    /// a unit 0 that would convert wrongly, if it were ever missing.
+    fn std_unit(&self, name: &str, span: Span) -> Result<Unit, EvalError> {
+        self.reg
+            .lookup(name)
+            .map(Unit::named)
+            .ok_or_else(|| EvalError::Internal { span, what: format!("std/units has no `{name}`") })
+    }
+
     /// A rate whose booked amount is not a single named unit: books in coherent base units.
     fn book_general_rate(&mut self, s: &Series, window: (i64, i64), wspan: Span, span: Span) -> Result<Val, EvalError> {
-        let sec = Unit::named(self.reg.lookup("second").unwrap_or(0));
+        let sec = self.std_unit("second", span)?;
         let amount_unit = simplified_unit(&s.unit.mul(&sec), self.reg);
         let _ = self.aligned(window, wspan)?;
         let per_second = amount_unit.div(&sec);
@@ -423,13 +426,12 @@ impl Run<'_> {
     /// Adds the interest E's loans accrue (accrual.rs): the borrower's expense, the lender's
     /// income; a loan whose borrower defaulted accrues nothing after the default period.
     fn add_loan_accruals(&self, id: EntityId, out: &mut [Decimal]) -> Result<(), ArithError> {
-        for (cid, acc) in self.loan_accruals.iter().enumerate() {
+        for (cid, acc) in self.loan_accruals.iter_enumerated() {
             let (Some(acc), Some(c)) = (acc, self.program.contracts.get(cid)) else { continue };
-            let borrower = super::contracts::entity_field(c, "borrower");
-            let lender = super::contracts::entity_field(c, "lender");
-            let sign = if borrower == Some(id) {
+            let Some(loan) = c.terms.loan() else { continue };
+            let sign = if loan.borrower == id {
                 Decimal::ONE
-            } else if lender == Some(id) {
+            } else if loan.lender == id {
                 Decimal::NEGATIVE_ONE
             } else {
                 continue;
@@ -466,20 +468,22 @@ impl Run<'_> {
 
     fn per_year(&mut self, a: &TArg) -> Result<Decimal, EvalError> {
         let s = self.series(&a.value)?;
-        let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+        let year = self.std_unit("year", a.span)?;
         let per_year = Unit::none().div(&year);
         Ok(s.convert(&per_year, self.reg).map_err(|x| series_err(x, a.span))?.get(0))
     }
 
     fn curve(&mut self, b: Builtin, args: &[TArg], span: Span) -> Result<Val, EvalError> {
         let (anchors, mut unit) = self.anchored(args)?;
-        let trend = matches!(Self::named(args, "extrapolate").map(|a| a.value.kind), Some(TExprKind::Symbol(s)) if s == "trend");
+        let trend = matches!(Self::named(args, "extrapolate").map(|a| a.value.kind), Some(TExprKind::Symbol(s)) if Extrapolation::from_word(&s) == Some(Extrapolation::Trend));
         let mut periods: Vec<PeriodValue> = anchors.iter().map(|a| a.0).collect();
         let formula = match b {
             Builtin::Linear => Formula::Linear,
             Builtin::Step => Formula::Step,
             Builtin::Table => match Self::named(args, "interpolation").map(|a| a.value.kind) {
-                Some(TExprKind::Symbol(s)) if s == "step" => Formula::Step,
+                Some(TExprKind::Symbol(s)) if Interpolation::from_word(&s) == Some(Interpolation::Step) => {
+                    Formula::Step
+                }
                 _ => Formula::Linear,
             },
             Builtin::Cagr => {
@@ -496,7 +500,7 @@ impl Run<'_> {
                 let ev = Self::named(args, "every").ok_or(EvalError::Internal { span, what: "no every".into() })?;
                 let factor = self.series(&f.value)?.get(0);
                 let every = self.series(&ev.value)?;
-                let year = Unit::named(self.reg.lookup("year").unwrap_or(0));
+                let year = self.std_unit("year", ev.span)?;
                 let years = every.convert(&year, self.reg).map_err(|x| series_err(x, ev.span))?.get(0);
                 let g = Curve::granularity_of(&periods);
                 Formula::Generations { factor, every: number::mul(years, g.per_year()).map_err(|x| arith(x, ev.span))? }
@@ -571,18 +575,18 @@ impl Run<'_> {
         let c = program
             .contracts
             .get(cid)
-            .filter(|c| c.spec.kind == "loan")
+            .ok_or_else(|| EvalError::Internal { span, what: format!("no contract {cid}") })?;
+        let loan = c
+            .terms
+            .loan()
             .ok_or_else(|| EvalError::ContractTerms { span, what: "outstanding() and accrued() take a loan".into() })?;
-        let terms = crate::eval::terms::loan_terms(c, self)?;
+        let terms = crate::eval::terms::loan_terms(loan, c.span, self)?;
         let loan_err = |e: crate::contracts::loan::LoanError| match e {
             crate::contracts::loan::LoanError::Arith(a) => arith(a, c.span),
             crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
         };
         let events = crate::contracts::loan::schedule(&terms).map_err(loan_err)?;
-        let currency = match c.fields.get("principal") {
-            Some(f) => crate::eval::terms::currency_of(&f.value, self)?,
-            None => self.money,
-        };
+        let currency = crate::eval::terms::currency_of(&loan.principal.value, self)?;
         let ratio = self
             .reg
             .factor(&Unit::named(currency))
@@ -615,10 +619,9 @@ impl Run<'_> {
     pub(super) fn loan_settled(&self, cid: ContractId) -> Option<usize> {
         use crate::contracts::loan::EventType as T;
         let c = self.program.contracts.get(cid)?;
-        let default_of = |role: &str| {
-            super::contracts::entity_field(c, role).and_then(|e| self.defaults.period_of.get(e).copied().flatten())
-        };
-        if let Some(d) = default_of("lender") {
+        let loan = c.terms.loan()?;
+        let default_of = |e: EntityId| self.defaults.period_of.get(e).copied().flatten();
+        if let Some(d) = default_of(loan.lender) {
             // the first initial exchange or draw falling due from the lender's default period
             let unpaid = self
                 .loan_events
@@ -632,16 +635,15 @@ impl Run<'_> {
                 .map(|x| x.1);
             match unpaid {
                 Some(T::Ied) => return Some(0),
-                Some(_) => return Some(d.min(default_of("borrower").unwrap_or(d))),
+                Some(_) => return Some(d.min(default_of(loan.borrower).unwrap_or(d))),
                 None => {}
             }
             // a stopped lender collects nothing after its default period: the loan ends there
-            let lender = super::contracts::entity_field(c, "lender");
-            if !lender.is_some_and(|e| self.continues_after_default(e)) {
+            if !self.continues_after_default(loan.lender) {
                 let after = d.saturating_add(1);
-                return Some(default_of("borrower").map_or(after, |b| b.min(after)));
+                return Some(default_of(loan.borrower).map_or(after, |b| b.min(after)));
             }
         }
-        default_of("borrower")
+        default_of(loan.borrower)
     }
 }

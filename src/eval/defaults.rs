@@ -24,7 +24,9 @@ use super::engine::Run;
 use super::error::EvalError;
 use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::timeline::Timeline;
-use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind};
+use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind, IdVec};
+use crate::check::options::{AfterDefault, DefaultPolicy};
+use crate::check::typed::{ContractTerms, TakeOrPayIr};
 use crate::clearing::{clear, Obligation, Policy};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -72,7 +74,7 @@ pub struct Defaults {
     /// Losses of each entity (what fell due to it unpaid).
     pub by_entity: Vec<Decimal>,
     /// Losses on each contract.
-    pub by_contract: Vec<Decimal>,
+    pub by_contract: IdVec<ContractId, Decimal>,
     /// The period each entity defaulted in.
     pub period_of: Vec<Option<usize>>,
 }
@@ -108,31 +110,29 @@ impl Run<'_> {
 
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
-        let Some(f) = ent.fields.get("credit_limit") else { return Ok(None) };
+        let Some(f) = &ent.terms.credit_limit else { return Ok(None) };
         let limit = super::terms::money(&f.value, self)?;
-        let rate = match ent.fields.get("credit_rate") {
+        let rate = match &ent.terms.credit_rate {
             Some(r) => super::terms::per_year(&r.value, self)?,
-            None => Decimal::ZERO,
+            None => Decimal::ZERO, // the spec's default: 0 %/year
         };
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
 
     fn policy_of(&mut self, e: EntityId) -> Result<Policy, EvalError> {
-        let Some(ent) = self.program.entities.get(e) else { return Ok(Policy::ProRata) };
-        let sym = match ent.fields.get("default").map(|f| &f.value.kind) {
-            Some(crate::check::ir::TExprKind::Symbol(s)) => s.as_str(),
-            _ => "pro_rata",
+        let Some(ent) = self.program.entities.get(e) else {
+            return Err(EvalError::Internal { span: self.scenario_span, what: format!("no entity {e}") });
         };
-        Ok(match sym {
-            "nothing" => Policy::Nothing,
-            "recovery" => {
-                let r = match ent.fields.get("recovery") {
+        Ok(match ent.terms.default {
+            DefaultPolicy::Nothing => Policy::Nothing,
+            DefaultPolicy::Recovery => {
+                let r = match &ent.terms.recovery {
                     Some(f) => super::terms::fraction(&f.value, self)?,
-                    None => Decimal::ZERO,
+                    None => Decimal::ZERO, // no rate given: nothing is recovered
                 };
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
             }
-            _ => Policy::ProRata,
+            DefaultPolicy::ProRata => Policy::ProRata,
         })
     }
 
@@ -150,7 +150,6 @@ impl Run<'_> {
     ) -> Result<(Ledger, Vec<Vec<Decimal>>, Defaults), EvalError> {
         let n = self.timeline.len();
         let ne = self.program.entities.len();
-        let nc = self.program.contracts.len();
         // the simulation's own events; the ledger is the base (less a stopped defaulter's
         // operations) and these, built at the end
         let mut ledger = Ledger::new(ne, n);
@@ -162,7 +161,7 @@ impl Run<'_> {
         let mut cash = vec![Decimal::ZERO; ne];
         let mut out = Defaults {
             by_entity: vec![Decimal::ZERO; ne],
-            by_contract: vec![Decimal::ZERO; nc],
+            by_contract: self.program.contracts.map(|_| Decimal::ZERO),
             period_of: vec![None; ne],
             records: Vec::new(),
         };
@@ -173,15 +172,11 @@ impl Run<'_> {
                 v.push(d);
             }
         }
-        let mut ended = vec![false; nc]; // a party defaulted: nothing more falls due
-        let parties: Vec<(Option<EntityId>, Option<EntityId>)> = self
+        let mut ended = self.program.contracts.map(|_| false); // a party defaulted: nothing more falls due
+        let parties: IdVec<ContractId, (Option<EntityId>, Option<EntityId>)> = self
             .program
             .contracts
-            .iter()
-            .map(|x| {
-                (super::contracts::entity_field(x, x.spec.roles.0), super::contracts::entity_field(x, x.spec.roles.1))
-            })
-            .collect();
+            .map(|x| super::contracts::parties(x).map_or((None, None), |(a, b)| (Some(a), Some(b))));
         // an entity whose operations have stopped (defaulted in an earlier period, not `continue`)
         let stopped = |out: &Defaults, e: EntityId, t: usize| {
             !continues.get(e).copied().unwrap_or(false)
@@ -194,7 +189,7 @@ impl Run<'_> {
         // contingent flows (`while C`, `until defaulted(E)`), booked while their condition holds
         let mut contingent = Vec::new();
         let mut terms_of: std::collections::BTreeMap<ContractId, Option<(i64, i64)>> = Default::default();
-        for (fid, f) in self.program.flows.iter().enumerate() {
+        for (fid, f) in self.program.flows.iter_enumerated() {
             if let Some(c) = f.contingent {
                 if let Contingency::While(k) = c {
                     if let std::collections::btree_map::Entry::Vacant(slot) = terms_of.entry(k) {
@@ -294,7 +289,7 @@ impl Run<'_> {
                     for (e, is) in cleared.defaulted.iter().enumerate() {
                         let Some(done) = resolved.get_mut(e).filter(|d| *is && !**d) else { continue };
                         *done = true;
-                        for (c, (payer, _)) in parties.iter().enumerate() {
+                        for (c, (payer, _)) in parties.iter_enumerated() {
                             if *payer != Some(e) || ended.get(c).copied().unwrap_or(true) {
                                 continue;
                             }
@@ -350,7 +345,7 @@ impl Run<'_> {
                         // a loan whose lender leaves its initial exchange or a draw unpaid is
                         // not funded: it ends (no interest or redemptions fall due on it)
                         if parties.get(d.contract).is_some_and(|x| x.1 == Some(a))
-                            && self.program.contracts.get(d.contract).is_some_and(|c| c.spec.kind == "loan")
+                            && self.program.contracts.get(d.contract).is_some_and(|c| c.terms.loan().is_some())
                         {
                             if let Some(end) = ended.get_mut(d.contract) {
                                 *end = true;
@@ -459,9 +454,7 @@ impl Run<'_> {
 
     /// Whether an entity says `after_default continue`.
     pub(super) fn continues_after_default(&self, e: EntityId) -> bool {
-        let Some(ent) = self.program.entities.get(e) else { return false };
-        matches!(ent.fields.get("after_default").map(|f| &f.value.kind),
-            Some(crate::check::ir::TExprKind::Symbol(s)) if s == "continue")
+        self.program.entities.get(e).is_some_and(|ent| ent.terms.after_default == AfterDefault::Continue)
     }
 }
 
@@ -474,7 +467,7 @@ pub(super) fn paid_by_payer(
     n: usize,
 ) -> Result<Vec<Decimal>, ArithError> {
     let mut out = vec![Decimal::ZERO; n];
-    let Some(payer) = program.contracts.get(c).and_then(|x| super::contracts::entity_field(x, x.spec.roles.0)) else {
+    let Some((payer, _)) = program.contracts.get(c).and_then(super::contracts::parties) else {
         return Ok(out);
     };
     for ev in ledger.events() {
@@ -504,7 +497,7 @@ impl Run<'_> {
         use crate::contracts::loan::EventType as T;
         let n = self.timeline.len();
         let mut dated: Vec<(i64, Decimal)> = match self.program.contracts.get(c) {
-            Some(ct) if ct.spec.kind == "loan" => self
+            Some(ct) if ct.terms.loan().is_some() => self
                 .loan_events
                 .get(c)
                 .and_then(|e| e.as_ref())
@@ -540,7 +533,7 @@ impl Run<'_> {
     /// initial exchange included): its term, for `while C`.
     fn term_of(&mut self, c: ContractId) -> Result<Option<(i64, i64)>, EvalError> {
         let days: Vec<i64> = match self.program.contracts.get(c) {
-            Some(ct) if ct.spec.kind == "loan" => self
+            Some(ct) if ct.terms.loan().is_some() => self
                 .loan_events
                 .get(c)
                 .and_then(|e| e.as_ref())
@@ -565,11 +558,7 @@ impl Run<'_> {
         let Some(ct) = self.program.contracts.get(c) else { return Ok(None) };
         let Some(p) = self.timeline.periods.get(t) else { return Ok(None) };
         let day = p.first_day;
-        let (Some(payer), Some(payee)) =
-            (super::contracts::entity_field(ct, ct.spec.roles.0), super::contracts::entity_field(ct, ct.spec.roles.1))
-        else {
-            return Ok(None);
-        };
+        let Some((payer, payee)) = super::contracts::parties(ct) else { return Ok(None) };
         let mk = |amount: Decimal, kind: EventKind| Due {
             event: Event {
                 period: t as u32,
@@ -582,17 +571,20 @@ impl Run<'_> {
             contract: c,
         };
         let span = ct.span;
-        let claims = match ct.spec.kind {
-            "loan" => {
+        let claims = match &ct.terms {
+            ContractTerms::Loan(_) => {
                 let (outstanding, accrued) = self.loan_claim(c, day).map_err(|x| arith(x, span))?;
                 vec![mk(accrued, EventKind::Interest), mk(outstanding, EventKind::Flow(FlowKind::Financing))]
             }
-            "revenue_share" => return Ok(None),
-            kind => {
+            ContractTerms::RevenueShare(_) | ContractTerms::Unchecked => return Ok(None),
+            terms => {
                 let payments = self.contract_payments(c)?;
+                // no payment left: the claim is empty, whatever its kind
                 let event_kind = payments.first().map(|x| x.kind).unwrap_or(EventKind::Trade);
-                let termination = match ct.fields.get("termination") {
-                    Some(f) if kind == "take_or_pay" => Some(super::terms::money(&f.value, self)?),
+                let termination = match terms {
+                    ContractTerms::TakeOrPay(TakeOrPayIr { termination: Some(f), .. }) => {
+                        Some(super::terms::money(&f.value, self)?)
+                    }
                     _ => None,
                 };
                 let amount = match termination {

@@ -11,6 +11,7 @@ use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::series::{Series, SeriesError, Values};
 use super::timeline::Timeline;
 use crate::check::ir::*;
+use crate::check::options::Rounding;
 use crate::check::{Shape, Type};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -58,37 +59,49 @@ pub struct Run<'a> {
     pub money: UnitId,
     /// How text reports round.
     pub rounding: number::Rounding,
-    pub(super) defs: Vec<&'a TExpr>,
-    pub(super) def_values: Vec<Option<Val>>,
-    pub(super) def_busy: Vec<bool>,
-    pub(super) flow_amounts: Vec<Option<Vec<Decimal>>>,
-    pub(super) flow_busy: Vec<bool>,
+    pub(super) defs: IdVec<DefId, &'a TExpr>,
+    pub(super) def_values: IdVec<DefId, Option<Val>>,
+    pub(super) def_busy: IdVec<DefId, bool>,
+    pub(super) flow_amounts: IdVec<FlowId, Option<Vec<Decimal>>>,
+    pub(super) flow_busy: IdVec<FlowId, bool>,
     /// The ledger.
     pub ledger: Ledger,
     /// Depreciation booked per entity and period.
     pub(super) depreciation: Vec<Vec<Decimal>>,
     /// Each entity's minimum cash.
     pub(super) min_cash: Vec<Decimal>,
-    /// True while flows are being posted: the ledger is incomplete, so nothing may read it.
-    pub(super) posting: bool,
+    /// What the evaluator may read now (see [`Phase`]).
+    pub(super) phase: Phase,
     /// Each entity's drawn credit line at each period's end.
     pub(super) credit: Vec<Vec<Decimal>>,
     /// Obligations between entities that the contracts schedule.
     pub(super) dues: Vec<super::defaults::Due>,
     /// Each loan's events, in the ledger currency.
-    pub(super) loan_events: Vec<Option<Vec<LoanLine>>>,
+    pub(super) loan_events: IdVec<ContractId, Option<Vec<LoanLine>>>,
     /// Each loan's interest accrued per period, the borrower's expense (see accrual.rs).
-    pub(super) loan_accruals: Vec<Option<Vec<Decimal>>>,
+    pub(super) loan_accruals: IdVec<ContractId, Option<Vec<Decimal>>>,
     /// The full-payment path, when it differs from the cleared one (someone defaulted).
     pub(super) full_ledger: Option<Ledger>,
     /// What the cleared path found.
     pub defaults: super::defaults::Defaults,
     /// The scenario declaration (for diagnostics of the run as a whole).
     pub(super) scenario_span: Span,
-    /// True for [`Run::constants`]: no timeline, so only constants can be evaluated.
-    pub(super) constants_only: bool,
     /// The draws of a sampled run (`aifin sample`), by the span of each uncertain node.
     pub(super) draws: Option<std::sync::Arc<super::uncertain::Draws>>,
+}
+
+/// The phase of an evaluator, which says what it may read. One value, not two flags: a
+/// constants-only evaluator is never posting, and a run's phases only move forward
+/// (`Posting` → `Complete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// [`Run::constants`]: no timeline, so only constants can be evaluated.
+    Constants,
+    /// Opening balances and flows are being posted: the ledger is incomplete, so nothing may
+    /// read it (a flow that reads cash is circular).
+    Posting,
+    /// The books are complete: anything may be read.
+    Complete,
 }
 
 fn series_err(e: SeriesError, span: Span) -> EvalError {
@@ -160,10 +173,10 @@ pub(super) fn run_scenario_seeded<'a>(
             reg.lookup("USD").ok_or(EvalError::Internal { span: scenario_span, what: "std/units has no USD".into() })?
         }
     };
-    let rounding = match chain.iter().rev().find_map(|s| s.rounding.as_deref()) {
-        Some("half_up") => number::Rounding::HalfUp,
-        Some("none") => number::Rounding::None,
-        _ => number::Rounding::Banker,
+    let rounding = match chain.iter().rev().find_map(|s| s.rounding) {
+        Some(Rounding::HalfUp) => number::Rounding::HalfUp,
+        Some(Rounding::None) => number::Rounding::None,
+        Some(Rounding::Banker) | None => number::Rounding::Banker, // the default rule
     };
     let defs = scenario_defs(program, &chain);
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
@@ -178,8 +191,8 @@ pub(super) fn run_scenario_seeded<'a>(
 }
 
 /// The expression of every definition in a scenario: the program's, overridden along the chain.
-pub(super) fn scenario_defs<'p>(program: &'p Program, chain: &[&'p ScenarioIr]) -> Vec<&'p TExpr> {
-    let mut defs: Vec<&TExpr> = program.definitions.iter().map(|d| &d.value).collect();
+pub(super) fn scenario_defs<'p>(program: &'p Program, chain: &[&'p ScenarioIr]) -> IdVec<DefId, &'p TExpr> {
+    let mut defs = program.definitions.map(|d| &d.value);
     for s in chain {
         for (id, e) in &s.overrides {
             if let Some(slot) = defs.get_mut(*id) {
@@ -197,10 +210,11 @@ impl<'a> Run<'a> {
         timeline: Timeline,
         money: UnitId,
         rounding: number::Rounding,
-        defs: Vec<&'a TExpr>,
+        defs: IdVec<DefId, &'a TExpr>,
         scenario_span: Span,
     ) -> Run<'a> {
-        let (n_defs, n, n_entities) = (defs.len(), timeline.len(), program.entities.len());
+        let (n, n_entities) = (timeline.len(), program.entities.len());
+        let (def_values, def_busy) = (defs.map(|_| None), defs.map(|_| false));
         Run {
             program,
             reg: &program.registry,
@@ -209,22 +223,21 @@ impl<'a> Run<'a> {
             money,
             rounding,
             defs,
-            def_values: vec![None; n_defs],
-            def_busy: vec![false; n_defs],
-            flow_amounts: vec![None; program.flows.len()],
-            flow_busy: vec![false; program.flows.len()],
+            def_values,
+            def_busy,
+            flow_amounts: program.flows.map(|_| None),
+            flow_busy: program.flows.map(|_| false),
             ledger: Ledger::new(n_entities, n),
             depreciation: vec![vec![Decimal::ZERO; n]; n_entities],
             min_cash: vec![Decimal::ZERO; n_entities],
-            posting: false,
+            phase: Phase::Complete,
             credit: vec![Vec::new(); n_entities],
             dues: Vec::new(),
-            loan_events: vec![None; program.contracts.len()],
-            loan_accruals: vec![None; program.contracts.len()],
+            loan_events: program.contracts.map(|_| None),
+            loan_accruals: program.contracts.map(|_| None),
             full_ledger: None,
             defaults: super::defaults::Defaults::default(),
             scenario_span,
-            constants_only: false,
             draws: None,
         }
     }
@@ -235,10 +248,10 @@ impl<'a> Run<'a> {
     pub fn constants(program: &'a Program, span: Span) -> Result<Run<'a>, EvalError> {
         let money =
             program.registry.lookup("USD").ok_or(EvalError::Internal { span, what: "std/units has no USD".into() })?;
-        let defs = program.definitions.iter().map(|d| &d.value).collect();
+        let defs = program.definitions.map(|d| &d.value);
         let timeline = Timeline { step: crate::syntax::ast::Step::Yearly, periods: Vec::new() };
         let mut run = Run::new(program, String::new(), timeline, money, number::Rounding::Banker, defs, span);
-        run.constants_only = true;
+        run.phase = Phase::Constants;
         Ok(run)
     }
 
@@ -329,9 +342,9 @@ impl<'a> Run<'a> {
 
     /// Posts opening balances and every flow.
     fn post_all(&mut self) -> Result<(), EvalError> {
-        self.posting = true;
+        self.phase = Phase::Posting;
         let r = self.post_everything();
-        self.posting = false;
+        self.phase = Phase::Complete;
         r
     }
 
@@ -354,13 +367,13 @@ impl<'a> Run<'a> {
             .sum();
         self.ledger.reserve(self.program.entities.len() + flow_events);
         for (eid, e) in self.program.entities.iter().enumerate() {
-            if let Some(f) = e.fields.get("min_cash") {
+            if let Some(f) = &e.terms.min_cash {
                 let v = self.constant_money(&f.value)?;
                 if let Some(slot) = self.min_cash.get_mut(eid) {
                     *slot = v;
                 }
             }
-            if let Some(f) = e.fields.get("cash") {
+            if let Some(f) = &e.terms.cash {
                 let v = self.constant_money(&f.value)?;
                 // dated before the timeline: brought forward into the first period
                 let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
@@ -382,7 +395,7 @@ impl<'a> Run<'a> {
                 }
             }
         }
-        for fid in 0..self.program.flows.len() {
+        for fid in self.program.flows.ids() {
             let amounts = self.flow(fid)?;
             let Some(f) = self.program.flows.get(fid) else { continue };
             if f.kind == FlowKind::Capex {
@@ -408,14 +421,14 @@ impl<'a> Run<'a> {
                 self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
             }
         }
-        for cid in 0..self.program.contracts.len() {
-            if self.program.contracts.get(cid).is_some_and(|c| c.spec.kind == "loan") {
+        for cid in self.program.contracts.ids() {
+            if self.program.contracts.get(cid).is_some_and(|c| c.terms.loan().is_some()) {
                 self.post_loan(cid)?;
             } else {
                 self.post_contract(cid)?;
             }
         }
-        let has_credit = self.program.entities.iter().any(|e| e.fields.contains_key("credit_limit"));
+        let has_credit = self.program.entities.iter().any(|e| e.terms.credit_limit.is_some());
         let has_contingent = self.program.flows.iter().any(|f| f.contingent.is_some());
         if self.dues.is_empty() && !has_credit && !has_contingent {
             return Ok(()); // own operations only: the ledger is complete
@@ -569,24 +582,11 @@ impl<'a> Run<'a> {
     /// financing back to the lender. Capitalization and fixing events move no cash.
     fn post_loan(&mut self, cid: ContractId) -> Result<(), EvalError> {
         let Some(c) = self.program.contracts.get(cid) else { return Ok(()) };
-        if c.spec.kind != "loan" {
-            return Ok(());
-        }
-        let entity = |k: &str| match c.fields.get(k).map(|f| &f.value.kind) {
-            Some(TExprKind::Entity(id)) => Some(*id),
-            _ => None,
-        };
-        let (Some(lender), Some(borrower)) = (entity("lender"), entity("borrower")) else {
-            return Err(EvalError::Internal { span: c.span, what: "a loan without its parties".into() });
-        };
-        let mut terms = super::terms::loan_terms(c, self)?;
+        let Some(loan) = c.terms.loan() else { return Ok(()) };
+        let (lender, borrower) = (loan.lender, loan.borrower);
+        let mut terms = super::terms::loan_terms(loan, c.span, self)?;
         terms.role_sign = Decimal::ONE; // the ledger posts from the lender's side
-        let currency = c
-            .fields
-            .get("principal")
-            .map(|f| super::terms::currency_of(&f.value, self))
-            .transpose()?
-            .unwrap_or(self.money);
+        let currency = super::terms::currency_of(&loan.principal.value, self)?;
         let ratio = self
             .reg
             .factor(&Unit::named(currency))
@@ -824,7 +824,9 @@ impl<'a> Run<'a> {
                 Err(EvalError::Internal { span: e.span, what: format!("`{t}` is a report table, not a value") })
             }
             TExprKind::Definition(id) => self.definition(*id, e.span),
-            TExprKind::Flow(_) | TExprKind::Call(..) if self.constants_only && !Self::is_constant_call(e) => {
+            TExprKind::Flow(_) | TExprKind::Call(..)
+                if self.phase == Phase::Constants && !Self::is_constant_call(e) =>
+            {
                 Err(EvalError::NotConstant { span: e.span, what: EvalError::NEEDS_SCENARIO.into() })
             }
             TExprKind::Flow(fid) => {

@@ -26,6 +26,7 @@ use super::engine::{Run, Val};
 use super::error::EvalError;
 use super::series::Series;
 use crate::check::ir::*;
+use crate::check::options::{FlowTiming, OptionWord};
 use crate::check::Shape;
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -183,7 +184,7 @@ impl Run<'_> {
                 let rate = self.series(&ra.value)?;
                 let r = rate.convert(&Unit::none().div(&year), reg).map_err(|x| arith(x.error, ra.span))?.get(0);
                 let flow = self.series(&fa.value)?;
-                let start = matches!(args.iter().find(|a| a.name.as_deref() == Some("timing")).map(|a| &a.value.kind), Some(TExprKind::Symbol(s)) if s == "start");
+                let start = matches!(args.iter().find(|a| a.name.as_deref() == Some("timing")).map(|a| &a.value.kind), Some(TExprKind::Symbol(s)) if FlowTiming::from_word(s) == Some(FlowTiming::Start));
                 let amounts: Vec<Decimal> = (0..self.n()).map(|i| flow.get(i)).collect();
                 let v = factor(r, self.timeline.step).map_err(|x| arith(x, ra.span))?;
                 let d = discounted(&amounts, v, start).map_err(|x| arith(x, span))?;

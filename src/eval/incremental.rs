@@ -17,6 +17,7 @@
 
 use super::engine::{run_scenario_seeded, scenario_chain, scenario_defs, Run};
 use super::{EvalError, RunResult};
+use crate::check::ids::Id;
 use crate::check::ir::{DefId, FlowId, Program, ScenarioIr, TExpr, TExprKind};
 
 /// The definitions and flows whose values may differ from the previous run's.
@@ -75,13 +76,13 @@ fn refs(e: &TExpr) -> Refs {
 }
 
 /// The timeline, currency and rounding a chain resolves to.
-fn settings<'p>(
-    chain: &[&'p ScenarioIr],
-) -> (Option<crate::check::ir::TimelineIr>, Option<crate::units::UnitId>, Option<&'p str>) {
+fn settings(
+    chain: &[&ScenarioIr],
+) -> (Option<crate::check::ir::TimelineIr>, Option<crate::units::UnitId>, Option<crate::check::options::Rounding>) {
     (
         chain.iter().rev().find_map(|s| s.timeline),
         chain.iter().rev().find_map(|s| s.currency),
-        chain.iter().rev().find_map(|s| s.rounding.as_deref()),
+        chain.iter().rev().find_map(|s| s.rounding),
     )
 }
 
@@ -123,9 +124,12 @@ pub fn dirty(prev: &RunResult, program: &Program, scenario: Option<&str>) -> Res
     // so the passes are at most the longest chain of names)
     loop {
         let mut marked = false;
-        let is = |v: &[bool], i: &usize| v.get(*i).copied().unwrap_or(true);
+        // dirty when unknown: a slot the lists do not have is recomputed, never reused
+        let is = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(true);
         for (i, r) in def_refs.iter().enumerate() {
-            if !is(&defs, &i) && (r.defs.iter().any(|d| is(&defs, d)) || r.flows.iter().any(|f| is(&flows, f))) {
+            if !is(&defs, i)
+                && (r.defs.iter().any(|d| is(&defs, d.index())) || r.flows.iter().any(|f| is(&flows, f.index())))
+            {
                 if let Some(d) = defs.get_mut(i) {
                     *d = true;
                     marked = true;
@@ -133,7 +137,9 @@ pub fn dirty(prev: &RunResult, program: &Program, scenario: Option<&str>) -> Res
             }
         }
         for (i, r) in flow_refs.iter().enumerate() {
-            if !is(&flows, &i) && (r.defs.iter().any(|d| is(&defs, d)) || r.flows.iter().any(|f| is(&flows, f))) {
+            if !is(&flows, i)
+                && (r.defs.iter().any(|d| is(&defs, d.index())) || r.flows.iter().any(|f| is(&flows, f.index())))
+            {
                 if let Some(f) = flows.get_mut(i) {
                     *f = true;
                     marked = true;
@@ -157,13 +163,13 @@ pub fn rerun<'a>(
 ) -> Result<Run<'a>, EvalError> {
     let (defs, flows) = prev.computed();
     let seed = |run: &mut Run<'a>| {
-        for (i, v) in defs.iter().enumerate() {
-            if let (Some(v), Some(false), Some(slot)) = (v, dirty.defs.get(i), run.def_values.get_mut(i)) {
+        for (i, v) in defs.iter_enumerated() {
+            if let (Some(v), Some(false), Some(slot)) = (v, dirty.defs.get(i.index()), run.def_values.get_mut(i)) {
                 *slot = Some(v.clone());
             }
         }
-        for (i, v) in flows.iter().enumerate() {
-            if let (Some(v), Some(false), Some(slot)) = (v, dirty.flows.get(i), run.flow_amounts.get_mut(i)) {
+        for (i, v) in flows.iter_enumerated() {
+            if let (Some(v), Some(false), Some(slot)) = (v, dirty.flows.get(i.index()), run.flow_amounts.get_mut(i)) {
                 *slot = Some(v.clone());
             }
         }

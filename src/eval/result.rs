@@ -13,7 +13,10 @@ use super::error::EvalError;
 use super::ledger::Ledger;
 use super::timeline::Timeline;
 use super::Value;
-use crate::check::ir::Program;
+use crate::check::ir::{ContractId, DefId, FlowId, IdVec, Program};
+
+/// Each flow's amounts per period, once computed.
+pub(super) type FlowAmounts = IdVec<FlowId, Option<Vec<Decimal>>>;
 use crate::check::Shape;
 use crate::number::Rounding;
 use crate::source::Span;
@@ -36,12 +39,12 @@ pub struct RunResult {
     pub defaults: Defaults,
     /// Each entity's drawn credit line at each period's end.
     pub credit: Vec<Vec<Decimal>>,
-    def_values: Vec<Option<Val>>,
-    flow_amounts: Vec<Option<Vec<Decimal>>>,
+    def_values: IdVec<DefId, Option<Val>>,
+    flow_amounts: FlowAmounts,
     depreciation: Vec<Vec<Decimal>>,
     min_cash: Vec<Decimal>,
-    loan_events: Vec<Option<Vec<LoanLine>>>,
-    loan_accruals: Vec<Option<Vec<Decimal>>>,
+    loan_events: IdVec<ContractId, Option<Vec<LoanLine>>>,
+    loan_accruals: IdVec<ContractId, Option<Vec<Decimal>>>,
     full_ledger: Option<Ledger>,
     scenario_span: Span,
 }
@@ -71,7 +74,7 @@ impl RunResult {
 
     /// The values of definitions and flows the run computed (`eval::incremental` reuses
     /// those that do not depend on a change).
-    pub(super) fn computed(&self) -> (&[Option<Val>], &[Option<Vec<Decimal>>]) {
+    pub(super) fn computed(&self) -> (&IdVec<DefId, Option<Val>>, &FlowAmounts) {
         (&self.def_values, &self.flow_amounts)
     }
 

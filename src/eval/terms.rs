@@ -1,17 +1,22 @@
 //! From checked contract declarations to contract terms.
 //!
-//! Entry point: [`loan_terms`]. Every term is a constant: it is evaluated exactly once by the
+//! Entry point: [`loan_terms`], from the checker's typed [`LoanIr`] (option words are enums,
+//! their defaults applied by the checker). Every term is a constant: it is evaluated exactly once by the
 //! run it belongs to (so a scenario's overrides apply; [`Run::constants`] outside a scenario),
 //! converted to the units ACTUS works in (money in its currency's unit, the
 //! rate as a fraction per year, cycles as whole days, weeks, months, quarters or years), and
 //! checked for what the checker cannot know (a cycle of 1.5 months, a maturity before the
 //! start).
 
-use crate::check::ir::{ContractIr, FieldIr, TExpr, TExprKind};
-use crate::contracts::dates::{Cycle, CycleUnit, Date, DayCount};
-use crate::contracts::loan::{Amortization, InterestBase, LoanTerms};
+use crate::check::ir::ContractIr;
+use crate::check::ir::{FieldIr, TExpr, TExprKind};
+use crate::check::options::{Amortization, EndOfMonth, InterestBase as IrBase, LoanRole, ScalingEffect, Stub};
+use crate::check::typed::{ContractTerms, CycleTerm, LoanIr};
+use crate::contracts::dates::{Cycle, CycleUnit, Date};
+use crate::contracts::loan::{InterestBase, LoanTerms};
 use crate::eval::engine::Run;
 use crate::eval::{EvalError, Value};
+use crate::source::Span;
 use crate::syntax::ast::PeriodValue;
 use crate::units::{Quantity, Unit};
 use rust_decimal::Decimal;
@@ -67,151 +72,147 @@ pub fn date(e: &TExpr) -> Result<Date, EvalError> {
     }
 }
 
-/// A cycle: a whole number of days, weeks, months, quarters or years.
-pub fn cycle(e: &TExpr, run: &mut Run, long_stub: bool) -> Result<Option<Cycle>, EvalError> {
-    if let TExprKind::Symbol(s) = &e.kind {
-        if s == "maturity" {
-            return Ok(None);
-        }
+/// A cycle: a whole number of days, weeks, months, quarters or years; `None` for `maturity`.
+pub fn cycle(t: &CycleTerm, run: &mut Run, long_stub: bool) -> Result<Option<Cycle>, EvalError> {
+    match t {
+        CycleTerm::AtMaturity => Ok(None),
+        CycleTerm::Every(f) => duration_cycle(&f.value, run, long_stub).map(Some),
     }
+}
+
+/// A duration as a cycle (`3 month`).
+pub fn duration_cycle(e: &TExpr, run: &mut Run, long_stub: bool) -> Result<Cycle, EvalError> {
     let q = quantity(e, run)?;
-    let name = match q.unit.factors() {
-        [(id, 1)] => run.reg.def(*id).map(|d| d.name.clone()).unwrap_or_default(),
-        _ => String::new(),
-    };
-    let unit = match name.as_str() {
-        "day" => CycleUnit::Day,
-        "week" => CycleUnit::Week,
-        "month" => CycleUnit::Month,
-        "quarter" => CycleUnit::Quarter,
-        "year" => CycleUnit::Year,
-        _ => return Err(bad(e.span, "a cycle is a whole number of days, weeks, months, quarters or years")),
-    };
+    // the unit's name (a unit of std/units, not an option word)
+    let unit = match q.unit.factors() {
+        [(id, 1)] => match run.reg.def(*id).map(|d| d.name.as_str()) {
+            Some("day") => Some(CycleUnit::Day),
+            Some("week") => Some(CycleUnit::Week),
+            Some("month") => Some(CycleUnit::Month),
+            Some("quarter") => Some(CycleUnit::Quarter),
+            Some("year") => Some(CycleUnit::Year),
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| bad(e.span, "a cycle is a whole number of days, weeks, months, quarters or years"))?;
     let n = crate::number::as_integer(q.value)
         .and_then(|n| u32::try_from(n).ok())
         .filter(|n| *n > 0)
         .ok_or_else(|| bad(e.span, "a cycle is a positive whole number of its unit"))?;
-    Ok(Some(Cycle { n, unit, long_stub }))
+    Ok(Cycle { n, unit, long_stub })
 }
 
-fn symbol(f: Option<&FieldIr>) -> Option<&str> {
-    match f.map(|f| &f.value.kind) {
-        Some(TExprKind::Symbol(s)) => Some(s.as_str()),
-        _ => None,
+fn opt_date(f: &Option<FieldIr>) -> Result<Option<Date>, EvalError> {
+    f.as_ref().map(|x| date(&x.value)).transpose()
+}
+
+fn opt_money(f: &Option<FieldIr>, run: &mut Run) -> Result<Option<Decimal>, EvalError> {
+    f.as_ref().map(|x| money(&x.value, run)).transpose()
+}
+
+fn opt_cycle(f: &Option<CycleTerm>, run: &mut Run, long_stub: bool) -> Result<Option<Cycle>, EvalError> {
+    Ok(match f {
+        Some(t) => cycle(t, run, long_stub)?,
+        None => None,
+    })
+}
+
+/// A contract's loan terms, or a coded error naming what asked for a loan (`outstanding()`,
+/// `accrued()`, a schedule) when it is another kind.
+pub fn loan_of<'c>(c: &'c ContractIr, what: &str) -> Result<&'c LoanIr, EvalError> {
+    match &c.terms {
+        ContractTerms::Loan(l) => Ok(l),
+        ContractTerms::Unchecked => {
+            Err(EvalError::Internal { span: c.span, what: format!("`{}` was not checked", c.name) })
+        }
+        _ => Err(bad(c.span, format!("{what} takes a loan"))),
     }
 }
 
-/// The ACTUS terms of a checked `loan` contract.
-pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError> {
-    let f = |k: &str| c.fields.get(k);
-    let req = |k: &str| f(k).ok_or_else(|| bad(c.span, format!("the loan needs `{k}`")));
-    let amortization = match symbol(f("amortization")) {
-        Some("annuity") => Amortization::Annuity,
-        Some("linear") => Amortization::Linear,
-        Some("negative") => Amortization::Negative,
-        _ => Amortization::Bullet,
-    };
-    let long_stub = symbol(f("stub")) != Some("short");
-    let daycount = match symbol(f("daycount")) {
-        Some("A360") => DayCount::A360,
-        Some("AA") => DayCount::AA,
-        Some("E30_360") => DayCount::E30_360,
-        _ => DayCount::A365,
-    };
-    let opt_date = |k: &str| f(k).map(|x| date(&x.value)).transpose();
-    let opt_money = |k: &str, run: &mut Run| f(k).map(|x| money(&x.value, run)).transpose();
-    let principal = match opt_money("outstanding", run)? {
+/// The ACTUS terms of a contract that is a loan (see [`loan_of`]).
+pub fn contract_loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError> {
+    loan_terms(loan_of(c, "a loan schedule")?, c.span, run)
+}
+
+/// The ACTUS terms of a checked `loan` contract (`span`: the declaration).
+pub fn loan_terms(c: &LoanIr, span: Span, run: &mut Run) -> Result<LoanTerms, EvalError> {
+    let amortization = c.amortization;
+    let long_stub = c.stub == Stub::Long;
+    let principal = match opt_money(&c.outstanding, run)? {
         Some(o) => o,
-        None => money(&req("principal")?.value, run)?,
+        None => money(&c.principal.value, run)?,
     };
-    let interest_cycle = match f("every") {
-        Some(x) => cycle(&x.value, run, long_stub)?,
-        None if amortization == Amortization::Bullet => Some(Cycle { n: 1, unit: CycleUnit::Month, long_stub }),
-        None => None,
-    };
-    let principal_long_stub = match symbol(f("principal_stub")) {
-        Some(s) => s != "short",
-        None => long_stub,
-    };
-    let principal_cycle = match f("principal_every") {
-        Some(x) => cycle(&x.value, run, principal_long_stub)?,
-        None => None,
-    };
-    let interest_cycle = if amortization != Amortization::Bullet && interest_cycle.is_none() && f("every").is_none() {
-        principal_cycle.or(Some(Cycle { n: 1, unit: CycleUnit::Month, long_stub }))
-    } else {
-        interest_cycle
+    let monthly = Some(Cycle { n: 1, unit: CycleUnit::Month, long_stub });
+    let principal_cycle = opt_cycle(&c.principal_every, run, c.principal_stub == Stub::Long)?;
+    // no `every`: a bullet loan pays interest monthly, an amortizing one on its principal cycle
+    let interest_cycle = match &c.every {
+        Some(t) => cycle(t, run, long_stub)?,
+        None if amortization == Amortization::Bullet => monthly,
+        None => principal_cycle.or(monthly),
     };
     let terms = LoanTerms {
         amortization,
-        role_sign: if symbol(f("role")) == Some("borrower") { -Decimal::ONE } else { Decimal::ONE },
+        role_sign: match c.role {
+            LoanRole::Borrower => -Decimal::ONE,
+            LoanRole::Lender => Decimal::ONE,
+        },
         notional: principal,
-        rate: match f("reset") {
+        rate: match c.reset {
             Some(_) => Decimal::ZERO, // fixed by `floating`
             None => {
-                let rate = req("rate")?;
-                if rate.value.ty.shape().is_some_and(|s| s != crate::check::Shape::Constant) {
-                    return Err(bad(rate.span, "a rate that varies over time needs `reset` (how often it is fixed)"));
+                if c.rate.value.ty.shape().is_some_and(|s| s != crate::check::Shape::Constant) {
+                    return Err(bad(c.rate.span, "a rate that varies over time needs `reset` (how often it is fixed)"));
                 }
-                per_year(&rate.value, run)?
+                per_year(&c.rate.value, run)?
             }
         },
-        start: date(&req("start")?.value)?,
-        maturity: opt_date("maturity")?,
-        daycount,
+        start: date(&c.start.value)?,
+        maturity: opt_date(&c.maturity)?,
+        daycount: c.daycount,
         interest_cycle,
-        interest_anchor: opt_date("interest_anchor")?,
+        interest_anchor: opt_date(&c.interest_anchor)?,
         principal_cycle,
-        principal_anchor: opt_date("principal_anchor")?,
-        end_of_month: symbol(f("end_of_month")) == Some("end_of_month"),
-        payment: opt_money("payment", run)?,
-        premium: opt_money("premium", run)?.unwrap_or_default(),
-        capitalize_until: opt_date("capitalize_until")?,
-        amortization_date: opt_date("amortization_date")?,
-        status_date: opt_date("status_date")?,
-        accrued: opt_money("accrued", run)?.unwrap_or_default(),
+        principal_anchor: opt_date(&c.principal_anchor)?,
+        end_of_month: c.end_of_month == EndOfMonth::EndOfMonth,
+        payment: opt_money(&c.payment, run)?,
+        // absent: no premium, no interest accrued at the status date (the spec's defaults)
+        premium: opt_money(&c.premium, run)?.unwrap_or_default(),
+        capitalize_until: opt_date(&c.capitalize_until)?,
+        amortization_date: opt_date(&c.amortization_date)?,
+        status_date: opt_date(&c.status_date)?,
+        accrued: opt_money(&c.accrued, run)?.unwrap_or_default(),
         reset: None,
         draws: Vec::new(),
-        interest_base: match symbol(f("interest_base")) {
-            Some("at_start") => InterestBase::AtStart { amount: opt_money("interest_base_amount", run)? },
-            Some("lagged") => InterestBase::Lagged {
-                cycle: match f("interest_base_every") {
-                    Some(x) => {
-                        cycle(&x.value, run, symbol(f("interest_base_stub")).map_or(long_stub, |s| s != "short"))?
-                    }
-                    None => None,
-                }
-                .ok_or_else(|| bad(c.span, "a lagged interest base needs `interest_base_every`"))?,
-                anchor: opt_date("interest_base_anchor")?,
-                amount: opt_money("interest_base_amount", run)?,
+        interest_base: match c.interest_base {
+            IrBase::AtStart => InterestBase::AtStart { amount: opt_money(&c.interest_base_amount, run)? },
+            IrBase::Lagged => InterestBase::Lagged {
+                cycle: opt_cycle(&c.interest_base_every, run, c.interest_base_stub == Stub::Long)?
+                    .ok_or_else(|| bad(span, "a lagged interest base needs `interest_base_every`"))?,
+                anchor: opt_date(&c.interest_base_anchor)?,
+                amount: opt_money(&c.interest_base_amount, run)?,
             },
-            _ => InterestBase::Notional,
+            IrBase::Notional => InterestBase::Notional,
         },
         scaling: None,
-        purchase: match (opt_date("purchase_date")?, opt_money("purchase_price", run)?) {
-            (Some(d), p) => Some((d, p.unwrap_or_default())),
-            _ => None,
+        purchase: match opt_date(&c.purchase_date)? {
+            // no price: bought for nothing but the interest accrued (the spec's default, 0)
+            Some(d) => Some((d, opt_money(&c.purchase_price, run)?.unwrap_or_default())),
+            None => None,
         },
-        termination: match (opt_date("termination_date")?, opt_money("termination_price", run)?) {
-            (Some(d), p) => Some((d, p.unwrap_or_default())),
-            _ => None,
+        termination: match opt_date(&c.termination_date)? {
+            Some(d) => Some((d, opt_money(&c.termination_price, run)?.unwrap_or_default())),
+            None => None,
         },
-        day_end: opt_date("day_end")?,
-        business_day: match symbol(f("business_day")) {
-            Some(name) => crate::contracts::business::BusinessDay::named(name)
-                .ok_or_else(|| bad(c.span, format!("unknown business-day convention `{name}`")))?,
-            None => crate::contracts::business::BusinessDay::None,
-        },
-        calendar: match symbol(f("calendar")) {
-            Some("weekdays") => crate::contracts::business::Calendar::Weekdays,
-            _ => crate::contracts::business::Calendar::None,
-        },
+        day_end: opt_date(&c.day_end)?,
+        business_day: c.business_day,
+        calendar: c.calendar,
     };
     let terms = drawn(c, run, terms)?;
-    let terms = floating(c, run, terms)?;
-    let terms = scaled(c, run, terms)?;
+    let terms = floating(c, span, run, terms)?;
+    let terms = scaled(c, span, run, terms)?;
     if let (Some(m), true) = (terms.maturity, terms.maturity.is_some_and(|m| m <= terms.start)) {
-        let span = f("maturity").map(|x| x.span).unwrap_or(c.span);
+        let span = c.maturity.as_ref().map_or(span, |x| x.span);
         return Err(bad(span, format!("the maturity {m} is not after the start {}", terms.start)));
     }
     Ok(terms)
@@ -219,28 +220,26 @@ pub fn loan_terms(c: &ContractIr, run: &mut Run) -> Result<LoanTerms, EvalError>
 
 /// The reset terms of a floating-rate loan (`reset` given): the rate expression is observed on
 /// each reset's observation day, and at the start unless `initial_rate` is given.
-fn floating(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
-    let f = |k: &str| c.fields.get(k);
-    let Some(reset) = f("reset") else { return Ok(terms) };
-    let rate = f("rate").ok_or_else(|| bad(c.span, "the loan needs `rate`"))?;
-    let stub = symbol(f("reset_stub")).or(symbol(f("stub"))) != Some("short");
-    let cycle = cycle(&reset.value, run, stub)?.ok_or_else(|| bad(reset.span, "a reset cycle is needed"))?;
+fn floating(c: &LoanIr, span: Span, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let Some(reset) = &c.reset else { return Ok(terms) };
+    let rate = &c.rate;
+    let cycle = cycle(reset, run, c.reset_stub == Stub::Long)?.ok_or_else(|| bad(span, "a reset cycle is needed"))?;
     let per_year_unit = run
         .reg
         .lookup("year")
         .map(|y| Unit::none().div(&Unit::named(y)))
-        .ok_or_else(|| bad(c.span, "std/units has no year"))?;
+        .ok_or_else(|| bad(span, "std/units has no year"))?;
     terms.reset = Some(crate::contracts::resets::RateReset {
         cycle,
-        anchor: f("reset_anchor").map(|x| date(&x.value)).transpose()?,
-        next_rate: f("next_rate").map(|x| per_year(&x.value, run)).transpose()?,
+        anchor: opt_date(&c.reset_anchor)?,
+        next_rate: c.next_rate.as_ref().map(|x| per_year(&x.value, run)).transpose()?,
         fixings: Vec::new(),
     });
     let mut days = crate::contracts::loan::reset_observations(&terms).map_err(|e| match e {
-        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
-        crate::contracts::loan::LoanError::Terms(what) => bad(c.span, what),
+        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, span),
+        crate::contracts::loan::LoanError::Terms(what) => bad(span, what),
     })?;
-    let initial = f("initial_rate").map(|x| per_year(&x.value, run)).transpose()?;
+    let initial = c.initial_rate.as_ref().map(|x| per_year(&x.value, run)).transpose()?;
     if initial.is_none() {
         days.insert(0, terms.start);
     }
@@ -249,11 +248,14 @@ fn floating(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanT
     let mut fixings: Vec<(Date, Decimal)> = days.into_iter().zip(values).collect();
     terms.rate = match initial {
         Some(r) => r,
-        None => fixings.first().map(|x| x.1).unwrap_or_default(),
+        // no `initial_rate`: the rate observed on the start day, put first above
+        None => {
+            if fixings.is_empty() {
+                return Err(EvalError::Internal { span, what: "no rate observed at the start".into() });
+            }
+            fixings.remove(0).1
+        }
     };
-    if initial.is_none() && !fixings.is_empty() {
-        fixings.remove(0);
-    }
     if let Some(r) = terms.reset.as_mut() {
         r.fixings = fixings;
     }
@@ -262,31 +264,29 @@ fn floating(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanT
 
 /// The scaling terms of an index-linked loan (`scaling` given): the index expression is read on
 /// each scaling date.
-fn scaled(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
-    let f = |k: &str| c.fields.get(k);
-    let Some(index) = f("scaling") else { return Ok(terms) };
-    let every = f("scaling_every").ok_or_else(|| bad(c.span, "a scaled loan needs `scaling_every`"))?;
-    let stub = symbol(f("scaling_stub")).or(symbol(f("stub"))) != Some("short");
-    let cycle = cycle(&every.value, run, stub)?.ok_or_else(|| bad(every.span, "a scaling cycle is needed"))?;
-    let base = match f("scaling_base") {
+fn scaled(c: &LoanIr, span: Span, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let Some(index) = &c.scaling else { return Ok(terms) };
+    let every = c.scaling_every.as_ref().ok_or_else(|| bad(span, "a scaled loan needs `scaling_every`"))?;
+    let cycle =
+        cycle(every, run, c.scaling_stub == Stub::Long)?.ok_or_else(|| bad(span, "a scaling cycle is needed"))?;
+    let base = match &c.scaling_base {
         Some(x) => fraction(&x.value, run)?,
-        None => Decimal::ONE,
+        None => Decimal::ONE, // the spec's default: payments unscaled at an index of 1
     };
     if base.is_zero() {
-        return Err(bad(c.span, "the scaling base must not be zero"));
+        return Err(bad(span, "the scaling base must not be zero"));
     }
-    let effect = symbol(f("scaling_effect")).unwrap_or("both");
     terms.scaling = Some(crate::contracts::scaling::Scaling {
         cycle,
-        anchor: f("scaling_anchor").map(|x| date(&x.value)).transpose()?,
+        anchor: opt_date(&c.scaling_anchor)?,
         base,
-        interest: effect != "principal",
-        principal: effect != "interest",
+        interest: c.scaling_effect != ScalingEffect::Principal,
+        principal: c.scaling_effect != ScalingEffect::Interest,
         index: Vec::new(),
     });
     let days = crate::contracts::loan::scaling_dates(&terms).map_err(|e| match e {
-        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
-        crate::contracts::loan::LoanError::Terms(what) => bad(c.span, what),
+        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, span),
+        crate::contracts::loan::LoanError::Terms(what) => bad(span, what),
     })?;
     let numbers: Vec<i64> = days.iter().map(|d| d.day_number()).collect();
     let values = run.values_on_days(&index.value, &numbers, &Unit::none())?;
@@ -298,8 +298,8 @@ fn scaled(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTer
 
 /// A delayed-draw loan (`draws` given): the first draw is the initial exchange (on its day, for
 /// its amount), the others are principal increases; together at most `principal`.
-fn drawn(c: &ContractIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
-    let Some(field) = c.fields.get("draws") else { return Ok(terms) };
+fn drawn(c: &LoanIr, run: &mut Run, mut terms: LoanTerms) -> Result<LoanTerms, EvalError> {
+    let Some(field) = &c.draws else { return Ok(terms) };
     let mut draws = Vec::with_capacity(field.dated.len());
     for (e, day) in &field.dated {
         let PeriodValue::Day(y, m, d) = day else { return Err(bad(e.span, "a draw is dated by a day")) };

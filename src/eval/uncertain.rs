@@ -463,7 +463,7 @@ impl<'p> ConstantSampler<'p> {
 }
 
 /// Calls `f` with every definition `e` names directly.
-fn uses(e: &TExpr, f: &mut impl FnMut(usize)) {
+fn uses(e: &TExpr, f: &mut impl FnMut(crate::check::ir::DefId)) {
     match &e.kind {
         TExprKind::Definition(id) => f(*id),
         TExprKind::Call(_, args) => args.iter().for_each(|a| uses(&a.value, f)),

@@ -6,7 +6,8 @@
 //! balance exactly. Each group also says what it moved in the period itself.
 
 use super::{Ctx, Node, Shown, Term};
-use crate::check::ir::{EntityId, FlowId};
+use crate::check::ids::Id;
+use crate::check::ir::{ContractId, EntityId, FlowId};
 use crate::eval::booking::{basis_of, Basis};
 use crate::eval::engine::Val;
 use crate::eval::ledger::{Account, EventKind, Origin};
@@ -84,7 +85,7 @@ pub(super) fn cash(
                 ("opening cash".to_string(), field.and_then(|f| ctx.location(f.span)))
             }
             Origin::Flow(i) => {
-                let f = program.flows.get(i as usize);
+                let f = program.flows.get(FlowId::from_index(i as usize));
                 let name = f
                     .map(|f| {
                         format!(
@@ -97,7 +98,7 @@ pub(super) fn cash(
                 (name, f.and_then(|f| ctx.location(f.span)))
             }
             Origin::Contract(i) => {
-                let c = program.contracts.get(i as usize);
+                let c = program.contracts.get(ContractId::from_index(i as usize));
                 (
                     c.map(|c| format!("contract {} ({})", c.name, c.spec.kind)).unwrap_or_default(),
                     c.and_then(|c| ctx.location(c.span)),
@@ -130,7 +131,7 @@ pub(super) fn cash(
             }
             match origin {
                 Origin::Flow(i) => {
-                    let fid = i as usize;
+                    let fid = FlowId::from_index(i as usize);
                     if let Some(f) = program.flows.get(fid) {
                         let v = ctx.run.value(&crate::check::ir::TExpr {
                             kind: crate::check::ir::TExprKind::Flow(fid),
@@ -150,7 +151,7 @@ pub(super) fn cash(
                     }
                 }
                 Origin::Contract(i) => {
-                    if let Some(events) = super::default::loan_events(ctx, i as usize)? {
+                    if let Some(events) = super::default::loan_events(ctx, ContractId::from_index(i as usize))? {
                         child.children.push(events);
                     }
                 }

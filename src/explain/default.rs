@@ -56,21 +56,14 @@ pub(super) fn defaulted(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, dep
 /// or when none falls in the period).
 pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option<Node>, EvalError> {
     let Some(contract) = ctx.run.program.contracts.get(c) else { return Ok(None) };
-    if contract.spec.kind != "loan" {
-        return Ok(None);
-    }
-    let terms = crate::eval::terms::loan_terms(contract, ctx.run)?;
+    let Some(loan) = contract.terms.loan() else { return Ok(None) };
+    let terms = crate::eval::terms::loan_terms(loan, contract.span, ctx.run)?;
     let events = crate::contracts::loan::schedule(&terms).map_err(|e| match e {
         crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, contract.span),
         crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: contract.span, what },
     })?;
     let Some(p) = ctx.run.timeline.periods.get(ctx.at).cloned() else { return Ok(None) };
-    let currency = contract
-        .fields
-        .get("principal")
-        .map(|f| crate::eval::terms::currency_of(&f.value, ctx.run))
-        .transpose()?
-        .unwrap_or(ctx.run.money);
+    let currency = crate::eval::terms::currency_of(&loan.principal.value, ctx.run)?;
     let unit = crate::units::Unit::named(currency);
     let (u, minor) = (ctx.run.reg.format_unit(&unit), crate::eval::engine::is_money(ctx.run.reg, &unit));
     let mut group = Node::leaf(

@@ -42,33 +42,28 @@ pub fn render(o: &Outcome) -> String {
         .claims
         .iter()
         .map(|c| {
-            if let Some(w) = &c.when {
-                return json!({
-                    "text": c.text,
-                    "source": c.source,
-                    "expect_fail": c.expect_fail,
-                    "holds": c.holds,
-                    "as_expected": c.as_expected(),
-                    "test": c.test,
-                    "model_period": w.model,
-                    "claimed_period": w.claimed,
-                    "claimed_high_period": w.claimed_high,
-                });
-            }
-            json!({
+            // what every claim has, then what a claim about a period or a quantity adds
+            // (serde_json's map keeps its keys sorted: the order of insertion does not show)
+            let mut v = json!({
                 "text": c.text,
                 "source": c.source,
                 "expect_fail": c.expect_fail,
                 "holds": c.holds,
                 "as_expected": c.as_expected(),
                 "test": c.test,
-                "model": format_exact(c.model),
-                "claimed": format_exact(c.claimed),
-                "claimed_high": c.claimed_high.map(format_exact),
-                "unit": c.unit,
-                "ratio": c.ratio.map(format_exact),
-                "period": c.period,
-            })
+            });
+            let more = match &c.when {
+                Some(w) => json!({
+                    "model_period": w.model,
+                    "claimed_period": w.claimed,
+                    "claimed_high_period": w.claimed_high,
+                }),
+                None => quantity_claim(c),
+            };
+            if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), more) {
+                obj.extend(more);
+            }
+            v
         })
         .collect();
     let defaults: Vec<Value> = o
@@ -101,4 +96,16 @@ pub fn render(o: &Outcome) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The JSON fields of a claim about a quantity.
+fn quantity_claim(c: &crate::report::ClaimResult) -> Value {
+    json!({
+        "model": format_exact(c.model),
+        "claimed": format_exact(c.claimed),
+        "claimed_high": c.claimed_high.map(format_exact),
+        "unit": c.unit,
+        "ratio": c.ratio.map(format_exact),
+        "period": c.period,
+    })
 }

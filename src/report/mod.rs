@@ -216,7 +216,8 @@ fn group_label(step: Step, (y, m, d): (i32, u32, u32)) -> String {
 
 fn defaults_table(run: &Run<'_>) -> DefaultsTable {
     let ent = |e: usize| run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
-    let con = |c: usize| run.program.contracts.get(c).map(|x| x.name.clone()).unwrap_or_default();
+    let con =
+        |c: crate::check::ir::ContractId| run.program.contracts.get(c).map(|x| x.name.clone()).unwrap_or_default();
     let d = &run.defaults;
     DefaultsTable {
         defaults: d
@@ -249,8 +250,7 @@ fn defaults_table(run: &Run<'_>) -> DefaultsTable {
             .collect(),
         losses_by_contract: d
             .by_contract
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, v)| !v.is_zero())
             .map(|(c, v)| (con(c), *v))
             .collect(),

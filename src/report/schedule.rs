@@ -5,10 +5,11 @@
 //! `accrued` after the event. Text: the same as an aligned table, money rounded to cents.
 
 use crate::check::ir::{ContractId, ContractIr, Program};
+use crate::check::options::OptionWord;
 use crate::contracts::loan::{self, LoanEvent};
 use crate::eval::contracts::Payment;
 use crate::eval::engine::Run;
-use crate::eval::terms::loan_terms;
+use crate::eval::terms::contract_loan_terms;
 use crate::eval::EvalError;
 use crate::number::{format_exact, format_fixed, Rounding};
 use serde_json::json;
@@ -77,10 +78,7 @@ pub fn events(c: &ContractIr, p: &Program) -> Result<Vec<LoanEvent>, EvalError> 
 /// The events of a loan, its terms evaluated by `run` (a scenario's, so that the scenario's
 /// overrides apply).
 pub fn events_in(c: &ContractIr, run: &mut Run<'_>) -> Result<Vec<LoanEvent>, EvalError> {
-    if c.spec.kind != "loan" {
-        return Err(EvalError::Internal { span: c.span, what: "events() of a contract that is not a loan".into() });
-    }
-    let terms = loan_terms(c, run)?;
+    let terms = contract_loan_terms(c, run)?;
     loan::schedule(&terms).map_err(|e| match e {
         loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
         loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
@@ -127,17 +125,12 @@ pub fn csv(events: &[LoanEvent]) -> String {
 /// As an aligned table.
 pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
     let mut run = Run::constants(p, c.span).ok();
-    let currency = c
-        .fields
-        .get("principal")
-        .zip(run.as_mut())
-        .and_then(|(f, run)| crate::eval::terms::currency_of(&f.value, run).ok());
+    let loan = c.terms.loan();
+    let currency =
+        loan.zip(run.as_mut()).and_then(|(l, run)| crate::eval::terms::currency_of(&l.principal.value, run).ok());
     let def = currency.and_then(|id| p.registry.def(id));
     let (unit, dp) = (def.map(|d| d.name.clone()).unwrap_or_default(), def.and_then(|d| d.minor).unwrap_or(2));
-    let role = match c.fields.get("role").map(|f| &f.value.kind) {
-        Some(crate::check::ir::TExprKind::Symbol(s)) if s == "borrower" => "borrower",
-        _ => "lender",
-    };
+    let role = loan.map_or(crate::check::options::LoanRole::Lender, |l| l.role).word();
     let rows: Vec<[String; 6]> = events
         .iter()
         .map(|e| {
