@@ -5,7 +5,8 @@
 //! the lists the compiler reads; `AIFIN_BLESS=1 cargo test --test textmate` rewrites them.
 
 use aifin::check::ir::BUILTINS;
-use aifin::check::spec::{FieldType, BUSINESS_DAYS, CALENDARS, CONTRACTS, ENTITY_FIELDS};
+use aifin::check::options::{BusinessDay, Calendar, Rounding};
+use aifin::check::spec::{FieldType, CONTRACTS, ENTITY_FIELDS};
 use aifin::source::{SourceKind, SourceMap};
 use aifin::syntax::ast::Decl;
 use fancy_regex::Regex;
@@ -355,9 +356,9 @@ fn option_words() -> BTreeSet<String> {
             out.extend(w.iter().map(|s| s.to_string()));
         }
     }
-    out.extend(CALENDARS.iter().chain(BUSINESS_DAYS).map(|s| s.to_string()));
-    // a scenario's `rounding` words (src/check/decls.rs)
-    out.extend(["banker", "half_up", "none"].map(String::from));
+    out.extend(Calendar::WORDS.iter().chain(BusinessDay::WORDS).map(|s| s.to_string()));
+    // a scenario's `rounding` words
+    out.extend(Rounding::WORDS.iter().map(|s| s.to_string()));
     out
 }
 
