@@ -153,8 +153,15 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
 
     #[test]
-    fn check_passing_means_run_accepts_the_declarations(gens in proptest::collection::vec(gen(), 1..4), life in prop_oneof![9 => 1i32..4, 1 => -1i32..1]) {
+    fn check_passing_means_run_accepts_the_declarations(gens in proptest::collection::vec(gen(), 1..4), life in prop_oneof![9 => 1i32..4, 1 => -1i32..1], range in (-3i32..4, -3i32..4, 0usize..3, any::<bool>())) {
         let mut text = String::from("scenario base { timeline 2025-01 .. 2027-12 monthly }\n");
+        // an uncertain range with written ends, now and then backwards, across units (1 kUSD =
+        // 1000 USD), with a point and in a scenario's override
+        let (lo, hi, unit, point) = range;
+        let high = [format!("{hi} USD"), format!("{} kUSD", hi), format!("{} USD in kUSD", hi * 1000)][unit].clone();
+        let point = if point { format!(" ~ {lo} USD") } else { String::new() };
+        text += &format!("unit kUSD = 1000 USD\ndriver spread = {} USD .. {high}{point}\nreport spread\n", lo * 1000);
+        text += &format!("scenario wide extends base {{ spread = {lo} USD .. {hi} USD }}\n");
         for e in 0..3 {
             text += &format!("entity E{e} {{ cash 2025-01-01: 1000 USD }}\n");
             text += &format!("flow E{e}.revenue <- world: 10 USD/month\n");

@@ -6,6 +6,7 @@
 //! declaration is called `never`.
 
 use super::error::CheckError;
+use super::expr::{is_bare_number, written_year, PERIOD_HELP};
 use super::ir::*;
 use super::types::Type;
 use super::Checker;
@@ -91,11 +92,21 @@ impl Checker<'_> {
                 ClaimTestIr::Compare(*op, t)
             }
             ast::ClaimTest::Between { range } => {
-                let years = matches!(&range.kind, ExprKind::Range { low, high, point: None }
-                    if is_year(low) || is_year(high));
+                let (years, numbers) = match &range.kind {
+                    ExprKind::Range { low, high, point: None } => {
+                        (is_year(low) || is_year(high), is_bare_number(low) || is_bare_number(high))
+                    }
+                    _ => (false, false),
+                };
                 let t = if years { self.range_arg(range)? } else { self.expr(range)? };
                 if t.ty != Type::PeriodRange {
-                    return self.kind_error(&t, "a range of periods `2027-01 .. 2028-12`").and(None);
+                    self.errors.push(CheckError::WrongKind {
+                        span: t.span,
+                        expected: "a range of periods `2027-01 .. 2028-12`".into(),
+                        found: t.ty.describe(self.reg),
+                        hint: numbers.then(|| PERIOD_HELP.to_string()),
+                    });
+                    return None;
                 }
                 ClaimTestIr::Between(t)
             }
@@ -116,7 +127,13 @@ impl Checker<'_> {
         }
         let t = self.expr(target)?;
         if t.ty != Type::Period {
-            return self.kind_error(&t, "a period (`2026-03`) or `never`").and(None);
+            self.errors.push(CheckError::WrongKind {
+                span: t.span,
+                expected: "a period (`2026-03`) or `never`".into(),
+                found: t.ty.describe(self.reg),
+                hint: Some(PERIOD_HELP.to_string()),
+            });
+            return None;
         }
         Some(t)
     }
@@ -130,6 +147,5 @@ fn claim_ir(c: &ast::Claim, value: TExpr, test: ClaimTestIr) -> ClaimIr {
 /// A bare whole number that reads as a year where a period is expected (`== 2027`,
 /// `in 2027 .. 2028`), as in a function's period argument.
 fn is_year(e: &ast::Expr) -> bool {
-    matches!(&e.kind, ExprKind::Quantity { number, unit: None }
-        if crate::number::as_integer(number.value).is_some_and(|y| (1..=9999).contains(&y)))
+    written_year(e).is_some()
 }

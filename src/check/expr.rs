@@ -17,6 +17,38 @@ fn quantity(t: &Type) -> Option<(Dimension, Shape)> {
     }
 }
 
+/// The help for a bare number where a period is expected (`== 0`, `== 2025.0`).
+pub(super) const PERIOD_HELP: &str =
+    "a period is a year (a whole number 1..9999, written without a decimal point: `2026`) or a month like `2026-03`";
+
+/// The year a bare whole number written where a period is expected stands for (`2027`): digits
+/// only (no decimal point, no `k`), 1..9999. `2025.0` is a number, not the year 2025.
+pub(super) fn written_year(e: &ast::Expr) -> Option<i32> {
+    let ExprKind::Quantity { number, unit: None } = &e.kind else {
+        return None;
+    };
+    if !number.text.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        return None;
+    }
+    crate::number::as_integer(number.value).filter(|y| (1..=9999).contains(y)).and_then(|y| i32::try_from(y).ok())
+}
+
+/// A number with no unit (`0`, `2025.0`).
+pub(super) fn is_bare_number(e: &ast::Expr) -> bool {
+    matches!(&e.kind, ExprKind::Quantity { unit: None, .. })
+}
+
+/// The value of an expression written as a constant (a literal, negated or converted with
+/// `in`), exactly as the run computes it; `None` for anything else, or a conversion that fails.
+fn written_constant(e: &TExpr, reg: &crate::units::Registry) -> Option<Quantity> {
+    match &e.kind {
+        TExprKind::Literal(q) => Some(q.clone()),
+        TExprKind::Neg(inner) => written_constant(inner, reg).map(|q| Quantity::new(-q.value, q.unit)),
+        TExprKind::Convert(inner, unit) => written_constant(inner, reg)?.convert(unit, reg).ok(),
+        _ => None,
+    }
+}
+
 impl Checker<'_> {
     /// Resolves a unit expression.
     pub(super) fn unit(&mut self, u: &ast::UnitExpr) -> Option<Unit> {
@@ -264,11 +296,30 @@ impl Checker<'_> {
                     });
                     return None;
                 }
+                self.check_range_order(&l, &h, span);
                 mk(
                     TExprKind::Range { low: Box::new(l), high: Box::new(h), point: p.map(Box::new) },
                     Type::Uncertain(ld),
                 )
             }
+        }
+    }
+
+    /// Refuses an uncertain range whose ends are both written constants (`40k USD`, `-2 USD`,
+    /// `3 kUSD in USD`) and whose high end, converted exactly to the low end's unit as the run
+    /// converts it, is below its low end: `aifin run` would reject the file for it
+    /// (`bad_distribution`). Ends that name definitions stay a check of the run, which sees
+    /// each scenario's values.
+    fn check_range_order(&mut self, low: &TExpr, high: &TExpr, span: Span) {
+        let (Some(l), Some(h)) = (written_constant(low, self.reg), written_constant(high, self.reg)) else {
+            return;
+        };
+        // a conversion that overflows is the run's to report, with its own code
+        let Ok(h_in_l) = h.convert(&l.unit, self.reg) else {
+            return;
+        };
+        if h_in_l.value < l.value {
+            self.errors.push(CheckError::BackwardsRange { span, low: l.format(self.reg), high: h.format(self.reg) });
         }
     }
 
@@ -491,11 +542,8 @@ impl Checker<'_> {
 
     /// A period argument: a calendar literal, or a whole number read as a year.
     pub(super) fn period_arg(&mut self, e: &ast::Expr) -> Option<TExpr> {
-        if let ExprKind::Quantity { number, unit: None } = &e.kind {
-            if let Some(y) = crate::number::as_integer(number.value).filter(|y| (1..=9999).contains(y)) {
-                let y = i32::try_from(y).ok()?;
-                return Some(TExpr { kind: TExprKind::Period(PeriodValue::Year(y)), ty: Type::Period, span: e.span });
-            }
+        if let Some(y) = written_year(e) {
+            return Some(TExpr { kind: TExprKind::Period(PeriodValue::Year(y)), ty: Type::Period, span: e.span });
         }
         let t = self.expr(e)?;
         if t.ty == Type::Period {
@@ -505,7 +553,7 @@ impl Checker<'_> {
             span: e.span,
             expected: "a period (2025, 2025-H1, 2025-Q3, 2025-01 or 2025-01-15)".into(),
             found: t.ty.describe(self.reg),
-            hint: None,
+            hint: is_bare_number(e).then(|| PERIOD_HELP.to_string()),
         });
         None
     }
@@ -537,5 +585,44 @@ impl Checker<'_> {
             hint: Some("entities are declared with `entity NAME { … }`".into()),
         });
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The codes `aifin check` gives a file.
+    fn codes(text: &str) -> Vec<String> {
+        let mut map = crate::source::SourceMap::new();
+        let loaded = crate::driver::load_text(&mut map, "<t>", text);
+        let (_, _, diags) = crate::driver::compile(&loaded, None);
+        diags.iter().map(|d| d.code.to_string()).collect()
+    }
+
+    /// A range is refused when its written ends run backwards after exact conversion; equal
+    /// ends, ends in order across units and ends naming a driver pass the check.
+    #[test]
+    fn backwards_written_range() {
+        let head = "scenario base { timeline 2026 .. 2027 yearly }\nunit kUSD = 1000 USD\n";
+        let bad = ["3 USD .. 2 USD", "1001 USD .. 1 kUSD", "-1 USD .. -1.5 USD", "2 kUSD .. 1999.999 USD ~ 2 kUSD"];
+        for r in bad {
+            assert_eq!(codes(&format!("{head}driver d = {r}\n")), ["aifin::types::backwards_range"], "{r}");
+        }
+        let good =
+            ["2 USD .. 2 USD", "1000 USD .. 1 kUSD", "-2 USD .. -1 USD", "1 kUSD .. 1000.001 USD", "3 USD .. top"];
+        for r in good {
+            assert!(codes(&format!("{head}driver top = 2 USD\ndriver d = {r}\n")).is_empty(), "{r}");
+        }
+    }
+
+    /// A claim's year is a whole number written without a decimal point or magnitude.
+    #[test]
+    fn claim_years_are_written_whole_numbers() {
+        let head = "scenario base { timeline 2025 .. 2027 yearly }\nentity E { cash 2025-01-01: 10 USD }\n";
+        for t in ["== 2026", "in 2025 .. 2_026", "< 2026-03", "== never"] {
+            assert!(codes(&format!("{head}claim \"c\": defaulted(E) {t}\n")).is_empty(), "{t}");
+        }
+        for t in ["== 0", "== 2025.0", "== 2k", "in 2025.0 .. 2026", "== 10000"] {
+            assert_eq!(codes(&format!("{head}claim \"c\": defaulted(E) {t}\n")), ["aifin::types::wrong_kind"], "{t}");
+        }
     }
 }
