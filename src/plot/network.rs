@@ -22,8 +22,8 @@
 //! Amounts are exact decimals here; they become `f64` only as drawing widths and as the
 //! two-decimal labels on the picture (the HTML report's table beside it has the exact figures).
 
-use crate::check::ir::TExprKind;
 use crate::check::ids::Id;
+use crate::check::ir::TExprKind;
 use crate::eval::ledger::{Account, Origin};
 use crate::eval::RunResult;
 use crate::number;
@@ -96,7 +96,8 @@ pub fn of_run(result: &RunResult) -> Result<Network, String> {
     }
     for r in &result.defaults.records {
         for cause in &r.causes {
-            let slot = acc.entry((cause.contract.index(), cause.debtor, r.entity)).or_insert((Decimal::ZERO, None, None));
+            let slot =
+                acc.entry((cause.contract.index(), cause.debtor, r.entity)).or_insert((Decimal::ZERO, None, None));
             slot.1 = Some(number::add(slot.1.unwrap_or_default(), cause.unpaid).map_err(overflow)?);
             slot.2 = result.defaults.period_of.get(cause.debtor).copied().flatten().map(|p| result.timeline.label(p));
         }
