@@ -161,7 +161,9 @@ proptest! {
         let high = [format!("{hi} USD"), format!("{} kUSD", hi), format!("{} USD in kUSD", hi * 1000)][unit].clone();
         let point = if point { format!(" ~ {lo} USD") } else { String::new() };
         text += &format!("unit kUSD = 1000 USD\ndriver spread = {} USD .. {high}{point}\nreport spread\n", lo * 1000);
-        text += &format!("scenario wide extends base {{ spread = {lo} USD .. {hi} USD }}\n");
+        // and one whose high end names a driver that a scenario overrides
+        text += &format!("driver cap = {hi} USD\ndriver band = 0 USD .. cap\nreport band\n");
+        text += &format!("scenario wide extends base {{ spread = {lo} USD .. {hi} USD  cap = {lo} USD }}\n");
         for e in 0..3 {
             text += &format!("entity E{e} {{ cash 2025-01-01: 1000 USD }}\n");
             text += &format!("flow E{e}.revenue <- world: 10 USD/month\n");

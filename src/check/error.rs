@@ -188,6 +188,8 @@ pub enum CheckError {
         low: String,
         /// The high end as written.
         high: String,
+        /// The scenario whose values make it backwards, when an end names a driver.
+        scenario: Option<String>,
     },
     /// The same entity on both sides of a contract.
     SameParty {
@@ -226,7 +228,7 @@ crate::diagnostic::diagnostic_codes! {
         BadExponent => "aifin::types::bad_exponent": "a fractional power of a quantity with a unit",
         BadScenario => "aifin::types::bad_scenario": "an unknown base scenario, a circle of bases, a bad override",
         BadTerm => "aifin::types::bad_term": "a contract term or flow clause that cannot work, found from the declarations: a maturity not after the start, a range that runs backwards, a take-or-pay term with no whole month, a cycle that is not a positive whole number of days … years, a share, stake or recovery outside 0..100 %, a negative principal, a negative lease `payment`, take-or-pay `total`/`minimum`/`termination`/`usage`, transfer or equity `amount` (literal or driver), a lease `escalation` at or below -100%/year, a loan payment that never repays it, a capex `life` that is not positive (or a `life` on a transfer that is not capex), a revenue share `of` a flow that is not the payer's revenue, loan `draws` out of order, before the start, at or after maturity or above the principal, a scaling base of 0, a varying rate without `reset`, an amortizing loan with no principal cycle, an equity date outside every timeline, a curve schedule beyond a timeline, `world` as a party; a scenario's override of a term is checked as the term",
-        BackwardsRange => "aifin::types::backwards_range": "an uncertain range `low .. high` whose written constant ends run backwards (the high end below the low end, compared exactly after unit conversion)",
+        BackwardsRange => "aifin::types::backwards_range": "an uncertain range `low .. high` whose ends, written or naming drivers with written values, run backwards (the high end below the low end, compared exactly after unit conversion, scenario by scenario)",
         SameParty => "aifin::types::same_party": "the same entity on both sides of a contract",
     }
 }
@@ -335,10 +337,15 @@ impl ToDiagnostic for CheckError {
             CheckError::BadTerm { span, reason, help } => {
                 Diagnostic::error(code, reason.clone()).with_label(*span, "cannot work").with_help(help.clone())
             }
-            CheckError::BackwardsRange { span, low, high } => {
+            CheckError::BackwardsRange { span, low, high, scenario: None } => {
                 Diagnostic::error(code, format!("the range {low} .. {high} runs backwards"))
                     .with_label(*span, "the high end is below the low end")
                     .with_help(format!("write the low end first: `{high} .. {low}`"))
+            }
+            CheckError::BackwardsRange { span, low, high, scenario: Some(s) } => {
+                Diagnostic::error(code, format!("in scenario `{s}` the range is {low} .. {high}, which runs backwards"))
+                    .with_label(*span, "the high end is below the low end")
+                    .with_help("write the low end first, with values in order in every scenario")
             }
             CheckError::SameParty { span, first, name, roles } => Diagnostic::error(
                 code,

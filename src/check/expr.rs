@@ -40,7 +40,7 @@ pub(super) fn is_bare_number(e: &ast::Expr) -> bool {
 
 /// The value of an expression written as a constant (a literal, negated or converted with
 /// `in`), exactly as the run computes it; `None` for anything else, or a conversion that fails.
-fn written_constant(e: &TExpr, reg: &crate::units::Registry) -> Option<Quantity> {
+pub(super) fn written_constant(e: &TExpr, reg: &crate::units::Registry) -> Option<Quantity> {
     match &e.kind {
         TExprKind::Literal(q) => Some(q.clone()),
         TExprKind::Neg(inner) => written_constant(inner, reg).map(|q| Quantity::new(-q.value, q.unit)),
@@ -319,7 +319,12 @@ impl Checker<'_> {
             return;
         };
         if h_in_l.value < l.value {
-            self.errors.push(CheckError::BackwardsRange { span, low: l.format(self.reg), high: h.format(self.reg) });
+            self.errors.push(CheckError::BackwardsRange {
+                span,
+                low: l.format(self.reg),
+                high: h.format(self.reg),
+                scenario: None,
+            });
         }
     }
 
@@ -608,9 +613,29 @@ mod tests {
             assert_eq!(codes(&format!("{head}driver d = {r}\n")), ["aifin::types::backwards_range"], "{r}");
         }
         let good =
-            ["2 USD .. 2 USD", "1000 USD .. 1 kUSD", "-2 USD .. -1 USD", "1 kUSD .. 1000.001 USD", "3 USD .. top"];
+            ["2 USD .. 2 USD", "1000 USD .. 1 kUSD", "-2 USD .. -1 USD", "1 kUSD .. 1000.001 USD", "1 USD .. top"];
         for r in good {
             assert!(codes(&format!("{head}driver top = 2 USD\ndriver d = {r}\n")).is_empty(), "{r}");
+        }
+    }
+
+    /// An end naming a driver is compared in each scenario with that scenario's values, never
+    /// mixing two scenarios'; a computed end is left to the run.
+    #[test]
+    fn backwards_range_through_drivers() {
+        let head = "scenario base { timeline 2026 .. 2027 yearly }\ndriver lo = 1 USD\ndriver hi = 5 USD\n";
+        let cases = [
+            ("driver d = lo .. hi\n", 0),
+            ("driver d = 6 USD .. hi\n", 1),
+            ("driver d = lo .. hi\nscenario s { hi = 0.5 USD }\n", 1),
+            ("driver d = lo .. hi\nscenario s { lo = 6 USD  hi = 7 USD }\n", 0),
+            ("driver d = lo .. hi\nscenario s { d = 1 USD }\nscenario t extends s { hi = 0 USD }\n", 0),
+            ("driver d = 6 USD .. 2 * hi\n", 0),
+        ];
+        for (decls, n) in cases {
+            let c = codes(&format!("{head}{decls}"));
+            assert_eq!(c.len(), n, "{decls}: {c:?}");
+            assert!(c.iter().all(|c| c == "aifin::types::backwards_range"), "{decls}: {c:?}");
         }
     }
 

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod ir;
 pub mod options;
 pub mod overrides;
+mod range_order;
 pub mod reuse;
 pub mod spec;
 mod terms;
@@ -97,6 +98,7 @@ pub fn check_with(
         c.collect(decls);
         let mut p = c.run(decls);
         c.errors.extend(terms::validate(&p, &registry));
+        c.errors.extend(range_order::validate(&p, &registry));
         typed::lower(&mut p);
         let x = extra.and_then(|e| c.expr(e));
         (p, x, c.errors)
