@@ -23,7 +23,6 @@
 //! two-decimal labels on the picture (the HTML report's table beside it has the exact figures).
 
 use crate::check::ids::Id;
-use crate::check::ir::TExprKind;
 use crate::eval::ledger::{Account, Origin};
 use crate::eval::RunResult;
 use crate::number;
@@ -117,19 +116,11 @@ pub fn of_run(result: &RunResult) -> Result<Network, String> {
             });
         }
         if !any {
-            let mut parties = Vec::new();
-            for f in contract.fields.values() {
-                if let TExprKind::Entity(e) = f.value.kind {
-                    if !parties.contains(&e) {
-                        parties.push(e);
-                    }
-                }
-            }
-            if let [a, b, ..] = parties.as_slice() {
+            if let Some((a, b)) = contract.terms.parties() {
                 edges.push(Edge {
                     contract: contract.name.clone(),
-                    from: *a,
-                    to: *b,
+                    from: a,
+                    to: b,
                     paid: Decimal::ZERO,
                     unpaid: None,
                     directed: false,
