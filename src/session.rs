@@ -65,6 +65,8 @@ pub struct Session {
     memo: Option<Arc<RunResult>>,
     /// What the last run computed again: `None` after a full run.
     reuse: Option<Reuse>,
+    /// Memory for the next incremental run's books ([`Session::recycle`]).
+    spare: Option<eval::incremental::Spare>,
     inputs: usize,
 }
 
@@ -73,6 +75,9 @@ pub struct Session {
 pub struct Reuse {
     pub defs: (usize, usize),
     pub flows: (usize, usize),
+    /// The entities whose books were posted again, of how many, when the others' were
+    /// copied (`None`: every entity's books were posted).
+    pub entities: Option<(usize, usize)>,
 }
 
 /// What [`Session::amend_scenario`] replaced, to put it back with [`Session::restore`].
@@ -112,6 +117,7 @@ impl Session {
             runs: BTreeMap::new(),
             memo: None,
             reuse: None,
+            spare: None,
             inputs: 0,
         };
         // Nothing is lost if this fails: every later load takes the prelude in again (parsed
@@ -291,6 +297,15 @@ impl Session {
     /// What the last run computed again, when it reused an earlier run (`None`: it ran all).
     pub fn last_reuse(&self) -> Option<Reuse> {
         self.reuse
+    }
+
+    /// Hands back a run result the caller no longer needs (the REPL's figures from before a
+    /// change), so the next incremental run copies its books into that memory instead of
+    /// mapping in fresh memory; nothing happens while anything else still holds it.
+    pub fn recycle(&mut self, result: Arc<RunResult>) {
+        if let Some(spare) = eval::incremental::Spare::of(result) {
+            self.spare = Some(spare);
+        }
     }
 
     /// Puts back what [`Session::amend_scenario`] replaced.
@@ -510,13 +525,19 @@ impl Session {
         };
         self.reuse = dirty.as_ref().map(|(_, d)| {
             let (defs, flows) = d.count();
-            Reuse { defs: (defs, d.defs.len()), flows: (flows, d.flows.len()) }
+            Reuse { defs: (defs, d.defs.len()), flows: (flows, d.flows.len()), entities: None }
         });
         let mut run = match &dirty {
-            Some((prev, d)) => eval::incremental::rerun(&program, scenario, prev, d),
-            None => eval::engine::run_scenario(&program, scenario),
-        }
-        .map_err(one)?;
+            Some((prev, d)) => {
+                let spare = self.spare.take();
+                let (run, posted) = eval::incremental::rerun(&program, scenario, prev, d, spare).map_err(one)?;
+                if let Some(r) = &mut self.reuse {
+                    r.entities = posted.map(|n| (n, program.entities.len()));
+                }
+                run
+            }
+            None => eval::engine::run_scenario(&program, scenario).map_err(one)?,
+        };
         // What `f` computes on top of the books (values that read the ledger) stays in the
         // result; `eval::incremental` never reuses those (they name an entity or contract).
         let answer = f(&mut run, &self.sources);

@@ -3,12 +3,17 @@
 //! previous run's clean values renders to the same bytes, text and JSON, as a session that
 //! checked and ran the program with the same overrides from scratch. On every bundled example
 //! with a scenario and drivers, and on generated scenarios, with random overrides in sequence
-//! (set, set again, another, unset), so each step starts from an incremental run.
+//! (set, set again, another, unset), so each step starts from an incremental run. The books
+//! themselves are compared too, event for event: an incremental run that copies the books of
+//! the entities a change does not touch (`eval::incremental::entities_to_post`) must leave the
+//! ledger a whole run leaves.
 
 use aifin::check::ir::Program;
+use aifin::eval::ledger::Event;
 use aifin::repl::{moved, WHATIF};
 use aifin::session::Session;
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
 const SOURCE: &str = "<overrides>";
@@ -35,23 +40,36 @@ fn whatif(base: &str, overrides: &[(String, String)]) -> String {
     t + "}\n"
 }
 
-/// The same model checked and run from scratch with `overrides`: its outcome, and the
-/// headline figures the REPL compares ("what moved").
+/// A run's books: its event log, each entity's cash per period, and the path where everyone
+/// pays in full (`None` when the run fails).
+type Books = Option<(Vec<Event>, Vec<Vec<Decimal>>, Vec<Vec<Decimal>>)>;
+
+fn books(s: &mut Session, scenario: &str) -> Books {
+    let r = s.run(Some(scenario)).ok()?;
+    let n = r.program.entities.len();
+    let cash = (0..n).map(|e| r.ledger.closing(e).unwrap()).collect();
+    let paid = (0..n).map(|e| r.paid_path(e).1.to_vec()).collect();
+    Some((r.ledger.events().to_vec(), cash, paid))
+}
+
+/// The same model checked and run from scratch with `overrides`: its outcome, the headline
+/// figures the REPL compares ("what moved"), and its books.
 fn from_scratch(
     load: &dyn Fn(&mut Session),
     base: &str,
     overrides: &[(String, String)],
-) -> (String, Vec<(String, String)>) {
+) -> (String, Vec<(String, String)>, Books) {
     let mut s = Session::new();
     load(&mut s);
     let scenario = if overrides.is_empty() { base } else { WHATIF };
     if !overrides.is_empty() {
         if let Err(d) = s.submit_in(SOURCE, &whatif(base, overrides), None) {
-            return (s.render(&d, aifin::diagnostic::RenderStyle::Plain), Vec::new());
+            return (s.render(&d, aifin::diagnostic::RenderStyle::Plain), Vec::new(), None);
         }
     }
     let figures = moved::snapshot(&mut s, Some(scenario)).map(|x| x.figures).unwrap_or_default();
-    (rendered(&mut s, scenario), figures)
+    let b = books(&mut s, scenario);
+    (rendered(&mut s, scenario), figures, b)
 }
 
 /// The drivers of the user's files that have one constant quantity, with that quantity as
@@ -109,6 +127,7 @@ fn check_steps(load: &dyn Fn(&mut Session), steps: &[(usize, &str)]) {
         }
         let got = rendered(&mut s, scenario);
         assert_eq!(got, want.0, "after {overrides:?}");
+        assert!(books(&mut s, scenario) == want.2, "the books after {overrides:?}");
     }
 }
 
@@ -156,7 +175,7 @@ fn generated(blocks: usize) -> String {
     let mut t = aifin::synth::ledger_scenario(4, 10, 24);
     t.push_str("driver knob = 1000 USD/day\nflow E2.knob -> world: knob\n");
     for i in 0..blocks {
-        t.push_str(&aifin::synth::block(i).replace("scenario s", "scenario z"));
+        t.push_str(&aifin::synth::block(i).replace("scenario s", "scenario z").replace("extends s", "extends z"));
     }
     t
 }
@@ -170,7 +189,7 @@ proptest! {
     ) {
         let text = generated(blocks);
         let load = move |s: &mut Session| {
-            let _ = s.load_text("gen.aifin", &text);
+            assert!(s.load_text("gen.aifin", &text).is_ok(), "the generated model loads");
         };
         let steps: Vec<(usize, &str)> = steps.iter().map(|(i, f)| (*i, FACTORS[*f])).collect();
         check_steps(&load, &steps);
@@ -190,15 +209,56 @@ fn an_override_of_one_entity_computes_one_flow_again() {
     let r = s.last_reuse().unwrap();
     assert_eq!((r.defs.0, r.flows.0), (1, 1), "{r:?}: knob and E2.knob");
     assert_eq!(r.flows.1, 41);
+    assert_eq!(r.entities, Some((1, 4)), "{r:?}: only E2's books are posted again");
     // `price` is used by one flow in five of every entity
     let amended = s.amend_scenario(SOURCE, Some(&whatif("bench", &[("price".into(), "30 USD/month/user".into())])));
     assert!(amended.is_some());
     assert!(s.run(Some(WHATIF)).is_ok());
     let r = s.last_reuse().unwrap();
     assert_eq!(r.flows.0, 1 + 8, "{r:?}: E2.knob (its override is gone) and the 8 flows of `price`");
+    assert_eq!(r.entities, Some((4, 4)), "{r:?}: `price` is in every entity's books");
     // a field override is not amended in place (the REPL checks the whole program)
     let field = whatif("bench", &[("E1.min_cash".into(), "2M USD".into())]);
     assert!(s.amend_scenario(SOURCE, Some(&field)).is_none());
     // nor an override that does not check (its diagnostics come from the whole check)
     assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &[("price".into(), "3 USD".into())]))).is_none());
+}
+
+#[test]
+fn an_entity_whose_opening_cash_moves_is_posted_again_alone() {
+    let text = aifin::synth::ledger_scenario(3, 10, 24)
+        + "driver opening = 5M USD\ndriver floor = 2M USD\nentity F { cash 2025-01-01: opening  min_cash floor }\n";
+    let load = |s: &mut Session| {
+        let _ = s.load_text("gen.aifin", &text);
+    };
+    // `opening` and `floor` set, set again and unset in turn
+    let steps = [(0, "2"), (1, "0.5"), (0, "10"), (0, "unset"), (1, "unset")];
+    check_steps(&load, &steps);
+    let mut s = Session::new();
+    load(&mut s);
+    assert!(s.run(None).is_ok());
+    for (name, value) in [("opening", "7M USD"), ("floor", "9M USD")] {
+        assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &[(name.into(), value.into())]))).is_some());
+        assert!(s.run(Some(WHATIF)).is_ok());
+        let r = s.last_reuse().unwrap();
+        assert_eq!(r.entities, Some((1, 4)), "{name}: {r:?}");
+    }
+}
+
+#[test]
+fn books_tied_by_contracts_are_posted_whole() {
+    // contracts, loans and defaults: the clearing ties the entities' books together, so an
+    // override posts every entity again (and check_steps finds the same books as a full run)
+    let text = generated(1);
+    let mut s = Session::new();
+    assert!(s.load_text("gen.aifin", &text).is_ok());
+    assert!(s.run(None).is_ok());
+    assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &[("knob".into(), "5 USD/day".into())]))).is_some());
+    assert!(s.run(Some(WHATIF)).is_ok());
+    let r = s.last_reuse().unwrap();
+    assert_eq!(r.entities, None, "{r:?}");
+    let load = |s: &mut Session| {
+        let _ = s.load_text("gen.aifin", &text);
+    };
+    check_steps(&load, &[(0, "2"), (3, "0.5"), (0, "unset")]);
 }

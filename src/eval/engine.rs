@@ -150,13 +150,11 @@ pub(super) fn run_scenario_with<'a>(
     run_scenario_seeded(program, name, draws, None)
 }
 
-/// [`run_scenario_with`], with `seed` called on the run before anything is posted (the
-/// REPL's incremental re-run fills in values that did not change: `eval::incremental`).
-pub(super) fn run_scenario_seeded<'a>(
+/// A run of scenario `name` (the first declared when `None`) set up with nothing posted yet.
+pub(super) fn prepare<'a>(
     program: &'a Program,
     name: Option<&str>,
     draws: Option<std::sync::Arc<super::uncertain::Draws>>,
-    seed: Option<&dyn Fn(&mut Run<'a>)>,
 ) -> Result<Run<'a>, EvalError> {
     let chain = scenario_chain(program, name)?;
     let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
@@ -182,11 +180,23 @@ pub(super) fn run_scenario_seeded<'a>(
     let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.draws = draws;
+    Ok(run)
+}
+
+/// [`run_scenario_with`], with `seed` called on the run before anything is posted (the
+/// REPL's incremental re-run fills in values that did not change: `eval::incremental`).
+pub(super) fn run_scenario_seeded<'a>(
+    program: &'a Program,
+    name: Option<&str>,
+    draws: Option<std::sync::Arc<super::uncertain::Draws>>,
+    seed: Option<&dyn Fn(&mut Run<'a>)>,
+) -> Result<Run<'a>, EvalError> {
+    let mut run = prepare(program, name, draws)?;
     if let Some(seed) = seed {
         seed(&mut run);
     }
     run.post_all()?;
-    run.ledger.reconcile().map_err(|what| EvalError::Internal { span: scenario_span, what })?;
+    run.ledger.reconcile().map_err(|what| EvalError::Internal { span: run.scenario_span, what })?;
     Ok(run)
 }
 
@@ -349,7 +359,6 @@ impl<'a> Run<'a> {
     }
 
     fn post_everything(&mut self) -> Result<(), EvalError> {
-        let n = self.n();
         // room for what the flows can post: one event for a dated amount, one per period of
         // the window for a rate (reserving every flow × period would hold ~40% more for this)
         let flow_events: usize = self
@@ -366,60 +375,11 @@ impl<'a> Run<'a> {
             })
             .sum();
         self.ledger.reserve(self.program.entities.len() + flow_events);
-        for (eid, e) in self.program.entities.iter().enumerate() {
-            if let Some(f) = &e.terms.min_cash {
-                let v = self.constant_money(&f.value)?;
-                if let Some(slot) = self.min_cash.get_mut(eid) {
-                    *slot = v;
-                }
-            }
-            if let Some(f) = &e.terms.cash {
-                let v = self.constant_money(&f.value)?;
-                // dated before the timeline: brought forward into the first period
-                let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
-                let period = match f.date {
-                    Some(_) if before => Some(0),
-                    Some(d) => self.timeline.index_of_day(Timeline::span_of(d).0),
-                    None => Some(0),
-                };
-                if let Some(p) = period.filter(|p| *p < n) {
-                    let ev = Event {
-                        period: p as u32,
-                        from: Account::World,
-                        to: Account::Entity(eid),
-                        amount: round_ledger(v),
-                        kind: EventKind::Opening,
-                        origin: Origin::opening(eid),
-                    };
-                    self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
-                }
-            }
+        for eid in 0..self.program.entities.len() {
+            self.post_opening(eid)?;
         }
         for fid in self.program.flows.ids() {
-            let amounts = self.flow(fid)?;
-            let Some(f) = self.program.flows.get(fid) else { continue };
-            if f.kind == FlowKind::Capex {
-                self.depreciate(fid, &amounts)?;
-            }
-            self.bring_forward_flow(fid)?;
-            if f.contingent.is_some() {
-                continue; // booked by the simulation, while its condition holds
-            }
-            let (from, to) = match f.direction {
-                Direction::In => (Account::World, Account::Entity(f.entity)),
-                Direction::Out => (Account::Entity(f.entity), Account::World),
-            };
-            for (p, amount) in amounts.iter().enumerate() {
-                let ev = Event {
-                    period: p as u32,
-                    from,
-                    to,
-                    amount: *amount,
-                    kind: EventKind::Flow(f.kind),
-                    origin: Origin::flow(fid),
-                };
-                self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
-            }
+            self.post_flow(fid)?;
         }
         for cid in self.program.contracts.ids() {
             if self.program.contracts.get(cid).is_some_and(|c| c.terms.loan().is_some()) {
@@ -450,6 +410,70 @@ impl<'a> Run<'a> {
             self.stop_depreciation();
         }
         self.dues = dues;
+        Ok(())
+    }
+
+    /// Posts an entity's opening cash and records its minimum cash.
+    pub(super) fn post_opening(&mut self, eid: EntityId) -> Result<(), EvalError> {
+        let n = self.n();
+        let Some(e) = self.program.entities.get(eid) else { return Ok(()) };
+        if let Some(f) = &e.terms.min_cash {
+            let v = self.constant_money(&f.value)?;
+            if let Some(slot) = self.min_cash.get_mut(eid) {
+                *slot = v;
+            }
+        }
+        if let Some(f) = &e.terms.cash {
+            let v = self.constant_money(&f.value)?;
+            // dated before the timeline: brought forward into the first period
+            let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
+            let period = match f.date {
+                Some(_) if before => Some(0),
+                Some(d) => self.timeline.index_of_day(Timeline::span_of(d).0),
+                None => Some(0),
+            };
+            if let Some(p) = period.filter(|p| *p < n) {
+                let ev = Event {
+                    period: p as u32,
+                    from: Account::World,
+                    to: Account::Entity(eid),
+                    amount: round_ledger(v),
+                    kind: EventKind::Opening,
+                    origin: Origin::opening(eid),
+                };
+                self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Posts a flow's amounts (a contingent flow's are booked by the simulation), what it
+    /// moved before the timeline, and the depreciation of capex.
+    pub(super) fn post_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
+        let amounts = self.flow(fid)?;
+        let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
+        if f.kind == FlowKind::Capex {
+            self.depreciate(fid, &amounts)?;
+        }
+        self.bring_forward_flow(fid)?;
+        if f.contingent.is_some() {
+            return Ok(()); // booked by the simulation, while its condition holds
+        }
+        let (from, to) = match f.direction {
+            Direction::In => (Account::World, Account::Entity(f.entity)),
+            Direction::Out => (Account::Entity(f.entity), Account::World),
+        };
+        for (p, amount) in amounts.iter().enumerate() {
+            let ev = Event {
+                period: p as u32,
+                from,
+                to,
+                amount: *amount,
+                kind: EventKind::Flow(f.kind),
+                origin: Origin::flow(fid),
+            };
+            self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
+        }
         Ok(())
     }
 

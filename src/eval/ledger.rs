@@ -216,3 +216,75 @@ impl Ledger {
         Ok(())
     }
 }
+
+/// What an incremental re-run (`super::incremental`) takes over from an earlier run's ledger:
+/// the events and posted changes of the entities its change does not touch, copied as they
+/// are (they were posted and reconciled in that run), and a reconciliation of the entities it
+/// posts again.
+impl Ledger {
+    /// Appends events already posted in `from` (whose entities' changes the caller copies
+    /// with [`Ledger::copy_changes`]).
+    pub(super) fn copy_events(&mut self, from: &[Event]) {
+        self.events.extend_from_slice(from);
+    }
+
+    /// The event log's memory, for another ledger to reuse ([`Ledger::reuse_memory`]).
+    pub(super) fn into_events(self) -> Vec<Event> {
+        self.events
+    }
+
+    /// Takes `memory` (emptied) for the event log of a ledger that has none yet: a log of
+    /// millions of events costs as much to map in fresh as to post a tenth of them.
+    pub(super) fn reuse_memory(&mut self, mut memory: Vec<Event>) {
+        if self.events.is_empty() && memory.capacity() > self.events.capacity() {
+            memory.clear();
+            self.events = memory;
+        }
+    }
+
+    /// Sets entity `e`'s posted changes to `prev`'s; false when the ledgers' shapes differ.
+    pub(super) fn copy_changes(&mut self, prev: &Ledger, e: EntityId) -> bool {
+        let range = e * self.periods..(e + 1) * self.periods;
+        match (self.change.get_mut(range.clone()), prev.change.get(range)) {
+            (Some(to), Some(from)) if self.periods == prev.periods => {
+                to.copy_from_slice(from);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Ledger::reconcile`] of the entities `which` marks: their events re-added from the
+    /// whole log and checked against their posted changes. (The world's side needs no check of
+    /// its own: each event adds as much to one account as it takes from the other, so the
+    /// entities' and the world's changes balance in every period once each entity's re-added
+    /// change is its posted one.)
+    pub(super) fn reconcile_entities(&self, which: &[bool]) -> Result<(), String> {
+        let marked = |a: Account| a.entity().filter(|e| which.get(*e).copied().unwrap_or(false));
+        let mut fresh = vec![Decimal::ZERO; self.entities * self.periods];
+        for ev in &self.events {
+            for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
+                let Some(e) = marked(acct) else { continue };
+                if ev.period as usize >= self.periods {
+                    return Err("an event outside the timeline".into());
+                }
+                let slot = fresh.get_mut(e * self.periods + ev.period as usize).ok_or("an event outside the books")?;
+                *slot = slot.checked_add(sign).ok_or("overflow while re-adding the ledger")?;
+            }
+        }
+        for (e, _) in which.iter().enumerate().filter(|(_, w)| **w) {
+            let range = e * self.periods..(e + 1) * self.periods;
+            let (Some(a), Some(b)) = (fresh.get(range.clone()), self.change.get(range)) else {
+                return Err(format!("entity {e} is not in the books"));
+            };
+            if let Some(p) = a.iter().zip(b).position(|(x, y)| x != y) {
+                return Err(format!(
+                    "entity {e} in period {p}: the event log adds up to {} but {} was posted",
+                    a.get(p).copied().unwrap_or_default(),
+                    b.get(p).copied().unwrap_or_default()
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -78,6 +78,13 @@ impl RunResult {
         (&self.def_values, &self.flow_amounts)
     }
 
+    /// The books an incremental re-run copies for the entities it does not post again
+    /// (`eval::incremental`): the ledger, the path where everyone pays in full when it differs,
+    /// the depreciation and the minimum cash of each entity.
+    pub(super) fn books(&self) -> (&Ledger, Option<&Ledger>, &[Vec<Decimal>], &[Decimal]) {
+        (&self.ledger, self.full_ledger.as_ref(), &self.depreciation, &self.min_cash)
+    }
+
     /// What `funding_gap`, `runway` and `burn` of entity `e` read: its minimum cash and the
     /// change of its cash per period on the path where everyone pays in full.
     pub fn paid_path(&self, e: usize) -> (Decimal, &[Decimal]) {

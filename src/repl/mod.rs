@@ -560,6 +560,11 @@ impl Repl {
                 let mut reply = Reply::ok(moved::diff(&old, &new));
                 reply.err = self.new_warnings(&before);
                 self.figures = Some(new);
+                // the run before the change is read no more: its memory serves the next one
+                drop(amended);
+                if let Some(r) = old.run {
+                    self.session.recycle(r);
+                }
                 reply
             }
             Err(d) => {
