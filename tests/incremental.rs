@@ -262,3 +262,94 @@ fn books_tied_by_contracts_are_posted_whole() {
     };
     check_steps(&load, &[(0, "2"), (3, "0.5"), (0, "unset")]);
 }
+
+#[test]
+fn an_override_that_breaks_a_term_is_checked_whole() {
+    // `amount` is a loan's principal: a negative principal is `bad_term` in the whole check,
+    // so the override is not amended in place (the REPL then checks the whole program and
+    // shows that diagnostic); a good one is
+    let text = "scenario base { timeline 2025-01 .. 2025-12 monthly }\n\
+                driver amount = 100 USD\n\
+                driver lo = 5 USD\n\
+                driver cost = lo .. 10 USD\n\
+                entity Bank { cash 2025-01-01: 1000 USD }\n\
+                entity Lab { cash 2025-01-01: 1000 USD }\n\
+                contract l: loan { lender Bank borrower Lab principal amount rate 5%/year start 2025-01-01 \
+                maturity 2025-12-01 amortization linear every 1 month }\n\
+                flow Lab.spend -> world: cost on 2025-06-01\n";
+    let mut s = Session::new();
+    assert!(s.load_text("t.aifin", text).is_ok());
+    assert!(s.amend_scenario(SOURCE, Some(&whatif("base", &[("amount".into(), "-5 USD".into())]))).is_none());
+    // a range that runs backwards (`backwards_range`) is refused the same way
+    assert!(s.amend_scenario(SOURCE, Some(&whatif("base", &[("lo".into(), "20 USD".into())]))).is_none());
+    for (name, value) in [("amount", "-5 USD"), ("lo", "20 USD")] {
+        let mut whole = Session::new();
+        let with = text.to_string() + &whatif("base", &[(name.into(), value.into())]);
+        assert!(whole.load_text("t.aifin", &with).is_err(), "the whole check refuses {name} = {value}");
+    }
+    assert!(s.amend_scenario(SOURCE, Some(&whatif("base", &[("amount".into(), "50 USD".into())]))).is_some());
+    assert!(s.run(Some(WHATIF)).is_ok());
+}
+
+#[test]
+fn a_field_or_term_overridden_before_is_amended_in_place() {
+    // the first override of a field makes its definition (a check of the whole program, as
+    // the REPL's first `:set E1.cash = …` does); each later value is amended in place and runs
+    // as a whole run does; dropping it is checked whole again
+    let text = generated(1);
+    let load = |s: &mut Session| {
+        assert!(s.load_text("gen.aifin", &text).is_ok());
+    };
+    let mut s = Session::new();
+    load(&mut s);
+    let first = [("E1.cash".to_string(), "3M USD".to_string()), ("loan0.principal".to_string(), "8B USD".to_string())];
+    assert!(s.submit_in(SOURCE, &whatif("bench", &first), None).is_ok());
+    assert!(s.run(Some(WHATIF)).is_ok());
+    let steps: [&[(&str, &str)]; 3] = [
+        &[("E1.cash", "5M USD"), ("loan0.principal", "8B USD")],
+        &[("E1.cash", "5M USD"), ("loan0.principal", "9B USD"), ("knob", "7 USD/day")],
+        &[("E1.cash", "1M USD"), ("loan0.principal", "9B USD"), ("knob", "7 USD/day")],
+    ];
+    for step in steps {
+        let overrides: Vec<(String, String)> = step.iter().map(|(n, e)| (n.to_string(), e.to_string())).collect();
+        assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &overrides))).is_some(), "{overrides:?}");
+        let want = from_scratch(&load, "bench", &overrides);
+        assert_eq!(rendered(&mut s, WHATIF), want.0, "after {overrides:?}");
+        assert!(books(&mut s, WHATIF) == want.2, "the books after {overrides:?}");
+        assert!(s.last_reuse().is_some(), "{overrides:?} reran incrementally");
+    }
+    // a field override dropped, or one that no scenario made a definition for: checked whole
+    let dropped = [("loan0.principal".to_string(), "9B USD".to_string())];
+    assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &dropped))).is_none());
+    assert!(s.amend_scenario(SOURCE, None).is_none());
+    let fresh = [
+        ("E1.cash".into(), "5M USD".into()),
+        ("loan0.principal".into(), "9B USD".into()),
+        ("E2.cash".into(), "1M USD".into()),
+    ];
+    assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &fresh))).is_none());
+    // nor is a field override that the whole check refuses (a constant field takes a constant)
+    let varying = [("E1.cash".into(), "5M USD * growth".into()), ("loan0.principal".into(), "9B USD".into())];
+    assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &varying))).is_none());
+}
+
+#[test]
+fn books_of_one_entity_whose_field_moves_are_posted_again_alone() {
+    let text = aifin::synth::ledger_scenario(4, 10, 24);
+    let load = |s: &mut Session| {
+        assert!(s.load_text("gen.aifin", &text).is_ok());
+    };
+    let mut s = Session::new();
+    load(&mut s);
+    assert!(s.submit_in(SOURCE, &whatif("bench", &[("E2.cash".into(), "3M USD".into())]), None).is_ok());
+    assert!(s.run(Some(WHATIF)).is_ok());
+    for v in ["5M USD", "0 USD", "12.5M USD"] {
+        let overrides = [("E2.cash".to_string(), v.to_string())];
+        assert!(s.amend_scenario(SOURCE, Some(&whatif("bench", &overrides))).is_some());
+        let want = from_scratch(&load, "bench", &overrides);
+        assert_eq!(rendered(&mut s, WHATIF), want.0, "after {overrides:?}");
+        assert!(books(&mut s, WHATIF) == want.2, "the books after {overrides:?}");
+        let r = s.last_reuse().unwrap();
+        assert_eq!(r.entities, Some((1, 4)), "{r:?}");
+    }
+}

@@ -255,6 +255,32 @@ fn solve_is_aifin_solve_in_the_active_scenario() {
     assert!(err.starts_with("`:solve NAME: EXPR == VALUE"), "{err}");
 }
 
+#[test]
+fn solve_shows_the_value_in_effect_as_now() {
+    // the driver is declared 4B USD/month; `:set`, `:scenario calm` (2B) and `aifin solve
+    // --scenario calm` each put another value in effect, and "now" is that value
+    let target = "funding_gap(OpenAI, 2028-01 .. 2028-06) == 20B USD";
+    let (out, err, code) =
+        repl(&[MODEL], &format!(":set openai_costs = 3B USD/month\n:solve openai_costs: {target}\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("vary      openai_costs, now 3,000,000,000 USD/month\n"), "{out}");
+    let (out, err, code) = repl(&[MODEL], &format!(":scenario calm\n:solve openai_costs: {target}\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("vary      openai_costs, now 2,000,000,000 USD/month\n"), "{out}");
+    let cli = aifin(&["solve", MODEL, "--scenario", "calm", "--vary", "openai_costs", "--target", target]);
+    assert!(cli.contains("vary      openai_costs, now 2,000,000,000 USD/month\n"), "{cli}");
+    // the value in effect sets the default bracket too: a gap of 10B needs 6(c + 3B) = 20B,
+    // c = 1/3B USD/month, inside a tenth to ten times 0.2B but not 4B
+    let input =
+        ":set openai_costs = 0.2B USD/month\n:solve openai_costs: funding_gap(OpenAI, 2028-01 .. 2028-06) == 10B USD\n";
+    let (out, err, code) = repl(&[MODEL], input);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("now 200,000,000 USD/month\n") && out.contains("solution  openai_costs = 333,333,333."),
+        "{out}"
+    );
+}
+
 const SAMPLED: &str = "examples/sample/cascade.aifin";
 
 #[test]

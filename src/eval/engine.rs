@@ -183,6 +183,19 @@ pub(super) fn prepare<'a>(
     Ok(run)
 }
 
+/// The constant value of definition `id` in scenario `name` (the first declared when `None`):
+/// the program's expression overridden along the scenario chain, evaluated with the
+/// scenario's definitions and nothing posted (what `:solve` shows as a driver's value now).
+/// Whatever needs the books is [`EvalError::NotConstant`].
+pub fn definition_in(program: &Program, name: Option<&str>, id: DefId) -> Result<super::Value, EvalError> {
+    let mut run = prepare(program, name, None)?;
+    run.phase = Phase::Constants;
+    let Some(e) = run.defs.get(id).copied() else {
+        return Err(EvalError::Internal { span: run.scenario_span, what: "no such definition".into() });
+    };
+    run.constant(e)
+}
+
 /// [`run_scenario_with`], with `seed` called on the run before anything is posted (the
 /// REPL's incremental re-run fills in values that did not change: `eval::incremental`).
 pub(super) fn run_scenario_seeded<'a>(
