@@ -46,9 +46,9 @@ type Books = Option<(Vec<Event>, Vec<Vec<Decimal>>, Vec<Vec<Decimal>>)>;
 
 fn books(s: &mut Session, scenario: &str) -> Books {
     let r = s.run(Some(scenario)).ok()?;
-    let n = r.program.entities.len();
-    let cash = (0..n).map(|e| r.ledger.closing(e).unwrap()).collect();
-    let paid = (0..n).map(|e| r.paid_path(e).1.to_vec()).collect();
+    let ids = || r.program.entities.ids();
+    let cash = ids().map(|e| r.ledger.closing(e).unwrap()).collect();
+    let paid = ids().map(|e| r.paid_path(e).1.to_vec()).collect();
     Some((r.ledger.events().to_vec(), cash, paid))
 }
 

@@ -19,7 +19,7 @@ use super::engine::{prepare, run_scenario_seeded, scenario_chain, scenario_defs,
 use super::ledger::{Event, Origin};
 use super::{EvalError, RunResult};
 use crate::check::ids::Id;
-use crate::check::ir::{DefId, FlowId, Program, ScenarioIr, TExpr, TExprKind};
+use crate::check::ir::{DefId, EntityId, FlowId, Program, ScenarioIr, TExpr, TExprKind};
 
 /// The definitions and flows whose values may differ from the previous run's.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -220,7 +220,7 @@ pub fn entities_to_post(prev: &RunResult, program: &Program, dirty: &Dirty) -> O
     let mut post = vec![false; program.entities.len()];
     for (f, d) in program.flows.iter().zip(&dirty.flows) {
         if *d {
-            *post.get_mut(f.entity)? = true;
+            *post.get_mut(f.entity.index())? = true;
         }
     }
     for (e, ent) in program.entities.iter().enumerate() {
@@ -303,13 +303,13 @@ fn rerun_entities<'a>(
     let posted = (|| {
         for (e, again) in post.iter().enumerate() {
             if *again {
-                run.post_opening(e)?;
+                run.post_opening(EntityId::from_index(e))?;
             } else {
                 copy(&mut run, g.openings.get(e).unwrap_or(&None));
             }
         }
         for (fid, f) in program.flows.iter_enumerated() {
-            if post.get(f.entity).copied().unwrap_or(true) {
+            if post.get(f.entity.index()).copied().unwrap_or(true) {
                 run.post_flow(fid)?;
             } else {
                 copy(&mut run, g.flows.get(fid.index()).unwrap_or(&None));
@@ -321,17 +321,18 @@ fn rerun_entities<'a>(
     posted?;
     let span = run.scenario_span;
     let internal = |what: String| EvalError::Internal { span, what };
-    for (e, again) in post.iter().enumerate() {
+    for (i, again) in post.iter().enumerate() {
         if *again {
             continue;
         }
+        let e = EntityId::from_index(i);
         if !run.ledger.copy_changes(ledger, e) {
             return Err(internal("the books of an earlier run do not fit this one".into()));
         }
-        if let (Some(to), Some(from)) = (run.depreciation.get_mut(e), depreciation.get(e)) {
+        if let (Some(to), Some(from)) = (run.depreciation.get_mut(e), depreciation.get(i)) {
             to.clone_from(from);
         }
-        if let (Some(to), Some(from)) = (run.min_cash.get_mut(e), min_cash.get(e)) {
+        if let (Some(to), Some(from)) = (run.min_cash.get_mut(e), min_cash.get(i)) {
             *to = *from;
         }
     }
@@ -342,7 +343,7 @@ fn rerun_entities<'a>(
 impl Run<'_> {
     /// What `funding_gap`, `runway` and `burn` of entity `e` read, as
     /// [`RunResult::paid_path`] (to compare a run with an earlier one's result).
-    pub fn paid_path(&self, e: usize) -> (rust_decimal::Decimal, &[rust_decimal::Decimal]) {
+    pub fn paid_path(&self, e: crate::check::ir::EntityId) -> (rust_decimal::Decimal, &[rust_decimal::Decimal]) {
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
         (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
     }

@@ -10,6 +10,7 @@
 //! [`super::booking::LEDGER_LIMIT`], so all of these sums are exact.
 
 use super::booking::in_ledger;
+use crate::check::ids::Id;
 use crate::check::ir::{ContractId, EntityId, FlowId, FlowKind};
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
@@ -31,7 +32,7 @@ impl Account {
         if self == Account::World {
             None
         } else {
-            Some(self.0 as usize)
+            Some(EntityId::from_index(self.0 as usize))
         }
     }
 }
@@ -123,7 +124,7 @@ impl Ledger {
     }
 
     fn slot(&self, a: Account, period: u32) -> Option<usize> {
-        let e = a.entity()?;
+        let e = a.entity()?.index();
         if e < self.entities && (period as usize) < self.periods {
             Some(e * self.periods + period as usize)
         } else {
@@ -158,6 +159,7 @@ impl Ledger {
 
     /// The posted change of an entity's cash in each period.
     pub fn changes(&self, e: EntityId) -> &[Decimal] {
+        let e = e.index();
         self.change.get(e * self.periods..(e + 1) * self.periods).unwrap_or(&[])
     }
 
@@ -187,7 +189,8 @@ impl Ledger {
                 match acct.entity() {
                     None => add(world.get_mut(p).ok_or("an event outside the timeline")?, sign)?,
                     Some(e) => {
-                        let slot = fresh.get_mut(e * self.periods + p).ok_or("an event of an unknown entity")?;
+                        let slot =
+                            fresh.get_mut(e.index() * self.periods + p).ok_or("an event of an unknown entity")?;
                         add(slot, sign)?;
                     }
                 }
@@ -244,6 +247,7 @@ impl Ledger {
 
     /// Sets entity `e`'s posted changes to `prev`'s; false when the ledgers' shapes differ.
     pub(super) fn copy_changes(&mut self, prev: &Ledger, e: EntityId) -> bool {
+        let e = e.index();
         let range = e * self.periods..(e + 1) * self.periods;
         match (self.change.get_mut(range.clone()), prev.change.get(range)) {
             (Some(to), Some(from)) if self.periods == prev.periods => {
@@ -260,7 +264,7 @@ impl Ledger {
     /// entities' and the world's changes balance in every period once each entity's re-added
     /// change is its posted one.)
     pub(super) fn reconcile_entities(&self, which: &[bool]) -> Result<(), String> {
-        let marked = |a: Account| a.entity().filter(|e| which.get(*e).copied().unwrap_or(false));
+        let marked = |a: Account| a.entity().map(|e| e.index()).filter(|e| which.get(*e).copied().unwrap_or(false));
         let mut fresh = vec![Decimal::ZERO; self.entities * self.periods];
         for ev in &self.events {
             for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
