@@ -11,8 +11,9 @@
 //! - `set_1000` / `rerun_1000`: the same on the 1,000-entity synthetic scenario
 //!   (`aifin::synth::ledger_scenario(1_000, 10, 120)`) with a driver that one entity's flow
 //!   uses (`flow E0.knob -> world: bench_knob`): `:set bench_knob` touches one entity, and is
-//!   re-evaluated incrementally (`eval::incremental`); `rerun_1000` loads, checks and runs the
-//!   whole scenario, as `aifin run` does.
+//!   re-evaluated incrementally (`eval::incremental`: one flow computed again, E0's books
+//!   posted and reconciled again, the other 999 entities' copied); `rerun_1000` loads, checks
+//!   and runs the whole scenario, as `aifin run` does.
 //!
 //! After criterion it prints the `:set` / re-run ratio on the 1,000-entity scenario in CPU
 //! time (`support/cputime.rs`), from alternating runs (the target is >= 5x).

@@ -3,7 +3,8 @@
 //! Entry point: [`run_scenario`]. Every expression is evaluated for the whole timeline at once
 //! ([`Series`]); definitions and flows are evaluated once each, on first use (their slots are
 //! indices from the checker: no name lookups in the period loop). The books are reconciled
-//! independently at the end of every run.
+//! independently at the end of every run (an incremental re-run, `eval::incremental`,
+//! reconciles the entities it posts again and copies the others' reconciled books).
 
 use super::booking::{self, basis_of, book_amounts, book_rate, round_ledger};
 use super::error::EvalError;

@@ -8,9 +8,14 @@
 //! scenario chain) differs from the previous run's, or when it names a dirty definition or
 //! flow; a flow is dirty when its expressions name one. An expression that names an entity or
 //! a contract (whose values come from the books) is always dirty, and so is a contingent flow.
-//! The new run starts with every clean value filled in and computes the rest; posting,
-//! clearing and the reconciliation of the books run as always. So the result is the full
-//! run's, value for value: `tests/incremental.rs` compares them byte for byte.
+//! The new run starts with every clean value filled in and computes the rest. When no
+//! contract, credit line or contingent flow ties the entities' books together, an entity whose
+//! flows and fields are all clean has the books it had ([`entities_to_post`]): its events,
+//! posted changes, depreciation and minimum cash are copied from the previous run, in the
+//! order a whole run posts them, and only the other entities are posted and reconciled again.
+//! Otherwise posting, clearing and the reconciliation run as always (a change can move any
+//! entity's books through the clearing). So the result is the full run's, value for value and
+//! event for event: `tests/incremental.rs` compares them byte for byte.
 //!
 //! Reuse needs the same timeline, currency and rounding, and a program that differs from the
 //! previous run's only in its scenarios (the caller's promise: `Session::amend_scenario`).
