@@ -58,7 +58,7 @@ struct Checker<'a> {
     def_asts: IdVec<DefId, &'a ast::Definition>,
     def_state: IdVec<DefId, State>,
     def_ir: IdVec<DefId, Option<DefIr>>,
-    entity_asts: Vec<&'a ast::Entity>,
+    entity_asts: IdVec<EntityId, &'a ast::Entity>,
     contract_asts: IdVec<ContractId, &'a ast::Contract>,
     flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
     flow_index: HashMap<(EntityId, String), FlowId>,
@@ -116,7 +116,7 @@ impl<'a> Checker<'a> {
             def_asts: IdVec::default(),
             def_state: IdVec::default(),
             def_ir: IdVec::default(),
-            entity_asts: Vec::new(),
+            entity_asts: IdVec::default(),
             contract_asts: IdVec::default(),
             flow_asts: IdVec::default(),
             flow_index: HashMap::new(),
@@ -171,7 +171,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Decl::Entity(e) => {
-                    let id = self.entity_asts.len();
+                    let id = self.entity_asts.next_id();
                     if e.name.name == "world" {
                         self.errors.push(CheckError::DuplicateName {
                             span: e.name.span,
