@@ -315,12 +315,9 @@ impl<'a> Run<'a> {
         payer: EntityId,
         payee: EntityId,
     ) -> Result<Vec<Payment>, EvalError> {
-        use crate::contracts::dates::{Cycle, CycleUnit};
+        use crate::contracts::dates::CycleUnit;
         let (first, end) = self.range_of(Some(&c.over.value))?;
-        let cycle = match &c.every {
-            Some(e) => super::terms::duration_cycle(&e.value, self, false)?,
-            None => Cycle { n: 1, unit: CycleUnit::Month, long_stub: false }, // the spec's default
-        };
+        let cycle = super::terms::valued_cycle(&c.every, span, self)?;
         let pe = &c.payment.value;
         let ps = self.series_of(pe)?;
         let money = Unit::named(self.money);
@@ -356,10 +353,7 @@ impl<'a> Run<'a> {
                 b - a
             }
         };
-        let esc = match &c.escalation {
-            Some(e) => super::terms::per_year(&e.value, self)?,
-            None => Decimal::ZERO, // the spec's default: no escalation
-        };
+        let esc = super::terms::valued(&c.escalation, span, self, super::terms::per_year)?;
         let growth = number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?;
         let advance = c.timing == Timing::Advance;
         let mut out = Vec::new();
@@ -589,7 +583,7 @@ impl<'a> Run<'a> {
         };
         let candidates = match &c.terms {
             ContractTerms::Lease(l) => {
-                vec![term("payment", Some(&l.payment)), term("escalation", l.escalation.as_ref())]
+                vec![term("payment", Some(&l.payment)), term("escalation", l.escalation.given())]
             }
             ContractTerms::TakeOrPay(t) => vec![
                 term("usage", t.usage.as_ref()),

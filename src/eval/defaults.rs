@@ -116,10 +116,7 @@ impl Run<'_> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = &ent.terms.credit_limit else { return Ok(None) };
         let limit = super::terms::money(&f.value, self)?;
-        let rate = match &ent.terms.credit_rate {
-            Some(r) => super::terms::per_year(&r.value, self)?,
-            None => Decimal::ZERO, // the spec's default: 0 %/year
-        };
+        let rate = super::terms::valued(&ent.terms.credit_rate, ent.span, self, super::terms::per_year)?;
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
 
@@ -130,10 +127,7 @@ impl Run<'_> {
         Ok(match ent.terms.default {
             DefaultPolicy::Nothing => Policy::Nothing,
             DefaultPolicy::Recovery => {
-                let r = match &ent.terms.recovery {
-                    Some(f) => super::terms::fraction(&f.value, self)?,
-                    None => Decimal::ZERO, // no rate given: nothing is recovered
-                };
+                let r = super::terms::valued(&ent.terms.recovery, ent.span, self, super::terms::fraction)?;
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
             }
             DefaultPolicy::ProRata => Policy::ProRata,

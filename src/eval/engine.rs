@@ -12,6 +12,7 @@ use super::series::{Series, SeriesError, Values};
 use super::timeline::Timeline;
 use crate::check::ir::*;
 use crate::check::options::Rounding;
+use crate::check::typed::Valued;
 use crate::check::{Shape, Type};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -367,11 +368,12 @@ impl<'a> Run<'a> {
             .sum();
         self.ledger.reserve(self.program.entities.len() + flow_events);
         for (eid, e) in self.program.entities.iter_enumerated() {
-            if let Some(f) = &e.terms.min_cash {
-                let v = self.constant_money(&f.value)?;
-                if let Some(slot) = self.min_cash.get_mut(eid) {
-                    *slot = v;
-                }
+            let v = match &e.terms.min_cash {
+                Valued::Given(f) => self.constant_money(&f.value)?,
+                Valued::Default(c) => super::terms::constant_number(*c, e.span)?,
+            };
+            if let Some(slot) = self.min_cash.get_mut(eid) {
+                *slot = v;
             }
             if let Some(f) = &e.terms.cash {
                 let v = self.constant_money(&f.value)?;
