@@ -126,8 +126,6 @@ pub struct Input {
     pub unit: Unit,
     /// The value a deterministic run uses, in `unit`.
     pub point: Decimal,
-    /// True when a written `~ point` lies outside `low .. high`.
-    pub point_outside: bool,
     /// True for `low .. high`, false for a distribution call.
     pub range: bool,
 }
@@ -312,21 +310,21 @@ impl Run<'_> {
                 }
                 let dist =
                     if lv > Decimal::ZERO { Dist::lognormal_90(f(lv), f(hv)) } else { Dist::normal_90(f(lv), f(hv)) };
-                let (point, outside) = match point {
-                    Some(p) => {
-                        let p = self
-                            .series(p)?
-                            .convert(&l.unit, self.reg)
-                            .map_err(|x| EvalError::arith(x.error, e.span))?;
-                        (p.get(0), p.get(0) < lv || p.get(0) > hv)
-                    }
-                    None => (self.series(e)?.get(0), false),
+                // a written point outside the interval is the program's warning
+                // (`eval::warning::point_outside`), not the sampler's business
+                let point = match point {
+                    Some(p) => self
+                        .series(p)?
+                        .convert(&l.unit, self.reg)
+                        .map_err(|x| EvalError::arith(x.error, e.span))?
+                        .get(0),
+                    None => self.series(e)?.get(0),
                 };
-                Ok(Some(Input { span: e.span, dist, unit: l.unit, point, point_outside: outside, range: true }))
+                Ok(Some(Input { span: e.span, dist, unit: l.unit, point, range: true }))
             }
             TExprKind::Call(b, args) if is_distribution(*b) => {
                 let (dist, [_, point, _], unit) = self.call_distribution(*b, args, e.span)?;
-                Ok(Some(Input { span: e.span, dist, unit, point, point_outside: false, range: false }))
+                Ok(Some(Input { span: e.span, dist, unit, point, range: false }))
             }
             _ => Ok(None),
         }

@@ -46,8 +46,6 @@ pub struct InputMeta {
     /// The value a deterministic run uses.
     pub point: Decimal,
     pub unit: String,
-    /// A written point lies outside the interval.
-    pub point_outside: bool,
 }
 
 /// One numeric report item.
@@ -196,7 +194,6 @@ impl<'p> Plan<'p> {
                 drawn,
                 point: i.point,
                 unit,
-                point_outside: i.point_outside,
             }
         };
         let meta = Meta {
