@@ -194,7 +194,28 @@ impl<'a> Checker<'a> {
         }
         for d in decls {
             if let Decl::Flow(f) = d {
-                let Some((NameRef::Entity(e), _)) = self.names.get(&f.entity.name).copied() else { continue };
+                let e = match self.names.get(&f.entity.name).copied() {
+                    Some((NameRef::Entity(e), _)) => e,
+                    // a flow's owner must be a declared entity: a typo is never a silent no-op
+                    Some(_) => {
+                        self.errors.push(CheckError::WrongKind {
+                            span: f.entity.span,
+                            expected: "an entity (a flow belongs to an entity)".into(),
+                            found: format!("`{}`, which is not an entity", f.entity.name),
+                            hint: Some("declare the entity: `entity NAME { … }`".into()),
+                        });
+                        continue;
+                    }
+                    None => {
+                        let entities = self.entity_asts.iter().map(|e| e.name.name.as_str());
+                        self.errors.push(CheckError::UnknownName {
+                            span: f.entity.span,
+                            name: f.entity.name.clone(),
+                            suggestion: crate::units::suggest(&f.entity.name, entities),
+                        });
+                        continue;
+                    }
+                };
                 let key = (e, f.name.name.clone());
                 if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)) {
                     self.errors.push(CheckError::DuplicateName {

@@ -191,12 +191,20 @@ impl Run<'_> {
         let mut terms_of: std::collections::BTreeMap<ContractId, Option<(i64, i64)>> = Default::default();
         for (fid, f) in self.program.flows.iter_enumerated() {
             if let Some(c) = f.contingent {
-                if let Contingency::While(k) = c {
+                let amounts = if let Contingency::While(k) = c {
+                    // in force over the whole calendar months of its first and last payment
+                    // (first and last day), so the flow books the same months on every step
                     if let std::collections::btree_map::Entry::Vacant(slot) = terms_of.entry(k) {
-                        slot.insert(self.term_of(k)?);
+                        slot.insert(self.term_of(k)?.map(|(a, b)| (month_start(a), month_end(b) - 1)));
                     }
-                }
-                contingent.push((fid, f, c, self.flow(fid)?));
+                    match terms_of.get(&k).copied().flatten() {
+                        Some((a, b)) => self.flow_within(fid, (a, b + 1))?,
+                        None => vec![Decimal::ZERO; n],
+                    }
+                } else {
+                    self.flow(fid)?
+                };
+                contingent.push((fid, f, c, amounts));
             }
         }
         let mut resolved: IdVec<EntityId, bool> = entities.map(|_| false); // this period's defaulters whose obligations fell due
@@ -603,4 +611,17 @@ impl Run<'_> {
         };
         Ok(Some(claims.into_iter().filter(|d| !d.event.amount.is_zero()).collect()))
     }
+}
+
+/// The first day of the calendar month containing day `d`.
+fn month_start(d: i64) -> i64 {
+    let (y, m, _) = crate::calendar::from_day_number(d);
+    crate::calendar::day_number(y, m, 1)
+}
+
+/// The first day of the calendar month after the one containing day `d`.
+fn month_end(d: i64) -> i64 {
+    let (y, m, _) = crate::calendar::from_day_number(d);
+    let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    crate::calendar::day_number(y, m, 1)
 }
