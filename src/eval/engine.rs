@@ -160,7 +160,8 @@ pub(super) fn run_scenario_seeded<'a>(
     seed: Option<&dyn Fn(&mut Run<'a>)>,
 ) -> Result<Run<'a>, EvalError> {
     let chain = scenario_chain(program, name)?;
-    let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
+    let last = chain.last().ok_or(EvalError::NoTimeline { span: None })?;
+    let (scenario_span, scenario) = (last.span, last.name.clone());
     let timeline_ir =
         chain.iter().rev().find_map(|s| s.timeline).ok_or(EvalError::NoTimeline { span: Some(scenario_span) })?;
     let timeline = Timeline::new(&timeline_ir).ok_or(EvalError::Limit {
@@ -180,7 +181,6 @@ pub(super) fn run_scenario_seeded<'a>(
         Some(Rounding::Banker) | None => number::Rounding::Banker, // the default rule
     };
     let defs = scenario_defs(program, &chain);
-    let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.draws = draws;
     if let Some(seed) = seed {
@@ -324,14 +324,14 @@ impl<'a> Run<'a> {
         self.timeline.len()
     }
 
+    /// The scenario's declaration (where a diagnostic of the run as a whole points).
+    pub fn scenario_span(&self) -> Span {
+        self.scenario_span
+    }
+
     /// Periods in the timeline.
     pub fn n_periods(&self) -> usize {
         self.timeline.len()
-    }
-
-    /// An entity's minimum cash.
-    pub fn min_cash_of(&self, e: EntityId) -> Decimal {
-        self.min_cash.get(e).copied().unwrap_or_default()
     }
 
     /// Records an entity's drawn credit line per period.
@@ -775,7 +775,9 @@ impl<'a> Run<'a> {
         }
         super::interrupt::check(span)?;
         if self.def_busy.get(id).copied().unwrap_or(false) {
-            let name = self.program.definitions.get(id).map(|d| d.name.clone()).unwrap_or_default();
+            let Some(name) = self.program.definitions.get(id).map(|d| d.name.clone()) else {
+                return Err(EvalError::internal(span, "a definition is missing"));
+            };
             return Err(EvalError::Circular { span, what: format!("`{name}` depends on itself through the ledger") });
         }
         let Some(e) = self.defs.get(id).copied() else {
@@ -833,7 +835,9 @@ impl<'a> Run<'a> {
             }
             TExprKind::Flow(fid) => {
                 let a = self.flow(*fid)?;
-                let sign = self.program.flows.get(*fid).map(|f| f.direction == Direction::Out).unwrap_or(false);
+                let f =
+                    self.program.flows.get(*fid).ok_or_else(|| EvalError::internal(e.span, "a flow of no program"))?;
+                let sign = f.direction == Direction::Out;
                 let vals = if sign { a.iter().map(|x| -*x).collect() } else { a };
                 Ok(Val::S(Series::per(vals, Unit::named(self.money)), Shape::Flow))
             }

@@ -504,14 +504,17 @@ pub struct Risk {
 impl Run<'_> {
     /// [`Risk`] of entity `id`, as `funding_gap(E, timeline)`, `runway(E)`, `losses(E)` and
     /// `defaulted(E)` compute it.
-    pub fn risk(&self, id: crate::check::ir::EntityId) -> Result<Risk, crate::number::ArithError> {
+    /// (`span`: the entity, for a diagnostic.)
+    pub fn risk(&self, id: crate::check::ir::EntityId, span: Span) -> Result<Risk, EvalError> {
+        // no default: the cleared path is the full-payment path
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
-        let closing = full.closing(id)?;
-        let min = self.min_cash.get(id).copied().unwrap_or_default();
+        let closing = full.closing(id).map_err(|x| EvalError::arith(x, span))?;
+        let min = *self.min_cash.get(id).ok_or_else(|| EvalError::internal(span, "an entity of another program"))?;
         let mut gap = Decimal::ZERO;
         for c in &closing {
-            gap = gap.max(number::sub(min, *c)?);
+            gap = gap.max(number::sub(min, *c).map_err(|x| EvalError::arith(x, span))?);
         }
+        // a run without obligations between entities has no defaults to record: no losses
         Ok(Risk {
             funding_gap: gap,
             runway: closing.iter().position(|c| *c < min),

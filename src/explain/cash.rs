@@ -165,8 +165,10 @@ pub(super) fn cash(
 
 /// Fills in the explanation of a flow in the period: the rate or amount it books and how.
 pub(super) fn flow(ctx: &mut Ctx<'_, '_>, fid: FlowId, node: &mut Node, depth: usize) -> Result<(), EvalError> {
-    let Some(f) = ctx.run.program.flows.get(fid) else { return Ok(()) };
-    let entity = ctx.run.program.entities.get(f.entity).map(|x| x.name.clone()).unwrap_or_default();
+    let span = ctx.run.scenario_span();
+    let f = ctx.run.program.flows.get(fid).ok_or_else(|| EvalError::internal(span, "no such flow"))?;
+    let entity = ctx.run.program.entities.get(f.entity).ok_or_else(|| EvalError::internal(span, "no such entity"))?;
+    let entity = entity.name.clone();
     node.label = format!("flow {entity}.{}", f.name);
     node.location = ctx.location(f.span);
     let v = ctx.run.value(&f.value)?;

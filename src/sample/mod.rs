@@ -141,7 +141,7 @@ fn record(run: &mut Run<'_>, sources: &SourceMap, index: Option<u64>) -> Result<
     }
     let mut risk = Vec::new();
     for (e, ent) in run.program.entities.iter_enumerated() {
-        risk.push(run.risk(e).map_err(|x| EvalError::arith(x, ent.span))?);
+        risk.push(run.risk(e, ent.span)?);
     }
     Ok((Record { index, items, claims: o.claims.iter().map(|c| c.holds).collect(), risk }, metas))
 }
