@@ -228,7 +228,7 @@ impl Run<'_> {
             | Builtin::Depreciation
             | Builtin::Profit => {
                 let id = self.entity_arg(args, span)?;
-                let vals = self.entity_lines(id, b).map_err(|x| arith(x, span))?;
+                let vals = self.entity_lines(id, b, span)?;
                 Ok(flow(vals))
             }
             Builtin::FundingGap | Builtin::Burn | Builtin::Runway => {
@@ -374,26 +374,42 @@ impl Run<'_> {
 
     /// An entity's amounts of one kind per period (inflows positive for `net` and
     /// `financing`; revenue, costs, capex, depreciation and interest as positive amounts).
-    pub fn entity_lines(&self, id: EntityId, b: Builtin) -> Result<Vec<Decimal>, ArithError> {
+    /// (`span`: the call, for a diagnostic.)
+    pub fn entity_lines(&self, id: EntityId, b: Builtin, span: Span) -> Result<Vec<Decimal>, EvalError> {
+        let n = self.n();
+        let changes = self.ledger.changes(id);
+        let depreciation = self.depreciation.get(id).ok_or_else(|| no_entity(id, span))?;
+        if changes.len() != n || depreciation.len() != n {
+            return Err(no_entity(id, span));
+        }
+        self.lines(id, b, changes, depreciation).map_err(|x| arith(x, span))
+    }
+
+    /// [`Run::entity_lines`] of an entity whose cash changes and depreciation are given (one
+    /// per period).
+    fn lines(
+        &self,
+        id: EntityId,
+        b: Builtin,
+        changes: &[Decimal],
+        dep: &[Decimal],
+    ) -> Result<Vec<Decimal>, ArithError> {
         let n = self.n();
         let mut out = vec![Decimal::ZERO; n];
         if b == Builtin::Net {
             // every movement, the opening (brought-forward) balance included, so that `net`
             // adds up to the change in cash, as `burn` does
-            out.copy_from_slice(self.ledger.changes(id));
-            return Ok(out);
+            return Ok(changes.to_vec());
         }
         if b == Builtin::Depreciation {
-            return Ok(self.depreciation.get(id).cloned().unwrap_or(out));
+            return Ok(dep.to_vec());
         }
         if b == Builtin::Profit {
-            let rev = self.entity_lines(id, Builtin::Revenue)?;
-            let cost = self.entity_lines(id, Builtin::Costs)?;
-            let dep = self.entity_lines(id, Builtin::Depreciation)?;
-            let int = self.entity_lines(id, Builtin::Interest)?;
-            for i in 0..n {
-                let v = number::sub(number::sub(number::sub(rev[i], cost[i])?, dep[i])?, int[i])?;
-                out[i] = v;
+            let rev = self.lines(id, Builtin::Revenue, changes, dep)?;
+            let cost = self.lines(id, Builtin::Costs, changes, dep)?;
+            let int = self.lines(id, Builtin::Interest, changes, dep)?;
+            for ((((slot, r), c), d), i) in out.iter_mut().zip(&rev).zip(&cost).zip(dep).zip(&int) {
+                *slot = number::sub(number::sub(number::sub(*r, *c)?, *d)?, *i)?;
             }
             return Ok(out);
         }
