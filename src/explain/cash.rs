@@ -138,7 +138,7 @@ pub(super) fn cash(
                             ),
                             span: f.span,
                         })?;
-                        let (value, u, m) = super::shown(ctx.run, &v, ctx.at);
+                        let (value, u, m) = super::shown(ctx.run, &v, ctx.at)?;
                         let mut this = Node::leaf(format!("{} in {period}", child.label), value, u);
                         this.minor = m;
                         this.location = child.location.clone();
