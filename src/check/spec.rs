@@ -139,7 +139,7 @@ pub const ENTITY_FIELDS: &[FieldSpec] = &[
     opt("credit_limit", FieldType::Money, "none", "a credit line drawn automatically up to this amount"),
     dflt("credit_rate", FieldType::PerTime, Constant::Zero, "interest on the drawn credit line"),
     opt("default", FieldType::Choice(DefaultPolicy::WORDS), "pro_rata", "what a defaulted entity pays its creditors"),
-    dflt("recovery", FieldType::Fraction, Constant::Zero, "the fixed recovery rate with `default recovery`"),
+    opt("recovery", FieldType::Fraction, "none", "the fixed recovery rate with `default recovery`"),
     opt(
         "after_default",
         FieldType::Choice(AfterDefault::WORDS),

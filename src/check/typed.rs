@@ -75,8 +75,9 @@ pub struct EntityTerms {
     pub credit_rate: Valued,
     /// What it pays its creditors after a default (default `pro_rata`).
     pub default: DefaultPolicy,
-    /// The recovery rate with `default recovery`.
-    pub recovery: Valued,
+    /// The recovery rate: the checker requires it with `default recovery` and refuses it
+    /// otherwise.
+    pub recovery: Option<FieldIr>,
     /// Whether its operations go on after it defaults (default `stop`).
     pub after_default: AfterDefault,
 }
@@ -414,7 +415,7 @@ fn lower_fields_with(f: &Fields<'_>) -> EntityTerms {
         credit_rate: valued!(f, ENTITY_FIELDS, "credit_rate"),
         // the checker accepts only these words, and the spec's defaults are words of them
         default: f.choice("default").unwrap_or(DefaultPolicy::ProRata),
-        recovery: valued!(f, ENTITY_FIELDS, "recovery"),
+        recovery: f.opt("recovery"),
         after_default: f.choice("after_default").unwrap_or(AfterDefault::Stop),
     }
 }
@@ -607,9 +608,7 @@ mod tests {
         let terms = super::lower_fields_with(&f);
         let read: BTreeSet<String> = f.valued_read.borrow().iter().cloned().collect();
         assert_eq!(read, with_constant(ENTITY_FIELDS), "entity defaults read through `valued`");
-        for (name, v) in
-            [("min_cash", &terms.min_cash), ("credit_rate", &terms.credit_rate), ("recovery", &terms.recovery)]
-        {
+        for (name, v) in [("min_cash", &terms.min_cash), ("credit_rate", &terms.credit_rate)] {
             let row = ENTITY_FIELDS.iter().find(|r| r.name == name).and_then(|r| r.constant);
             assert_eq!(Some(v), row.map(Valued::Default).as_ref(), "entity {name}");
         }

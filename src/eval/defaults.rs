@@ -127,7 +127,11 @@ impl Run<'_> {
         Ok(match ent.terms.default {
             DefaultPolicy::Nothing => Policy::Nothing,
             DefaultPolicy::Recovery => {
-                let r = super::terms::valued(&ent.terms.recovery, ent.span, self, super::terms::fraction)?;
+                // the checker requires `recovery` with `default recovery`
+                let Some(f) = &ent.terms.recovery else {
+                    return Err(EvalError::internal(ent.span, "`default recovery` without a `recovery` rate"));
+                };
+                let r = super::terms::fraction(&f.value, self)?;
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
             }
             DefaultPolicy::ProRata => Policy::ProRata,
