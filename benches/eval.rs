@@ -58,7 +58,9 @@ fn same_books(program: &aifin::check::ir::Program) {
         let theirs = run.ledger.closing(id).expect("closing cash");
         assert_eq!(ours, theirs, "closing cash of E{e} differs");
     }
-    let profit = run.entity_lines(EntityId::from_index(0), aifin::check::ir::Builtin::Profit).expect("profit");
+    let profit = run
+        .entity_lines(EntityId::from_index(0), aifin::check::ir::Builtin::Profit, run.scenario_span())
+        .expect("profit");
     let yearly: Vec<_> = profit.chunks(12).map(|y| y.iter().sum::<rust_decimal::Decimal>()).collect();
     assert_eq!(books.profit, yearly, "E0's profit differs");
     println!(

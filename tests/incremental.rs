@@ -48,7 +48,7 @@ fn books(s: &mut Session, scenario: &str) -> Books {
     let r = s.run(Some(scenario)).ok()?;
     let ids = || r.program.entities.ids();
     let cash = ids().map(|e| r.ledger.closing(e).unwrap()).collect();
-    let paid = ids().map(|e| r.paid_path(e).1.to_vec()).collect();
+    let paid = ids().map(|e| r.paid_path(e).unwrap().1.to_vec()).collect();
     Some((r.ledger.events().to_vec(), cash, paid))
 }
 

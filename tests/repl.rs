@@ -2,24 +2,16 @@
 //! the first failing input stops with exit 1. On examples/repl/cascade_whatif.aifin, a model
 //! with contracts and defaults whose assumptions are drivers.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 const MODEL: &str = "examples/repl/cascade_whatif.aifin";
 
 fn repl(args: &[&str], input: &str) -> (String, String, i32) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aifin"))
-        .arg("repl")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
+    let args: Vec<&str> = std::iter::once("repl").chain(args.iter().copied()).collect();
+    common::aifin(&args, input)
 }
 
 #[test]
@@ -220,9 +212,9 @@ fn set_takes_an_entity_field() {
 }
 
 fn aifin(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_aifin")).args(args).env("NO_COLOR", "1").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    let (out, err, code) = common::aifin(args, "");
+    assert_eq!(code, 0, "{err}");
+    out
 }
 
 #[test]

@@ -116,10 +116,7 @@ impl Run<'_> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = &ent.terms.credit_limit else { return Ok(None) };
         let limit = super::terms::money(&f.value, self)?;
-        let rate = match &ent.terms.credit_rate {
-            Some(r) => super::terms::per_year(&r.value, self)?,
-            None => Decimal::ZERO, // the spec's default: 0 %/year
-        };
+        let rate = super::terms::valued(&ent.terms.credit_rate, ent.span, self, super::terms::per_year)?;
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
 
@@ -130,10 +127,11 @@ impl Run<'_> {
         Ok(match ent.terms.default {
             DefaultPolicy::Nothing => Policy::Nothing,
             DefaultPolicy::Recovery => {
-                let r = match &ent.terms.recovery {
-                    Some(f) => super::terms::fraction(&f.value, self)?,
-                    None => Decimal::ZERO, // no rate given: nothing is recovered
+                // the checker requires `recovery` with `default recovery`
+                let Some(f) = &ent.terms.recovery else {
+                    return Err(EvalError::internal(ent.span, "`default recovery` without a `recovery` rate"));
                 };
+                let r = super::terms::fraction(&f.value, self)?;
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
             }
             DefaultPolicy::ProRata => Policy::ProRata,
@@ -184,10 +182,7 @@ impl Run<'_> {
             .contracts
             .map(|x| super::contracts::parties(x).map_or((None, None), |(a, b)| (Some(a), Some(b))));
         // an entity whose operations have stopped (defaulted in an earlier period, not `continue`)
-        let stopped = |out: &Defaults, e: EntityId, t: usize| {
-            !continues.get(e).copied().unwrap_or(false)
-                && out.period_of.get(e).copied().flatten().is_some_and(|d| d < t)
-        };
+        let stopped = |out: &Defaults, e: EntityId, t: usize| !continues[e] && out.period_of[e].is_some_and(|d| d < t);
         // unpaid amounts owed to each entity so far, by (debtor, contract)
         let mut unpaid_to: IdVec<EntityId, std::collections::BTreeMap<(EntityId, ContractId), Decimal>> =
             entities.map(|_| Default::default());
@@ -219,7 +214,12 @@ impl Run<'_> {
             // 1. own operations, already posted (a stopped defaulter has none)
             for (e, c) in cash.iter_mut_enumerated() {
                 if !stopped(&out, e, t) {
-                    *c = ck(number::add(*c, base.changes(e).get(t).copied().unwrap_or_default()))?;
+                    let change = base
+                        .changes(e)
+                        .get(t)
+                        .copied()
+                        .ok_or_else(|| EvalError::internal(span, "a change outside the ledger"))?;
+                    *c = ck(number::add(*c, change))?;
                 }
             }
             for (fid, f, c, amounts) in &contingent {
@@ -228,7 +228,7 @@ impl Run<'_> {
                 let in_term =
                     |k: &ContractId| terms_of.get(k).copied().flatten().is_some_and(|(a, b)| a <= last && first <= b);
                 let holds = match c {
-                    Contingency::While(k) => !ended.get(*k).copied().unwrap_or(true) && in_term(k),
+                    Contingency::While(k) => !ended[*k] && in_term(k),
                     Contingency::Until(e) => out.period_of.get(*e).copied().flatten().is_none_or(|d| d >= t),
                 };
                 let amount = amounts.get(t).copied().unwrap_or_default();
@@ -266,13 +266,8 @@ impl Run<'_> {
                 }
             }
             // 3. obligations between entities
-            let mut obs: Vec<Due> = by_period
-                .get(t)
-                .into_iter()
-                .flatten()
-                .filter(|d| !ended.get(d.contract).copied().unwrap_or(false))
-                .map(|d| (*d).clone())
-                .collect();
+            let mut obs: Vec<Due> =
+                by_period.get(t).into_iter().flatten().filter(|d| !ended[d.contract]).map(|d| (*d).clone()).collect();
             let mut paid: Vec<Decimal> = obs.iter().map(|d| d.event.amount).collect();
             if clearing && !obs.is_empty() {
                 resolved.iter_mut().for_each(|r| *r = false);
@@ -280,11 +275,11 @@ impl Run<'_> {
                     let resources: Vec<Decimal> = entities
                         .ids()
                         .map(|e| {
-                            let unused =
-                                credits.get(e).and_then(|c| c.as_ref()).map(|c| c.limit - c.drawn).unwrap_or_default();
-                            cash[e].checked_add(unused.max(Decimal::ZERO)).unwrap_or(cash[e])
+                            // no credit line: nothing unused
+                            let unused = credits[e].as_ref().map_or(Decimal::ZERO, |c| c.limit - c.drawn);
+                            ck(number::add(cash[e], unused.max(Decimal::ZERO)))
                         })
-                        .collect();
+                        .collect::<Result<_, _>>()?;
                     let list: Vec<Obligation> = obs
                         .iter()
                         .filter_map(|d| {
@@ -306,7 +301,7 @@ impl Run<'_> {
                         let Some(done) = resolved.get_mut(e).filter(|d| *is && !**d) else { continue };
                         *done = true;
                         for (c, (payer, _)) in parties.iter_enumerated() {
-                            if *payer != Some(e) || ended.get(c).copied().unwrap_or(true) {
+                            if *payer != Some(e) || ended[c] {
                                 continue;
                             }
                             if let Some(claims) = self.claim_on_default(c, t)? {
@@ -330,7 +325,7 @@ impl Run<'_> {
                                 .filter(|(d, _)| d.event.from == Account::Entity(e))
                                 .try_fold(Decimal::ZERO, |a, (d, p)| number::add(a, number::sub(d.event.amount, *p)?));
                             // this period's unpaid amounts count too
-                            let mut acc = unpaid_to.get(e).cloned().unwrap_or_default();
+                            let mut acc = unpaid_to[e].clone();
                             for (d, p) in obs.iter().zip(&paid) {
                                 if d.event.to == Account::Entity(e) && *p < d.event.amount {
                                     if let Some(debtor) = d.event.from.entity() {
@@ -385,12 +380,11 @@ impl Run<'_> {
             }
             // 4. credit lines keep cash at the minimum
             for e in entities.ids() {
-                let min = self.min_cash_of(e);
+                let min = self.min_cash[e];
                 let Some(cr) = credits.get_mut(e).and_then(|c| c.as_mut()) else { continue };
                 // in its default period a defaulter draws (it may have paid its creditors with
                 // its unused credit) but does not repay; once stopped it does neither
-                let defaulting =
-                    !continues.get(e).copied().unwrap_or(false) && out.period_of.get(e).copied().flatten() == Some(t);
+                let defaulting = !continues[e] && out.period_of[e] == Some(t);
                 if stopped(&out, e, t) {
                     // a stopped defaulter neither draws nor repays: its balance stays drawn
                     if let Some(slot) = balances.get_mut(e).and_then(|row| row.get_mut(t)) {

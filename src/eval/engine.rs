@@ -13,6 +13,7 @@ use super::series::{Series, SeriesError, Values};
 use super::timeline::Timeline;
 use crate::check::ir::*;
 use crate::check::options::Rounding;
+use crate::check::typed::Valued;
 use crate::check::{Shape, Type};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -158,7 +159,8 @@ pub(super) fn prepare<'a>(
     draws: Option<std::sync::Arc<super::uncertain::Draws>>,
 ) -> Result<Run<'a>, EvalError> {
     let chain = scenario_chain(program, name)?;
-    let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
+    let last = chain.last().ok_or(EvalError::NoTimeline { span: None })?;
+    let (scenario_span, scenario) = (last.span, last.name.clone());
     let timeline_ir =
         chain.iter().rev().find_map(|s| s.timeline).ok_or(EvalError::NoTimeline { span: Some(scenario_span) })?;
     let timeline = Timeline::new(&timeline_ir).ok_or(EvalError::Limit {
@@ -178,7 +180,6 @@ pub(super) fn prepare<'a>(
         Some(Rounding::Banker) | None => number::Rounding::Banker, // the default rule
     };
     let defs = scenario_defs(program, &chain);
-    let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.draws = draws;
     Ok(run)
@@ -347,14 +348,14 @@ impl<'a> Run<'a> {
         self.timeline.len()
     }
 
+    /// The scenario's declaration (where a diagnostic of the run as a whole points).
+    pub fn scenario_span(&self) -> Span {
+        self.scenario_span
+    }
+
     /// Periods in the timeline.
     pub fn n_periods(&self) -> usize {
         self.timeline.len()
-    }
-
-    /// An entity's minimum cash.
-    pub fn min_cash_of(&self, e: EntityId) -> Decimal {
-        self.min_cash.get(e).copied().unwrap_or_default()
     }
 
     /// Records an entity's drawn credit line per period.
@@ -437,12 +438,15 @@ impl<'a> Run<'a> {
     /// Posts an entity's opening cash and records its minimum cash.
     pub(super) fn post_opening(&mut self, eid: EntityId) -> Result<(), EvalError> {
         let n = self.n();
-        let Some(e) = self.program.entities.get(eid) else { return Ok(()) };
-        if let Some(f) = &e.terms.min_cash {
-            let v = self.constant_money(&f.value)?;
-            if let Some(slot) = self.min_cash.get_mut(eid) {
-                *slot = v;
-            }
+        let Some(e) = self.program.entities.get(eid) else {
+            return Err(EvalError::internal(self.scenario_span, "an entity the program does not declare"));
+        };
+        let v = match &e.terms.min_cash {
+            Valued::Given(f) => self.constant_money(&f.value)?,
+            Valued::Default(c) => super::terms::constant_number(*c, e.span)?,
+        };
+        if let Some(slot) = self.min_cash.get_mut(eid) {
+            *slot = v;
         }
         if let Some(f) = &e.terms.cash {
             let v = self.constant_money(&f.value)?;
@@ -825,7 +829,9 @@ impl<'a> Run<'a> {
         }
         super::interrupt::check(span)?;
         if self.def_busy.get(id).copied().unwrap_or(false) {
-            let name = self.program.definitions.get(id).map(|d| d.name.clone()).unwrap_or_default();
+            let Some(name) = self.program.definitions.get(id).map(|d| d.name.clone()) else {
+                return Err(EvalError::internal(span, "a definition is missing"));
+            };
             return Err(EvalError::Circular { span, what: format!("`{name}` depends on itself through the ledger") });
         }
         let Some(e) = self.defs.get(id).copied() else {
@@ -883,7 +889,9 @@ impl<'a> Run<'a> {
             }
             TExprKind::Flow(fid) => {
                 let a = self.flow(*fid)?;
-                let sign = self.program.flows.get(*fid).map(|f| f.direction == Direction::Out).unwrap_or(false);
+                let f =
+                    self.program.flows.get(*fid).ok_or_else(|| EvalError::internal(e.span, "a flow of no program"))?;
+                let sign = f.direction == Direction::Out;
                 let vals = if sign { a.iter().map(|x| -*x).collect() } else { a };
                 Ok(Val::S(Series::per(vals, Unit::named(self.money)), Shape::Flow))
             }

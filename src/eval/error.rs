@@ -108,6 +108,12 @@ impl EvalError {
     /// What [`EvalError::NotConstant`] says of a call or flow that needs a scenario's timeline.
     pub const NEEDS_SCENARIO: &'static str = "a value that needs a scenario";
 
+    /// A broken invariant (a lookup that cannot miss in a checked program): reported as the
+    /// internal error it is, never hidden behind a fallback value.
+    pub fn internal(span: Span, what: impl Into<String>) -> EvalError {
+        EvalError::Internal { span, what: what.into() }
+    }
+
     /// From an arithmetic failure at `span`.
     pub fn arith(e: ArithError, span: Span) -> EvalError {
         match e {

@@ -234,7 +234,7 @@ pub fn entities_to_post(prev: &RunResult, program: &Program, dirty: &Dirty) -> O
             walk(&f.value, &mut r);
             f.dated.iter().for_each(|(x, _)| walk(x, &mut r));
         }
-        for f in [&ent.terms.cash, &ent.terms.min_cash].into_iter().flatten() {
+        for f in [ent.terms.cash.as_ref(), ent.terms.min_cash.given()].into_iter().flatten() {
             walk(&f.value, &mut r);
         }
         if r.opaque
@@ -348,8 +348,11 @@ fn rerun_entities<'a>(
 impl Run<'_> {
     /// What `funding_gap`, `runway` and `burn` of entity `e` read, as
     /// [`RunResult::paid_path`] (to compare a run with an earlier one's result).
-    pub fn paid_path(&self, e: crate::check::ir::EntityId) -> (rust_decimal::Decimal, &[rust_decimal::Decimal]) {
+    pub fn paid_path(
+        &self,
+        e: crate::check::ir::EntityId,
+    ) -> Option<(rust_decimal::Decimal, &[rust_decimal::Decimal])> {
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
-        (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
+        Some((*self.min_cash.get(e)?, full.changes(e)))
     }
 }

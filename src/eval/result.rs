@@ -87,9 +87,11 @@ impl RunResult {
 
     /// What `funding_gap`, `runway` and `burn` of entity `e` read: its minimum cash and the
     /// change of its cash per period on the path where everyone pays in full.
-    pub fn paid_path(&self, e: EntityId) -> (Decimal, &[Decimal]) {
+    /// (`None`: no entity `e` in this run's program.)
+    pub fn paid_path(&self, e: EntityId) -> Option<(Decimal, &[Decimal])> {
+        // no default: the cleared path is the full-payment path
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
-        (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
+        Some((*self.min_cash.get(e)?, full.changes(e)))
     }
 
     /// An evaluator over these books, for questions asked after the run. It starts from copies
@@ -124,16 +126,17 @@ impl RunResult {
 /// The public value of a run value: one quantity when it does not vary, else one per period.
 pub fn to_value(run: &Run<'_>, v: Val, span: Span) -> Result<Value, EvalError> {
     let at = |s: &super::series::Series, i: usize| Quantity::new(s.get(i), s.unit.clone());
-    let per_period = |s: &super::series::Series| {
-        Value::Series((0..run.n_periods()).map(|i| (run.period_value(i), at(s, i))).collect())
+    let per_period = |s: &super::series::Series| -> Result<Value, EvalError> {
+        let values = (0..run.n_periods()).map(|i| Ok((run.period_value(i, span)?, at(s, i))));
+        Ok(Value::Series(values.collect::<Result<_, EvalError>>()?))
     };
     match v {
         Val::S(s, Shape::Constant) => Ok(Value::Quantity(at(&s, 0))),
-        Val::S(s, _) => Ok(per_period(&s)),
+        Val::S(s, _) => per_period(&s),
         Val::Uncertain(l, h, p) if l.values.is_const() && h.values.is_const() && p.values.is_const() => {
             Ok(Value::Uncertain { low: at(&l, 0), high: at(&h, 0), point: at(&p, 0) })
         }
-        Val::Uncertain(_, _, p) => Ok(per_period(&p)),
+        Val::Uncertain(_, _, p) => per_period(&p),
         Val::Period(p) => Ok(Value::Period(p)),
         // `runway` of an entity whose cash never runs out: reports print the same word
         Val::Never => Ok(Value::Text("never".into())),

@@ -163,7 +163,7 @@ fn figures_on(
         let kept = before.filter(|(r, _)| {
             r.program.entities.len() == program.entities.len()
                 && r.timeline == run.timeline
-                && r.paid_path(id) == run.paid_path(id)
+                && r.paid_path(id).is_some_and(|p| Some(p) == run.paid_path(id))
                 && r.defaults.period_of.get(id) == run.defaults.period_of.get(id)
         });
         for (f, t) in checked {

@@ -46,8 +46,6 @@ pub struct InputMeta {
     /// The value a deterministic run uses.
     pub point: Decimal,
     pub unit: String,
-    /// A written point lies outside the interval.
-    pub point_outside: bool,
 }
 
 /// One numeric report item.
@@ -143,7 +141,7 @@ fn record(run: &mut Run<'_>, sources: &SourceMap, index: Option<u64>) -> Result<
     }
     let mut risk = Vec::new();
     for (e, ent) in run.program.entities.iter_enumerated() {
-        risk.push(run.risk(e).map_err(|x| EvalError::arith(x, ent.span))?);
+        risk.push(run.risk(e, ent.span)?);
     }
     Ok((Record { index, items, claims: o.claims.iter().map(|c| c.holds).collect(), risk }, metas))
 }
@@ -196,7 +194,6 @@ impl<'p> Plan<'p> {
                 drawn,
                 point: i.point,
                 unit,
-                point_outside: i.point_outside,
             }
         };
         let meta = Meta {
