@@ -16,6 +16,8 @@
 //! `AIFIN_BENCH_FIGURES=1 cargo bench --bench eval` prints only those figures (no criterion
 //! runs): a quicker measurement.
 
+use aifin::check::ids::Id;
+use aifin::check::ir::EntityId;
 use aifin::source::SourceMap;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::{Duration, Instant};
@@ -53,11 +55,12 @@ fn same_books(program: &aifin::check::ir::Program) {
     let run = aifin::eval::engine::run_scenario(program, None).expect("aifin runs");
     assert_eq!(books.ledger.events().len(), run.ledger.events().len(), "event counts differ");
     for e in 0..ENTITIES {
+        let id = EntityId::from_index(e);
         let ours = books.ledger.closing(e).expect("closing cash");
-        let theirs = run.ledger.closing(e).expect("closing cash");
+        let theirs = run.ledger.closing(id).expect("closing cash");
         assert_eq!(ours, theirs, "closing cash of E{e} differs");
     }
-    let profit = run.entity_lines(0, aifin::check::ir::Builtin::Profit).expect("profit");
+    let profit = run.entity_lines(EntityId::from_index(0), aifin::check::ir::Builtin::Profit).expect("profit");
     let yearly: Vec<_> = profit.chunks(12).map(|y| y.iter().sum::<rust_decimal::Decimal>()).collect();
     assert_eq!(books.profit, yearly, "E0's profit differs");
     println!(

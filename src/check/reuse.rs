@@ -31,7 +31,7 @@ pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<T
         }
         c.def_state.push(State::Done(Some(d.value.ty.clone())));
     }
-    for (id, e) in program.entities.iter().enumerate() {
+    for (id, e) in program.entities.iter_enumerated() {
         c.names.insert(e.name.clone(), (NameRef::Entity(id), e.span));
     }
     for (id, k) in program.contracts.iter_enumerated() {

@@ -67,13 +67,13 @@ pub struct Run<'a> {
     /// The ledger.
     pub ledger: Ledger,
     /// Depreciation booked per entity and period.
-    pub(super) depreciation: Vec<Vec<Decimal>>,
+    pub(super) depreciation: IdVec<EntityId, Vec<Decimal>>,
     /// Each entity's minimum cash.
-    pub(super) min_cash: Vec<Decimal>,
+    pub(super) min_cash: IdVec<EntityId, Decimal>,
     /// What the evaluator may read now (see [`Phase`]).
     pub(super) phase: Phase,
     /// Each entity's drawn credit line at each period's end.
-    pub(super) credit: Vec<Vec<Decimal>>,
+    pub(super) credit: IdVec<EntityId, Vec<Decimal>>,
     /// Obligations between entities that the contracts schedule.
     pub(super) dues: Vec<super::defaults::Due>,
     /// Each loan's events, in the ledger currency.
@@ -228,10 +228,10 @@ impl<'a> Run<'a> {
             flow_amounts: program.flows.map(|_| None),
             flow_busy: program.flows.map(|_| false),
             ledger: Ledger::new(n_entities, n),
-            depreciation: vec![vec![Decimal::ZERO; n]; n_entities],
-            min_cash: vec![Decimal::ZERO; n_entities],
+            depreciation: program.entities.map(|_| vec![Decimal::ZERO; n]),
+            min_cash: program.entities.map(|_| Decimal::ZERO),
             phase: Phase::Complete,
-            credit: vec![Vec::new(); n_entities],
+            credit: program.entities.map(|_| Vec::new()),
             dues: Vec::new(),
             loan_events: program.contracts.map(|_| None),
             loan_accruals: program.contracts.map(|_| None),
@@ -366,7 +366,7 @@ impl<'a> Run<'a> {
             })
             .sum();
         self.ledger.reserve(self.program.entities.len() + flow_events);
-        for (eid, e) in self.program.entities.iter().enumerate() {
+        for (eid, e) in self.program.entities.iter_enumerated() {
             if let Some(f) = &e.terms.min_cash {
                 let v = self.constant_money(&f.value)?;
                 if let Some(slot) = self.min_cash.get_mut(eid) {

@@ -215,7 +215,7 @@ impl ToDiagnostic for EvalError {
                 .with_help("docs/language.md (Distributions and sampling) gives each distribution's parameters"),
             EvalError::NoSolution { span, what } => Diagnostic::error(code, format!("no solution: {what}"))
                 .with_label(*span, "no root here")
-                .with_help("a root finder needs a sign change: give a flow with inflows and outflows, or a wider bracket (`--between LOW..HIGH`)"),
+                .with_help("a root finder needs a sign change: `irr` a flow with both inflows and outflows; `aifin solve` a bracket (`--between LOW..HIGH`) whose ends fall on either side of the target"),
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),

@@ -180,7 +180,7 @@ pub fn rerun<'a>(
 impl Run<'_> {
     /// What `funding_gap`, `runway` and `burn` of entity `e` read, as
     /// [`RunResult::paid_path`] (to compare a run with an earlier one's result).
-    pub fn paid_path(&self, e: usize) -> (rust_decimal::Decimal, &[rust_decimal::Decimal]) {
+    pub fn paid_path(&self, e: crate::check::ir::EntityId) -> (rust_decimal::Decimal, &[rust_decimal::Decimal]) {
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
         (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
     }

@@ -10,6 +10,7 @@
 //! [`super::booking::LEDGER_LIMIT`], so all of these sums are exact.
 
 use super::booking::in_ledger;
+use crate::check::ids::Id;
 use crate::check::ir::{ContractId, EntityId, FlowId, FlowKind};
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
@@ -31,7 +32,7 @@ impl Account {
         if self == Account::World {
             None
         } else {
-            Some(self.0 as usize)
+            Some(EntityId::from_index(self.0 as usize))
         }
     }
 }
@@ -223,7 +224,7 @@ impl Ledger {
     }
 
     fn slot(&self, a: Account, period: u32) -> Option<usize> {
-        let e = a.entity()?;
+        let e = a.entity()?.index();
         if e < self.entities && (period as usize) < self.periods {
             Some(e * self.periods + period as usize)
         } else {
@@ -259,6 +260,7 @@ impl Ledger {
 
     /// The posted change of an entity's cash in each period.
     pub fn changes(&self, e: EntityId) -> &[Decimal] {
+        let e = e.index();
         self.change.get(e * self.periods..(e + 1) * self.periods).unwrap_or(&[])
     }
 
@@ -288,7 +290,8 @@ impl Ledger {
                 match acct.entity() {
                     None => add(world.get_mut(p).ok_or("an event outside the timeline")?, sign)?,
                     Some(e) => {
-                        let slot = fresh.get_mut(e * self.periods + p).ok_or("an event of an unknown entity")?;
+                        let slot =
+                            fresh.get_mut(e.index() * self.periods + p).ok_or("an event of an unknown entity")?;
                         add(slot, sign)?;
                     }
                 }

@@ -13,7 +13,7 @@ use super::error::EvalError;
 use super::ledger::Ledger;
 use super::timeline::Timeline;
 use super::Value;
-use crate::check::ir::{ContractId, DefId, FlowId, IdVec, Program};
+use crate::check::ir::{ContractId, DefId, EntityId, FlowId, IdVec, Program};
 
 /// Each flow's amounts per period, once computed.
 pub(super) type FlowAmounts = IdVec<FlowId, Option<Vec<Decimal>>>;
@@ -38,11 +38,11 @@ pub struct RunResult {
     pub ledger: Ledger,
     pub defaults: Defaults,
     /// Each entity's drawn credit line at each period's end.
-    pub credit: Vec<Vec<Decimal>>,
+    pub credit: IdVec<EntityId, Vec<Decimal>>,
     def_values: IdVec<DefId, Option<Val>>,
     flow_amounts: FlowAmounts,
-    depreciation: Vec<Vec<Decimal>>,
-    min_cash: Vec<Decimal>,
+    depreciation: IdVec<EntityId, Vec<Decimal>>,
+    min_cash: IdVec<EntityId, Decimal>,
     loan_events: IdVec<ContractId, Option<Vec<LoanLine>>>,
     loan_accruals: IdVec<ContractId, Option<Vec<Decimal>>>,
     full_ledger: Option<Ledger>,
@@ -80,7 +80,7 @@ impl RunResult {
 
     /// What `funding_gap`, `runway` and `burn` of entity `e` read: its minimum cash and the
     /// change of its cash per period on the path where everyone pays in full.
-    pub fn paid_path(&self, e: usize) -> (Decimal, &[Decimal]) {
+    pub fn paid_path(&self, e: EntityId) -> (Decimal, &[Decimal]) {
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
         (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
     }

@@ -506,7 +506,7 @@ pub struct Risk {
 impl Run<'_> {
     /// [`Risk`] of entity `id`, as `funding_gap(E, timeline)`, `runway(E)`, `losses(E)` and
     /// `defaulted(E)` compute it.
-    pub fn risk(&self, id: usize) -> Result<Risk, crate::number::ArithError> {
+    pub fn risk(&self, id: crate::check::ir::EntityId) -> Result<Risk, crate::number::ArithError> {
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
         let closing = full.closing(id)?;
         let min = self.min_cash.get(id).copied().unwrap_or_default();

@@ -80,7 +80,7 @@ pub(super) fn cash(
         let program = ctx.run.program;
         let (label, location) = match origin {
             Origin::Opening(i) => {
-                let ent = program.entities.get(i as usize);
+                let ent = program.entities.get(EntityId::from_index(i as usize));
                 let field = ent.and_then(|x| x.fields.get("cash"));
                 ("opening cash".to_string(), field.and_then(|f| ctx.location(f.span)))
             }
@@ -105,7 +105,7 @@ pub(super) fn cash(
                 )
             }
             Origin::Credit(i) => {
-                let ent = program.entities.get(i as usize);
+                let ent = program.entities.get(EntityId::from_index(i as usize));
                 let field = ent.and_then(|x| x.fields.get("credit_limit"));
                 ("credit line".to_string(), field.and_then(|f| ctx.location(f.span)))
             }

@@ -128,7 +128,7 @@ fn figures_on(
     }
     let program = run.program;
     let head: HashSet<String> = figures.iter().map(|(l, _)| l.clone()).collect();
-    for (id, e) in program.entities.iter().enumerate() {
+    for (id, e) in program.entities.iter_enumerated() {
         let kept = before.filter(|(r, _)| {
             r.program.entities.len() == program.entities.len()
                 && r.timeline == run.timeline

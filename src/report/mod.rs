@@ -13,7 +13,7 @@ pub mod schedule;
 pub mod text;
 mod when;
 
-use crate::check::ir::{ClaimTestIr, ReportIr, Scale, TExpr, TExprKind};
+use crate::check::ir::{ClaimTestIr, EntityId, ReportIr, Scale, TExpr, TExprKind};
 use crate::check::Shape;
 use crate::eval::engine::{Run, Val};
 use crate::eval::series::Series;
@@ -215,7 +215,7 @@ fn group_label(step: Step, (y, m, d): (i32, u32, u32)) -> String {
 }
 
 fn defaults_table(run: &Run<'_>) -> DefaultsTable {
-    let ent = |e: usize| run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let ent = |e: EntityId| run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
     let con =
         |c: crate::check::ir::ContractId| run.program.contracts.get(c).map(|x| x.name.clone()).unwrap_or_default();
     let d = &run.defaults;
@@ -243,8 +243,7 @@ fn defaults_table(run: &Run<'_>) -> DefaultsTable {
             .collect(),
         losses_by_entity: d
             .by_entity
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, v)| !v.is_zero())
             .map(|(e, v)| (ent(e), *v))
             .collect(),

@@ -4,7 +4,7 @@
 //! `payoff` (signed as ACTUS signs it for the contract's role, exact), `notional` and
 //! `accrued` after the event. Text: the same as an aligned table, money rounded to cents.
 
-use crate::check::ir::{ContractId, ContractIr, Program};
+use crate::check::ir::{ContractId, ContractIr, EntityId, Program};
 use crate::check::options::OptionWord;
 use crate::contracts::loan::{self, LoanEvent};
 use crate::eval::contracts::Payment;
@@ -22,7 +22,7 @@ pub fn payments(cid: ContractId, run: &mut Run<'_>) -> Result<Vec<Payment>, Eval
 
 /// Payments as JSON: `date`, `type`, `payoff` (paid by the payer to the payee), `payer`, `payee`.
 pub fn payments_json(ps: &[Payment], p: &Program) -> String {
-    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let name = |e: EntityId| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
     let arr: Vec<serde_json::Value> = ps
         .iter()
         .map(|x| json!({ "date": x.date.to_string(), "type": x.code, "payoff": format_exact(x.amount), "payer": name(x.payer), "payee": name(x.payee) }))
@@ -34,7 +34,7 @@ pub fn payments_json(ps: &[Payment], p: &Program) -> String {
 
 /// Payments as CSV.
 pub fn payments_csv(ps: &[Payment], p: &Program) -> String {
-    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let name = |e: EntityId| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
     let mut s = String::from("date,type,payoff,payer,payee\n");
     for x in ps {
         s.push_str(&format!("{},{},{},{},{}\n", x.date, x.code, format_exact(x.amount), name(x.payer), name(x.payee)));
@@ -44,7 +44,7 @@ pub fn payments_csv(ps: &[Payment], p: &Program) -> String {
 
 /// Payments as an aligned table.
 pub fn payments_text(c: &ContractIr, ps: &[Payment], p: &Program) -> String {
-    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let name = |e: EntityId| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
     let rows: Vec<[String; 4]> = ps
         .iter()
         .map(|x| {
