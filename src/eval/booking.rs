@@ -49,7 +49,7 @@ pub fn in_ledger(x: Decimal) -> Result<Decimal, ArithError> {
 }
 
 /// `10^i` for `i` in `0..=38` (every power an `i128` holds): no `pow` loop in the hot paths.
-const POW10: [i128; 39] = {
+pub(super) const POW10: [i128; 39] = {
     let mut t = [1i128; 39];
     let mut i = 1;
     while i < 39 {
@@ -238,7 +238,7 @@ impl FixedSum {
         } else {
             (self.mantissa, d.checked_mul(*POW10.get((self.scale - LEDGER_DP) as usize)?)?)
         };
-        let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
+        let (q, r) = div_euclid(num, den)?;
         // half to even on the exact remainder
         let twice = r.checked_mul(2)?;
         let up = twice > den || (twice == den && q.rem_euclid(2) == 1);
@@ -338,6 +338,16 @@ fn add_like_decimal(a: FixedSum, b: FixedSum) -> Option<FixedSum> {
     let (q, scale) = rescale_like_decimal(n, scale)?;
     let q = i128::try_from(q).ok()?;
     Some(FixedSum { mantissa: if negative { -q } else { q }, scale })
+}
+
+/// `(num.div_euclid(den), num.rem_euclid(den))` for `den` > 0 with one 128-bit division (the
+/// booking loop's costliest step), or `None` for `den` ≤ 0.
+fn div_euclid(num: i128, den: i128) -> Option<(i128, i128)> {
+    let d = u128::try_from(den).ok().filter(|d| *d > 0)?;
+    let a = num.unsigned_abs();
+    let (q, r) = (a / d, a - (a / d) * d);
+    let (q, r) = (i128::try_from(q).ok()?, i128::try_from(r).ok()?);
+    Some(if num >= 0 || r == 0 { (if num >= 0 { q } else { -q }, r) } else { (-q - 1, den - r) })
 }
 
 /// A running total (mantissa at scale 13, the scale of its `Decimal`) as that `Decimal`.
@@ -645,6 +655,11 @@ mod fixed_tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 20_000, .. ProptestConfig::default() })]
+
+        #[test]
+        fn one_division_is_div_euclid(num in any::<i128>(), den in 1i128..i128::MAX) {
+            prop_assert_eq!(div_euclid(num, den), Some((num.div_euclid(den), num.rem_euclid(den))));
+        }
 
         #[test]
         fn a_product_rounds_as_decimal_does(v in wide(), w in prop_oneof![0i64..400_000, 0i64..(1 << 40), Just(L), Just(L * 12)]) {

@@ -7,7 +7,9 @@
 //! period, that the re-added change equals the posted one, and that in every period the sum of
 //! all entities' cash changes equals the net flow with the world. A mismatch is an internal
 //! error, reported, never silent. Every amount, change and balance stays below
-//! [`super::booking::LEDGER_LIMIT`], so all of these sums are exact.
+//! [`super::booking::LEDGER_LIMIT`], so all of these sums are exact. (When every amount has at
+//! most 13 decimals, as booked amounts do, the re-adding runs in `i128` units of 10^-13 rather
+//! than in `Decimal`: the same exact sums, several times faster.)
 
 use super::booking::in_ledger;
 use crate::check::ids::Id;
@@ -116,12 +118,13 @@ struct Route {
 /// holds close to a million): the amount's mantissa when it fits an `i64` (any amount below
 /// 922,337 at the ledger's 13 decimals, larger ones with fewer), the route's index, and the
 /// period with the amount's scale. An amount that does not fit, or a period from 2^27 on, is
-/// kept whole in the ledger's side table and `amount` is its index there.
+/// kept with its period in the ledger's side table (20 bytes more) and `amount` is its index
+/// there.
 #[derive(Debug, Clone, Copy)]
 struct Packed {
     amount: i64,
     route: u32,
-    /// `period << 5 | scale`, or [`Packed::WIDE`] for an event in the side table.
+    /// `period << 5 | scale`, or [`Packed::WIDE`] for an amount and period in the side table.
     period_scale: u32,
 }
 
@@ -139,8 +142,8 @@ pub struct Ledger {
     /// The distinct routes of the events, and where each is in `routes`.
     routes: Vec<Route>,
     route_index: std::collections::HashMap<Route, u32>,
-    /// Events whose amount or period does not pack (see [`Packed`]).
-    wide: Vec<Event>,
+    /// The amounts and periods that do not pack (see [`Packed`]).
+    wide: Vec<(Decimal, u32)>,
     /// Posted change of each entity's cash per period, `entity * periods + period`.
     change: Vec<Decimal>,
 }
@@ -170,57 +173,48 @@ impl Ledger {
     }
 
     fn unpack(&self, p: &Packed) -> Event {
-        if p.period_scale == Packed::WIDE {
-            // `wide` holds every index a packed event names (`pack` pushed it there)
-            return self.wide.get(p.amount as usize).copied().unwrap_or(Event {
-                period: 0,
-                from: Account::World,
-                to: Account::World,
-                amount: Decimal::ZERO,
-                kind: EventKind::Opening,
-                origin: Origin::Opening(u32::MAX),
-            });
-        }
+        // `routes` and `wide` hold every index an event names (`pack` pushed it there)
+        let (amount, period) = if p.period_scale == Packed::WIDE {
+            usize::try_from(p.amount).ok().and_then(|i| self.wide.get(i)).copied().unwrap_or_default()
+        } else {
+            (Decimal::from_i128_with_scale(i128::from(p.amount), p.period_scale & 31), p.period_scale >> 5)
+        };
         let r = self.routes.get(p.route as usize).copied().unwrap_or(Route {
             from: Account::World,
             to: Account::World,
             kind: EventKind::Opening,
             origin: Origin::Opening(u32::MAX),
         });
-        Event {
-            period: p.period_scale >> 5,
-            from: r.from,
-            to: r.to,
-            amount: Decimal::from_i128_with_scale(i128::from(p.amount), p.period_scale & 31),
-            kind: r.kind,
-            origin: r.origin,
-        }
+        Event { period, from: r.from, to: r.to, amount, kind: r.kind, origin: r.origin }
     }
 
     /// The packed form of `ev`, interning its route (the last one posted is checked first:
     /// a flow posts all its periods in a row).
-    fn pack(&mut self, ev: Event) -> Packed {
+    /// `None` past `u32::MAX` routes (more than the memory of any machine holds events for).
+    fn pack(&mut self, ev: Event) -> Option<Packed> {
         let route = Route { from: ev.from, to: ev.to, kind: ev.kind, origin: ev.origin };
-        let amount = i64::try_from(ev.amount.mantissa()).ok();
-        let fits = ev.period < 1 << 27 && u32::try_from(self.routes.len()).is_ok_and(|n| n < u32::MAX);
-        let (Some(amount), true) = (amount, fits) else {
-            self.wide.push(ev);
-            return Packed { amount: (self.wide.len() - 1) as i64, route: 0, period_scale: Packed::WIDE };
-        };
-        let last = self.events.last().filter(|p| p.period_scale != Packed::WIDE).map(|p| p.route);
+        let last = self.events.last().map(|p| p.route);
         let index = match last.filter(|i| self.routes.get(*i as usize) == Some(&route)) {
             Some(i) => i,
             None => match self.route_index.get(&route) {
                 Some(i) => *i,
                 None => {
-                    let i = self.routes.len() as u32; // below u32::MAX: `fits`
+                    let i = u32::try_from(self.routes.len()).ok()?;
                     self.routes.push(route);
                     self.route_index.insert(route, i);
                     i
                 }
             },
         };
-        Packed { amount, route: index, period_scale: ev.period << 5 | ev.amount.scale() }
+        Some(match i64::try_from(ev.amount.mantissa()) {
+            Ok(amount) if ev.period < 1 << 27 => {
+                Packed { amount, route: index, period_scale: ev.period << 5 | ev.amount.scale() }
+            }
+            _ => {
+                self.wide.push((ev.amount, ev.period));
+                Packed { amount: i64::try_from(self.wide.len() - 1).ok()?, route: index, period_scale: Packed::WIDE }
+            }
+        })
     }
 
     fn slot(&self, a: Account, period: u32) -> Option<usize> {
@@ -243,6 +237,7 @@ impl Ledger {
             return Ok(());
         }
         in_ledger(ev.amount)?;
+        let packed = self.pack(ev).ok_or(ArithError::Overflow)?;
         if let Some(i) = self.slot(ev.from, ev.period) {
             if let Some(c) = self.change.get_mut(i) {
                 *c = in_ledger(number::sub(*c, ev.amount)?)?;
@@ -253,7 +248,6 @@ impl Ledger {
                 *c = in_ledger(number::add(*c, ev.amount)?)?;
             }
         }
-        let packed = self.pack(ev);
         self.events.push(packed);
         Ok(())
     }
@@ -278,6 +272,60 @@ impl Ledger {
     /// Re-adds the event log independently and checks it against the posted balances and the
     /// world (see the module docs). Returns what does not add up.
     pub fn reconcile(&self) -> Result<(), String> {
+        match self.reconcile_fixed() {
+            Some(true) => Ok(()),
+            // a mismatch, or an amount of more than 13 decimals: re-added in `Decimal`, which
+            // says what does not add up
+            _ => self.reconcile_decimal(),
+        }
+    }
+
+    /// [`Ledger::reconcile`] in integer units of 10^-13: whether everything adds up, or `None`
+    /// when an amount or a posted change has more than 13 decimals (or a sum leaves `i128`).
+    fn reconcile_fixed(&self) -> Option<bool> {
+        const DP: u32 = super::booking::LEDGER_DP;
+        let units = |x: Decimal| -> Option<i128> {
+            let k = DP.checked_sub(x.scale())?;
+            x.mantissa().checked_mul(*super::booking::POW10.get(k as usize)?)
+        };
+        let mut fresh = vec![0i128; self.entities * self.periods];
+        let mut world = vec![0i128; self.periods];
+        for p in &self.events {
+            let (amount, period) = if p.period_scale == Packed::WIDE {
+                let (a, period) = *usize::try_from(p.amount).ok().and_then(|i| self.wide.get(i))?;
+                (units(a)?, period as usize)
+            } else {
+                let k = DP.checked_sub(p.period_scale & 31)?;
+                (i128::from(p.amount) * *super::booking::POW10.get(k as usize)?, (p.period_scale >> 5) as usize)
+            };
+            let r = self.routes.get(p.route as usize)?;
+            for (acct, signed) in [(r.from, -amount), (r.to, amount)] {
+                let slot = match acct.entity() {
+                    None => world.get_mut(period)?,
+                    Some(e) => fresh.get_mut(e.index().checked_mul(self.periods)?.checked_add(period)?)?,
+                };
+                *slot = slot.checked_add(signed)?;
+            }
+        }
+        for (f, c) in fresh.iter().zip(&self.change) {
+            if *f != units(*c)? {
+                return Some(false);
+            }
+        }
+        for (p, w) in world.iter().enumerate() {
+            let mut total = *w;
+            for e in 0..self.entities {
+                total = total.checked_add(*fresh.get(e * self.periods + p)?)?;
+            }
+            if total != 0 {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+
+    /// [`Ledger::reconcile`] in `Decimal`.
+    fn reconcile_decimal(&self) -> Result<(), String> {
         let mut fresh = vec![Decimal::ZERO; self.entities * self.periods];
         let mut world = vec![Decimal::ZERO; self.periods];
         let add = |v: &mut Decimal, x: Decimal| -> Result<(), String> {
@@ -318,5 +366,53 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_gives_back_every_event_as_posted() {
+        assert_eq!(std::mem::size_of::<Packed>(), 16);
+        let mut ledger = Ledger::new(2, 3);
+        let e = |i: usize| Account::Entity(crate::check::ids::Id::from_index(i));
+        let mut posted = Vec::new();
+        for (i, amount) in [
+            "1",
+            "0.5000000000000",
+            "-922337.2036854775807",
+            "922337.2036854775808",
+            "716666666.6666666666667",
+            "999999999999999",
+            "12.30",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let ev = Event {
+                period: (i % 3) as u32,
+                from: if i % 2 == 0 { Account::World } else { e(0) },
+                to: e(1),
+                amount: amount.parse().unwrap_or_default(),
+                kind: EventKind::Flow(FlowKind::Revenue),
+                origin: Origin::Flow(i as u32 % 2),
+            };
+            ledger.post(ev).unwrap();
+            posted.push(ev);
+        }
+        let read: Vec<Event> = ledger.events().collect();
+        assert_eq!(read, posted);
+        assert!(read.iter().zip(&posted).all(|(a, b)| a.amount.scale() == b.amount.scale()));
+        assert_eq!(ledger.wide.len(), 2); // 2^63 / 10^13, and a large amount with 13 decimals
+        assert_eq!(ledger.reconcile_fixed(), Some(true));
+        assert!(ledger.reconcile_decimal().is_ok());
+        // a posted change that the log does not add up to is found by both
+        if let Some(c) = ledger.change.get_mut(4) {
+            *c += Decimal::new(1, 13);
+        }
+        assert_eq!(ledger.reconcile_fixed(), Some(false));
+        assert!(ledger.reconcile().is_err_and(|e| e.contains("entity 1 in period 1")), "{:?}", ledger.reconcile());
     }
 }
