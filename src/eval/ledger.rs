@@ -167,6 +167,15 @@ impl Ledger {
         self.events.iter().map(|p| self.unpack(p))
     }
 
+    /// The events that `account` pays or receives, in the order of posting (the others are
+    /// passed over by their route, without reading their amounts).
+    pub fn events_of(&self, account: Account) -> impl Iterator<Item = Event> + '_ {
+        self.events
+            .iter()
+            .filter(move |p| self.routes.get(p.route as usize).is_some_and(|r| r.from == account || r.to == account))
+            .map(|p| self.unpack(p))
+    }
+
     /// The number of events in the log.
     pub fn event_count(&self) -> usize {
         self.events.len()
@@ -404,6 +413,8 @@ mod tests {
         }
         let read: Vec<Event> = ledger.events().collect();
         assert_eq!(read, posted);
+        let of_0: Vec<Event> = ledger.events_of(e(0)).collect();
+        assert_eq!(of_0, posted.iter().filter(|ev| ev.from == e(0) || ev.to == e(0)).copied().collect::<Vec<_>>());
         assert!(read.iter().zip(&posted).all(|(a, b)| a.amount.scale() == b.amount.scale()));
         assert_eq!(ledger.wide.len(), 2); // 2^63 / 10^13, and a large amount with 13 decimals
         assert_eq!(ledger.reconcile_fixed(), Some(true));
