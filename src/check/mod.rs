@@ -100,6 +100,7 @@ pub fn check_with(
         c.errors.extend(terms::validate(&p, &registry));
         c.errors.extend(range_order::validate(&p, &registry));
         typed::lower(&mut p);
+        c.errors.extend(terms::default_policies(&p));
         let x = extra.and_then(|e| c.expr(e));
         (p, x, c.errors)
     };

@@ -201,7 +201,7 @@ impl Run<'_> {
                     // in force over the whole calendar months of its first and last payment
                     // (first and last day), so the flow books the same months on every step
                     if let std::collections::btree_map::Entry::Vacant(slot) = terms_of.entry(k) {
-                        slot.insert(self.term_of(k)?.map(|(a, b)| (month_start(a), month_end(b) - 1)));
+                        slot.insert(self.in_force(k)?);
                     }
                     match terms_of.get(&k).copied().flatten() {
                         Some((a, b)) => self.flow_within(fid, (a, b + 1))?,
@@ -544,6 +544,13 @@ impl Run<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// The first and last day a contract is in force for `while C`: the whole calendar months
+    /// of its first and last scheduled payment, so a contingent flow books the same months on
+    /// every timeline step.
+    pub(super) fn in_force(&mut self, c: ContractId) -> Result<Option<(i64, i64)>, EvalError> {
+        Ok(self.term_of(c)?.map(|(a, b)| (month_start(a), month_end(b) - 1)))
     }
 
     /// The days of a contract's first and last scheduled payment (a loan's events, its

@@ -401,10 +401,10 @@ impl<'a> Run<'a> {
             if f.kind == FlowKind::Capex {
                 self.depreciate(fid, &amounts)?;
             }
-            self.bring_forward_flow(fid)?;
             if f.contingent.is_some() {
-                continue; // booked by the simulation, while its condition holds
+                continue; // booked by the simulation, while its condition holds (brought forward below)
             }
+            self.bring_forward_flow(fid)?;
             let (from, to) = match f.direction {
                 Direction::In => (Account::World, Account::Entity(f.entity)),
                 Direction::Out => (Account::Entity(f.entity), Account::World),
@@ -426,6 +426,13 @@ impl<'a> Run<'a> {
                 self.post_loan(cid)?;
             } else {
                 self.post_contract(cid)?;
+            }
+        }
+        // a contingent flow brings forward only what it booked while its condition held: a
+        // `while C` flow inside C's term (known once the contracts are scheduled)
+        for fid in self.program.flows.ids() {
+            if self.program.flows.get(fid).is_some_and(|f| f.contingent.is_some()) {
+                self.bring_forward_flow(fid)?;
             }
         }
         let has_credit = self.program.entities.iter().any(|e| e.terms.credit_limit.is_some());
@@ -486,7 +493,14 @@ impl<'a> Run<'a> {
     fn bring_forward_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
         let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
         let span = f.value.span;
-        let spends = self.flow_before_timeline(fid, (i64::MIN, i64::MAX))?;
+        let clip = match f.contingent {
+            Some(Contingency::While(k)) => match self.in_force(k)? {
+                Some((a, b)) => (a, b + 1),
+                None => return Ok(()),
+            },
+            _ => (i64::MIN, i64::MAX),
+        };
+        let spends = self.flow_before_timeline(fid, clip)?;
         if spends.is_empty() {
             return Ok(());
         }

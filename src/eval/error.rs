@@ -173,7 +173,7 @@ impl ToDiagnostic for EvalError {
                 .with_help("the divisor evaluates to zero; check the values it is made of"),
             EvalError::BadPower { span } => Diagnostic::error(code, "this power cannot be computed")
                 .with_label(*span, "no exact real result")
-                .with_help("fractional powers need a positive base; whole powers of zero need a positive exponent"),
+                .with_help("a fractional power needs a base of 0 or more (a negative number has none); a quantity with a unit takes a whole power"),
             EvalError::NotConstant { span, what } if what == Self::NEEDS_SCENARIO => {
                 Diagnostic::error(code, format!("this is {what}, not one number"))
                     .with_label(*span, "needs a scenario's timeline")
