@@ -13,6 +13,8 @@
 //! runs of the floor and of `run` and their ratio (the target is ≤ 1.5×), the same ratio in CPU
 //! time (`support/cputime.rs`: on a shared machine the load skews wall-clock time), and the peak
 //! heap of each, measured with a counting allocator (the target for `run` is ≤ 40 MB).
+//! `AIFIN_BENCH_FIGURES=1 cargo bench --bench eval` prints only those figures (no criterion
+//! runs): a quicker measurement.
 
 use aifin::check::ids::Id;
 use aifin::check::ir::EntityId;
@@ -84,15 +86,19 @@ fn bench(c: &mut Criterion) {
     let program = compile(&text);
     same_books(&program);
 
+    // AIFIN_BENCH_FIGURES=1: only the ratio and the peak heaps below, without criterion's runs
+    let figures_only = std::env::var_os("AIFIN_BENCH_FIGURES").is_some();
     let mut group = c.benchmark_group("eval");
     group.sample_size(10);
-    group.bench_function("floor_1000x10x120", |b| {
-        b.iter(|| floor::run(ENTITIES, MONTHS).map(|books| books.ledger.events().len()).unwrap_or(0))
-    });
-    group.bench_function("run_file_1000x10x120", |b| b.iter(|| run_file(&path)));
-    group.bench_function("eval_1000x10x120", |b| {
-        b.iter(|| aifin::eval::engine::run_scenario(&program, None).map(|r| r.ledger.events().len()).unwrap_or(0))
-    });
+    if !figures_only {
+        group.bench_function("floor_1000x10x120", |b| {
+            b.iter(|| floor::run(ENTITIES, MONTHS).map(|books| books.ledger.events().len()).unwrap_or(0))
+        });
+        group.bench_function("run_file_1000x10x120", |b| b.iter(|| run_file(&path)));
+        group.bench_function("eval_1000x10x120", |b| {
+            b.iter(|| aifin::eval::engine::run_scenario(&program, None).map(|r| r.ledger.events().len()).unwrap_or(0))
+        });
+    }
     group.finish();
 
     // the ratio, from alternating runs (so both see the same load), in wall-clock time and in
@@ -130,11 +136,13 @@ fn bench(c: &mut Criterion) {
     let (_, eval_peak) = counting::peak_of(|| {
         aifin::eval::engine::run_scenario(&program, None).map(|r| r.ledger.events().len()).unwrap_or(0)
     });
+    let (_, compile_peak) = counting::peak_of(|| compile(&text));
     println!(
-        "peak heap: floor {:.1} MB, aifin run {:.1} MB (target <= 40 MB), eval only {:.1} MB",
+        "peak heap: floor {:.1} MB, aifin run {:.1} MB (target <= 40 MB), eval only {:.1} MB, parse + check only {:.1} MB",
         floor_peak as f64 / 1e6,
         run_peak as f64 / 1e6,
-        eval_peak as f64 / 1e6
+        eval_peak as f64 / 1e6,
+        compile_peak as f64 / 1e6
     );
     let _ = std::fs::remove_file(&file);
 }

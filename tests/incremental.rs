@@ -49,7 +49,7 @@ fn books(s: &mut Session, scenario: &str) -> Books {
     let ids = || r.program.entities.ids();
     let cash = ids().map(|e| r.ledger.closing(e).unwrap()).collect();
     let paid = ids().map(|e| r.paid_path(e).unwrap().1.to_vec()).collect();
-    Some((r.ledger.events().to_vec(), cash, paid))
+    Some((r.ledger.events().collect(), cash, paid))
 }
 
 /// The same model checked and run from scratch with `overrides`: its outcome, the headline

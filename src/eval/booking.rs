@@ -49,7 +49,7 @@ pub fn in_ledger(x: Decimal) -> Result<Decimal, ArithError> {
 }
 
 /// `10^i` for `i` in `0..=38` (every power an `i128` holds): no `pow` loop in the hot paths.
-const POW10: [i128; 39] = {
+pub(super) const POW10: [i128; 39] = {
     let mut t = [1i128; 39];
     let mut i = 1;
     while i < 39 {
@@ -144,9 +144,10 @@ fn divisor_of(basis: Basis) -> Option<i64> {
 }
 
 /// The running sum `Σ value × weight` exactly as `Decimal` arithmetic holds it: the mantissa
-/// at the scale `checked_mul` by an integer and `checked_add` give while nothing is rounded
-/// (while the mantissa fits 96 bits): the larger of the two scales, except that adding to or
-/// adding a zero leaves the other operand as it is.
+/// at the scale `checked_mul` by an integer and `checked_add` give — the larger of the two
+/// scales, except that adding to or adding a zero leaves the other operand as it is — and,
+/// where a product or a sum passes 96 bits, rounded as `Decimal` rounds it (a `cagr` rate's
+/// 28-digit values times a month's weight do).
 #[derive(Clone, Copy)]
 struct FixedSum {
     mantissa: i128,
@@ -157,28 +158,21 @@ struct FixedSum {
 const MANTISSA_LIMIT: i128 = 1 << 96;
 
 impl FixedSum {
-    /// Adds `v × w`; `None` where `Decimal` would round (a mantissa of 96 bits or more).
+    /// Adds `v × w` as `Decimal`'s `checked_mul` and `checked_add` do, rounding included (see
+    /// [`mul_like_decimal`], [`add_like_decimal`]); `None` where this emulation does not follow
+    /// `Decimal` (an overflow, a product beyond 128 bits, a rare double rounding) and the
+    /// `Decimal` path books the rate instead.
     fn add(&mut self, v: Decimal, w: i64) -> Option<()> {
-        let vs = v.scale();
-        let p = v.mantissa().checked_mul(i128::from(w))?;
-        if p.abs() >= MANTISSA_LIMIT {
-            return None;
-        }
-        if p == 0 {
+        let p = mul_like_decimal(v, w)?;
+        if p.mantissa == 0 {
             return Some(());
         }
         if self.mantissa == 0 {
-            *self = FixedSum { mantissa: p, scale: vs };
+            *self = p;
             return Some(());
         }
-        if vs > self.scale {
-            self.mantissa = self.mantissa.checked_mul(*POW10.get((vs - self.scale) as usize)?)?;
-            self.mantissa = self.mantissa.checked_add(p)?;
-            self.scale = vs;
-        } else {
-            self.mantissa = self.mantissa.checked_add(p.checked_mul(*POW10.get((self.scale - vs) as usize)?)?)?;
-        }
-        (self.mantissa.abs() < MANTISSA_LIMIT).then_some(())
+        *self = add_like_decimal(*self, p)?;
+        Some(())
     }
 
     /// The scale `Decimal` division (rust_decimal 1.43, `div_impl` with a divisor below 2^32)
@@ -244,7 +238,7 @@ impl FixedSum {
         } else {
             (self.mantissa, d.checked_mul(*POW10.get((self.scale - LEDGER_DP) as usize)?)?)
         };
-        let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
+        let (q, r) = div_euclid(num, den)?;
         // half to even on the exact remainder
         let twice = r.checked_mul(2)?;
         let up = twice > den || (twice == den && q.rem_euclid(2) == 1);
@@ -270,14 +264,101 @@ impl FixedSum {
     }
 }
 
+/// `v × w` (`w` ≥ 0) as `Decimal::checked_mul` gives it: the exact product if its mantissa
+/// fits 96 bits, else rounded as rust_decimal 1.43's `Buf24::rescale` rounds it (see
+/// [`rescale_like_decimal`]). `None` for an overflow or a product beyond 128 bits.
+fn mul_like_decimal(v: Decimal, w: i64) -> Option<FixedSum> {
+    let w = u128::try_from(w).ok()?;
+    let n = v.mantissa().unsigned_abs().checked_mul(w)?;
+    let (m, scale) = if n < MANTISSA_LIMIT as u128 { (n, v.scale()) } else { rescale_like_decimal(n, v.scale())? };
+    let m = i128::try_from(m).ok()?;
+    Some(FixedSum { mantissa: if v.is_sign_negative() { -m } else { m }, scale: if m == 0 { 0 } else { scale } })
+}
+
+/// A mantissa `n` ≥ 2^96 at `scale` brought within 96 bits as rust_decimal 1.43's
+/// `Buf24::rescale` does: it first takes off `t = ((bits − 97) × 77 >> 8) + 1` digits (an
+/// estimate from the bit length, which may take one digit more than needed), then one digit at a
+/// time until the mantissa fits, rounding the exact quotient half to even once at the end.
+/// `None` where that overflows (no scale left), and where the rounding carries the mantissa to
+/// exactly 2^96 (rust_decimal then rounds a second time; left to the `Decimal` path).
+fn rescale_like_decimal(n: u128, scale: u32) -> Option<(u128, u32)> {
+    let bits = 128 - n.leading_zeros() as i32;
+    let mut t = (((bits - 97) * 77) >> 8) + 1;
+    let mut q;
+    loop {
+        if t > scale as i32 {
+            return None;
+        }
+        q = n / *POW10.get(t as usize)? as u128;
+        if q < MANTISSA_LIMIT as u128 {
+            break;
+        }
+        t += 1;
+    }
+    let power = *POW10.get(t as usize)? as u128;
+    let r = n - q * power;
+    let half = power / 2;
+    if r > half || (r == half && q & 1 == 1) {
+        q += 1;
+    }
+    (q < MANTISSA_LIMIT as u128).then_some((q, scale - t as u32))
+}
+
+/// `a + b` (both non-zero, mantissas below 2^96) as `Decimal::checked_add` gives it: at the
+/// larger scale, the smaller-scale operand scaled up exactly; a sum beyond 96 bits is rounded
+/// by one digit (half to even) when the scaled operand fits 96 bits, else rescaled as
+/// [`rescale_like_decimal`]. `None` for an overflow and for a difference whose scaled operand
+/// exceeds 96 bits (rust_decimal's borrow there is left to the `Decimal` path).
+fn add_like_decimal(a: FixedSum, b: FixedSum) -> Option<FixedSum> {
+    let (x, y, scale) = match a.scale.cmp(&b.scale) {
+        std::cmp::Ordering::Equal => (a.mantissa, b.mantissa, a.scale),
+        std::cmp::Ordering::Less => {
+            (a.mantissa.checked_mul(*POW10.get((b.scale - a.scale) as usize)?)?, b.mantissa, b.scale)
+        }
+        std::cmp::Ordering::Greater => {
+            (a.mantissa, b.mantissa.checked_mul(*POW10.get((a.scale - b.scale) as usize)?)?, a.scale)
+        }
+    };
+    let negative = x < 0;
+    if x.abs() < MANTISSA_LIMIT && y.abs() < MANTISSA_LIMIT {
+        let r = x + y; // below 2^97 in magnitude
+        if r.abs() < MANTISSA_LIMIT {
+            return Some(FixedSum { mantissa: r, scale: if r == 0 { a.scale.max(b.scale) } else { scale } });
+        }
+        // the same signs carried past 96 bits: one digit off, half to even
+        let scale = scale.checked_sub(1)?;
+        let (q, rem) = (r.unsigned_abs() / 10, r.unsigned_abs() % 10);
+        let q = i128::try_from(if rem > 5 || (rem == 5 && q & 1 == 1) { q + 1 } else { q }).ok()?;
+        return Some(FixedSum { mantissa: if negative { -q } else { q }, scale });
+    }
+    if (x < 0) != (y < 0) {
+        return None;
+    }
+    let n = x.unsigned_abs().checked_add(y.unsigned_abs())?;
+    let (q, scale) = rescale_like_decimal(n, scale)?;
+    let q = i128::try_from(q).ok()?;
+    Some(FixedSum { mantissa: if negative { -q } else { q }, scale })
+}
+
+/// `(num.div_euclid(den), num.rem_euclid(den))` for `den` > 0 with one 128-bit division (the
+/// booking loop's costliest step), or `None` for `den` ≤ 0.
+fn div_euclid(num: i128, den: i128) -> Option<(i128, i128)> {
+    let d = u128::try_from(den).ok().filter(|d| *d > 0)?;
+    let a = num.unsigned_abs();
+    let (q, r) = (a / d, a - (a / d) * d);
+    let (q, r) = (i128::try_from(q).ok()?, i128::try_from(r).ok()?);
+    Some(if num >= 0 || r == 0 { (if num >= 0 { q } else { -q }, r) } else { (-q - 1, den - r) })
+}
+
 /// A running total (mantissa at scale 13, the scale of its `Decimal`) as that `Decimal`.
 fn fixed_decimal((m, scale): (i128, u32)) -> Decimal {
     Decimal::from_i128_with_scale(m / POW10[(LEDGER_DP - scale) as usize], scale)
 }
 
 /// [`book_rate`] in exact integers: the same amounts, with the same scales, as
-/// [`book_rate_decimal`] gives, or `None` for that path to book the rate instead — when a value
-/// or a running sum leaves what a `Decimal` holds unrounded. A running total whose exact
+/// [`book_rate_decimal`] gives, or `None` for that path to book the rate instead — when the
+/// emulation of `Decimal`'s rounding does not cover a product or a sum (an overflow, more than
+/// 128 bits, a double rounding at 2^96; see [`FixedSum::add`]). A running total whose exact
 /// quotient sits too close to a rounding boundary is computed the `Decimal` way, from the
 /// exact sum. (A proptest below checks the two paths against each other, scales included.)
 fn book_rate_fixed(
@@ -508,6 +589,8 @@ mod fixed_tests {
                     .unwrap_or(Decimal::ONE);
                 Decimal::from(x).checked_mul(g).unwrap_or(Decimal::ONE)
             }),
+            // any width and scale: sums and products that rust_decimal rounds
+            (any::<u64>(), 0u32..=20).prop_map(|(m, s)| Decimal::from_i128_with_scale(i128::from(m >> 8), s + 8)),
             Just(Decimal::ZERO),
         ]
     }
@@ -545,6 +628,90 @@ mod fixed_tests {
         }
     }
 
+    /// A `Decimal` of any width (1 to 96 bits) and scale.
+    fn wide() -> impl Strategy<Value = Decimal> {
+        (any::<u128>(), 1u32..=96, 0u32..=28, any::<bool>()).prop_map(|(raw, bits, scale, negative)| {
+            let m = (raw & ((1u128 << bits) - 1)).max(1) as i128;
+            Decimal::from_i128_with_scale(if negative { -m } else { m }, scale)
+        })
+    }
+
+    fn fixed(x: Decimal) -> FixedSum {
+        FixedSum { mantissa: x.mantissa(), scale: x.scale() }
+    }
+
+    /// Same value and same scale (a zero's scale aside).
+    fn same(sum: Option<FixedSum>, reference: Option<Decimal>) -> Result<(), TestCaseError> {
+        if let (Some(s), Some(r)) = (sum, reference) {
+            let ours = Decimal::from_i128_with_scale(s.mantissa, s.scale);
+            prop_assert_eq!(ours, r);
+            prop_assert!(r.is_zero() || ours.scale() == r.scale(), "{} vs {}", ours, r);
+        }
+        if reference.is_none() {
+            prop_assert!(sum.is_none(), "Decimal overflows but the emulation gives {:?}", sum.map(|s| s.mantissa));
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 20_000, .. ProptestConfig::default() })]
+
+        #[test]
+        fn one_division_is_div_euclid(num in any::<i128>(), den in 1i128..i128::MAX) {
+            prop_assert_eq!(div_euclid(num, den), Some((num.div_euclid(den), num.rem_euclid(den))));
+        }
+
+        #[test]
+        fn a_product_rounds_as_decimal_does(v in wide(), w in prop_oneof![0i64..400_000, 0i64..(1 << 40), Just(L), Just(L * 12)]) {
+            same(mul_like_decimal(v, w), v.checked_mul(Decimal::from(w)))?;
+        }
+
+        #[test]
+        fn a_sum_rounds_as_decimal_does(a in wide(), b in wide()) {
+            same(add_like_decimal(fixed(a), fixed(b)), a.checked_add(b))?;
+        }
+
+        #[test]
+        fn a_running_sum_rounds_as_decimal_does(values in proptest::collection::vec((wide(), 1i64..2_000_000), 1..30)) {
+            let mut sum = FixedSum { mantissa: 0, scale: 0 };
+            let mut reference = Decimal::ZERO;
+            for (v, w) in values {
+                let Some(r) = v.checked_mul(Decimal::from(w)).and_then(|p| reference.checked_add(p)) else { break };
+                if sum.add(v, w).is_none() {
+                    break;
+                }
+                reference = r;
+                same(Some(sum), Some(reference))?;
+            }
+        }
+    }
+
+    #[test]
+    fn products_and_sums_past_96_bits_take_the_integer_path() {
+        // a cagr value (28 digits) times a month's weight, and sums of such products
+        let v: Decimal = "1000007.0000000000000000001234".parse().unwrap_or_default();
+        let p = mul_like_decimal(v, L);
+        assert!(p.is_some_and(|p| p.scale < v.scale()));
+        let mut rescaled = 0;
+        for (a, b) in [
+            ("79228162514264.337593543950335", "0.0000000000000001"),
+            ("79228162514264.337593543950335", "79228162514264.337593543950335"),
+            ("7922816251426433759354395032.5", "0.05"),
+            ("-7922816251426433759354395033.5", "-0.25"),
+            ("377580.00000000000000000000001", "1.5"),
+            ("123456789012345678901234567.8", "0.15"),
+        ] {
+            let (a, b): (Decimal, Decimal) = (a.parse().unwrap_or_default(), b.parse().unwrap_or_default());
+            let ours = add_like_decimal(fixed(a), fixed(b));
+            let theirs = a.checked_add(b);
+            assert!(ours.is_some(), "{a} + {b}");
+            let ours = ours.map(|s| Decimal::from_i128_with_scale(s.mantissa, s.scale));
+            assert_eq!(ours.map(|x| (x, x.scale())), theirs.map(|x| (x, x.scale())), "{a} + {b}");
+            rescaled += usize::from(ours.is_some_and(|x| x.scale() < a.scale().max(b.scale())));
+        }
+        assert!(rescaled >= 4, "{rescaled}");
+    }
+
     #[test]
     fn midpoints_and_limits_book_as_decimal_does() {
         let t = Timeline::new(&TimelineIr {
@@ -573,7 +740,7 @@ mod fixed_tests {
             }
         }
         // the integer path takes the usual rates itself
-        for v in ["12000000000", "1000007.000000000000123", "1500.5"] {
+        for v in ["12000000000", "1000007.000000000000123", "1500.5", "1000007.0000000000000000001234"] {
             let rate = Series::constant(v.parse().unwrap_or_default(), Unit::none());
             assert!(book_rate_fixed(&rate, Basis::Calendar { months: 12 }, all, &t).is_some(), "{v}");
         }

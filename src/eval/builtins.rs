@@ -414,7 +414,7 @@ impl Run<'_> {
             return Ok(out);
         }
         let me = Account::Entity(id);
-        for ev in self.ledger.events() {
+        for ev in self.ledger.events_of(me) {
             let inflow = ev.to == me;
             if !inflow && ev.from != me {
                 continue;

@@ -442,10 +442,10 @@ impl Run<'_> {
             if [ev.from, ev.to].iter().any(|a| a.entity().is_some_and(|e| stopped(&out, e, t))) {
                 continue;
             }
-            books.post(*ev).map_err(|x| arith(x, span))?;
+            books.post(ev).map_err(|x| arith(x, span))?;
         }
         for ev in ledger.events() {
-            books.post(*ev).map_err(|x| arith(x, span))?;
+            books.post(ev).map_err(|x| arith(x, span))?;
         }
         Ok((books, balances, out))
     }

@@ -64,7 +64,7 @@ pub struct Run<'a> {
     pub(super) defs: IdVec<DefId, &'a TExpr>,
     pub(super) def_values: IdVec<DefId, Option<Val>>,
     pub(super) def_busy: IdVec<DefId, bool>,
-    pub(super) flow_amounts: IdVec<FlowId, Option<Vec<Decimal>>>,
+    pub(super) flow_amounts: IdVec<FlowId, Option<super::amounts::Amounts>>,
     pub(super) flow_busy: IdVec<FlowId, bool>,
     /// The ledger.
     pub ledger: Ledger,
@@ -724,7 +724,7 @@ impl<'a> Run<'a> {
     /// The amounts a flow books in each period (positive; the direction is the flow's).
     pub fn flow(&mut self, fid: FlowId) -> Result<Vec<Decimal>, EvalError> {
         if let Some(Some(a)) = self.flow_amounts.get(fid) {
-            return Ok(a.clone());
+            return Ok(a.to_vec());
         }
         let Some(f) = self.program.flows.get(fid) else { return Ok(vec![]) };
         super::interrupt::check(f.span)?;
@@ -743,7 +743,7 @@ impl<'a> Run<'a> {
         }
         let amounts = amounts?;
         if let Some(slot) = self.flow_amounts.get_mut(fid) {
-            *slot = Some(amounts.clone());
+            *slot = Some(super::amounts::Amounts::new(&amounts));
         }
         Ok(amounts)
     }

@@ -21,7 +21,7 @@
 //! previous run's only in its scenarios (the caller's promise: `Session::amend_scenario`).
 
 use super::engine::{prepare, run_scenario_seeded, scenario_chain, scenario_defs, Phase, Run};
-use super::ledger::{Event, Origin};
+use super::ledger::Origin;
 use super::{EvalError, RunResult};
 use crate::check::ids::Id;
 use crate::check::ir::{DefId, EntityId, FlowId, Program, ScenarioIr, TExpr, TExprKind};
@@ -182,7 +182,7 @@ pub fn rerun<'a>(
 
 /// The memory of the event log of a result nobody reads any more, for the next re-run to
 /// copy the books into (a session re-runs after each change books of the same size).
-pub struct Spare(Vec<Event>);
+pub struct Spare(Vec<super::ledger::Packed>);
 
 impl Spare {
     /// The memory of `result`'s event log, unless something else still holds the result.
@@ -254,20 +254,21 @@ struct Groups {
     flows: Vec<Option<std::ops::Range<usize>>>,
 }
 
-fn groups(events: &[Event], entities: usize, flows: usize) -> Option<Groups> {
+fn groups(ledger: &super::ledger::Ledger, entities: usize, flows: usize) -> Option<Groups> {
     let mut g = Groups { openings: vec![None; entities], flows: vec![None; flows] };
-    let mut i = 0;
-    while let Some(first) = events.get(i) {
-        let start = i;
-        while events.get(i).is_some_and(|e| e.origin == first.origin) {
-            i += 1;
+    let mut origins = ledger.origins().enumerate().peekable();
+    while let Some((start, first)) = origins.next() {
+        let first = first?;
+        let mut end = start + 1;
+        while let Some((i, _)) = origins.next_if(|(_, o)| *o == Some(first)) {
+            end = i + 1;
         }
-        let slot = match first.origin {
+        let slot = match first {
             Origin::Opening(e) => g.openings.get_mut(e as usize)?,
             Origin::Flow(f) => g.flows.get_mut(f as usize)?,
             Origin::Contract(_) | Origin::Credit(_) => return None,
         };
-        if slot.replace(start..i).is_some() {
+        if slot.replace(start..end).is_some() {
             return None; // not one run of events
         }
     }
@@ -288,8 +289,7 @@ fn rerun_entities<'a>(
     spare: Option<Spare>,
 ) -> Result<Option<Run<'a>>, EvalError> {
     let (ledger, _, depreciation, min_cash) = prev.books();
-    let events = ledger.events();
-    let Some(g) = groups(events, program.entities.len(), program.flows.len()) else { return Ok(None) };
+    let Some(g) = groups(ledger, program.entities.len(), program.flows.len()) else { return Ok(None) };
     let mut run = prepare(program, scenario, None)?;
     if run.timeline != prev.timeline || depreciation.len() != post.len() || min_cash.len() != post.len() {
         return Ok(None);
@@ -298,11 +298,13 @@ fn rerun_entities<'a>(
     if let Some(Spare(memory)) = spare {
         run.ledger.reuse_memory(memory);
     }
-    run.ledger.reserve(events.len());
-    let copy = |run: &mut Run<'a>, range: &Option<std::ops::Range<usize>>| {
-        if let Some(evs) = range.clone().and_then(|r| events.get(r)) {
-            run.ledger.copy_events(evs);
-        }
+    run.ledger.reserve(ledger.event_count());
+    let copy = |run: &mut Run<'a>, range: &Option<std::ops::Range<usize>>| match range {
+        Some(r) => run
+            .ledger
+            .copy_events(ledger, r.clone())
+            .ok_or_else(|| EvalError::internal(run.scenario_span, "the books of an earlier run do not fit this one")),
+        None => Ok(()),
     };
     run.phase = Phase::Posting;
     let posted = (|| {
@@ -310,14 +312,14 @@ fn rerun_entities<'a>(
             if *again {
                 run.post_opening(EntityId::from_index(e))?;
             } else {
-                copy(&mut run, g.openings.get(e).unwrap_or(&None));
+                copy(&mut run, g.openings.get(e).unwrap_or(&None))?;
             }
         }
         for (fid, f) in program.flows.iter_enumerated() {
             if post.get(f.entity.index()).copied().unwrap_or(true) {
                 run.post_flow(fid)?;
             } else {
-                copy(&mut run, g.flows.get(fid.index()).unwrap_or(&None));
+                copy(&mut run, g.flows.get(fid.index()).unwrap_or(&None))?;
             }
         }
         Ok::<(), EvalError>(())

@@ -5,6 +5,7 @@
 //! decimal operations; every failure becomes an [`EvalError`] at the operator's span.
 
 mod accrual;
+pub mod amounts;
 pub mod booking;
 mod builtins;
 pub mod contracts;

@@ -16,7 +16,7 @@ use super::Value;
 use crate::check::ir::{ContractId, DefId, EntityId, FlowId, IdVec, Program};
 
 /// Each flow's amounts per period, once computed.
-pub(super) type FlowAmounts = IdVec<FlowId, Option<Vec<Decimal>>>;
+pub(super) type FlowAmounts = IdVec<FlowId, Option<super::amounts::Amounts>>;
 use crate::check::Shape;
 use crate::number::Rounding;
 use crate::source::Span;
