@@ -14,6 +14,8 @@
 //! time (`support/cputime.rs`: on a shared machine the load skews wall-clock time), and the peak
 //! heap of each, measured with a counting allocator (the target for `run` is ≤ 40 MB).
 
+use aifin::check::ids::Id;
+use aifin::check::ir::EntityId;
 use aifin::source::SourceMap;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::{Duration, Instant};
@@ -51,11 +53,14 @@ fn same_books(program: &aifin::check::ir::Program) {
     let run = aifin::eval::engine::run_scenario(program, None).expect("aifin runs");
     assert_eq!(books.ledger.events().len(), run.ledger.events().len(), "event counts differ");
     for e in 0..ENTITIES {
+        let id = EntityId::from_index(e);
         let ours = books.ledger.closing(e).expect("closing cash");
-        let theirs = run.ledger.closing(e).expect("closing cash");
+        let theirs = run.ledger.closing(id).expect("closing cash");
         assert_eq!(ours, theirs, "closing cash of E{e} differs");
     }
-    let profit = run.entity_lines(0, aifin::check::ir::Builtin::Profit).expect("profit");
+    let profit = run
+        .entity_lines(EntityId::from_index(0), aifin::check::ir::Builtin::Profit, run.scenario_span())
+        .expect("profit");
     let yearly: Vec<_> = profit.chunks(12).map(|y| y.iter().sum::<rust_decimal::Decimal>()).collect();
     assert_eq!(books.profit, yearly, "E0's profit differs");
     println!(

@@ -223,7 +223,11 @@ pub fn tornado(
         if !matches!(e.ty, Type::Uncertain(_)) {
             continue;
         }
-        let name = program.definitions.get(id).map(|d| d.name.clone()).unwrap_or_default();
+        let name = program
+            .definitions
+            .get(id)
+            .map(|d| d.name.clone())
+            .ok_or_else(|| EvalError::internal(e.span, "an input of no definition"))?;
         let (lo, _) = run_with(program, scenario, &[(id, (**low).clone())], report, at)?;
         let (hi, _) = run_with(program, scenario, &[(id, (**high).clone())], report, at)?;
         let (at_low, at_high) = (quantity(lo)?, quantity(hi)?);

@@ -65,6 +65,8 @@ pub struct Session {
     memo: Option<Arc<RunResult>>,
     /// What the last run computed again: `None` after a full run.
     reuse: Option<Reuse>,
+    /// Memory for the next incremental run's books ([`Session::recycle`]).
+    spare: Option<eval::incremental::Spare>,
     inputs: usize,
 }
 
@@ -73,6 +75,9 @@ pub struct Session {
 pub struct Reuse {
     pub defs: (usize, usize),
     pub flows: (usize, usize),
+    /// The entities whose books were posted again, of how many, when the others' were
+    /// copied (`None`: every entity's books were posted).
+    pub entities: Option<(usize, usize)>,
 }
 
 /// What [`Session::amend_scenario`] replaced, to put it back with [`Session::restore`].
@@ -112,6 +117,7 @@ impl Session {
             runs: BTreeMap::new(),
             memo: None,
             reuse: None,
+            spare: None,
             inputs: 0,
         };
         // Nothing is lost if this fails: every later load takes the prelude in again (parsed
@@ -183,23 +189,32 @@ impl Session {
     /// alone against the committed program ([`crate::check::reuse`]), and the next run reuses
     /// what the change leaves untouched ([`crate::eval::incremental`]). `Some` with what was
     /// replaced when that was possible; `None`, changing nothing, when `text` is not one
-    /// scenario that extends a declared one and overrides only drivers and curves with values
-    /// that check, or the scenario it replaces overrode a field: then the caller checks the
-    /// whole program (whose diagnostics are the ones to show).
+    /// scenario that extends a declared one and overrides drivers, curves and fields with values
+    /// that check (alone, and in every contract term and range they reach, as the whole check
+    /// does), or it overrides a field no scenario overrode before (its definition is made by a
+    /// check of the whole program: `check::overrides`), or it drops a field override of the
+    /// scenario it replaces: then the caller checks the whole program (whose diagnostics are
+    /// the ones to show).
     pub fn amend_scenario(&mut self, name: &str, text: Option<&str>) -> Option<Amended> {
         use crate::check::reuse;
         let program = &*self.program;
         let old_file = self.files.iter().position(|(id, _)| self.sources.get(*id).is_some_and(|s| s.name() == name));
-        // the scenario the file declared, which must not have made field definitions
+        // the scenario the file declared
         let old_scenario = old_file.and_then(|i| self.files.get(i)).and_then(|(_, f)| {
             f.decls.iter().find_map(|d| match d {
                 ast::Decl::Scenario(s) => Some(s),
                 _ => None,
             })
         });
-        if old_file.is_some() && old_scenario.is_none_or(|s| s.overrides.iter().any(|o| o.field.is_some())) {
+        if old_file.is_some() && old_scenario.is_none() {
             return None;
         }
+        // the fields it overrode: their definitions (`OpenAI.cash`) were made for it, and a
+        // program checked whole without one of them would not have its definition
+        let fields_of = |s: &ast::Scenario| -> Vec<(String, String)> {
+            s.overrides.iter().filter_map(|o| o.field.as_ref().map(|f| (o.name.name.clone(), f.name.clone()))).collect()
+        };
+        let old_fields = old_scenario.map(fields_of).unwrap_or_default();
         if let Some((_, f)) = old_file.and_then(|i| self.files.get(i)) {
             if f.decls.len() != 1 {
                 return None;
@@ -223,14 +238,20 @@ impl Session {
             if !fits {
                 return None;
             }
+            let new_fields = fields_of(s);
+            if old_fields.iter().any(|f| !new_fields.contains(f)) {
+                return None;
+            }
             let imports = self.imports();
             let mut overrides = Vec::new();
             for o in &s.overrides {
-                if o.field.is_some() {
-                    return None;
-                }
                 let t = reuse::expr_in(program, &imports, &o.value).ok()?;
-                overrides.push((reuse::definition_override(program, &o.name.name, &t)?, t));
+                let id = match &o.field {
+                    // a field whose definition a check of the whole program made already
+                    Some(f) => reuse::field_override(program, &o.name.name, &f.name, &t)?,
+                    None => reuse::definition_override(program, &o.name.name, &t)?,
+                };
+                overrides.push((id, t));
             }
             let ir = crate::check::ir::ScenarioIr {
                 name: s.name.name.clone(),
@@ -243,12 +264,22 @@ impl Session {
             };
             new = Some(((id, file.clone()), ir));
         }
+        if text.is_none() && !old_fields.is_empty() {
+            return None;
+        }
         let mut next = program.clone();
         next.scenarios.retain(|x| Some(&x.name) != old_name.as_ref());
-        let removed = old_file.map(|i| (i, self.files.remove(i)));
         let added = new.is_some();
-        if let Some((file, ir)) = new {
+        let file = new.map(|(file, ir)| {
             next.scenarios.push(ir);
+            file
+        });
+        // the terms and ranges the overrides reach, as the whole check would
+        if !reuse::validate(&next).is_empty() {
+            return None;
+        }
+        let removed = old_file.map(|i| (i, self.files.remove(i)));
+        if let Some(file) = file {
             self.files.push(file);
         }
         let warnings = crate::eval::warning::warnings(&next);
@@ -291,6 +322,15 @@ impl Session {
     /// What the last run computed again, when it reused an earlier run (`None`: it ran all).
     pub fn last_reuse(&self) -> Option<Reuse> {
         self.reuse
+    }
+
+    /// Hands back a run result the caller no longer needs (the REPL's figures from before a
+    /// change), so the next incremental run copies its books into that memory instead of
+    /// mapping in fresh memory; nothing happens while anything else still holds it.
+    pub fn recycle(&mut self, result: Arc<RunResult>) {
+        if let Some(spare) = eval::incremental::Spare::of(result) {
+            self.spare = Some(spare);
+        }
     }
 
     /// Puts back what [`Session::amend_scenario`] replaced.
@@ -510,13 +550,19 @@ impl Session {
         };
         self.reuse = dirty.as_ref().map(|(_, d)| {
             let (defs, flows) = d.count();
-            Reuse { defs: (defs, d.defs.len()), flows: (flows, d.flows.len()) }
+            Reuse { defs: (defs, d.defs.len()), flows: (flows, d.flows.len()), entities: None }
         });
         let mut run = match &dirty {
-            Some((prev, d)) => eval::incremental::rerun(&program, scenario, prev, d),
-            None => eval::engine::run_scenario(&program, scenario),
-        }
-        .map_err(one)?;
+            Some((prev, d)) => {
+                let spare = self.spare.take();
+                let (run, posted) = eval::incremental::rerun(&program, scenario, prev, d, spare).map_err(one)?;
+                if let Some(r) = &mut self.reuse {
+                    r.entities = posted.map(|n| (n, program.entities.len()));
+                }
+                run
+            }
+            None => eval::engine::run_scenario(&program, scenario).map_err(one)?,
+        };
         // What `f` computes on top of the books (values that read the ledger) stays in the
         // result; `eval::incremental` never reuses those (they name an entity or contract).
         let answer = f(&mut run, &self.sources);

@@ -6,7 +6,8 @@
 //! the robust one. The driver is replaced by a literal in a copy of the program (any scenario
 //! override of it is dropped), the scenario is run, and `EXPR − VALUE` is evaluated.
 //!
-//! The bracket `[LOW, HIGH]` (default: a tenth to ten times the driver's value) must hold a
+//! The bracket `[LOW, HIGH]` (default: a tenth to ten times the driver's value in the
+//! scenario, its override included, which is also the value printed as "now") must hold a
 //! sign change of `EXPR − VALUE`, else `aifin::eval::no_solution`. Each step halves the
 //! bracket (midpoints are exact decimals) and keeps the half where the sign changes; it stops
 //! when the bracket is narrower than [`RELATIVE_PRECISION`] of its larger end (or reaches an
@@ -45,7 +46,7 @@ pub struct Problem<'p> {
 /// What a goal seek found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
-    /// The driver's value before.
+    /// The driver's value in the scenario before (its override included).
     pub original: Decimal,
     /// The driver's unit.
     pub unit: Unit,
@@ -65,6 +66,22 @@ pub struct Solution {
 pub fn driver_value(program: &Program, id: DefId, span: crate::source::Span) -> Result<Quantity, EvalError> {
     let d = program.definitions.get(id).ok_or(EvalError::Internal { span, what: "no such driver".into() })?;
     match crate::eval::eval_expr(&d.value, program)? {
+        crate::eval::Value::Quantity(q) => Ok(q),
+        crate::eval::Value::Uncertain { point, .. } => Ok(point),
+        _ => Err(EvalError::NotConstant { span: d.span, what: "not a quantity".into() }),
+    }
+}
+
+/// The driver's value in effect in `scenario` (overridden along its chain, as a what-if's
+/// `:set` does), with its unit (its point value if it is a range).
+pub fn driver_value_in(
+    program: &Program,
+    scenario: Option<&str>,
+    id: DefId,
+    span: crate::source::Span,
+) -> Result<Quantity, EvalError> {
+    let d = program.definitions.get(id).ok_or(EvalError::Internal { span, what: "no such driver".into() })?;
+    match crate::eval::engine::definition_in(program, scenario, id)? {
         crate::eval::Value::Quantity(q) => Ok(q),
         crate::eval::Value::Uncertain { point, .. } => Ok(point),
         _ => Err(EvalError::NotConstant { span: d.span, what: "not a quantity".into() }),
@@ -108,7 +125,7 @@ fn sign(x: Decimal) -> i8 {
 
 /// Solves `p` by bisection (see the module docs).
 pub fn solve(p: &Problem<'_>) -> Result<Solution, EvalError> {
-    let q = driver_value(p.program, p.driver, p.target.span)?;
+    let q = driver_value_in(p.program, p.scenario, p.driver, p.target.span)?;
     let span = p.program.definitions.get(p.driver).map(|d| d.span).unwrap_or(p.target.span);
     let arith = |e| EvalError::arith(e, span);
     let (mut lo, mut hi) = match p.between {
@@ -229,7 +246,7 @@ pub fn ask(req: &Request<'_>, check: &mut CheckExpr<'_>) -> Result<Found, Refusa
         return Err(Refusal::NotADriver { vary: vary.to_string(), declared: found.is_some(), drivers });
     };
     let span = program.definitions.get(id).map(|d| d.span).unwrap_or(texpr.span);
-    let current = driver_value(&program, id, span).map_err(diag)?;
+    let current = driver_value_in(&program, req.scenario, id, span).map_err(diag)?;
     let bounds = match req.between {
         None => None,
         Some(b) => {

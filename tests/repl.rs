@@ -2,24 +2,16 @@
 //! the first failing input stops with exit 1. On examples/repl/cascade_whatif.aifin, a model
 //! with contracts and defaults whose assumptions are drivers.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 const MODEL: &str = "examples/repl/cascade_whatif.aifin";
 
 fn repl(args: &[&str], input: &str) -> (String, String, i32) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aifin"))
-        .arg("repl")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
+    let args: Vec<&str> = std::iter::once("repl").chain(args.iter().copied()).collect();
+    common::aifin(&args, input)
 }
 
 #[test]
@@ -220,9 +212,9 @@ fn set_takes_an_entity_field() {
 }
 
 fn aifin(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_aifin")).args(args).env("NO_COLOR", "1").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    let (out, err, code) = common::aifin(args, "");
+    assert_eq!(code, 0, "{err}");
+    out
 }
 
 #[test]
@@ -253,6 +245,32 @@ fn solve_is_aifin_solve_in_the_active_scenario() {
     assert!(err.contains("`debt_rat` is not declared (did you mean `debt_rate`?)"), "{err}");
     let (_, err, _) = repl(&[MODEL], ":solve debt_rate\n");
     assert!(err.starts_with("`:solve NAME: EXPR == VALUE"), "{err}");
+}
+
+#[test]
+fn solve_shows_the_value_in_effect_as_now() {
+    // the driver is declared 4B USD/month; `:set`, `:scenario calm` (2B) and `aifin solve
+    // --scenario calm` each put another value in effect, and "now" is that value
+    let target = "funding_gap(OpenAI, 2028-01 .. 2028-06) == 20B USD";
+    let (out, err, code) =
+        repl(&[MODEL], &format!(":set openai_costs = 3B USD/month\n:solve openai_costs: {target}\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("vary      openai_costs, now 3,000,000,000 USD/month\n"), "{out}");
+    let (out, err, code) = repl(&[MODEL], &format!(":scenario calm\n:solve openai_costs: {target}\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("vary      openai_costs, now 2,000,000,000 USD/month\n"), "{out}");
+    let cli = aifin(&["solve", MODEL, "--scenario", "calm", "--vary", "openai_costs", "--target", target]);
+    assert!(cli.contains("vary      openai_costs, now 2,000,000,000 USD/month\n"), "{cli}");
+    // the value in effect sets the default bracket too: a gap of 10B needs 6(c + 3B) = 20B,
+    // c = 1/3B USD/month, inside a tenth to ten times 0.2B but not 4B
+    let input =
+        ":set openai_costs = 0.2B USD/month\n:solve openai_costs: funding_gap(OpenAI, 2028-01 .. 2028-06) == 10B USD\n";
+    let (out, err, code) = repl(&[MODEL], input);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("now 200,000,000 USD/month\n") && out.contains("solution  openai_costs = 333,333,333."),
+        "{out}"
+    );
 }
 
 const SAMPLED: &str = "examples/sample/cascade.aifin";

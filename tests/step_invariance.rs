@@ -116,7 +116,7 @@ fn gen() -> impl Strategy<Value = Gen> {
 }
 
 /// The scenario text: three companies with cash enough for everything, a flow of each kind,
-/// and one contract of each kind.
+/// one contract of each kind, and flows `while` three of the contracts are in force.
 fn text(g: &Gen) -> String {
     let mut s = String::from(
         "scenario d { timeline 2025-01-01 .. 2026-12-31 daily }\n\
@@ -212,6 +212,10 @@ fn text(g: &Gen) -> String {
         day(*start, 1),
         day(*start + *years, 1)
     ));
+    // contingent flows: in force over the months of each contract's first and last payment
+    s.push_str("flow E1.ops -> world: 3100.3 USD/month from 2025-01 while top\n");
+    s.push_str("flow E2.upkeep -> world: 17 USD/day from 2025-01 while lease\n");
+    s.push_str("flow E0.servicing -> world: 52.1 USD/week from 2025-01 while debt\n");
     s.push_str("report defaults\n");
     let lines = ["revenue", "costs", "capex", "depreciation", "interest", "financing", "net", "profit"];
     for e in 0..3 {

@@ -2,9 +2,10 @@
 //! warning `aifin::eval::point_outside` in `aifin check`, `run`, `sample` and the REPL — on
 //! stderr, with the exit status unchanged — and a point inside gives none.
 
-use std::io::Write;
+mod common;
+
+use common::aifin;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 const CODE: &str = "aifin::eval::point_outside";
 
@@ -14,20 +15,6 @@ fn scratch(name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn aifin(args: &[&str], stdin: &str) -> (String, String, i32) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aifin"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.code().unwrap_or(-1))
 }
 
 const OUTSIDE: &str = "scenario base { timeline 2026 .. 2027 yearly }\n\
@@ -47,6 +34,7 @@ fn check_run_and_sample_warn_and_still_succeed() {
         assert!(err.contains("outside.aifin:2:"), "it points at the range: {err}");
         assert!(err.contains("help:"), "{err}");
         assert!(!out.contains(CODE), "warnings go to stderr: {out}");
+        assert!(!out.contains("lies outside"), "and only there (sample prints no line of its own): {out}");
     }
     // the run uses the point all the same
     let (out, _, _) = aifin(&["run", f], "");

@@ -22,14 +22,26 @@ impl Checker<'_> {
         let same = |this: &mut Self, t: &TExpr, op: &str| -> Option<()> {
             let (d, _) = this.need_quantity(t)?;
             if d != vd {
+                let left_desc = this.describe(&value);
+                // a bare number where the model's value has a unit: say which unit to write
+                let bare = (d.is_none() && !vd.is_none()).then(|| {
+                    if op.contains("tolerance") {
+                        format!(
+                            "a tolerance is absolute, in the compared unit: write it in {left_desc}, or add \
+                             `relative` for a share of the claimed value (`within 1% relative`)"
+                        )
+                    } else {
+                        format!("the claimed value needs its unit: write it in {left_desc}")
+                    }
+                });
                 this.errors.push(CheckError::DimensionMismatch {
                     op_span: t.span,
                     op: op.into(),
                     left: value.span,
-                    left_desc: this.describe(&value),
                     right: t.span,
                     right_desc: this.describe(t),
-                    hint: this.mismatch_hint(&vd, &d),
+                    hint: this.mismatch_hint(&vd, &d).or(bare),
+                    left_desc,
                 });
                 return None;
             }

@@ -242,7 +242,10 @@ impl<'a> Checker<'a> {
                     span: b.span,
                     expected: "an end after the start".into(),
                     found: format!("{} before {}", b.value, a.value),
-                    hint: None,
+                    hint: Some(format!(
+                        "`from` is the first period the flow books, `to` the last: `from {} to {}`",
+                        b.value, a.value
+                    )),
                 });
                 return None;
             }
@@ -574,7 +577,10 @@ impl<'a> Checker<'a> {
                     self.errors.push(CheckError::BadScenario {
                         span: t.span,
                         reason: "the timeline ends before it starts".into(),
-                        hint: None,
+                        hint: Some(format!(
+                            "write the first period first: `timeline {} .. {} …`",
+                            t.end.value, t.start.value
+                        )),
                     });
                     return None;
                 }
@@ -653,6 +659,16 @@ impl Checker<'_> {
     /// `in B USD`: the unit must be a currency.
     fn report_scale(&mut self, magnitude: &str, unit: &crate::syntax::ast::Ident) -> Option<Scale> {
         let is_currency = self.reg.lookup(&unit.name).and_then(|id| self.reg.def(id)).is_some_and(|d| d.currency);
+        if !is_currency && self.reg.lookup(&unit.name).is_some() {
+            // a declared unit that is not a currency (`in B GPU`): not an unknown unit
+            self.errors.push(CheckError::WrongKind {
+                span: unit.span,
+                expected: "a currency (`in B USD` scales a report's amounts of money)".into(),
+                found: format!("the unit `{}`, which is not a currency", unit.name),
+                hint: Some(format!("name the currency the amounts are in, e.g. `in {magnitude} USD`")),
+            });
+            return None;
+        }
         if !is_currency {
             let currencies: Vec<String> =
                 self.reg.units().iter().filter(|u| u.currency).map(|u| u.name.clone()).collect();

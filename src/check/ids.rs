@@ -56,6 +56,10 @@ id_type!(
     /// Index of a contract.
     ContractId
 );
+id_type!(
+    /// Index of an entity.
+    EntityId
+);
 
 /// A vector indexed by a typed id.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +100,10 @@ impl<I: Id, T> IdVec<I, T> {
     /// Every id, in order.
     pub fn ids(&self) -> impl Iterator<Item = I> {
         (0..self.items.len()).map(I::from_index)
+    }
+    /// Every item with its id, to change.
+    pub fn iter_mut_enumerated(&mut self) -> impl Iterator<Item = (I, &mut T)> {
+        self.items.iter_mut().enumerate().map(|(i, x)| (I::from_index(i), x))
     }
     /// The items, to change.
     pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {

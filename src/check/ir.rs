@@ -12,9 +12,7 @@ use crate::syntax::ast::{BinaryOp, CompareOp, DefinitionKind, Direction, PeriodV
 use crate::units::{Quantity, Registry, Unit, UnitId};
 use std::collections::BTreeMap;
 
-pub use super::ids::{ContractId, DefId, FlowId, IdVec};
-/// Index of an entity.
-pub type EntityId = usize;
+pub use super::ids::{ContractId, DefId, EntityId, FlowId, IdVec};
 
 /// A typed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -325,7 +323,7 @@ pub struct Program {
     /// Drivers and curves, in declaration order.
     pub definitions: IdVec<DefId, DefIr>,
     /// Entities.
-    pub entities: Vec<EntityIr>,
+    pub entities: IdVec<EntityId, EntityIr>,
     /// Flows.
     pub flows: IdVec<FlowId, FlowIr>,
     /// Contracts.

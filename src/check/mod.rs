@@ -58,7 +58,7 @@ struct Checker<'a> {
     def_asts: IdVec<DefId, &'a ast::Definition>,
     def_state: IdVec<DefId, State>,
     def_ir: IdVec<DefId, Option<DefIr>>,
-    entity_asts: Vec<&'a ast::Entity>,
+    entity_asts: IdVec<EntityId, &'a ast::Entity>,
     contract_asts: IdVec<ContractId, &'a ast::Contract>,
     flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
     flow_index: HashMap<(EntityId, String), FlowId>,
@@ -100,6 +100,7 @@ pub fn check_with(
         c.errors.extend(terms::validate(&p, &registry));
         c.errors.extend(range_order::validate(&p, &registry));
         typed::lower(&mut p);
+        c.errors.extend(terms::default_policies(&p));
         let x = extra.and_then(|e| c.expr(e));
         (p, x, c.errors)
     };
@@ -116,7 +117,7 @@ impl<'a> Checker<'a> {
             def_asts: IdVec::default(),
             def_state: IdVec::default(),
             def_ir: IdVec::default(),
-            entity_asts: Vec::new(),
+            entity_asts: IdVec::default(),
             contract_asts: IdVec::default(),
             flow_asts: IdVec::default(),
             flow_index: HashMap::new(),
@@ -171,7 +172,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Decl::Entity(e) => {
-                    let id = self.entity_asts.len();
+                    let id = self.entity_asts.next_id();
                     if e.name.name == "world" {
                         self.errors.push(CheckError::DuplicateName {
                             span: e.name.span,
@@ -198,7 +199,28 @@ impl<'a> Checker<'a> {
         self.flow_ir = Vec::with_capacity(flows).into();
         for d in decls {
             if let Decl::Flow(f) = d {
-                let Some((NameRef::Entity(e), _)) = self.names.get(&f.entity.name).copied() else { continue };
+                let e = match self.names.get(&f.entity.name).copied() {
+                    Some((NameRef::Entity(e), _)) => e,
+                    // a flow's owner must be a declared entity: a typo is never a silent no-op
+                    Some(_) => {
+                        self.errors.push(CheckError::WrongKind {
+                            span: f.entity.span,
+                            expected: "an entity (a flow belongs to an entity)".into(),
+                            found: format!("`{}`, which is not an entity", f.entity.name),
+                            hint: Some("declare the entity: `entity NAME { … }`".into()),
+                        });
+                        continue;
+                    }
+                    None => {
+                        let entities = self.entity_asts.iter().map(|e| e.name.name.as_str());
+                        self.errors.push(CheckError::UnknownName {
+                            span: f.entity.span,
+                            name: f.entity.name.clone(),
+                            suggestion: crate::units::suggest(&f.entity.name, entities),
+                        });
+                        continue;
+                    }
+                };
                 let key = (e, f.name.name.clone());
                 if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)) {
                     self.errors.push(CheckError::DuplicateName {

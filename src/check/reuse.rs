@@ -31,7 +31,7 @@ pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<T
         }
         c.def_state.push(State::Done(Some(d.value.ty.clone())));
     }
-    for (id, e) in program.entities.iter().enumerate() {
+    for (id, e) in program.entities.iter_enumerated() {
         c.names.insert(e.name.clone(), (NameRef::Entity(id), e.span));
     }
     for (id, k) in program.contracts.iter_enumerated() {
@@ -57,4 +57,30 @@ pub fn definition_override(program: &Program, name: &str, value: &TExpr) -> Opti
         Some(d) if base.dimension() != Some(d) => None,
         _ => Some(id),
     }
+}
+
+/// The definition that stands for field `field` of entity or contract `owner` (made when a
+/// scenario of `program` overrode it: `super::overrides`), and whether `value` may replace it
+/// as the whole check allows (a quantity of the same dimension; a constant for a constant
+/// field); `None` when there is no such definition yet or `value` may not.
+pub fn field_override(program: &Program, owner: &str, field: &str, value: &TExpr) -> Option<DefId> {
+    let name = format!("{owner}.{field}");
+    let (id, d) = program.definitions.iter_enumerated().find(|(_, d)| d.name == name && is_field_definition(d))?;
+    let base = &d.value.ty;
+    let (Some(b), Some(v)) = (base.dimension(), value.ty.dimension()) else { return None };
+    let varies = value.ty.shape().is_some_and(|s| s != Shape::Constant);
+    if b != v || (base.shape() == Some(Shape::Constant) && varies) {
+        return None;
+    }
+    Some(id)
+}
+
+/// What the whole check finds wrong in the contract terms and ranges of `program` (see
+/// `terms` and `range_order`): a program whose scenario was replaced without checking it again
+/// must still pass these, since an override reaches every term and range that names what it
+/// overrides (a negative principal through a driver is `bad_term`).
+pub fn validate(program: &Program) -> Vec<CheckError> {
+    let mut errors = super::terms::validate(program, &program.registry);
+    errors.extend(super::range_order::validate(program, &program.registry));
+    errors
 }

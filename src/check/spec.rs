@@ -67,6 +67,31 @@ impl FieldType {
     }
 }
 
+/// A default that is a constant value. The checker's lowering applies it (`super::typed`), so
+/// the typed term is never absent and the evaluator never decides a default; the words of the
+/// row's `default` are derived from it ([`Constant::words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constant {
+    /// Zero: of money (in any currency), of a rate per year, or a pure number.
+    Zero,
+    /// The pure number one.
+    One,
+    /// A cycle of one month.
+    OneMonth,
+}
+
+impl Constant {
+    /// In words, for a field of type `ty` (the docs' default column).
+    pub const fn words(self, ty: FieldType) -> &'static str {
+        match (self, ty) {
+            (Constant::Zero, FieldType::PerTime) => "0%/year",
+            (Constant::Zero, _) => "0",
+            (Constant::One, _) => "1",
+            (Constant::OneMonth, _) => "1 month",
+        }
+    }
+}
+
 /// One field or term.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldSpec {
@@ -78,6 +103,8 @@ pub struct FieldSpec {
     pub required: bool,
     /// Its default, in words.
     pub default: &'static str,
+    /// Its default when that is a constant (then `default` is its words).
+    pub constant: Option<Constant>,
     /// The ACTUS term it corresponds to.
     pub actus: &'static str,
     /// What it means.
@@ -85,10 +112,14 @@ pub struct FieldSpec {
 }
 
 const fn req(name: &'static str, ty: FieldType, doc: &'static str) -> FieldSpec {
-    FieldSpec { name, ty, required: true, default: "", actus: "", doc }
+    FieldSpec { name, ty, required: true, default: "", constant: None, actus: "", doc }
 }
 const fn opt(name: &'static str, ty: FieldType, default: &'static str, doc: &'static str) -> FieldSpec {
-    FieldSpec { name, ty, required: false, default, actus: "", doc }
+    FieldSpec { name, ty, required: false, default, constant: None, actus: "", doc }
+}
+/// An optional term whose default is a constant (applied by the checker's lowering).
+const fn dflt(name: &'static str, ty: FieldType, value: Constant, doc: &'static str) -> FieldSpec {
+    FieldSpec { name, ty, required: false, default: value.words(ty), constant: Some(value), actus: "", doc }
 }
 const fn actus(mut f: FieldSpec, term: &'static str) -> FieldSpec {
     f.actus = term;
@@ -99,9 +130,14 @@ const fn actus(mut f: FieldSpec, term: &'static str) -> FieldSpec {
 pub const ENTITY_FIELDS: &[FieldSpec] = &[
     opt("kind", FieldType::Choice(EntityKind::WORDS), "company", "what the entity is"),
     opt("cash", FieldType::Money, "0 at the timeline start", "opening cash; `cash 2025-01-01: 17.5B USD` dates it"),
-    opt("min_cash", FieldType::Money, "0", "the cash the entity must keep; below it the credit line is drawn"),
+    dflt(
+        "min_cash",
+        FieldType::Money,
+        Constant::Zero,
+        "the cash the entity must keep; below it the credit line is drawn",
+    ),
     opt("credit_limit", FieldType::Money, "none", "a credit line drawn automatically up to this amount"),
-    opt("credit_rate", FieldType::PerTime, "0%/year", "interest on the drawn credit line"),
+    dflt("credit_rate", FieldType::PerTime, Constant::Zero, "interest on the drawn credit line"),
     opt("default", FieldType::Choice(DefaultPolicy::WORDS), "pro_rata", "what a defaulted entity pays its creditors"),
     opt("recovery", FieldType::Fraction, "none", "the fixed recovery rate with `default recovery`"),
     opt(
@@ -221,7 +257,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 opt(
                     "every",
                     FieldType::Cycle,
-                    "1 month",
+                    "1 month; amortizing: the principal cycle",
                     "the interest payment cycle; `maturity`: interest at maturity only",
                 ),
                 "cycleOfInterestPayment",
@@ -270,7 +306,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "nextPrincipalRedemptionPayment",
             ),
             actus(
-                opt("premium", FieldType::Money, "0", "premium (+) or discount (−) at the initial exchange"),
+                dflt("premium", FieldType::Money, Constant::Zero, "premium (+) or discount (−) at the initial exchange"),
                 "premiumDiscountAtIED",
             ),
             actus(
@@ -295,7 +331,7 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 ),
                 "statusDate",
             ),
-            actus(opt("accrued", FieldType::Money, "0", "interest accrued at the status date"), "accruedInterest"),
+            actus(dflt("accrued", FieldType::Money, Constant::Zero, "interest accrued at the status date"), "accruedInterest"),
             actus(
                 opt("outstanding", FieldType::Money, "principal", "principal outstanding at the status date"),
                 "notionalPrincipal at the status date",
@@ -409,10 +445,10 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "cycleOfScalingIndex stub L1 / L0",
             ),
             actus(
-                opt(
+                dflt(
                     "scaling_base",
                     FieldType::Fraction,
-                    "1",
+                    Constant::One,
                     "the index value at which payments are unscaled",
                 ),
                 "scalingIndexAtContractDealDate",
@@ -436,10 +472,10 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "purchaseDate",
             ),
             actus(
-                opt(
+                dflt(
                     "purchase_price",
                     FieldType::Money,
-                    "0",
+                    Constant::Zero,
                     "the price the buyer pays, plus the interest accrued",
                 ),
                 "priceAtPurchaseDate",
@@ -454,10 +490,10 @@ pub const CONTRACTS: &[ContractSpec] = &[
                 "terminationDate",
             ),
             actus(
-                opt(
+                dflt(
                     "termination_price",
                     FieldType::Money,
-                    "0",
+                    Constant::Zero,
                     "the price the seller receives, plus the interest accrued",
                 ),
                 "priceAtTerminationDate",
@@ -551,8 +587,8 @@ pub const CONTRACTS: &[ContractSpec] = &[
             req("lessor", FieldType::Entity, "who is paid"),
             req("payment", FieldType::MoneyOrRate, "the payment per whole cycle, or a rate booked over each cycle"),
             req("over", FieldType::PeriodRange, "the term"),
-            opt("every", FieldType::Duration, "1 month", "the payment cycle"),
-            opt("escalation", FieldType::PerTime, "0%/year", "yearly increase of the payment"),
+            dflt("every", FieldType::Duration, Constant::OneMonth, "the payment cycle"),
+            dflt("escalation", FieldType::PerTime, Constant::Zero, "yearly increase of the payment"),
             opt(
                 "timing",
                 FieldType::Choice(Timing::WORDS),
@@ -590,6 +626,49 @@ pub const CONTRACTS: &[ContractSpec] = &[
 /// The spec of a contract kind.
 pub fn contract(kind: &str) -> Option<&'static ContractSpec> {
     CONTRACTS.iter().find(|c| c.kind == kind)
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The terms of contract kind `kind`, at compile time (a `const` naming no kind does not
+/// compile).
+pub const fn contract_fields(kind: &str) -> &'static [FieldSpec] {
+    let mut i = 0;
+    while i < CONTRACTS.len() {
+        if same(CONTRACTS[i].kind, kind) {
+            return CONTRACTS[i].fields;
+        }
+        i += 1;
+    }
+    panic!("no such contract kind")
+}
+
+/// The constant default of term `name` in `fields`, at compile time (a `const` naming a term
+/// without one does not compile): how `super::typed` reads a default from this table.
+pub const fn constant_default(fields: &[FieldSpec], name: &str) -> Constant {
+    let mut i = 0;
+    while i < fields.len() {
+        if same(fields[i].name, name) {
+            if let Some(c) = fields[i].constant {
+                return c;
+            }
+        }
+        i += 1;
+    }
+    panic!("this term has no constant default")
 }
 
 #[cfg(test)]

@@ -43,6 +43,36 @@ pub fn validate(p: &Program, reg: &Registry) -> Vec<CheckError> {
     v.errors
 }
 
+/// An entity's `default recovery` and `recovery R` go together (read after the typed lowering):
+/// `default recovery` without a rate would silently pay nothing, and a rate under another
+/// policy would silently be ignored.
+pub fn default_policies(p: &Program) -> Vec<CheckError> {
+    use super::options::{DefaultPolicy, OptionWord};
+    let mut errors = Vec::new();
+    for e in &p.entities {
+        let policy = e.terms.default;
+        match (e.fields.get("recovery"), policy) {
+            (None, DefaultPolicy::Recovery) => errors.push(CheckError::MissingField {
+                span: e.fields.get("default").map_or(e.span, |f| f.span),
+                name: "recovery".into(),
+                owner: format!("`{}` with `default recovery`", e.name),
+                doc: "the share of what it owes that it pays if it defaults, e.g. `recovery 40%`".into(),
+            }),
+            (Some(f), DefaultPolicy::ProRata | DefaultPolicy::Nothing) => errors.push(CheckError::BadTerm {
+                span: f.span,
+                reason: format!(
+                    "`recovery` is the rate paid under `default recovery`, but `{}` defaults `{}`",
+                    e.name,
+                    policy.word()
+                ),
+                help: "add `default recovery` to pay this share of what it owes, or remove `recovery`".into(),
+            }),
+            _ => {}
+        }
+    }
+    errors
+}
+
 const REPAY_HELP: &str =
     "give `maturity`, or a `payment` larger than the interest of one cycle (an annuity repays interest first)";
 const LIFE_HELP: &str = "capex is depreciated evenly over its life: give a positive duration, e.g. `life 5 year`";

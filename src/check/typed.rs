@@ -10,9 +10,12 @@
 //! the overridden fields into definitions), and the evaluator reads struct fields.
 //!
 //! Quantity terms stay expressions ([`FieldIr`]): they may name drivers, curves or scenario
-//! overrides, which only a run can evaluate. A term whose absence has a meaning the run
-//! computes (a loan's derived maturity, a lease's default cycle of one month) is an `Option`;
-//! its meaning is documented on the field.
+//! overrides, which only a run can evaluate. A term whose spec row has a constant default
+//! (`super::spec::Constant`: a lease's cycle of one month, no escalation, a loan's premium of 0)
+//! is a [`Valued`]: what was written, or that default, applied here from the spec table, so the
+//! evaluator never decides a default. A term whose absence has a meaning the run computes from
+//! other terms (a loan's derived maturity or payment) is an `Option`; its meaning is documented
+//! on the field.
 //!
 //! Adding a contract kind: its `ContractSpec` in `super::spec::CONTRACTS`, its struct and a
 //! variant of [`ContractTerms`] here, its arm in [`lower_contract`] (the test
@@ -23,7 +26,7 @@ use super::options::{
     AfterDefault, Amortization, BusinessDay, Calendar, DayCount, DefaultPolicy, EndOfMonth, EntityKind, InterestBase,
     LoanRole, OptionWord, ScalingEffect, Spread, Stub, Timing, TransferKind,
 };
-use super::spec::{FieldSpec, ENTITY_FIELDS};
+use super::spec::{Constant, FieldSpec, ENTITY_FIELDS};
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -36,6 +39,27 @@ pub enum CycleTerm {
     Every(FieldIr),
 }
 
+/// A term whose spec row has a constant default: what was written (or a scenario's override),
+/// or the spec's default, applied by the lowering. The evaluator reads either and decides
+/// nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Valued {
+    /// Written.
+    Given(FieldIr),
+    /// Not written: the spec's constant default.
+    Default(Constant),
+}
+
+impl Valued {
+    /// What was written, if anything.
+    pub fn given(&self) -> Option<&FieldIr> {
+        match self {
+            Valued::Given(f) => Some(f),
+            Valued::Default(_) => None,
+        }
+    }
+}
+
 /// An entity's fields, typed, with the spec's defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntityTerms {
@@ -43,15 +67,16 @@ pub struct EntityTerms {
     pub kind: EntityKind,
     /// Opening cash (none: 0 at the timeline start); its `date` dates it.
     pub cash: Option<FieldIr>,
-    /// The cash it must keep (none: 0).
-    pub min_cash: Option<FieldIr>,
+    /// The cash it must keep.
+    pub min_cash: Valued,
     /// Its credit line's limit (none: no credit line).
     pub credit_limit: Option<FieldIr>,
-    /// Interest on the drawn credit line (none: 0 %/year).
-    pub credit_rate: Option<FieldIr>,
+    /// Interest on the drawn credit line.
+    pub credit_rate: Valued,
     /// What it pays its creditors after a default (default `pro_rata`).
     pub default: DefaultPolicy,
-    /// The recovery rate with `default recovery` (none: 0).
+    /// The recovery rate: the checker requires it with `default recovery` and refuses it
+    /// otherwise.
     pub recovery: Option<FieldIr>,
     /// Whether its operations go on after it defaults (default `stop`).
     pub after_default: AfterDefault,
@@ -113,11 +138,11 @@ pub struct LoanIr {
     pub principal_stub: Stub,
     pub end_of_month: EndOfMonth,
     pub payment: Option<FieldIr>,
-    pub premium: Option<FieldIr>,
+    pub premium: Valued,
     pub capitalize_until: Option<FieldIr>,
     pub amortization_date: Option<FieldIr>,
     pub status_date: Option<FieldIr>,
-    pub accrued: Option<FieldIr>,
+    pub accrued: Valued,
     pub outstanding: Option<FieldIr>,
     pub day_end: Option<FieldIr>,
     pub business_day: BusinessDay,
@@ -133,12 +158,12 @@ pub struct LoanIr {
     pub scaling_anchor: Option<FieldIr>,
     /// `scaling_stub`, else `stub`.
     pub scaling_stub: Stub,
-    pub scaling_base: Option<FieldIr>,
+    pub scaling_base: Valued,
     pub scaling_effect: ScalingEffect,
     pub purchase_date: Option<FieldIr>,
-    pub purchase_price: Option<FieldIr>,
+    pub purchase_price: Valued,
     pub termination_date: Option<FieldIr>,
-    pub termination_price: Option<FieldIr>,
+    pub termination_price: Valued,
     /// Dated draws (`FieldIr::dated`).
     pub draws: Option<FieldIr>,
     pub reset: Option<CycleTerm>,
@@ -192,10 +217,10 @@ pub struct LeaseIr {
     pub payment: FieldIr,
     /// The term.
     pub over: FieldIr,
-    /// The cycle (none: one month).
-    pub every: Option<FieldIr>,
-    /// Yearly increase (none: 0 %/year).
-    pub escalation: Option<FieldIr>,
+    /// The cycle.
+    pub every: Valued,
+    /// Yearly increase.
+    pub escalation: Valued,
     /// Payment at the start or end of each cycle (default `advance`).
     pub timing: Timing,
 }
@@ -277,10 +302,34 @@ pub fn lower(p: &mut Program) {
     }
 }
 
+/// `valued!(fields, TABLE, "name")`: the term given, else the constant default of its row in the
+/// spec table `TABLE` (`ENTITY_FIELDS`, `contract_fields("lease")`), found at compile time: a
+/// row without a constant does not compile, and no default is written here.
+macro_rules! valued {
+    ($f:expr, $table:expr, $name:literal) => {{
+        const DEFAULT: Constant = super::spec::constant_default($table, $name);
+        $f.valued($name, DEFAULT)
+    }};
+}
+
 /// The fields of one declaration, read by name (here only) against its spec.
 struct Fields<'a> {
     map: &'a BTreeMap<String, FieldIr>,
     spec: &'a [FieldSpec],
+    /// The names read through [`Fields::valued`] (for the tests).
+    #[cfg(test)]
+    valued_read: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(map: &'a BTreeMap<String, FieldIr>, spec: &'a [FieldSpec]) -> Self {
+        Fields {
+            map,
+            spec,
+            #[cfg(test)]
+            valued_read: Default::default(),
+        }
+    }
 }
 
 impl Fields<'_> {
@@ -290,6 +339,18 @@ impl Fields<'_> {
 
     fn req(&self, name: &str) -> Option<FieldIr> {
         self.opt(name)
+    }
+
+    /// The term given, else `default` (through [`valued!`], its row's constant in the spec
+    /// table; the test `every_constant_default_is_applied` holds every row with a constant to
+    /// be read here).
+    fn valued(&self, name: &str, default: Constant) -> Valued {
+        #[cfg(test)]
+        self.valued_read.borrow_mut().push(name.to_string());
+        match self.opt(name) {
+            Some(f) => Valued::Given(f),
+            None => Valued::Default(default),
+        }
     }
 
     fn entity(&self, name: &str) -> Option<EntityId> {
@@ -342,13 +403,16 @@ fn lower_entity(e: &EntityIr) -> EntityTerms {
 }
 
 fn lower_fields(map: &BTreeMap<String, FieldIr>) -> EntityTerms {
-    let f = Fields { map, spec: ENTITY_FIELDS };
+    lower_fields_with(&Fields::new(map, ENTITY_FIELDS))
+}
+
+fn lower_fields_with(f: &Fields<'_>) -> EntityTerms {
     EntityTerms {
         kind: f.choice("kind").unwrap_or(EntityKind::Company),
         cash: f.opt("cash"),
-        min_cash: f.opt("min_cash"),
+        min_cash: valued!(f, ENTITY_FIELDS, "min_cash"),
         credit_limit: f.opt("credit_limit"),
-        credit_rate: f.opt("credit_rate"),
+        credit_rate: valued!(f, ENTITY_FIELDS, "credit_rate"),
         // the checker accepts only these words, and the spec's defaults are words of them
         default: f.choice("default").unwrap_or(DefaultPolicy::ProRata),
         recovery: f.opt("recovery"),
@@ -356,10 +420,16 @@ fn lower_fields(map: &BTreeMap<String, FieldIr>) -> EntityTerms {
     }
 }
 
+const LOAN: &[FieldSpec] = super::spec::contract_fields("loan");
+const LEASE: &[FieldSpec] = super::spec::contract_fields("lease");
+
 /// A contract's typed terms, or `None` when a required term is missing or mistyped.
 fn lower_contract(c: &ContractIr) -> Option<ContractTerms> {
-    let f = Fields { map: &c.fields, spec: c.spec.fields };
-    Some(match c.spec.kind {
+    lower_terms(&Fields::new(&c.fields, c.spec.fields), c.spec.kind)
+}
+
+fn lower_terms(f: &Fields<'_>, kind: &str) -> Option<ContractTerms> {
+    Some(match kind {
         "take_or_pay" => ContractTerms::TakeOrPay(TakeOrPayIr {
             buyer: f.entity("buyer")?,
             seller: f.entity("seller")?,
@@ -394,11 +464,11 @@ fn lower_contract(c: &ContractIr) -> Option<ContractTerms> {
                 principal_stub: f.choice_or("principal_stub", stub)?,
                 end_of_month: f.choice("end_of_month")?,
                 payment: f.opt("payment"),
-                premium: f.opt("premium"),
+                premium: valued!(f, LOAN, "premium"),
                 capitalize_until: f.opt("capitalize_until"),
                 amortization_date: f.opt("amortization_date"),
                 status_date: f.opt("status_date"),
-                accrued: f.opt("accrued"),
+                accrued: valued!(f, LOAN, "accrued"),
                 outstanding: f.opt("outstanding"),
                 day_end: f.opt("day_end"),
                 business_day: f.choice("business_day")?,
@@ -412,12 +482,12 @@ fn lower_contract(c: &ContractIr) -> Option<ContractTerms> {
                 scaling_every: f.cycle("scaling_every"),
                 scaling_anchor: f.opt("scaling_anchor"),
                 scaling_stub: f.choice_or("scaling_stub", stub)?,
-                scaling_base: f.opt("scaling_base"),
+                scaling_base: valued!(f, LOAN, "scaling_base"),
                 scaling_effect: f.choice("scaling_effect")?,
                 purchase_date: f.opt("purchase_date"),
-                purchase_price: f.opt("purchase_price"),
+                purchase_price: valued!(f, LOAN, "purchase_price"),
                 termination_date: f.opt("termination_date"),
-                termination_price: f.opt("termination_price"),
+                termination_price: valued!(f, LOAN, "termination_price"),
                 draws: f.opt("draws"),
                 reset: f.cycle("reset"),
                 reset_anchor: f.opt("reset_anchor"),
@@ -450,8 +520,8 @@ fn lower_contract(c: &ContractIr) -> Option<ContractTerms> {
             lessor: f.entity("lessor")?,
             payment: f.req("payment")?,
             over: f.req("over")?,
-            every: f.opt("every"),
-            escalation: f.opt("escalation"),
+            every: valued!(f, LEASE, "every"),
+            escalation: valued!(f, LEASE, "escalation"),
             timing: f.choice("timing")?,
         }),
         "transfer" => ContractTerms::Transfer(TransferIr {
@@ -508,6 +578,55 @@ mod tests {
             assert!(diags.is_empty(), "{}: {diags:?}\n{text}", spec.kind);
             let c = program.contracts.first().expect("one contract");
             assert!(!matches!(c.terms, super::ContractTerms::Unchecked), "{} does not lower", spec.kind);
+        }
+    }
+
+    /// Every spec row with a constant default is applied by the lowering (read through
+    /// `Fields::valued`), and what a declaration that leaves it out lowers to is that constant:
+    /// so the evaluator, which reads only the typed terms, never fills in a default.
+    #[test]
+    fn every_constant_default_is_applied() {
+        use super::super::spec::{CONTRACTS, ENTITY_FIELDS};
+        use super::{Fields, Valued};
+        use std::collections::BTreeSet;
+        let text = "scenario s { timeline 2025-01 .. 2025-12 monthly }\nentity A { }\nentity B { }\n\
+            contract l: loan { lender A borrower B principal 1 USD rate 1%/year start 2025-01-01 maturity 2025-06-01 }\n\
+            contract s: lease { lessee A lessor B payment 1 USD over 2025-01 .. 2025-12 }\n\
+            contract t: take_or_pay { buyer A seller B total 1 USD over 2025-01 .. 2025-12 }\n\
+            contract e: equity { investor A company B amount 1 USD date 2025-01-01 }\n\
+            contract x: transfer { from A to B amount 1 USD on 2025-02-01 }\n";
+        let mut map = crate::source::SourceMap::new();
+        let loaded = crate::driver::load_text(&mut map, "<t>", text);
+        let (program, _, diags) = crate::driver::compile(&loaded, None);
+        assert!(diags.is_empty(), "{diags:?}");
+        let with_constant = |fields: &[super::FieldSpec]| -> BTreeSet<String> {
+            fields.iter().filter(|f| f.constant.is_some()).map(|f| f.name.to_string()).collect()
+        };
+        // an entity with no fields
+        let entity = program.entities.first().expect("an entity");
+        let f = Fields::new(&entity.fields, ENTITY_FIELDS);
+        let terms = super::lower_fields_with(&f);
+        let read: BTreeSet<String> = f.valued_read.borrow().iter().cloned().collect();
+        assert_eq!(read, with_constant(ENTITY_FIELDS), "entity defaults read through `valued`");
+        for (name, v) in [("min_cash", &terms.min_cash), ("credit_rate", &terms.credit_rate)] {
+            let row = ENTITY_FIELDS.iter().find(|r| r.name == name).and_then(|r| r.constant);
+            assert_eq!(Some(v), row.map(Valued::Default).as_ref(), "entity {name}");
+        }
+        // each contract kind, with only its required terms (revenue_share has no constant)
+        for spec in CONTRACTS {
+            let Some(c) = program.contracts.iter().find(|c| c.spec.kind == spec.kind) else {
+                assert!(with_constant(spec.fields).is_empty(), "{}: add it to this test", spec.kind);
+                continue;
+            };
+            let f = Fields::new(&c.fields, spec.fields);
+            let lowered = super::lower_terms(&f, spec.kind).expect("lowers");
+            let read: BTreeSet<String> = f.valued_read.borrow().iter().cloned().collect();
+            assert_eq!(read, with_constant(spec.fields), "{}: defaults read through `valued`", spec.kind);
+            let debug = format!("{lowered:?}");
+            for row in spec.fields.iter().filter(|r| r.constant.is_some()) {
+                let want = format!("{}: {:?}", row.name, row.constant.map(Valued::Default).expect("a constant"));
+                assert!(debug.contains(&want), "{}: {} lowers to {want}: {debug}", spec.kind, row.name);
+            }
         }
     }
 }

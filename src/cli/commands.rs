@@ -270,9 +270,9 @@ pub(super) fn schedule(
     } else {
         match crate::report::schedule::payments(cid, &mut run) {
             Ok(ps) => match format {
-                Format::Json => crate::report::schedule::payments_json(&ps, &program),
-                Format::Csv => crate::report::schedule::payments_csv(&ps, &program),
-                Format::Text => crate::report::schedule::payments_text(c, &ps, &program),
+                Format::Json => crate::report::schedule::payments_json(&ps),
+                Format::Csv => crate::report::schedule::payments_csv(&ps),
+                Format::Text => crate::report::schedule::payments_text(c, &ps),
             },
             Err(e) => return failed_with(e),
         }

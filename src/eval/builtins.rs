@@ -22,6 +22,12 @@ use rust_decimal::Decimal;
 
 /// An entity id that has no slot in a per-entity vector: the checker made the id, so this is
 /// a broken invariant, reported as such.
+/// A window's period that is not in the ledger: the window was aligned to the timeline, so a
+/// bug.
+fn outside_timeline(span: Span) -> EvalError {
+    EvalError::internal(span, "a period outside the ledger")
+}
+
 fn no_entity(id: EntityId, span: Span) -> EvalError {
     EvalError::Internal { span, what: format!("no entity {id} in the run") }
 }
@@ -222,7 +228,7 @@ impl Run<'_> {
             | Builtin::Depreciation
             | Builtin::Profit => {
                 let id = self.entity_arg(args, span)?;
-                let vals = self.entity_lines(id, b).map_err(|x| arith(x, span))?;
+                let vals = self.entity_lines(id, b, span)?;
                 Ok(flow(vals))
             }
             Builtin::FundingGap | Builtin::Burn | Builtin::Runway => {
@@ -233,7 +239,7 @@ impl Run<'_> {
                 let min = self.min_cash.get(id).copied().ok_or_else(|| no_entity(id, span))?;
                 match b {
                     Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
-                        Some(i) => Val::Period(self.period_value(i)),
+                        Some(i) => Val::Period(self.period_value(i, span)?),
                         None => Val::Never,
                     }),
                     Builtin::FundingGap => {
@@ -241,8 +247,8 @@ impl Run<'_> {
                         let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
                         let mut gap = Decimal::ZERO;
                         for i in r {
-                            let short = number::sub(min, closing.get(i).copied().unwrap_or_default())
-                                .map_err(|x| arith(x, span))?;
+                            let c = closing.get(i).copied().ok_or_else(|| outside_timeline(span))?;
+                            let short = number::sub(min, c).map_err(|x| arith(x, span))?;
                             gap = gap.max(short);
                         }
                         Ok(Val::S(Series::constant(gap, money), Shape::Constant))
@@ -252,10 +258,11 @@ impl Run<'_> {
                         let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
                         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
                         let changes = full.changes(id);
-                        let net = r
-                            .map(|i| changes.get(i).copied().unwrap_or_default())
-                            .try_fold(Decimal::ZERO, number::add)
-                            .map_err(|x| arith(x, span))?;
+                        let mut net = Decimal::ZERO;
+                        for i in r {
+                            let c = changes.get(i).copied().ok_or_else(|| outside_timeline(span))?;
+                            net = number::add(net, c).map_err(|x| arith(x, span))?;
+                        }
                         Ok(Val::S(Series::constant(-net, money), Shape::Constant))
                     }
                 }
@@ -320,7 +327,7 @@ impl Run<'_> {
             Builtin::Defaulted => {
                 let id = self.entity_arg(args, span)?;
                 Ok(match self.defaults.period_of.get(id).copied().flatten() {
-                    Some(t) => Val::Period(self.period_value(t)),
+                    Some(t) => Val::Period(self.period_value(t, span)?),
                     None => Val::Never,
                 })
             }
@@ -349,39 +356,60 @@ impl Run<'_> {
         Ok(Val::S(Series::constant(total, amount_unit), Shape::Constant))
     }
 
-    /// The period literal of timeline period `i`.
-    pub fn period_value(&self, i: usize) -> PeriodValue {
-        let (y, m, d) = self.timeline.periods.get(i).map(|p| p.start).unwrap_or((1, 1, 1));
-        match self.timeline.step {
+    /// The period literal of timeline period `i` (an index of the timeline: a miss is a bug).
+    pub fn period_value(&self, i: usize, span: Span) -> Result<PeriodValue, EvalError> {
+        let (y, m, d) = self
+            .timeline
+            .periods
+            .get(i)
+            .map(|p| p.start)
+            .ok_or_else(|| EvalError::internal(span, "a period outside the timeline"))?;
+        Ok(match self.timeline.step {
             crate::syntax::ast::Step::Daily => PeriodValue::Day(y, m, d),
             crate::syntax::ast::Step::Monthly => PeriodValue::Month(y, m),
             crate::syntax::ast::Step::Quarterly => PeriodValue::Quarter(y, (m - 1) / 3 + 1),
             crate::syntax::ast::Step::Yearly => PeriodValue::Year(y),
-        }
+        })
     }
 
     /// An entity's amounts of one kind per period (inflows positive for `net` and
     /// `financing`; revenue, costs, capex, depreciation and interest as positive amounts).
-    pub fn entity_lines(&self, id: EntityId, b: Builtin) -> Result<Vec<Decimal>, ArithError> {
+    /// (`span`: the call, for a diagnostic.)
+    pub fn entity_lines(&self, id: EntityId, b: Builtin, span: Span) -> Result<Vec<Decimal>, EvalError> {
+        let n = self.n();
+        let changes = self.ledger.changes(id);
+        let depreciation = self.depreciation.get(id).ok_or_else(|| no_entity(id, span))?;
+        if changes.len() != n || depreciation.len() != n {
+            return Err(no_entity(id, span));
+        }
+        self.lines(id, b, changes, depreciation).map_err(|x| arith(x, span))
+    }
+
+    /// [`Run::entity_lines`] of an entity whose cash changes and depreciation are given (one
+    /// per period).
+    fn lines(
+        &self,
+        id: EntityId,
+        b: Builtin,
+        changes: &[Decimal],
+        dep: &[Decimal],
+    ) -> Result<Vec<Decimal>, ArithError> {
         let n = self.n();
         let mut out = vec![Decimal::ZERO; n];
         if b == Builtin::Net {
             // every movement, the opening (brought-forward) balance included, so that `net`
             // adds up to the change in cash, as `burn` does
-            out.copy_from_slice(self.ledger.changes(id));
-            return Ok(out);
+            return Ok(changes.to_vec());
         }
         if b == Builtin::Depreciation {
-            return Ok(self.depreciation.get(id).cloned().unwrap_or(out));
+            return Ok(dep.to_vec());
         }
         if b == Builtin::Profit {
-            let rev = self.entity_lines(id, Builtin::Revenue)?;
-            let cost = self.entity_lines(id, Builtin::Costs)?;
-            let dep = self.entity_lines(id, Builtin::Depreciation)?;
-            let int = self.entity_lines(id, Builtin::Interest)?;
-            for i in 0..n {
-                let v = number::sub(number::sub(number::sub(rev[i], cost[i])?, dep[i])?, int[i])?;
-                out[i] = v;
+            let rev = self.lines(id, Builtin::Revenue, changes, dep)?;
+            let cost = self.lines(id, Builtin::Costs, changes, dep)?;
+            let int = self.lines(id, Builtin::Interest, changes, dep)?;
+            for ((((slot, r), c), d), i) in out.iter_mut().zip(&rev).zip(&cost).zip(dep).zip(&int) {
+                *slot = number::sub(number::sub(number::sub(*r, *c)?, *d)?, *i)?;
             }
             return Ok(out);
         }

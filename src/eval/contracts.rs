@@ -146,8 +146,13 @@ impl<'a> Run<'a> {
         Ok(out)
     }
 
-    fn period_end_date(&self, i: usize) -> Date {
-        self.timeline.periods.get(i).map(|p| super::timeline::date_of_day(p.end_day - 1)).unwrap_or(Date::new(1, 1, 1))
+    /// The last day of timeline period `i` (an index of the timeline: a miss is a bug).
+    fn period_end_date(&self, i: usize, span: Span) -> Result<Date, EvalError> {
+        self.timeline
+            .periods
+            .get(i)
+            .map(|p| super::timeline::date_of_day(p.end_day - 1))
+            .ok_or_else(|| EvalError::internal(span, "a period outside the timeline"))
     }
 
     /// The payments of a contract that is not a loan (see the module docs).
@@ -229,8 +234,11 @@ impl<'a> Run<'a> {
                 let mut raw = Vec::new();
                 let window = self.timeline.indices_overlapping(first, end);
                 for i in window {
-                    let v =
-                        number::mul(share, amounts.get(i).copied().unwrap_or_default()).map_err(|x| arith(x, span))?;
+                    let a = amounts
+                        .get(i)
+                        .copied()
+                        .ok_or_else(|| EvalError::internal(span, "a period outside the flow's amounts"))?;
+                    let v = number::mul(share, a).map_err(|x| arith(x, span))?;
                     raw.push((i, v));
                 }
                 // the share of what the flow booked before the timeline, paid on the first day of
@@ -248,7 +256,7 @@ impl<'a> Run<'a> {
                     let total = booking::in_ledger(round_ledger(sum)).map_err(|x| arith(x, span))?;
                     let amount = number::sub(total, booked).map_err(|x| arith(x, span))?;
                     booked = total;
-                    out.push(pay(self.period_end_date(i), "RS", amount, EventKind::Trade));
+                    out.push(pay(self.period_end_date(i, span)?, "RS", amount, EventKind::Trade));
                 }
             }
             ContractTerms::Lease(l) => out = self.lease_payments(l, span, payer, payee)?,
@@ -294,7 +302,7 @@ impl<'a> Run<'a> {
                     }
                     for (i, amount) in booked.into_iter().enumerate() {
                         if !amount.is_zero() {
-                            out.push(pay(self.period_end_date(i), "TRF", amount, kind));
+                            out.push(pay(self.period_end_date(i, span)?, "TRF", amount, kind));
                         }
                     }
                 }
@@ -315,12 +323,9 @@ impl<'a> Run<'a> {
         payer: EntityId,
         payee: EntityId,
     ) -> Result<Vec<Payment>, EvalError> {
-        use crate::contracts::dates::{Cycle, CycleUnit};
+        use crate::contracts::dates::CycleUnit;
         let (first, end) = self.range_of(Some(&c.over.value))?;
-        let cycle = match &c.every {
-            Some(e) => super::terms::duration_cycle(&e.value, self, false)?,
-            None => Cycle { n: 1, unit: CycleUnit::Month, long_stub: false }, // the spec's default
-        };
+        let cycle = super::terms::valued_cycle(&c.every, span, self)?;
         let pe = &c.payment.value;
         let ps = self.series_of(pe)?;
         let money = Unit::named(self.money);
@@ -356,10 +361,7 @@ impl<'a> Run<'a> {
                 b - a
             }
         };
-        let esc = match &c.escalation {
-            Some(e) => super::terms::per_year(&e.value, self)?,
-            None => Decimal::ZERO, // the spec's default: no escalation
-        };
+        let esc = super::terms::valued(&c.escalation, span, self, super::terms::per_year)?;
         let growth = number::add(Decimal::ONE, esc).map_err(|x| arith(x, span))?;
         let advance = c.timing == Timing::Advance;
         let mut out = Vec::new();
@@ -552,7 +554,12 @@ impl<'a> Run<'a> {
             }
         }
         let t0 = self.timeline_start();
-        let span = self.program.contracts.get(cid).map(|c| c.span).unwrap_or(self.scenario_span);
+        let span = self
+            .program
+            .contracts
+            .get(cid)
+            .map(|c| c.span)
+            .ok_or_else(|| EvalError::internal(self.scenario_span, "a payment of no contract"))?;
         for p in payments {
             if p.amount < Decimal::ZERO {
                 return Err(self.negative_payment(cid, &p));
@@ -589,7 +596,7 @@ impl<'a> Run<'a> {
         };
         let candidates = match &c.terms {
             ContractTerms::Lease(l) => {
-                vec![term("payment", Some(&l.payment)), term("escalation", l.escalation.as_ref())]
+                vec![term("payment", Some(&l.payment)), term("escalation", l.escalation.given())]
             }
             ContractTerms::TakeOrPay(t) => vec![
                 term("usage", t.usage.as_ref()),

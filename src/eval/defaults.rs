@@ -24,6 +24,7 @@ use super::engine::Run;
 use super::error::EvalError;
 use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::timeline::Timeline;
+use crate::check::ids::Id;
 use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind, IdVec};
 use crate::check::options::{AfterDefault, DefaultPolicy};
 use crate::check::typed::{ContractTerms, TakeOrPayIr};
@@ -72,12 +73,15 @@ pub struct Defaults {
     /// Every default, in order.
     pub records: Vec<DefaultRecord>,
     /// Losses of each entity (what fell due to it unpaid).
-    pub by_entity: Vec<Decimal>,
+    pub by_entity: IdVec<EntityId, Decimal>,
     /// Losses on each contract.
     pub by_contract: IdVec<ContractId, Decimal>,
     /// The period each entity defaulted in.
-    pub period_of: Vec<Option<usize>>,
+    pub period_of: IdVec<EntityId, Option<usize>>,
 }
+
+/// Each entity's drawn credit line at each period's end.
+pub(super) type CreditBalances = IdVec<EntityId, Vec<Decimal>>;
 
 #[derive(Clone)]
 struct Credit {
@@ -95,16 +99,16 @@ const L: i64 = 377_580;
 /// The entities' credit lines (undrawn) and default policies: terms of the scenario, evaluated
 /// once for both simulations.
 pub(super) struct Terms {
-    credits: Vec<Option<Credit>>,
-    policies: Vec<Policy>,
+    credits: IdVec<EntityId, Option<Credit>>,
+    policies: IdVec<EntityId, Policy>,
 }
 
 impl Run<'_> {
     /// Evaluates every entity's credit line and default policy.
     pub(super) fn simulation_terms(&mut self) -> Result<Terms, EvalError> {
-        let ne = self.program.entities.len();
-        let credits = (0..ne).map(|e| self.credit_of(e)).collect::<Result<_, _>>()?;
-        let policies = (0..ne).map(|e| self.policy_of(e)).collect::<Result<_, _>>()?;
+        let program = self.program;
+        let credits = program.entities.ids().map(|e| self.credit_of(e)).collect::<Result<_, _>>()?;
+        let policies = program.entities.ids().map(|e| self.policy_of(e)).collect::<Result<_, _>>()?;
         Ok(Terms { credits, policies })
     }
 
@@ -112,10 +116,7 @@ impl Run<'_> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = &ent.terms.credit_limit else { return Ok(None) };
         let limit = super::terms::money(&f.value, self)?;
-        let rate = match &ent.terms.credit_rate {
-            Some(r) => super::terms::per_year(&r.value, self)?,
-            None => Decimal::ZERO, // the spec's default: 0 %/year
-        };
+        let rate = super::terms::valued(&ent.terms.credit_rate, ent.span, self, super::terms::per_year)?;
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
 
@@ -126,10 +127,11 @@ impl Run<'_> {
         Ok(match ent.terms.default {
             DefaultPolicy::Nothing => Policy::Nothing,
             DefaultPolicy::Recovery => {
-                let r = match &ent.terms.recovery {
-                    Some(f) => super::terms::fraction(&f.value, self)?,
-                    None => Decimal::ZERO, // no rate given: nothing is recovered
+                // the checker requires `recovery` with `default recovery`
+                let Some(f) = &ent.terms.recovery else {
+                    return Err(EvalError::internal(ent.span, "`default recovery` without a `recovery` rate"));
                 };
+                let r = super::terms::fraction(&f.value, self)?;
                 Policy::Recovery(r.max(Decimal::ZERO).min(Decimal::ONE))
             }
             DefaultPolicy::ProRata => Policy::ProRata,
@@ -147,22 +149,24 @@ impl Run<'_> {
         terms: &Terms,
         clearing: bool,
         span: Span,
-    ) -> Result<(Ledger, Vec<Vec<Decimal>>, Defaults), EvalError> {
+    ) -> Result<(Ledger, CreditBalances, Defaults), EvalError> {
         let n = self.timeline.len();
         let ne = self.program.entities.len();
         // the simulation's own events; the ledger is the base (less a stopped defaulter's
         // operations) and these, built at the end
         let mut ledger = Ledger::new(ne, n);
         ledger.reserve(dues.len() + ne * n);
-        let continues: Vec<bool> = (0..ne).map(|e| self.continues_after_default(e)).collect();
+        let program = self.program;
+        let entities = &program.entities;
+        let continues: IdVec<EntityId, bool> = entities.map(|ent| ent.terms.after_default == AfterDefault::Continue);
         let mut credits = terms.credits.clone();
         let policies = &terms.policies;
-        let mut balances = vec![vec![Decimal::ZERO; n]; ne];
-        let mut cash = vec![Decimal::ZERO; ne];
+        let mut balances: IdVec<EntityId, Vec<Decimal>> = entities.map(|_| vec![Decimal::ZERO; n]);
+        let mut cash: IdVec<EntityId, Decimal> = entities.map(|_| Decimal::ZERO);
         let mut out = Defaults {
-            by_entity: vec![Decimal::ZERO; ne],
+            by_entity: entities.map(|_| Decimal::ZERO),
             by_contract: self.program.contracts.map(|_| Decimal::ZERO),
-            period_of: vec![None; ne],
+            period_of: entities.map(|_| None),
             records: Vec::new(),
         };
         // dues by period
@@ -178,34 +182,44 @@ impl Run<'_> {
             .contracts
             .map(|x| super::contracts::parties(x).map_or((None, None), |(a, b)| (Some(a), Some(b))));
         // an entity whose operations have stopped (defaulted in an earlier period, not `continue`)
-        let stopped = |out: &Defaults, e: EntityId, t: usize| {
-            !continues.get(e).copied().unwrap_or(false)
-                && out.period_of.get(e).copied().flatten().is_some_and(|d| d < t)
-        };
+        let stopped = |out: &Defaults, e: EntityId, t: usize| !continues[e] && out.period_of[e].is_some_and(|d| d < t);
         // unpaid amounts owed to each entity so far, by (debtor, contract)
-        let mut unpaid_to: Vec<std::collections::BTreeMap<(EntityId, ContractId), Decimal>> =
-            vec![Default::default(); ne];
+        let mut unpaid_to: IdVec<EntityId, std::collections::BTreeMap<(EntityId, ContractId), Decimal>> =
+            entities.map(|_| Default::default());
         let ck = |r: Result<Decimal, ArithError>| r.map_err(|x| arith(x, span));
         // contingent flows (`while C`, `until defaulted(E)`), booked while their condition holds
         let mut contingent = Vec::new();
         let mut terms_of: std::collections::BTreeMap<ContractId, Option<(i64, i64)>> = Default::default();
         for (fid, f) in self.program.flows.iter_enumerated() {
             if let Some(c) = f.contingent {
-                if let Contingency::While(k) = c {
+                let amounts = if let Contingency::While(k) = c {
+                    // in force over the whole calendar months of its first and last payment
+                    // (first and last day), so the flow books the same months on every step
                     if let std::collections::btree_map::Entry::Vacant(slot) = terms_of.entry(k) {
-                        slot.insert(self.term_of(k)?);
+                        slot.insert(self.in_force(k)?);
                     }
-                }
-                contingent.push((fid, f, c, self.flow(fid)?));
+                    match terms_of.get(&k).copied().flatten() {
+                        Some((a, b)) => self.flow_within(fid, (a, b + 1))?,
+                        None => vec![Decimal::ZERO; n],
+                    }
+                } else {
+                    self.flow(fid)?
+                };
+                contingent.push((fid, f, c, amounts));
             }
         }
-        let mut resolved = vec![false; ne]; // this period's defaulters whose obligations fell due
+        let mut resolved: IdVec<EntityId, bool> = entities.map(|_| false); // this period's defaulters whose obligations fell due
         for t in 0..n {
             let period = t as u32;
             // 1. own operations, already posted (a stopped defaulter has none)
-            for (e, c) in cash.iter_mut().enumerate() {
+            for (e, c) in cash.iter_mut_enumerated() {
                 if !stopped(&out, e, t) {
-                    *c = ck(number::add(*c, base.changes(e).get(t).copied().unwrap_or_default()))?;
+                    let change = base
+                        .changes(e)
+                        .get(t)
+                        .copied()
+                        .ok_or_else(|| EvalError::internal(span, "a change outside the ledger"))?;
+                    *c = ck(number::add(*c, change))?;
                 }
             }
             for (fid, f, c, amounts) in &contingent {
@@ -214,7 +228,7 @@ impl Run<'_> {
                 let in_term =
                     |k: &ContractId| terms_of.get(k).copied().flatten().is_some_and(|(a, b)| a <= last && first <= b);
                 let holds = match c {
-                    Contingency::While(k) => !ended.get(*k).copied().unwrap_or(true) && in_term(k),
+                    Contingency::While(k) => !ended[*k] && in_term(k),
                     Contingency::Until(e) => out.period_of.get(*e).copied().flatten().is_none_or(|d| d >= t),
                 };
                 let amount = amounts.get(t).copied().unwrap_or_default();
@@ -229,7 +243,7 @@ impl Run<'_> {
             // 2. interest on drawn credit
             let weight =
                 self.timeline.periods.get(t).map(|p| Timeline::month_weight(p.first_day, p.end_day, L)).unwrap_or(0);
-            for e in 0..ne {
+            for e in entities.ids() {
                 let Some(cr) = credits.get(e).and_then(|c| c.as_ref()) else { continue };
                 if stopped(&out, e, t) {
                     continue;
@@ -252,30 +266,26 @@ impl Run<'_> {
                 }
             }
             // 3. obligations between entities
-            let mut obs: Vec<Due> = by_period
-                .get(t)
-                .into_iter()
-                .flatten()
-                .filter(|d| !ended.get(d.contract).copied().unwrap_or(false))
-                .map(|d| (*d).clone())
-                .collect();
+            let mut obs: Vec<Due> =
+                by_period.get(t).into_iter().flatten().filter(|d| !ended[d.contract]).map(|d| (*d).clone()).collect();
             let mut paid: Vec<Decimal> = obs.iter().map(|d| d.event.amount).collect();
             if clearing && !obs.is_empty() {
-                resolved.fill(false);
+                resolved.iter_mut().for_each(|r| *r = false);
                 loop {
-                    let resources: Vec<Decimal> = (0..ne)
+                    let resources: Vec<Decimal> = entities
+                        .ids()
                         .map(|e| {
-                            let unused =
-                                credits.get(e).and_then(|c| c.as_ref()).map(|c| c.limit - c.drawn).unwrap_or_default();
-                            cash[e].checked_add(unused.max(Decimal::ZERO)).unwrap_or(cash[e])
+                            // no credit line: nothing unused
+                            let unused = credits[e].as_ref().map_or(Decimal::ZERO, |c| c.limit - c.drawn);
+                            ck(number::add(cash[e], unused.max(Decimal::ZERO)))
                         })
-                        .collect();
+                        .collect::<Result<_, _>>()?;
                     let list: Vec<Obligation> = obs
                         .iter()
                         .filter_map(|d| {
                             Some(Obligation {
-                                debtor: d.event.from.entity()?,
-                                creditor: d.event.to.entity()?,
+                                debtor: d.event.from.entity()?.index(),
+                                creditor: d.event.to.entity()?.index(),
                                 amount: d.event.amount,
                             })
                         })
@@ -287,10 +297,11 @@ impl Run<'_> {
                     // due now, as a claim that replaces the period's scheduled payments
                     let mut grew = false;
                     for (e, is) in cleared.defaulted.iter().enumerate() {
+                        let e = EntityId::from_index(e);
                         let Some(done) = resolved.get_mut(e).filter(|d| *is && !**d) else { continue };
                         *done = true;
                         for (c, (payer, _)) in parties.iter_enumerated() {
-                            if *payer != Some(e) || ended.get(c).copied().unwrap_or(true) {
+                            if *payer != Some(e) || ended[c] {
                                 continue;
                             }
                             if let Some(claims) = self.claim_on_default(c, t)? {
@@ -303,6 +314,7 @@ impl Run<'_> {
                     if !grew {
                         // record defaults
                         for (e, is) in cleared.defaulted.iter().enumerate() {
+                            let e = EntityId::from_index(e);
                             if !*is || out.period_of[e].is_some() {
                                 continue;
                             }
@@ -313,7 +325,7 @@ impl Run<'_> {
                                 .filter(|(d, _)| d.event.from == Account::Entity(e))
                                 .try_fold(Decimal::ZERO, |a, (d, p)| number::add(a, number::sub(d.event.amount, *p)?));
                             // this period's unpaid amounts count too
-                            let mut acc = unpaid_to.get(e).cloned().unwrap_or_default();
+                            let mut acc = unpaid_to[e].clone();
                             for (d, p) in obs.iter().zip(&paid) {
                                 if d.event.to == Account::Entity(e) && *p < d.event.amount {
                                     if let Some(debtor) = d.event.from.entity() {
@@ -367,13 +379,12 @@ impl Run<'_> {
                 }
             }
             // 4. credit lines keep cash at the minimum
-            for e in 0..ne {
-                let min = self.min_cash_of(e);
+            for e in entities.ids() {
+                let min = self.min_cash[e];
                 let Some(cr) = credits.get_mut(e).and_then(|c| c.as_mut()) else { continue };
                 // in its default period a defaulter draws (it may have paid its creditors with
                 // its unused credit) but does not repay; once stopped it does neither
-                let defaulting =
-                    !continues.get(e).copied().unwrap_or(false) && out.period_of.get(e).copied().flatten() == Some(t);
+                let defaulting = !continues[e] && out.period_of[e] == Some(t);
                 if stopped(&out, e, t) {
                     // a stopped defaulter neither draws nor repays: its balance stays drawn
                     if let Some(slot) = balances.get_mut(e).and_then(|row| row.get_mut(t)) {
@@ -529,6 +540,13 @@ impl Run<'_> {
         Ok(out)
     }
 
+    /// The first and last day a contract is in force for `while C`: the whole calendar months
+    /// of its first and last scheduled payment, so a contingent flow books the same months on
+    /// every timeline step.
+    pub(super) fn in_force(&mut self, c: ContractId) -> Result<Option<(i64, i64)>, EvalError> {
+        Ok(self.term_of(c)?.map(|(a, b)| (month_start(a), month_end(b) - 1)))
+    }
+
     /// The days of a contract's first and last scheduled payment (a loan's events, its
     /// initial exchange included): its term, for `while C`.
     fn term_of(&mut self, c: ContractId) -> Result<Option<(i64, i64)>, EvalError> {
@@ -600,4 +618,17 @@ impl Run<'_> {
         };
         Ok(Some(claims.into_iter().filter(|d| !d.event.amount.is_zero()).collect()))
     }
+}
+
+/// The first day of the calendar month containing day `d`.
+fn month_start(d: i64) -> i64 {
+    let (y, m, _) = crate::calendar::from_day_number(d);
+    crate::calendar::day_number(y, m, 1)
+}
+
+/// The first day of the calendar month after the one containing day `d`.
+fn month_end(d: i64) -> i64 {
+    let (y, m, _) = crate::calendar::from_day_number(d);
+    let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    crate::calendar::day_number(y, m, 1)
 }

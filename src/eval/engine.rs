@@ -3,7 +3,8 @@
 //! Entry point: [`run_scenario`]. Every expression is evaluated for the whole timeline at once
 //! ([`Series`]); definitions and flows are evaluated once each, on first use (their slots are
 //! indices from the checker: no name lookups in the period loop). The books are reconciled
-//! independently at the end of every run.
+//! independently at the end of every run (an incremental re-run, `eval::incremental`,
+//! reconciles the entities it posts again and copies the others' reconciled books).
 
 use super::booking::{self, basis_of, book_amounts, book_rate, round_ledger};
 use super::error::EvalError;
@@ -12,6 +13,7 @@ use super::series::{Series, SeriesError, Values};
 use super::timeline::Timeline;
 use crate::check::ir::*;
 use crate::check::options::Rounding;
+use crate::check::typed::Valued;
 use crate::check::{Shape, Type};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -67,13 +69,13 @@ pub struct Run<'a> {
     /// The ledger.
     pub ledger: Ledger,
     /// Depreciation booked per entity and period.
-    pub(super) depreciation: Vec<Vec<Decimal>>,
+    pub(super) depreciation: IdVec<EntityId, Vec<Decimal>>,
     /// Each entity's minimum cash.
-    pub(super) min_cash: Vec<Decimal>,
+    pub(super) min_cash: IdVec<EntityId, Decimal>,
     /// What the evaluator may read now (see [`Phase`]).
     pub(super) phase: Phase,
     /// Each entity's drawn credit line at each period's end.
-    pub(super) credit: Vec<Vec<Decimal>>,
+    pub(super) credit: IdVec<EntityId, Vec<Decimal>>,
     /// Obligations between entities that the contracts schedule.
     pub(super) dues: Vec<super::defaults::Due>,
     /// Each loan's events, in the ledger currency.
@@ -150,16 +152,15 @@ pub(super) fn run_scenario_with<'a>(
     run_scenario_seeded(program, name, draws, None)
 }
 
-/// [`run_scenario_with`], with `seed` called on the run before anything is posted (the
-/// REPL's incremental re-run fills in values that did not change: `eval::incremental`).
-pub(super) fn run_scenario_seeded<'a>(
+/// A run of scenario `name` (the first declared when `None`) set up with nothing posted yet.
+pub(super) fn prepare<'a>(
     program: &'a Program,
     name: Option<&str>,
     draws: Option<std::sync::Arc<super::uncertain::Draws>>,
-    seed: Option<&dyn Fn(&mut Run<'a>)>,
 ) -> Result<Run<'a>, EvalError> {
     let chain = scenario_chain(program, name)?;
-    let scenario_span = chain.last().map(|s| s.span).ok_or(EvalError::NoTimeline { span: None })?;
+    let last = chain.last().ok_or(EvalError::NoTimeline { span: None })?;
+    let (scenario_span, scenario) = (last.span, last.name.clone());
     let timeline_ir =
         chain.iter().rev().find_map(|s| s.timeline).ok_or(EvalError::NoTimeline { span: Some(scenario_span) })?;
     let timeline = Timeline::new(&timeline_ir).ok_or(EvalError::Limit {
@@ -179,14 +180,38 @@ pub(super) fn run_scenario_seeded<'a>(
         Some(Rounding::Banker) | None => number::Rounding::Banker, // the default rule
     };
     let defs = scenario_defs(program, &chain);
-    let scenario = chain.last().map(|s| s.name.clone()).unwrap_or_default();
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.draws = draws;
+    Ok(run)
+}
+
+/// The constant value of definition `id` in scenario `name` (the first declared when `None`):
+/// the program's expression overridden along the scenario chain, evaluated with the
+/// scenario's definitions and nothing posted (what `:solve` shows as a driver's value now).
+/// Whatever needs the books is [`EvalError::NotConstant`].
+pub fn definition_in(program: &Program, name: Option<&str>, id: DefId) -> Result<super::Value, EvalError> {
+    let mut run = prepare(program, name, None)?;
+    run.phase = Phase::Constants;
+    let Some(e) = run.defs.get(id).copied() else {
+        return Err(EvalError::Internal { span: run.scenario_span, what: "no such definition".into() });
+    };
+    run.constant(e)
+}
+
+/// [`run_scenario_with`], with `seed` called on the run before anything is posted (the
+/// REPL's incremental re-run fills in values that did not change: `eval::incremental`).
+pub(super) fn run_scenario_seeded<'a>(
+    program: &'a Program,
+    name: Option<&str>,
+    draws: Option<std::sync::Arc<super::uncertain::Draws>>,
+    seed: Option<&dyn Fn(&mut Run<'a>)>,
+) -> Result<Run<'a>, EvalError> {
+    let mut run = prepare(program, name, draws)?;
     if let Some(seed) = seed {
         seed(&mut run);
     }
     run.post_all()?;
-    run.ledger.reconcile().map_err(|what| EvalError::Internal { span: scenario_span, what })?;
+    run.ledger.reconcile().map_err(|what| EvalError::Internal { span: run.scenario_span, what })?;
     Ok(run)
 }
 
@@ -228,10 +253,10 @@ impl<'a> Run<'a> {
             flow_amounts: program.flows.map(|_| None),
             flow_busy: program.flows.map(|_| false),
             ledger: Ledger::new(n_entities, n),
-            depreciation: vec![vec![Decimal::ZERO; n]; n_entities],
-            min_cash: vec![Decimal::ZERO; n_entities],
+            depreciation: program.entities.map(|_| vec![Decimal::ZERO; n]),
+            min_cash: program.entities.map(|_| Decimal::ZERO),
             phase: Phase::Complete,
-            credit: vec![Vec::new(); n_entities],
+            credit: program.entities.map(|_| Vec::new()),
             dues: Vec::new(),
             loan_events: program.contracts.map(|_| None),
             loan_accruals: program.contracts.map(|_| None),
@@ -323,14 +348,14 @@ impl<'a> Run<'a> {
         self.timeline.len()
     }
 
+    /// The scenario's declaration (where a diagnostic of the run as a whole points).
+    pub fn scenario_span(&self) -> Span {
+        self.scenario_span
+    }
+
     /// Periods in the timeline.
     pub fn n_periods(&self) -> usize {
         self.timeline.len()
-    }
-
-    /// An entity's minimum cash.
-    pub fn min_cash_of(&self, e: EntityId) -> Decimal {
-        self.min_cash.get(e).copied().unwrap_or_default()
     }
 
     /// Records an entity's drawn credit line per period.
@@ -349,7 +374,6 @@ impl<'a> Run<'a> {
     }
 
     fn post_everything(&mut self) -> Result<(), EvalError> {
-        let n = self.n();
         // room for what the flows can post: one event for a dated amount, one per period of
         // the window for a rate (reserving every flow × period would hold ~40% more for this)
         let flow_events: usize = self
@@ -366,66 +390,24 @@ impl<'a> Run<'a> {
             })
             .sum();
         self.ledger.reserve(self.program.entities.len() + flow_events);
-        for (eid, e) in self.program.entities.iter().enumerate() {
-            if let Some(f) = &e.terms.min_cash {
-                let v = self.constant_money(&f.value)?;
-                if let Some(slot) = self.min_cash.get_mut(eid) {
-                    *slot = v;
-                }
-            }
-            if let Some(f) = &e.terms.cash {
-                let v = self.constant_money(&f.value)?;
-                // dated before the timeline: brought forward into the first period
-                let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
-                let period = match f.date {
-                    Some(_) if before => Some(0),
-                    Some(d) => self.timeline.index_of_day(Timeline::span_of(d).0),
-                    None => Some(0),
-                };
-                if let Some(p) = period.filter(|p| *p < n) {
-                    let ev = Event {
-                        period: p as u32,
-                        from: Account::World,
-                        to: Account::Entity(eid),
-                        amount: round_ledger(v),
-                        kind: EventKind::Opening,
-                        origin: Origin::opening(eid),
-                    };
-                    self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
-                }
-            }
+        for eid in self.program.entities.ids() {
+            self.post_opening(eid)?;
         }
         for fid in self.program.flows.ids() {
-            let amounts = self.flow(fid)?;
-            let Some(f) = self.program.flows.get(fid) else { continue };
-            if f.kind == FlowKind::Capex {
-                self.depreciate(fid, &amounts)?;
-            }
-            self.bring_forward_flow(fid)?;
-            if f.contingent.is_some() {
-                continue; // booked by the simulation, while its condition holds
-            }
-            let (from, to) = match f.direction {
-                Direction::In => (Account::World, Account::Entity(f.entity)),
-                Direction::Out => (Account::Entity(f.entity), Account::World),
-            };
-            for (p, amount) in amounts.iter().enumerate() {
-                let ev = Event {
-                    period: p as u32,
-                    from,
-                    to,
-                    amount: *amount,
-                    kind: EventKind::Flow(f.kind),
-                    origin: Origin::flow(fid),
-                };
-                self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
-            }
+            self.post_flow(fid)?;
         }
         for cid in self.program.contracts.ids() {
             if self.program.contracts.get(cid).is_some_and(|c| c.terms.loan().is_some()) {
                 self.post_loan(cid)?;
             } else {
                 self.post_contract(cid)?;
+            }
+        }
+        // a contingent flow brings forward only what it booked while its condition held: a
+        // `while C` flow inside C's term (known once the contracts are scheduled)
+        for fid in self.program.flows.ids() {
+            if self.program.flows.get(fid).is_some_and(|f| f.contingent.is_some()) {
+                self.bring_forward_flow(fid)?;
             }
         }
         let has_credit = self.program.entities.iter().any(|e| e.terms.credit_limit.is_some());
@@ -450,6 +432,73 @@ impl<'a> Run<'a> {
             self.stop_depreciation();
         }
         self.dues = dues;
+        Ok(())
+    }
+
+    /// Posts an entity's opening cash and records its minimum cash.
+    pub(super) fn post_opening(&mut self, eid: EntityId) -> Result<(), EvalError> {
+        let n = self.n();
+        let Some(e) = self.program.entities.get(eid) else {
+            return Err(EvalError::internal(self.scenario_span, "an entity the program does not declare"));
+        };
+        let v = match &e.terms.min_cash {
+            Valued::Given(f) => self.constant_money(&f.value)?,
+            Valued::Default(c) => super::terms::constant_number(*c, e.span)?,
+        };
+        if let Some(slot) = self.min_cash.get_mut(eid) {
+            *slot = v;
+        }
+        if let Some(f) = &e.terms.cash {
+            let v = self.constant_money(&f.value)?;
+            // dated before the timeline: brought forward into the first period
+            let before = f.date.is_some_and(|d| Timeline::span_of(d).0 < self.timeline_start());
+            let period = match f.date {
+                Some(_) if before => Some(0),
+                Some(d) => self.timeline.index_of_day(Timeline::span_of(d).0),
+                None => Some(0),
+            };
+            if let Some(p) = period.filter(|p| *p < n) {
+                let ev = Event {
+                    period: p as u32,
+                    from: Account::World,
+                    to: Account::Entity(eid),
+                    amount: round_ledger(v),
+                    kind: EventKind::Opening,
+                    origin: Origin::opening(eid),
+                };
+                self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Posts a flow's amounts (a contingent flow's are booked by the simulation), what it
+    /// moved before the timeline, and the depreciation of capex.
+    pub(super) fn post_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
+        let amounts = self.flow(fid)?;
+        let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
+        if f.kind == FlowKind::Capex {
+            self.depreciate(fid, &amounts)?;
+        }
+        if f.contingent.is_some() {
+            return Ok(()); // booked by the simulation, while its condition holds (brought forward below)
+        }
+        self.bring_forward_flow(fid)?;
+        let (from, to) = match f.direction {
+            Direction::In => (Account::World, Account::Entity(f.entity)),
+            Direction::Out => (Account::Entity(f.entity), Account::World),
+        };
+        for (p, amount) in amounts.iter().enumerate() {
+            let ev = Event {
+                period: p as u32,
+                from,
+                to,
+                amount: *amount,
+                kind: EventKind::Flow(f.kind),
+                origin: Origin::flow(fid),
+            };
+            self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
+        }
         Ok(())
     }
 
@@ -486,7 +535,14 @@ impl<'a> Run<'a> {
     fn bring_forward_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
         let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
         let span = f.value.span;
-        let spends = self.flow_before_timeline(fid, (i64::MIN, i64::MAX))?;
+        let clip = match f.contingent {
+            Some(Contingency::While(k)) => match self.in_force(k)? {
+                Some((a, b)) => (a, b + 1),
+                None => return Ok(()),
+            },
+            _ => (i64::MIN, i64::MAX),
+        };
+        let spends = self.flow_before_timeline(fid, clip)?;
         if spends.is_empty() {
             return Ok(());
         }
@@ -773,7 +829,9 @@ impl<'a> Run<'a> {
         }
         super::interrupt::check(span)?;
         if self.def_busy.get(id).copied().unwrap_or(false) {
-            let name = self.program.definitions.get(id).map(|d| d.name.clone()).unwrap_or_default();
+            let Some(name) = self.program.definitions.get(id).map(|d| d.name.clone()) else {
+                return Err(EvalError::internal(span, "a definition is missing"));
+            };
             return Err(EvalError::Circular { span, what: format!("`{name}` depends on itself through the ledger") });
         }
         let Some(e) = self.defs.get(id).copied() else {
@@ -831,7 +889,9 @@ impl<'a> Run<'a> {
             }
             TExprKind::Flow(fid) => {
                 let a = self.flow(*fid)?;
-                let sign = self.program.flows.get(*fid).map(|f| f.direction == Direction::Out).unwrap_or(false);
+                let f =
+                    self.program.flows.get(*fid).ok_or_else(|| EvalError::internal(e.span, "a flow of no program"))?;
+                let sign = f.direction == Direction::Out;
                 let vals = if sign { a.iter().map(|x| -*x).collect() } else { a };
                 Ok(Val::S(Series::per(vals, Unit::named(self.money)), Shape::Flow))
             }

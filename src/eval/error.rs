@@ -108,6 +108,12 @@ impl EvalError {
     /// What [`EvalError::NotConstant`] says of a call or flow that needs a scenario's timeline.
     pub const NEEDS_SCENARIO: &'static str = "a value that needs a scenario";
 
+    /// A broken invariant (a lookup that cannot miss in a checked program): reported as the
+    /// internal error it is, never hidden behind a fallback value.
+    pub fn internal(span: Span, what: impl Into<String>) -> EvalError {
+        EvalError::Internal { span, what: what.into() }
+    }
+
     /// From an arithmetic failure at `span`.
     pub fn arith(e: ArithError, span: Span) -> EvalError {
         match e {
@@ -173,7 +179,7 @@ impl ToDiagnostic for EvalError {
                 .with_help("the divisor evaluates to zero; check the values it is made of"),
             EvalError::BadPower { span } => Diagnostic::error(code, "this power cannot be computed")
                 .with_label(*span, "no exact real result")
-                .with_help("fractional powers need a positive base; whole powers of zero need a positive exponent"),
+                .with_help("a fractional power needs a base of 0 or more (a negative number has none); a quantity with a unit takes a whole power"),
             EvalError::NotConstant { span, what } if what == Self::NEEDS_SCENARIO => {
                 Diagnostic::error(code, format!("this is {what}, not one number"))
                     .with_label(*span, "needs a scenario's timeline")
@@ -215,7 +221,7 @@ impl ToDiagnostic for EvalError {
                 .with_help("docs/language.md (Distributions and sampling) gives each distribution's parameters"),
             EvalError::NoSolution { span, what } => Diagnostic::error(code, format!("no solution: {what}"))
                 .with_label(*span, "no root here")
-                .with_help("a root finder needs a sign change: give a flow with inflows and outflows, or a wider bracket (`--between LOW..HIGH`)"),
+                .with_help("a root finder needs a sign change: `irr` a flow with both inflows and outflows; `aifin solve` a bracket (`--between LOW..HIGH`) whose ends fall on either side of the target"),
             EvalError::Internal { span, what } => Diagnostic::error(code, format!("internal error: {what}"))
                 .with_label(*span, "while evaluating this")
                 .with_help("this is a bug in aifin; please report it with the input file"),

@@ -8,17 +8,23 @@
 //! scenario chain) differs from the previous run's, or when it names a dirty definition or
 //! flow; a flow is dirty when its expressions name one. An expression that names an entity or
 //! a contract (whose values come from the books) is always dirty, and so is a contingent flow.
-//! The new run starts with every clean value filled in and computes the rest; posting,
-//! clearing and the reconciliation of the books run as always. So the result is the full
-//! run's, value for value: `tests/incremental.rs` compares them byte for byte.
+//! The new run starts with every clean value filled in and computes the rest. When no
+//! contract, credit line or contingent flow ties the entities' books together, an entity whose
+//! flows and fields are all clean has the books it had ([`entities_to_post`]): its events,
+//! posted changes, depreciation and minimum cash are copied from the previous run, in the
+//! order a whole run posts them, and only the other entities are posted and reconciled again.
+//! Otherwise posting, clearing and the reconciliation run as always (a change can move any
+//! entity's books through the clearing). So the result is the full run's, value for value and
+//! event for event: `tests/incremental.rs` compares them byte for byte.
 //!
 //! Reuse needs the same timeline, currency and rounding, and a program that differs from the
 //! previous run's only in its scenarios (the caller's promise: `Session::amend_scenario`).
 
-use super::engine::{run_scenario_seeded, scenario_chain, scenario_defs, Run};
+use super::engine::{prepare, run_scenario_seeded, scenario_chain, scenario_defs, Phase, Run};
+use super::ledger::{Event, Origin};
 use super::{EvalError, RunResult};
 use crate::check::ids::Id;
-use crate::check::ir::{DefId, FlowId, Program, ScenarioIr, TExpr, TExprKind};
+use crate::check::ir::{DefId, EntityId, FlowId, Program, ScenarioIr, TExpr, TExprKind};
 
 /// The definitions and flows whose values may differ from the previous run's.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -154,34 +160,199 @@ pub fn dirty(prev: &RunResult, program: &Program, scenario: Option<&str>) -> Res
 }
 
 /// Runs `scenario` of `program` with the clean values of `prev` filled in (see the module
-/// docs): the same run as [`super::engine::run_scenario`], computing only what is dirty.
+/// docs): the same run as [`super::engine::run_scenario`], computing only what is dirty, and
+/// posting again only the entities whose books the change touches when the others' can be
+/// copied ([`entities_to_post`]). With the run, how many entities it posted again when it
+/// copied the others' books (`None`: it posted all).
 pub fn rerun<'a>(
     program: &'a Program,
     scenario: Option<&str>,
     prev: &RunResult,
     dirty: &Dirty,
-) -> Result<Run<'a>, EvalError> {
-    let (defs, flows) = prev.computed();
-    let seed = |run: &mut Run<'a>| {
-        for (i, v) in defs.iter_enumerated() {
-            if let (Some(v), Some(false), Some(slot)) = (v, dirty.defs.get(i.index()), run.def_values.get_mut(i)) {
-                *slot = Some(v.clone());
-            }
+    spare: Option<Spare>,
+) -> Result<(Run<'a>, Option<usize>), EvalError> {
+    if let Some(post) = entities_to_post(prev, program, dirty) {
+        if let Some(run) = rerun_entities(program, scenario, prev, dirty, &post, spare)? {
+            return Ok((run, Some(post.iter().filter(|p| **p).count())));
         }
-        for (i, v) in flows.iter_enumerated() {
-            if let (Some(v), Some(false), Some(slot)) = (v, dirty.flows.get(i.index()), run.flow_amounts.get_mut(i)) {
-                *slot = Some(v.clone());
-            }
+    }
+    let seed = |run: &mut Run<'a>| seed(run, prev, dirty);
+    Ok((run_scenario_seeded(program, scenario, None, Some(&seed))?, None))
+}
+
+/// The memory of the event log of a result nobody reads any more, for the next re-run to
+/// copy the books into (a session re-runs after each change books of the same size).
+pub struct Spare(Vec<Event>);
+
+impl Spare {
+    /// The memory of `result`'s event log, unless something else still holds the result.
+    pub fn of(result: std::sync::Arc<RunResult>) -> Option<Spare> {
+        std::sync::Arc::try_unwrap(result).ok().map(|r| Spare(r.ledger.into_events()))
+    }
+}
+
+/// Fills in the values of `prev` that `dirty` leaves clean.
+fn seed(run: &mut Run<'_>, prev: &RunResult, dirty: &Dirty) {
+    let (defs, flows) = prev.computed();
+    for (i, v) in defs.iter_enumerated() {
+        if let (Some(v), Some(false), Some(slot)) = (v, dirty.defs.get(i.index()), run.def_values.get_mut(i)) {
+            *slot = Some(v.clone());
+        }
+    }
+    for (i, v) in flows.iter_enumerated() {
+        if let (Some(v), Some(false), Some(slot)) = (v, dirty.flows.get(i.index()), run.flow_amounts.get_mut(i)) {
+            *slot = Some(v.clone());
+        }
+    }
+}
+
+/// The entities a re-run must post again — those with a dirty flow, or a field (opening
+/// cash, minimum cash…) that names something dirty — when every other entity's books can be
+/// copied from `prev` as they are. That needs books that are each entity's own: `None` when
+/// the program has contracts, credit lines or contingent flows (the clearing ties entities'
+/// books together, so a change to one can move any other's) or `prev` found defaults.
+pub fn entities_to_post(prev: &RunResult, program: &Program, dirty: &Dirty) -> Option<Vec<bool>> {
+    let (_, full, _, _) = prev.books();
+    if !program.contracts.is_empty()
+        || program.entities.iter().any(|e| e.terms.credit_limit.is_some())
+        || program.flows.iter().any(|f| f.contingent.is_some())
+        || full.is_some()
+        || !prev.defaults.records.is_empty()
+    {
+        return None;
+    }
+    let is = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(true);
+    let mut post = vec![false; program.entities.len()];
+    for (f, d) in program.flows.iter().zip(&dirty.flows) {
+        if *d {
+            *post.get_mut(f.entity.index())? = true;
+        }
+    }
+    for (e, ent) in program.entities.iter().enumerate() {
+        let mut r = Refs::default();
+        for f in ent.fields.values() {
+            walk(&f.value, &mut r);
+            f.dated.iter().for_each(|(x, _)| walk(x, &mut r));
+        }
+        for f in [ent.terms.cash.as_ref(), ent.terms.min_cash.given()].into_iter().flatten() {
+            walk(&f.value, &mut r);
+        }
+        if r.opaque
+            || r.defs.iter().any(|d| is(&dirty.defs, d.index()))
+            || r.flows.iter().any(|f| is(&dirty.flows, f.index()))
+        {
+            *post.get_mut(e)? = true;
+        }
+    }
+    Some(post)
+}
+
+/// Where each entity's opening and each flow's events are in a ledger's log, when each is
+/// one run of consecutive events (as posting leaves them before any clearing).
+struct Groups {
+    openings: Vec<Option<std::ops::Range<usize>>>,
+    flows: Vec<Option<std::ops::Range<usize>>>,
+}
+
+fn groups(events: &[Event], entities: usize, flows: usize) -> Option<Groups> {
+    let mut g = Groups { openings: vec![None; entities], flows: vec![None; flows] };
+    let mut i = 0;
+    while let Some(first) = events.get(i) {
+        let start = i;
+        while events.get(i).is_some_and(|e| e.origin == first.origin) {
+            i += 1;
+        }
+        let slot = match first.origin {
+            Origin::Opening(e) => g.openings.get_mut(e as usize)?,
+            Origin::Flow(f) => g.flows.get_mut(f as usize)?,
+            Origin::Contract(_) | Origin::Credit(_) => return None,
+        };
+        if slot.replace(start..i).is_some() {
+            return None; // not one run of events
+        }
+    }
+    Some(g)
+}
+
+/// [`rerun`] posting only the entities `post` marks and copying the others' events, changes,
+/// depreciation and minimum cash from `prev`, in the order a whole run posts them (each
+/// entity's opening, then each flow's events): so the ledger is the whole run's, event for
+/// event. The entities posted again are reconciled; the copied ones were, in `prev`'s run.
+/// `None` when `prev`'s books do not have the shape this needs.
+fn rerun_entities<'a>(
+    program: &'a Program,
+    scenario: Option<&str>,
+    prev: &RunResult,
+    dirty: &Dirty,
+    post: &[bool],
+    spare: Option<Spare>,
+) -> Result<Option<Run<'a>>, EvalError> {
+    let (ledger, _, depreciation, min_cash) = prev.books();
+    let events = ledger.events();
+    let Some(g) = groups(events, program.entities.len(), program.flows.len()) else { return Ok(None) };
+    let mut run = prepare(program, scenario, None)?;
+    if run.timeline != prev.timeline || depreciation.len() != post.len() || min_cash.len() != post.len() {
+        return Ok(None);
+    }
+    seed(&mut run, prev, dirty);
+    if let Some(Spare(memory)) = spare {
+        run.ledger.reuse_memory(memory);
+    }
+    run.ledger.reserve(events.len());
+    let copy = |run: &mut Run<'a>, range: &Option<std::ops::Range<usize>>| {
+        if let Some(evs) = range.clone().and_then(|r| events.get(r)) {
+            run.ledger.copy_events(evs);
         }
     };
-    run_scenario_seeded(program, scenario, None, Some(&seed))
+    run.phase = Phase::Posting;
+    let posted = (|| {
+        for (e, again) in post.iter().enumerate() {
+            if *again {
+                run.post_opening(EntityId::from_index(e))?;
+            } else {
+                copy(&mut run, g.openings.get(e).unwrap_or(&None));
+            }
+        }
+        for (fid, f) in program.flows.iter_enumerated() {
+            if post.get(f.entity.index()).copied().unwrap_or(true) {
+                run.post_flow(fid)?;
+            } else {
+                copy(&mut run, g.flows.get(fid.index()).unwrap_or(&None));
+            }
+        }
+        Ok::<(), EvalError>(())
+    })();
+    run.phase = Phase::Complete;
+    posted?;
+    let span = run.scenario_span;
+    let internal = |what: String| EvalError::Internal { span, what };
+    for (i, again) in post.iter().enumerate() {
+        if *again {
+            continue;
+        }
+        let e = EntityId::from_index(i);
+        if !run.ledger.copy_changes(ledger, e) {
+            return Err(internal("the books of an earlier run do not fit this one".into()));
+        }
+        if let (Some(to), Some(from)) = (run.depreciation.get_mut(e), depreciation.get(i)) {
+            to.clone_from(from);
+        }
+        if let (Some(to), Some(from)) = (run.min_cash.get_mut(e), min_cash.get(i)) {
+            *to = *from;
+        }
+    }
+    run.ledger.reconcile_entities(post).map_err(internal)?;
+    Ok(Some(run))
 }
 
 impl Run<'_> {
     /// What `funding_gap`, `runway` and `burn` of entity `e` read, as
     /// [`RunResult::paid_path`] (to compare a run with an earlier one's result).
-    pub fn paid_path(&self, e: usize) -> (rust_decimal::Decimal, &[rust_decimal::Decimal]) {
+    pub fn paid_path(
+        &self,
+        e: crate::check::ir::EntityId,
+    ) -> Option<(rust_decimal::Decimal, &[rust_decimal::Decimal])> {
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
-        (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
+        Some((*self.min_cash.get(e)?, full.changes(e)))
     }
 }

@@ -10,6 +10,7 @@
 //! [`super::booking::LEDGER_LIMIT`], so all of these sums are exact.
 
 use super::booking::in_ledger;
+use crate::check::ids::Id;
 use crate::check::ir::{ContractId, EntityId, FlowId, FlowKind};
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
@@ -31,7 +32,7 @@ impl Account {
         if self == Account::World {
             None
         } else {
-            Some(self.0 as usize)
+            Some(EntityId::from_index(self.0 as usize))
         }
     }
 }
@@ -123,7 +124,7 @@ impl Ledger {
     }
 
     fn slot(&self, a: Account, period: u32) -> Option<usize> {
-        let e = a.entity()?;
+        let e = a.entity()?.index();
         if e < self.entities && (period as usize) < self.periods {
             Some(e * self.periods + period as usize)
         } else {
@@ -158,6 +159,7 @@ impl Ledger {
 
     /// The posted change of an entity's cash in each period.
     pub fn changes(&self, e: EntityId) -> &[Decimal] {
+        let e = e.index();
         self.change.get(e * self.periods..(e + 1) * self.periods).unwrap_or(&[])
     }
 
@@ -187,7 +189,8 @@ impl Ledger {
                 match acct.entity() {
                     None => add(world.get_mut(p).ok_or("an event outside the timeline")?, sign)?,
                     Some(e) => {
-                        let slot = fresh.get_mut(e * self.periods + p).ok_or("an event of an unknown entity")?;
+                        let slot =
+                            fresh.get_mut(e.index() * self.periods + p).ok_or("an event of an unknown entity")?;
                         add(slot, sign)?;
                     }
                 }
@@ -211,6 +214,79 @@ impl Ledger {
             let w = world.get(p).copied().unwrap_or_default();
             if total + w != Decimal::ZERO {
                 return Err(format!("period {p}: entities' cash changes sum to {total} but the world's to {w}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What an incremental re-run (`super::incremental`) takes over from an earlier run's ledger:
+/// the events and posted changes of the entities its change does not touch, copied as they
+/// are (they were posted and reconciled in that run), and a reconciliation of the entities it
+/// posts again.
+impl Ledger {
+    /// Appends events already posted in `from` (whose entities' changes the caller copies
+    /// with [`Ledger::copy_changes`]).
+    pub(super) fn copy_events(&mut self, from: &[Event]) {
+        self.events.extend_from_slice(from);
+    }
+
+    /// The event log's memory, for another ledger to reuse ([`Ledger::reuse_memory`]).
+    pub(super) fn into_events(self) -> Vec<Event> {
+        self.events
+    }
+
+    /// Takes `memory` (emptied) for the event log of a ledger that has none yet: a log of
+    /// millions of events costs as much to map in fresh as to post a tenth of them.
+    pub(super) fn reuse_memory(&mut self, mut memory: Vec<Event>) {
+        if self.events.is_empty() && memory.capacity() > self.events.capacity() {
+            memory.clear();
+            self.events = memory;
+        }
+    }
+
+    /// Sets entity `e`'s posted changes to `prev`'s; false when the ledgers' shapes differ.
+    pub(super) fn copy_changes(&mut self, prev: &Ledger, e: EntityId) -> bool {
+        let e = e.index();
+        let range = e * self.periods..(e + 1) * self.periods;
+        match (self.change.get_mut(range.clone()), prev.change.get(range)) {
+            (Some(to), Some(from)) if self.periods == prev.periods => {
+                to.copy_from_slice(from);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Ledger::reconcile`] of the entities `which` marks: their events re-added from the
+    /// whole log and checked against their posted changes. (The world's side needs no check of
+    /// its own: each event adds as much to one account as it takes from the other, so the
+    /// entities' and the world's changes balance in every period once each entity's re-added
+    /// change is its posted one.)
+    pub(super) fn reconcile_entities(&self, which: &[bool]) -> Result<(), String> {
+        let marked = |a: Account| a.entity().map(|e| e.index()).filter(|e| which.get(*e).copied().unwrap_or(false));
+        let mut fresh = vec![Decimal::ZERO; self.entities * self.periods];
+        for ev in &self.events {
+            for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
+                let Some(e) = marked(acct) else { continue };
+                if ev.period as usize >= self.periods {
+                    return Err("an event outside the timeline".into());
+                }
+                let slot = fresh.get_mut(e * self.periods + ev.period as usize).ok_or("an event outside the books")?;
+                *slot = slot.checked_add(sign).ok_or("overflow while re-adding the ledger")?;
+            }
+        }
+        for (e, _) in which.iter().enumerate().filter(|(_, w)| **w) {
+            let range = e * self.periods..(e + 1) * self.periods;
+            let (Some(a), Some(b)) = (fresh.get(range.clone()), self.change.get(range)) else {
+                return Err(format!("entity {e} is not in the books"));
+            };
+            if let Some(p) = a.iter().zip(b).position(|(x, y)| x != y) {
+                return Err(format!(
+                    "entity {e} in period {p}: the event log adds up to {} but {} was posted",
+                    a.get(p).copied().unwrap_or_default(),
+                    b.get(p).copied().unwrap_or_default()
+                ));
             }
         }
         Ok(())

@@ -13,7 +13,7 @@ use super::error::EvalError;
 use super::ledger::Ledger;
 use super::timeline::Timeline;
 use super::Value;
-use crate::check::ir::{ContractId, DefId, FlowId, IdVec, Program};
+use crate::check::ir::{ContractId, DefId, EntityId, FlowId, IdVec, Program};
 
 /// Each flow's amounts per period, once computed.
 pub(super) type FlowAmounts = IdVec<FlowId, Option<Vec<Decimal>>>;
@@ -38,11 +38,11 @@ pub struct RunResult {
     pub ledger: Ledger,
     pub defaults: Defaults,
     /// Each entity's drawn credit line at each period's end.
-    pub credit: Vec<Vec<Decimal>>,
+    pub credit: IdVec<EntityId, Vec<Decimal>>,
     def_values: IdVec<DefId, Option<Val>>,
     flow_amounts: FlowAmounts,
-    depreciation: Vec<Vec<Decimal>>,
-    min_cash: Vec<Decimal>,
+    depreciation: IdVec<EntityId, Vec<Decimal>>,
+    min_cash: IdVec<EntityId, Decimal>,
     loan_events: IdVec<ContractId, Option<Vec<LoanLine>>>,
     loan_accruals: IdVec<ContractId, Option<Vec<Decimal>>>,
     full_ledger: Option<Ledger>,
@@ -78,11 +78,20 @@ impl RunResult {
         (&self.def_values, &self.flow_amounts)
     }
 
+    /// The books an incremental re-run copies for the entities it does not post again
+    /// (`eval::incremental`): the ledger, the path where everyone pays in full when it differs,
+    /// the depreciation and the minimum cash of each entity.
+    pub(super) fn books(&self) -> (&Ledger, Option<&Ledger>, &[Vec<Decimal>], &[Decimal]) {
+        (&self.ledger, self.full_ledger.as_ref(), &self.depreciation, &self.min_cash)
+    }
+
     /// What `funding_gap`, `runway` and `burn` of entity `e` read: its minimum cash and the
     /// change of its cash per period on the path where everyone pays in full.
-    pub fn paid_path(&self, e: usize) -> (Decimal, &[Decimal]) {
+    /// (`None`: no entity `e` in this run's program.)
+    pub fn paid_path(&self, e: EntityId) -> Option<(Decimal, &[Decimal])> {
+        // no default: the cleared path is the full-payment path
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
-        (self.min_cash.get(e).copied().unwrap_or_default(), full.changes(e))
+        Some((*self.min_cash.get(e)?, full.changes(e)))
     }
 
     /// An evaluator over these books, for questions asked after the run. It starts from copies
@@ -117,16 +126,17 @@ impl RunResult {
 /// The public value of a run value: one quantity when it does not vary, else one per period.
 pub fn to_value(run: &Run<'_>, v: Val, span: Span) -> Result<Value, EvalError> {
     let at = |s: &super::series::Series, i: usize| Quantity::new(s.get(i), s.unit.clone());
-    let per_period = |s: &super::series::Series| {
-        Value::Series((0..run.n_periods()).map(|i| (run.period_value(i), at(s, i))).collect())
+    let per_period = |s: &super::series::Series| -> Result<Value, EvalError> {
+        let values = (0..run.n_periods()).map(|i| Ok((run.period_value(i, span)?, at(s, i))));
+        Ok(Value::Series(values.collect::<Result<_, EvalError>>()?))
     };
     match v {
         Val::S(s, Shape::Constant) => Ok(Value::Quantity(at(&s, 0))),
-        Val::S(s, _) => Ok(per_period(&s)),
+        Val::S(s, _) => per_period(&s),
         Val::Uncertain(l, h, p) if l.values.is_const() && h.values.is_const() && p.values.is_const() => {
             Ok(Value::Uncertain { low: at(&l, 0), high: at(&h, 0), point: at(&p, 0) })
         }
-        Val::Uncertain(_, _, p) => Ok(per_period(&p)),
+        Val::Uncertain(_, _, p) => per_period(&p),
         Val::Period(p) => Ok(Value::Period(p)),
         // `runway` of an entity whose cash never runs out: reports print the same word
         Val::Never => Ok(Value::Text("never".into())),

@@ -11,7 +11,8 @@
 use crate::check::ir::ContractIr;
 use crate::check::ir::{FieldIr, TExpr, TExprKind};
 use crate::check::options::{Amortization, EndOfMonth, InterestBase as IrBase, LoanRole, ScalingEffect, Stub};
-use crate::check::typed::{ContractTerms, CycleTerm, LoanIr};
+use crate::check::spec::Constant;
+use crate::check::typed::{ContractTerms, CycleTerm, LoanIr, Valued};
 use crate::contracts::dates::{Cycle, CycleUnit, Date};
 use crate::contracts::loan::{InterestBase, LoanTerms};
 use crate::eval::engine::Run;
@@ -62,6 +63,44 @@ pub fn per_year(e: &TExpr, run: &mut Run) -> Result<Decimal, EvalError> {
 pub fn fraction(e: &TExpr, run: &mut Run) -> Result<Decimal, EvalError> {
     let q = quantity(e, run)?;
     q.convert(&Unit::none(), run.reg).map(|q| q.value).map_err(|_| bad(e.span, "a pure number was expected"))
+}
+
+/// A spec constant as a number (zero of money in any currency, of a rate per year, or a pure
+/// number; one). The checker applied it ([`Valued::Default`]); this only reads it.
+pub fn constant_number(c: Constant, span: Span) -> Result<Decimal, EvalError> {
+    match c {
+        Constant::Zero => Ok(Decimal::ZERO),
+        Constant::One => Ok(Decimal::ONE),
+        Constant::OneMonth => {
+            Err(EvalError::Internal { span, what: "a cycle's default where a number belongs".into() })
+        }
+    }
+}
+
+/// A [`Valued`] term: `given` of what was written, else the spec's constant as a number.
+/// (`span`: the declaration, for an internal error.)
+pub fn valued(
+    t: &Valued,
+    span: Span,
+    run: &mut Run,
+    given: fn(&TExpr, &mut Run) -> Result<Decimal, EvalError>,
+) -> Result<Decimal, EvalError> {
+    match t {
+        Valued::Given(f) => given(&f.value, run),
+        Valued::Default(c) => constant_number(*c, span),
+    }
+}
+
+/// A [`Valued`] duration as a cycle (`every` of a lease): what was written, else the spec's
+/// constant.
+pub fn valued_cycle(t: &Valued, span: Span, run: &mut Run) -> Result<Cycle, EvalError> {
+    match t {
+        Valued::Given(f) => duration_cycle(&f.value, run, false),
+        Valued::Default(Constant::OneMonth) => Ok(Cycle { n: 1, unit: CycleUnit::Month, long_stub: false }),
+        Valued::Default(_) => {
+            Err(EvalError::Internal { span, what: "a number's default where a cycle belongs".into() })
+        }
+    }
 }
 
 /// A day.
@@ -176,12 +215,11 @@ pub fn loan_terms(c: &LoanIr, span: Span, run: &mut Run) -> Result<LoanTerms, Ev
         principal_anchor: opt_date(&c.principal_anchor)?,
         end_of_month: c.end_of_month == EndOfMonth::EndOfMonth,
         payment: opt_money(&c.payment, run)?,
-        // absent: no premium, no interest accrued at the status date (the spec's defaults)
-        premium: opt_money(&c.premium, run)?.unwrap_or_default(),
+        premium: valued(&c.premium, span, run, money)?,
         capitalize_until: opt_date(&c.capitalize_until)?,
         amortization_date: opt_date(&c.amortization_date)?,
         status_date: opt_date(&c.status_date)?,
-        accrued: opt_money(&c.accrued, run)?.unwrap_or_default(),
+        accrued: valued(&c.accrued, span, run, money)?,
         reset: None,
         draws: Vec::new(),
         interest_base: match c.interest_base {
@@ -196,12 +234,12 @@ pub fn loan_terms(c: &LoanIr, span: Span, run: &mut Run) -> Result<LoanTerms, Ev
         },
         scaling: None,
         purchase: match opt_date(&c.purchase_date)? {
-            // no price: bought for nothing but the interest accrued (the spec's default, 0)
-            Some(d) => Some((d, opt_money(&c.purchase_price, run)?.unwrap_or_default())),
+            // no price: the spec's default (bought for nothing but the interest accrued)
+            Some(d) => Some((d, valued(&c.purchase_price, span, run, money)?)),
             None => None,
         },
         termination: match opt_date(&c.termination_date)? {
-            Some(d) => Some((d, opt_money(&c.termination_price, run)?.unwrap_or_default())),
+            Some(d) => Some((d, valued(&c.termination_price, span, run, money)?)),
             None => None,
         },
         day_end: opt_date(&c.day_end)?,
@@ -269,10 +307,7 @@ fn scaled(c: &LoanIr, span: Span, run: &mut Run, mut terms: LoanTerms) -> Result
     let every = c.scaling_every.as_ref().ok_or_else(|| bad(span, "a scaled loan needs `scaling_every`"))?;
     let cycle =
         cycle(every, run, c.scaling_stub == Stub::Long)?.ok_or_else(|| bad(span, "a scaling cycle is needed"))?;
-    let base = match &c.scaling_base {
-        Some(x) => fraction(&x.value, run)?,
-        None => Decimal::ONE, // the spec's default: payments unscaled at an index of 1
-    };
+    let base = valued(&c.scaling_base, span, run, fraction)?;
     if base.is_zero() {
         return Err(bad(span, "the scaling base must not be zero"));
     }

@@ -126,8 +126,6 @@ pub struct Input {
     pub unit: Unit,
     /// The value a deterministic run uses, in `unit`.
     pub point: Decimal,
-    /// True when a written `~ point` lies outside `low .. high`.
-    pub point_outside: bool,
     /// True for `low .. high`, false for a distribution call.
     pub range: bool,
 }
@@ -312,21 +310,21 @@ impl Run<'_> {
                 }
                 let dist =
                     if lv > Decimal::ZERO { Dist::lognormal_90(f(lv), f(hv)) } else { Dist::normal_90(f(lv), f(hv)) };
-                let (point, outside) = match point {
-                    Some(p) => {
-                        let p = self
-                            .series(p)?
-                            .convert(&l.unit, self.reg)
-                            .map_err(|x| EvalError::arith(x.error, e.span))?;
-                        (p.get(0), p.get(0) < lv || p.get(0) > hv)
-                    }
-                    None => (self.series(e)?.get(0), false),
+                // a written point outside the interval is the program's warning
+                // (`eval::warning::point_outside`), not the sampler's business
+                let point = match point {
+                    Some(p) => self
+                        .series(p)?
+                        .convert(&l.unit, self.reg)
+                        .map_err(|x| EvalError::arith(x.error, e.span))?
+                        .get(0),
+                    None => self.series(e)?.get(0),
                 };
-                Ok(Some(Input { span: e.span, dist, unit: l.unit, point, point_outside: outside, range: true }))
+                Ok(Some(Input { span: e.span, dist, unit: l.unit, point, range: true }))
             }
             TExprKind::Call(b, args) if is_distribution(*b) => {
                 let (dist, [_, point, _], unit) = self.call_distribution(*b, args, e.span)?;
-                Ok(Some(Input { span: e.span, dist, unit, point, point_outside: false, range: false }))
+                Ok(Some(Input { span: e.span, dist, unit, point, range: false }))
             }
             _ => Ok(None),
         }
@@ -506,14 +504,17 @@ pub struct Risk {
 impl Run<'_> {
     /// [`Risk`] of entity `id`, as `funding_gap(E, timeline)`, `runway(E)`, `losses(E)` and
     /// `defaulted(E)` compute it.
-    pub fn risk(&self, id: usize) -> Result<Risk, crate::number::ArithError> {
+    /// (`span`: the entity, for a diagnostic.)
+    pub fn risk(&self, id: crate::check::ir::EntityId, span: Span) -> Result<Risk, EvalError> {
+        // no default: the cleared path is the full-payment path
         let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
-        let closing = full.closing(id)?;
-        let min = self.min_cash.get(id).copied().unwrap_or_default();
+        let closing = full.closing(id).map_err(|x| EvalError::arith(x, span))?;
+        let min = *self.min_cash.get(id).ok_or_else(|| EvalError::internal(span, "an entity of another program"))?;
         let mut gap = Decimal::ZERO;
         for c in &closing {
-            gap = gap.max(number::sub(min, *c)?);
+            gap = gap.max(number::sub(min, *c).map_err(|x| EvalError::arith(x, span))?);
         }
+        // a run without obligations between entities has no defaults to record: no losses
         Ok(Risk {
             funding_gap: gap,
             runway: closing.iter().position(|c| *c < min),

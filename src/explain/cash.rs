@@ -80,32 +80,29 @@ pub(super) fn cash(
         let program = ctx.run.program;
         let (label, location) = match origin {
             Origin::Opening(i) => {
-                let ent = program.entities.get(i as usize);
+                let ent = program.entities.get(EntityId::from_index(i as usize));
                 let field = ent.and_then(|x| x.fields.get("cash"));
                 ("opening cash".to_string(), field.and_then(|f| ctx.location(f.span)))
             }
+            // the ledger's origins are the run's own flows and contracts: a miss is a bug
             Origin::Flow(i) => {
-                let f = program.flows.get(FlowId::from_index(i as usize));
-                let name = f
-                    .map(|f| {
-                        format!(
-                            "flow {}.{}",
-                            program.entities.get(f.entity).map(|x| x.name.as_str()).unwrap_or(""),
-                            f.name
-                        )
-                    })
-                    .unwrap_or_default();
-                (name, f.and_then(|f| ctx.location(f.span)))
+                let f = program
+                    .flows
+                    .get(FlowId::from_index(i as usize))
+                    .ok_or_else(|| EvalError::internal(span, "an event of no flow"))?;
+                let owner =
+                    program.entities.get(f.entity).ok_or_else(|| EvalError::internal(span, "a flow of no entity"))?;
+                (format!("flow {}.{}", owner.name, f.name), ctx.location(f.span))
             }
             Origin::Contract(i) => {
-                let c = program.contracts.get(ContractId::from_index(i as usize));
-                (
-                    c.map(|c| format!("contract {} ({})", c.name, c.spec.kind)).unwrap_or_default(),
-                    c.and_then(|c| ctx.location(c.span)),
-                )
+                let c = program
+                    .contracts
+                    .get(ContractId::from_index(i as usize))
+                    .ok_or_else(|| EvalError::internal(span, "an event of no contract"))?;
+                (format!("contract {} ({})", c.name, c.spec.kind), ctx.location(c.span))
             }
             Origin::Credit(i) => {
-                let ent = program.entities.get(i as usize);
+                let ent = program.entities.get(EntityId::from_index(i as usize));
                 let field = ent.and_then(|x| x.fields.get("credit_limit"));
                 ("credit line".to_string(), field.and_then(|f| ctx.location(f.span)))
             }
@@ -141,7 +138,7 @@ pub(super) fn cash(
                             ),
                             span: f.span,
                         })?;
-                        let (value, u, m) = super::shown(ctx.run, &v, ctx.at);
+                        let (value, u, m) = super::shown(ctx.run, &v, ctx.at)?;
                         let mut this = Node::leaf(format!("{} in {period}", child.label), value, u);
                         this.minor = m;
                         this.location = child.location.clone();
@@ -165,8 +162,10 @@ pub(super) fn cash(
 
 /// Fills in the explanation of a flow in the period: the rate or amount it books and how.
 pub(super) fn flow(ctx: &mut Ctx<'_, '_>, fid: FlowId, node: &mut Node, depth: usize) -> Result<(), EvalError> {
-    let Some(f) = ctx.run.program.flows.get(fid) else { return Ok(()) };
-    let entity = ctx.run.program.entities.get(f.entity).map(|x| x.name.clone()).unwrap_or_default();
+    let span = ctx.run.scenario_span();
+    let f = ctx.run.program.flows.get(fid).ok_or_else(|| EvalError::internal(span, "no such flow"))?;
+    let entity = ctx.run.program.entities.get(f.entity).ok_or_else(|| EvalError::internal(span, "no such entity"))?;
+    let entity = entity.name.clone();
     node.label = format!("flow {entity}.{}", f.name);
     node.location = ctx.location(f.span);
     let v = ctx.run.value(&f.value)?;

@@ -12,8 +12,11 @@ use crate::eval::EvalError;
 /// Fills in the explanation of `defaulted(E)`.
 pub(super) fn defaulted(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, depth: usize) -> Result<(), EvalError> {
     let program = ctx.run.program;
-    let name = |i: EntityId| program.entities.get(i).map(|x| x.name.clone()).unwrap_or_default();
-    node.label = format!("defaulted({})", name(e));
+    let span = ctx.run.scenario_span();
+    let name = |i: EntityId| {
+        program.entities.get(i).map(|x| x.name.clone()).ok_or_else(|| EvalError::internal(span, "no such entity"))
+    };
+    node.label = format!("defaulted({})", name(e)?);
     node.location = program.entities.get(e).and_then(|x| ctx.location(x.span));
     let Some(record) = ctx.run.defaults.records.iter().find(|r| r.entity == e).cloned() else {
         node.note = Some("never: it paid everything that fell due".into());
@@ -31,19 +34,20 @@ pub(super) fn defaulted(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, dep
     short.note = Some(format!("owed in {period} and not paid"));
     node.children.push(short);
     for cause in &record.causes {
-        let contract = program.contracts.get(cause.contract);
+        let contract =
+            program.contracts.get(cause.contract).ok_or_else(|| EvalError::internal(span, "no such contract"))?;
         let mut n = Node::leaf(
-            format!("unpaid by {} on {}", name(cause.debtor), contract.map(|c| c.name.as_str()).unwrap_or("")),
+            format!("unpaid by {} on {}", name(cause.debtor)?, contract.name),
             Shown::Quantity(cause.unpaid),
             unit.clone(),
         );
         n.minor = minor;
-        n.location = contract.and_then(|c| ctx.location(c.span));
-        n.note = Some(format!("fell due to {} up to {period} and was not paid", name(e)));
+        n.location = ctx.location(contract.span);
+        n.note = Some(format!("fell due to {} up to {period} and was not paid", name(e)?));
         n.term = Term::Part;
         if depth > 1 {
             let mut why =
-                Node::leaf(format!("defaulted({})", name(cause.debtor)), Shown::Period("never".into()), String::new());
+                Node::leaf(format!("defaulted({})", name(cause.debtor)?), Shown::Period("never".into()), String::new());
             defaulted(ctx, cause.debtor, &mut why, depth - 2)?;
             n.children.push(why);
         }

@@ -146,32 +146,34 @@ impl Ctx<'_, '_> {
 }
 
 /// The value of `v` in period `at`, with its unit.
-fn shown(run: &Run<'_>, v: &Val, at: usize) -> (Shown, String, Option<u32>) {
+/// (An entity or contract the run's program does not have is a bug: an internal error.)
+fn shown(run: &Run<'_>, v: &Val, at: usize) -> Result<(Shown, String, Option<u32>), EvalError> {
+    let missing = |what: &str| EvalError::internal(run.scenario_span(), format!("no such {what}"));
     let q = |s: &crate::eval::series::Series| {
         (Shown::Quantity(s.get(at)), run.reg.format_unit(&s.unit), crate::eval::engine::is_money(run.reg, &s.unit))
     };
-    match v {
+    Ok(match v {
         Val::S(s, _) => q(s),
         Val::Uncertain(_, _, p) => q(p),
         Val::Period(p) => (Shown::Period(p.to_string()), String::new(), None),
         Val::Never => (Shown::Period("never".into()), String::new(), None),
         Val::Entity(e) => {
-            (Shown::Text(run.program.entities.get(*e).map(|x| x.name.clone()).unwrap_or_default()), String::new(), None)
+            let x = run.program.entities.get(*e).ok_or_else(|| missing("entity"))?;
+            (Shown::Text(x.name.clone()), String::new(), None)
         }
-        Val::Contract(c) => (
-            Shown::Text(run.program.contracts.get(*c).map(|x| x.name.clone()).unwrap_or_default()),
-            String::new(),
-            None,
-        ),
+        Val::Contract(c) => {
+            let x = run.program.contracts.get(*c).ok_or_else(|| missing("contract"))?;
+            (Shown::Text(x.name.clone()), String::new(), None)
+        }
         Val::Symbol(s) | Val::Text(s) => (Shown::Text(s.clone()), String::new(), None),
         Val::Range(..) => (Shown::Text("a range of days".into()), String::new(), None),
-    }
+    })
 }
 
 /// Explains `e` in timeline period `ctx.at`, `depth` levels deep.
 pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, EvalError> {
     let v = ctx.run.value(e)?;
-    let (value, unit, minor) = shown(ctx.run, &v, ctx.at);
+    let (value, unit, minor) = shown(ctx.run, &v, ctx.at)?;
     let mut node = Node::leaf(ctx.text_of(e.span), value, unit);
     node.minor = minor;
     node.location = ctx.location(e.span);

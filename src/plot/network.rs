@@ -75,15 +75,14 @@ pub fn of_run(result: &RunResult) -> Result<Network, String> {
     let n = program.entities.len();
     let mut nodes: Vec<Node> = program
         .entities
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(e, x)| Node {
             name: x.name.clone(),
             defaulted: result.defaults.period_of.get(e).copied().flatten().map(|p| result.timeline.label(p)),
         })
         .collect();
     let world = n;
-    let node = |a: Account| a.entity().filter(|e| *e < n).unwrap_or(world);
+    let node = |a: Account| a.entity().map(|e| e.index()).filter(|e| *e < n).unwrap_or(world);
     // (contract, from, to) → (paid, unpaid, debtor's default period)
     type Acc = (Decimal, Option<Decimal>, Option<String>);
     let mut acc: BTreeMap<(usize, usize, usize), Acc> = BTreeMap::new();
@@ -95,8 +94,11 @@ pub fn of_run(result: &RunResult) -> Result<Network, String> {
     }
     for r in &result.defaults.records {
         for cause in &r.causes {
-            let slot =
-                acc.entry((cause.contract.index(), cause.debtor, r.entity)).or_insert((Decimal::ZERO, None, None));
+            let slot = acc.entry((cause.contract.index(), cause.debtor.index(), r.entity.index())).or_insert((
+                Decimal::ZERO,
+                None,
+                None,
+            ));
             slot.1 = Some(number::add(slot.1.unwrap_or_default(), cause.unpaid).map_err(overflow)?);
             slot.2 = result.defaults.period_of.get(cause.debtor).copied().flatten().map(|p| result.timeline.label(p));
         }
@@ -119,8 +121,8 @@ pub fn of_run(result: &RunResult) -> Result<Network, String> {
             if let Some((a, b)) = contract.terms.parties() {
                 edges.push(Edge {
                     contract: contract.name.clone(),
-                    from: a,
-                    to: b,
+                    from: a.index(),
+                    to: b.index(),
                     paid: Decimal::ZERO,
                     unpaid: None,
                     directed: false,

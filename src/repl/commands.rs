@@ -115,8 +115,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "goal seek: the value of a driver at which EXPR reaches VALUE",
         help: "Bisection on the driver NAME in the active scenario, overrides included, exactly as \
                `aifin solve` does: each step runs the scenario with NAME set to the bracket's \
-               midpoint. The bracket is LOW..HIGH (default: a tenth to ten times NAME's value) \
-               and must hold a sign change of EXPR - VALUE, else nothing is found. Prints the \
+               midpoint. The bracket is LOW..HIGH (default: a tenth to ten times NAME's value in \
+               effect, a `:set` included, which it prints as \"now\") and must hold a sign change of EXPR - VALUE, else nothing is found. Prints the \
                solution, the bracket reached and EXPR - VALUE there; nothing changes (`:set` it \
                to keep it).",
     },

@@ -503,7 +503,7 @@ impl Repl {
         }
         let mut r = self.recipe.clone();
         r.base = Some(name.to_string());
-        self.change(r, true)
+        self.change_overrides(r)
     }
 
     fn set(&mut self, arg: &str) -> Reply {
@@ -533,12 +533,14 @@ impl Repl {
         self.change_overrides(r)
     }
 
-    /// [`Repl::change`] to `r`, which differs from the recipe in force only in its overrides:
-    /// the what-if scenario is replaced in the session as it is, without checking the whole
-    /// program again, and the run computes again only what depends on the change
-    /// ([`Session::amend_scenario`]). When that cannot be done the session is built again.
+    /// [`Repl::change`] to `r`, which differs from the recipe in force only in its overrides
+    /// or its base scenario: the what-if scenario is replaced in the session as it is, without
+    /// checking the whole program again, and the run computes again only what depends on the
+    /// change ([`Session::amend_scenario`]). When that cannot be done the session is built
+    /// again.
     fn change_overrides(&mut self, r: Recipe) -> Reply {
-        let text = match (r.overrides.is_empty(), self.base_of(&self.session)) {
+        let base = r.base.clone().or_else(|| self.base_of(&self.session));
+        let text = match (r.overrides.is_empty(), base) {
             (true, _) => None,
             (false, Some(base)) => Some(whatif_text(&base, &r.overrides)),
             (false, None) => return self.change(r, true),
@@ -560,6 +562,11 @@ impl Repl {
                 let mut reply = Reply::ok(moved::diff(&old, &new));
                 reply.err = self.new_warnings(&before);
                 self.figures = Some(new);
+                // the run before the change is read no more: its memory serves the next one
+                drop(amended);
+                if let Some(r) = old.run {
+                    self.session.recycle(r);
+                }
                 reply
             }
             Err(d) => {

@@ -21,6 +21,20 @@ pub struct Snapshot {
     pub figures: Vec<(String, String)>,
     /// The run they were taken from.
     pub run: Option<std::sync::Arc<crate::eval::RunResult>>,
+    /// The entity figures' expressions, checked once (see [`templates`]).
+    templates: Option<Arc<Templates>>,
+}
+
+/// The three figures of an entity checked for the first entity of a program (`funding_gap`
+/// over the whole timeline, `runway`, `defaulted`), with what they were checked against: a
+/// snapshot after an override takes them from the one before when those are the same.
+#[derive(Debug)]
+struct Templates {
+    entities: usize,
+    first: String,
+    units: usize,
+    timeline: Timeline,
+    checked: Vec<(&'static str, TExpr)>,
 }
 
 type Diags = Vec<crate::diagnostic::Diagnostic>;
@@ -48,45 +62,62 @@ pub fn snapshot_after(
             kept.entry(l.clone()).or_insert(v.clone());
         }
     }
+    let earlier = before.and_then(|b| b.templates.clone());
     if let Some(prev) = &prev {
         // the timeline is the one before (an override keeps it; checked on the new run)
-        let checked = templates(session, &prev.timeline)?;
+        let checked = templates(session, &prev.timeline, earlier.clone())?;
         let made = session.run_and(Some(scenario), |run, sources| {
             if run.timeline != prev.timeline {
                 return None;
             }
-            Some(figures_on(run, sources, &checked, Some((prev, &kept))))
+            Some(figures_on(run, sources, &checked.checked, Some((prev, &kept))))
         })?;
         if let (result, Some(Some(figures))) = made {
-            return Ok(Snapshot { figures: figures.map_err(one)?, run: Some(result) });
+            return Ok(Snapshot { figures: figures.map_err(one)?, run: Some(result), templates: Some(checked) });
         }
     }
     let result = session.run(Some(scenario))?;
-    let checked = templates(session, &result.timeline)?;
+    let checked = templates(session, &result.timeline, earlier)?;
     let mut query = result.query().map_err(one)?;
     let figures =
-        figures_on(&mut query, session.sources(), &checked, prev.as_ref().map(|p| (p, &kept))).map_err(one)?;
+        figures_on(&mut query, session.sources(), &checked.checked, prev.as_ref().map(|p| (p, &kept))).map_err(one)?;
     drop(query);
-    Ok(Snapshot { figures, run: Some(result) })
+    Ok(Snapshot { figures, run: Some(result), templates: Some(checked) })
 }
 
 /// The three figures of an entity (`funding_gap` over `tl`, `runway`, `defaulted`), checked
 /// once for the first entity and re-aimed at each entity by its id: three checks however many
-/// entities there are. None without entities.
-fn templates(session: &mut Session, tl: &Timeline) -> Result<Vec<(&'static str, TExpr)>, Diags> {
+/// entities there are, none when `earlier` were checked against the same entities, units and
+/// timeline (an override changes none of them). None without entities.
+fn templates(session: &mut Session, tl: &Timeline, earlier: Option<Arc<Templates>>) -> Result<Arc<Templates>, Diags> {
     let program = session.program().clone();
-    let Some(first) = program.entities.first() else { return Ok(Vec::new()) };
+    let same = |t: &Templates| {
+        t.entities == program.entities.len()
+            && program.entities.first().is_some_and(|e| e.name == t.first)
+            && t.units == program.registry.units().len()
+            && t.timeline == *tl
+    };
+    if let Some(t) = earlier.filter(|t| same(t)) {
+        return Ok(t);
+    }
+    let mut made = Templates {
+        entities: program.entities.len(),
+        first: program.entities.first().map(|e| e.name.clone()).unwrap_or_default(),
+        units: program.registry.units().len(),
+        timeline: tl.clone(),
+        checked: Vec::new(),
+    };
+    let Some(first) = program.entities.first() else { return Ok(Arc::new(made)) };
     let range = format!("{} .. {}", tl.label(0), tl.label(tl.len().saturating_sub(1)));
     let texts = [
         ("funding_gap", format!("funding_gap({}, {range})", first.name)),
         ("runway", format!("runway({})", first.name)),
         ("defaulted", format!("defaulted({})", first.name)),
     ];
-    let mut checked = Vec::new();
     for (f, text) in &texts {
-        checked.push((*f, session.check_in_program("<what moved>", text)?));
+        made.checked.push((*f, session.check_in_program("<what moved>", text)?));
     }
-    Ok(checked)
+    Ok(Arc::new(made))
 }
 
 /// The figures of `run`: each claim's outcome, each report item's last value, and the
@@ -128,11 +159,11 @@ fn figures_on(
     }
     let program = run.program;
     let head: HashSet<String> = figures.iter().map(|(l, _)| l.clone()).collect();
-    for (id, e) in program.entities.iter().enumerate() {
+    for (id, e) in program.entities.iter_enumerated() {
         let kept = before.filter(|(r, _)| {
             r.program.entities.len() == program.entities.len()
                 && r.timeline == run.timeline
-                && r.paid_path(id) == run.paid_path(id)
+                && r.paid_path(id).is_some_and(|p| Some(p) == run.paid_path(id))
                 && r.defaults.period_of.get(id) == run.defaults.period_of.get(id)
         });
         for (f, t) in checked {

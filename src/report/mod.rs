@@ -13,7 +13,7 @@ pub mod schedule;
 pub mod text;
 mod when;
 
-use crate::check::ir::{ClaimTestIr, ReportIr, Scale, TExpr, TExprKind};
+use crate::check::ir::{ClaimTestIr, EntityId, ReportIr, Scale, TExpr, TExprKind};
 use crate::check::Shape;
 use crate::eval::engine::{Run, Val};
 use crate::eval::series::Series;
@@ -214,48 +214,60 @@ fn group_label(step: Step, (y, m, d): (i32, u32, u32)) -> String {
     }
 }
 
-fn defaults_table(run: &Run<'_>) -> DefaultsTable {
-    let ent = |e: usize| run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
-    let con =
-        |c: crate::check::ir::ContractId| run.program.contracts.get(c).map(|x| x.name.clone()).unwrap_or_default();
+fn defaults_table(run: &Run<'_>) -> Result<DefaultsTable, EvalError> {
+    // the defaults name entities and contracts of the run's own program: a miss is a bug
+    let missing = |what: &str| EvalError::internal(run.scenario_span(), format!("a default names no {what}"));
+    let ent = |e: EntityId| run.program.entities.get(e).map(|x| x.name.clone()).ok_or_else(|| missing("entity"));
+    let con = |c: crate::check::ir::ContractId| {
+        run.program.contracts.get(c).map(|x| x.name.clone()).ok_or_else(|| missing("contract"))
+    };
     let d = &run.defaults;
-    DefaultsTable {
+    Ok(DefaultsTable {
         defaults: d
             .records
             .iter()
-            .map(|r| DefaultLine {
-                entity: ent(r.entity),
-                period: run.timeline.label(r.period),
-                shortfall: r.shortfall,
-                causes: r
-                    .causes
-                    .iter()
-                    .map(|c| {
-                        (
-                            ent(c.debtor),
-                            con(c.contract),
-                            c.unpaid,
-                            d.period_of.get(c.debtor).copied().flatten().map(|p| run.timeline.label(p)),
-                        )
-                    })
-                    .collect(),
+            .map(|r| {
+                Ok(DefaultLine {
+                    entity: ent(r.entity)?,
+                    period: run.timeline.label(r.period),
+                    shortfall: r.shortfall,
+                    causes: r
+                        .causes
+                        .iter()
+                        .map(|c| {
+                            Ok((
+                                ent(c.debtor)?,
+                                con(c.contract)?,
+                                c.unpaid,
+                                d.period_of.get(c.debtor).copied().flatten().map(|p| run.timeline.label(p)),
+                            ))
+                        })
+                        .collect::<Result<_, EvalError>>()?,
+                })
             })
-            .collect(),
+            .collect::<Result<_, EvalError>>()?,
         losses_by_entity: d
             .by_entity
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, v)| !v.is_zero())
-            .map(|(e, v)| (ent(e), *v))
-            .collect(),
+            .map(|(e, v)| Ok((ent(e)?, *v)))
+            .collect::<Result<_, EvalError>>()?,
         losses_by_contract: d
             .by_contract
             .iter_enumerated()
             .filter(|(_, v)| !v.is_zero())
-            .map(|(c, v)| (con(c), *v))
-            .collect(),
-        currency: run.reg.def(run.money).map(|x| x.name.clone()).unwrap_or_default(),
-    }
+            .map(|(c, v)| Ok((con(c)?, *v)))
+            .collect::<Result<_, EvalError>>()?,
+        currency: currency_name(run)?,
+    })
+}
+
+/// The name of the run's ledger currency (a unit of its registry).
+fn currency_name(run: &Run<'_>) -> Result<String, EvalError> {
+    run.reg
+        .def(run.money)
+        .map(|x| x.name.clone())
+        .ok_or_else(|| EvalError::internal(run.scenario_span(), "the ledger currency is no unit"))
 }
 
 enum Built {
@@ -459,7 +471,7 @@ pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalEr
         match table(run, r, sources)? {
             Built::Table(t) => sections.push(Section::Table(t)),
             Built::Claims => sections.push(Section::Claims),
-            Built::Defaults => sections.push(Section::Defaults(defaults_table(run))),
+            Built::Defaults => sections.push(Section::Defaults(defaults_table(run)?)),
         }
     }
     if !claims.is_empty() && !sections.contains(&Section::Claims) {
@@ -470,7 +482,7 @@ pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalEr
     Ok(Outcome {
         scenario: run.scenario.clone(),
         timeline,
-        currency: run.reg.def(run.money).map(|d| d.name.clone()).unwrap_or_default(),
+        currency: currency_name(run)?,
         rounding: run.rounding,
         sections,
         claims,
@@ -481,5 +493,5 @@ pub fn outcome(run: &mut Run<'_>, sources: &SourceMap) -> Result<Outcome, EvalEr
 /// The defaults report of a finished run, whether or not the program asks for it (the REPL's
 /// `:defaults`).
 pub fn defaults_of(result: &crate::eval::RunResult) -> Result<DefaultsTable, EvalError> {
-    Ok(defaults_table(&result.query()?))
+    defaults_table(&result.query()?)
 }

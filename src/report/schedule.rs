@@ -4,7 +4,7 @@
 //! `payoff` (signed as ACTUS signs it for the contract's role, exact), `notional` and
 //! `accrued` after the event. Text: the same as an aligned table, money rounded to cents.
 
-use crate::check::ir::{ContractId, ContractIr, Program};
+use crate::check::ir::{ContractId, ContractIr, EntityId, Program};
 use crate::check::options::OptionWord;
 use crate::contracts::loan::{self, LoanEvent};
 use crate::eval::contracts::Payment;
@@ -16,16 +16,35 @@ use serde_json::json;
 
 /// The payments of contract `cid` that is not a loan, in `run`'s scenario (they depend on
 /// it: curves, revenue shares).
-pub fn payments(cid: ContractId, run: &mut Run<'_>) -> Result<Vec<Payment>, EvalError> {
-    run.contract_payments(cid)
+pub fn payments(cid: ContractId, run: &mut Run<'_>) -> Result<Vec<Named>, EvalError> {
+    let ps = run.contract_payments(cid)?;
+    let p = run.program;
+    // the parties are entities of the run's own program: a miss is a bug
+    let name = |e: EntityId| {
+        p.entities
+            .get(e)
+            .map(|x| x.name.clone())
+            .ok_or_else(|| EvalError::internal(run.scenario_span(), "a payment of no entity"))
+    };
+    ps.into_iter().map(|x| Ok(Named { payer: name(x.payer)?, payee: name(x.payee)?, payment: x })).collect()
+}
+
+/// A payment with its parties' names.
+pub struct Named {
+    /// The payment.
+    pub payment: Payment,
+    /// Who pays.
+    pub payer: String,
+    /// Who is paid.
+    pub payee: String,
 }
 
 /// Payments as JSON: `date`, `type`, `payoff` (paid by the payer to the payee), `payer`, `payee`.
-pub fn payments_json(ps: &[Payment], p: &Program) -> String {
-    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+pub fn payments_json(ps: &[Named]) -> String {
     let arr: Vec<serde_json::Value> = ps
         .iter()
-        .map(|x| json!({ "date": x.date.to_string(), "type": x.code, "payoff": format_exact(x.amount), "payer": name(x.payer), "payee": name(x.payee) }))
+        .map(|n| (&n.payment, n))
+        .map(|(x, n)| json!({ "date": x.date.to_string(), "type": x.code, "payoff": format_exact(x.amount), "payer": n.payer, "payee": n.payee }))
         .collect();
     let mut s = serde_json::to_string_pretty(&arr).unwrap_or_default();
     s.push('\n');
@@ -33,26 +52,26 @@ pub fn payments_json(ps: &[Payment], p: &Program) -> String {
 }
 
 /// Payments as CSV.
-pub fn payments_csv(ps: &[Payment], p: &Program) -> String {
-    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+pub fn payments_csv(ps: &[Named]) -> String {
     let mut s = String::from("date,type,payoff,payer,payee\n");
-    for x in ps {
-        s.push_str(&format!("{},{},{},{},{}\n", x.date, x.code, format_exact(x.amount), name(x.payer), name(x.payee)));
+    for n in ps {
+        let x = &n.payment;
+        s.push_str(&format!("{},{},{},{},{}\n", x.date, x.code, format_exact(x.amount), n.payer, n.payee));
     }
     s
 }
 
 /// Payments as an aligned table.
-pub fn payments_text(c: &ContractIr, ps: &[Payment], p: &Program) -> String {
-    let name = |e: usize| p.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+pub fn payments_text(c: &ContractIr, ps: &[Named]) -> String {
     let rows: Vec<[String; 4]> = ps
         .iter()
-        .map(|x| {
+        .map(|n| {
+            let x = &n.payment;
             [
                 x.date.to_string(),
                 x.code.to_string(),
                 format_fixed(x.amount, 2, Rounding::Banker),
-                format!("{} -> {}", name(x.payer), name(x.payee)),
+                format!("{} -> {}", n.payer, n.payee),
             ]
         })
         .collect();

@@ -46,8 +46,6 @@ pub struct InputMeta {
     /// The value a deterministic run uses.
     pub point: Decimal,
     pub unit: String,
-    /// A written point lies outside the interval.
-    pub point_outside: bool,
 }
 
 /// One numeric report item.
@@ -119,12 +117,7 @@ fn location(sources: &SourceMap, span: crate::source::Span) -> String {
 }
 
 /// What a finished run says, as a [`Record`], and the meta of its items.
-fn record(
-    run: &mut Run<'_>,
-    sources: &SourceMap,
-    index: Option<u64>,
-    anchor: crate::source::Span,
-) -> Result<(Record, Vec<ItemMeta>), EvalError> {
+fn record(run: &mut Run<'_>, sources: &SourceMap, index: Option<u64>) -> Result<(Record, Vec<ItemMeta>), EvalError> {
     let o = report::outcome(run, sources)?;
     let mut items = Vec::new();
     let mut metas = Vec::new();
@@ -147,9 +140,8 @@ fn record(
         }
     }
     let mut risk = Vec::new();
-    for e in 0..run.program.entities.len() {
-        let span = run.program.entities.get(e).map(|x| x.span).unwrap_or(anchor);
-        risk.push(run.risk(e).map_err(|x| EvalError::arith(x, span))?);
+    for (e, ent) in run.program.entities.iter_enumerated() {
+        risk.push(run.risk(e, ent.span)?);
     }
     Ok((Record { index, items, claims: o.claims.iter().map(|c| c.holds).collect(), risk }, metas))
 }
@@ -191,7 +183,7 @@ impl<'p> Plan<'p> {
             .map(|s| s.span)
             .ok_or(err(EvalError::NoTimeline { span: None }))?;
         let inputs = uncertain::inputs(&mut run).map_err(err)?;
-        let (point, items) = record(&mut run, sources, None, anchor).map_err(err)?;
+        let (point, items) = record(&mut run, sources, None).map_err(err)?;
         let reg = &program.registry;
         let describe = |i: &Input| -> InputMeta {
             let unit = reg.format_unit(&i.unit);
@@ -202,7 +194,6 @@ impl<'p> Plan<'p> {
                 drawn,
                 point: i.point,
                 unit,
-                point_outside: i.point_outside,
             }
         };
         let meta = Meta {
@@ -226,7 +217,7 @@ impl<'p> Plan<'p> {
         let err = |error| SampleError { index: Some(index), error };
         let draws = uncertain::draw(&self.inputs, &mut rng(self.meta.seed, index)).map_err(err)?;
         let mut run = uncertain::run_drawn(self.program, Some(&self.meta.scenario), Arc::new(draws)).map_err(err)?;
-        let (r, _) = record(&mut run, self.sources, Some(index), self.anchor).map_err(err)?;
+        let (r, _) = record(&mut run, self.sources, Some(index)).map_err(err)?;
         if r.items.len() != self.point.items.len()
             || r.items.iter().zip(&self.point.items).any(|(a, b)| a.len() != b.len())
         {

@@ -93,9 +93,6 @@ pub fn text(b: &Batch, s: &Summary) -> String {
         let unit = if i.unit.is_empty() { String::new() } else { format!(" {}", i.unit) };
         out.push_str(&format!("  {}  {}  {} (point {}{unit})\n", i.location, i.text, i.drawn, format_exact(i.point)));
     }
-    for i in m.inputs.iter().filter(|i| i.point_outside) {
-        out.push_str(&format!("warning: {} `{}`: the point lies outside its 90 % interval\n", i.location, i.text));
-    }
     let mut report = "";
     for (it, per) in m.items.iter().zip(&s.items) {
         if it.report != report {
@@ -173,7 +170,7 @@ pub fn json(b: &Batch, s: &Summary) -> String {
         "currency": m.currency,
         "inputs": m.inputs.iter().map(|i| json!({
             "location": i.location, "text": i.text, "drawn": i.drawn, "point": format_exact(i.point),
-            "unit": i.unit, "point_outside": i.point_outside,
+            "unit": i.unit,
         })).collect::<Vec<_>>(),
         "items": m.items.iter().zip(&s.items).map(|(it, per)| json!({
             "report": it.report, "label": it.label, "unit": it.unit,
