@@ -7,7 +7,9 @@
 //! `pest_only` (the grammar alone), `parse_and_ast` and `parse_and_check` (text to checked IR,
 //! what `aifin check` does; the target is ≥ 15 MB/s on 5 MB). Afterwards it prints the MB/s of
 //! parse + check once more (median of 5, and in CPU time: `support/cputime.rs`) and the peak heap of parse + check, as a multiple of the
-//! source, measured with a counting allocator (the target is ≤ 15×).
+//! source, measured with a counting allocator (the target is ≤ 15×). With
+//! `AIFIN_PARSE_FIGURES=TEXT` only those last figures are printed (no criterion runs), for the
+//! inputs whose name contains TEXT (`5MB`, `flows`, or empty for all).
 
 use aifin::source::{SourceKind, SourceMap};
 use aifin::syntax::grammar::{AifinParser, Rule};
@@ -50,10 +52,24 @@ fn inputs() -> Vec<(String, String)> {
 }
 
 fn bench(c: &mut Criterion) {
-    let inputs = inputs();
+    let mut inputs = inputs();
+    match std::env::var("AIFIN_PARSE_FIGURES") {
+        Err(_) => {
+            timed(c, &inputs);
+            figures(&inputs);
+        }
+        Ok(only) => {
+            inputs.retain(|(name, _)| name.contains(&only));
+            figures(&inputs);
+        }
+    }
+}
+
+/// Criterion's timings of pest alone, parse + AST and parse + check.
+fn timed(c: &mut Criterion, inputs: &[(String, String)]) {
     let mut group = c.benchmark_group("parse");
     group.sample_size(10);
-    for (name, text) in &inputs {
+    for (name, text) in inputs {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("pest_only", name), text, |b, t| {
             b.iter(|| AifinParser::parse(Rule::file, t).map(|p| p.count()).unwrap_or(0))
@@ -62,7 +78,14 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("parse_and_check", name), text, |b, t| b.iter(|| parse_and_check(t)));
     }
     group.finish();
-    for (name, text) in &inputs {
+}
+
+/// The figures the targets are stated in: parse + check in MB/s (wall and CPU time) and the peak
+/// heap as a multiple of the source. `AIFIN_PARSE_FIGURES=TEXT` prints only these (no criterion
+/// runs), for the inputs whose name contains TEXT: `AIFIN_PARSE_FIGURES=5MB cargo bench --bench
+/// parse` (an empty TEXT: all four).
+fn figures(inputs: &[(String, String)]) {
+    for (name, text) in inputs {
         let mut cpu = std::time::Duration::ZERO;
         let mut times: Vec<f64> = (0..5)
             .map(|_| {

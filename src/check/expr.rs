@@ -631,6 +631,11 @@ mod tests {
             ("driver d = lo .. hi\nscenario s { lo = 6 USD  hi = 7 USD }\n", 0),
             ("driver d = lo .. hi\nscenario s { d = 1 USD }\nscenario t extends s { hi = 0 USD }\n", 0),
             ("driver d = 6 USD .. 2 * hi\n", 0),
+            // through two definitions; an override inherited from a base
+            ("driver mid = hi\ndriver d = lo .. mid\nscenario s { hi = 0.5 USD }\n", 1),
+            ("driver d = lo .. hi\nscenario s { hi = 0.5 USD }\nscenario t extends s { d = 0 USD .. 1 USD }\n", 1),
+            ("driver d = lo .. hi\nscenario s { lo = 0 USD }\nscenario t extends s { hi = 0.5 USD }\n", 0),
+            ("driver d = lo .. hi\nscenario s { hi = 0.5 USD }\nscenario t extends s { lo = 0 USD }\n", 1),
         ];
         for (decls, n) in cases {
             let c = codes(&format!("{head}{decls}"));

@@ -193,6 +193,10 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
+        let flows = decls.iter().filter(|d| matches!(d, Decl::Flow(_))).count();
+        self.flow_asts = Vec::with_capacity(flows).into();
+        self.flow_state = Vec::with_capacity(flows).into();
+        self.flow_ir = Vec::with_capacity(flows).into();
         for d in decls {
             if let Decl::Flow(f) = d {
                 let e = match self.names.get(&f.entity.name).copied() {

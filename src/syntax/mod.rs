@@ -283,6 +283,9 @@ fn parse_pieces(id: SourceId, text: &str) -> (File, Vec<ParseError>) {
     let mut file = File::default();
     let mut errors = Vec::new();
     let pieces = split_pieces(text);
+    // About one declaration a piece: reserved once, the declarations are never moved to a
+    // vector twice their size while both are alive (the largest share of the AST's peak).
+    file.decls.reserve_exact(pieces.len());
     let mut i = 0;
     while i < pieces.len() {
         let start = pieces.get(i).map(|p| p.0).unwrap_or(0);

@@ -1,40 +1,61 @@
 //! Dimensions: products of base dimensions with integer exponents (`USD · Time⁻¹`).
-
-use std::collections::BTreeMap;
+//!
+//! Every typed expression carries one, so it is kept small: the factors sorted by base
+//! dimension in one boxed slice (one or two factors in practice: 8 or 16 bytes of heap, none
+//! for a pure number), not a map (a B-tree node of ~100 bytes per clone).
 
 /// Index of a base dimension in the registry.
 pub type BaseDim = u16;
 
-/// A dimension: base dimensions with non-zero integer exponents, in a canonical order.
+/// A dimension: base dimensions with non-zero integer exponents, in a canonical order (sorted
+/// by base dimension, so equal dimensions are equal slices and compare and hash alike).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Dimension(BTreeMap<BaseDim, i32>);
+pub struct Dimension(Box<[(BaseDim, i32)]>);
 
 impl Dimension {
     /// The dimension of pure numbers.
     pub fn none() -> Self {
-        Dimension(BTreeMap::new())
+        Dimension(Box::default())
     }
     /// One base dimension.
     pub fn base(b: BaseDim) -> Self {
-        let mut m = BTreeMap::new();
-        m.insert(b, 1);
-        Dimension(m)
+        Dimension(Box::new([(b, 1)]))
     }
     /// True for pure numbers.
     pub fn is_none(&self) -> bool {
         self.0.is_empty()
     }
-    /// The product of two dimensions.
+    /// The product of two dimensions (a merge of two sorted lists; zero exponents dropped).
     pub fn mul(&self, other: &Dimension) -> Dimension {
-        let mut m = self.0.clone();
-        for (b, e) in &other.0 {
-            let v = m.entry(*b).or_insert(0);
-            *v = v.saturating_add(*e);
-            if *v == 0 {
-                m.remove(b);
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        loop {
+            match (a.get(i), b.get(j)) {
+                (Some(&(da, ea)), Some(&(db, eb))) if da == db => {
+                    let e = ea.saturating_add(eb);
+                    if e != 0 {
+                        out.push((da, e));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(&x), Some(&(db, _))) if x.0 < db => {
+                    out.push(x);
+                    i += 1;
+                }
+                (_, Some(&y)) => {
+                    out.push(y);
+                    j += 1;
+                }
+                (Some(&x), None) => {
+                    out.push(x);
+                    i += 1;
+                }
+                (None, None) => break,
             }
         }
-        Dimension(m)
+        Dimension(out.into_boxed_slice())
     }
     /// This dimension raised to `n`.
     pub fn pow(&self, n: i32) -> Dimension {
@@ -53,11 +74,11 @@ impl Dimension {
     }
     /// The base dimensions with their exponents.
     pub fn factors(&self) -> impl Iterator<Item = (BaseDim, i32)> + '_ {
-        self.0.iter().map(|(b, e)| (*b, *e))
+        self.0.iter().copied()
     }
     /// The exponent of one base dimension.
     pub fn exponent(&self, b: BaseDim) -> i32 {
-        self.0.get(&b).copied().unwrap_or(0)
+        self.0.binary_search_by_key(&b, |f| f.0).ok().and_then(|i| self.0.get(i)).map_or(0, |f| f.1)
     }
 }
 
@@ -68,5 +89,28 @@ impl Dimension {
             Some((b, 1)) if time.factors().count() == 1 => self.exponent(b),
             _ => 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Products merge sorted factors, add exponents and drop the ones that cancel; the result is
+    /// the same whatever the order of the factors.
+    #[test]
+    fn products_are_canonical() {
+        let (a, b, c) = (Dimension::base(0), Dimension::base(1), Dimension::base(2));
+        let abc = a.mul(&c).mul(&b);
+        assert_eq!(abc, c.mul(&b).mul(&a));
+        assert_eq!(abc.factors().collect::<Vec<_>>(), [(0, 1), (1, 1), (2, 1)]);
+        assert_eq!(abc.div(&b).factors().collect::<Vec<_>>(), [(0, 1), (2, 1)]);
+        assert_eq!(abc.div(&abc), Dimension::none());
+        assert!(a.div(&a).is_none());
+        let a2_per_c = a.pow(2).div(&c);
+        assert_eq!(a2_per_c.exponent(0), 2);
+        assert_eq!(a2_per_c.exponent(1), 0);
+        assert_eq!(a2_per_c.exponent(2), -1);
+        assert_eq!(a2_per_c.mul(&c).mul(&c), a.pow(2).mul(&c));
     }
 }
