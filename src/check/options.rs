@@ -140,6 +140,16 @@ option_words! {
     Rounding { Banker = "banker", HalfUp = "half_up", None = "none" }
 }
 
+/// A scenario's settings when neither it nor a scenario it extends names them: the one place
+/// these defaults are decided (the evaluator reads them; docs/language.md § Scenarios says
+/// the same).
+pub mod scenario_default {
+    /// The rounding rule: half to even.
+    pub const ROUNDING: super::Rounding = super::Rounding::Banker;
+    /// The currency of the books and reports (a unit of `std_lib/units.aifin`).
+    pub const CURRENCY: &str = "USD";
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::spec::{FieldType, CONTRACTS, ENTITY_FIELDS};

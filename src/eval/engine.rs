@@ -12,7 +12,7 @@ use super::ledger::{Account, Event, EventKind, Ledger, Origin};
 use super::series::{Series, SeriesError, Values};
 use super::timeline::Timeline;
 use crate::check::ir::*;
-use crate::check::options::Rounding;
+use crate::check::options::{scenario_default, Rounding};
 use crate::check::typed::Valued;
 use crate::check::{Shape, Type};
 use crate::number::{self, ArithError};
@@ -170,19 +170,24 @@ pub(super) fn prepare<'a>(
     let reg = &program.registry;
     let money = match chain.iter().rev().find_map(|s| s.currency) {
         Some(c) => c,
-        None => {
-            reg.lookup("USD").ok_or(EvalError::Internal { span: scenario_span, what: "std/units has no USD".into() })?
-        }
+        None => reg
+            .lookup(scenario_default::CURRENCY)
+            .ok_or(EvalError::Internal { span: scenario_span, what: "std/units has no default currency".into() })?,
     };
-    let rounding = match chain.iter().rev().find_map(|s| s.rounding) {
-        Some(Rounding::HalfUp) => number::Rounding::HalfUp,
-        Some(Rounding::None) => number::Rounding::None,
-        Some(Rounding::Banker) | None => number::Rounding::Banker, // the default rule
-    };
+    let rounding = rule(chain.iter().rev().find_map(|s| s.rounding).unwrap_or(scenario_default::ROUNDING));
     let defs = scenario_defs(program, &chain);
     let mut run = Run::new(program, scenario, timeline, money, rounding, defs, scenario_span);
     run.draws = draws;
     Ok(run)
+}
+
+/// The arithmetic's rounding for a scenario's rule.
+fn rule(r: Rounding) -> number::Rounding {
+    match r {
+        Rounding::HalfUp => number::Rounding::HalfUp,
+        Rounding::None => number::Rounding::None,
+        Rounding::Banker => number::Rounding::Banker,
+    }
 }
 
 /// The constant value of definition `id` in scenario `name` (the first declared when `None`):
@@ -271,11 +276,13 @@ impl<'a> Run<'a> {
     /// timeline, no books. Whatever needs a scenario is [`EvalError::NotConstant`]; `span` is
     /// what the evaluation is for (for diagnostics of the evaluator as a whole).
     pub fn constants(program: &'a Program, span: Span) -> Result<Run<'a>, EvalError> {
-        let money =
-            program.registry.lookup("USD").ok_or(EvalError::Internal { span, what: "std/units has no USD".into() })?;
+        let money = program
+            .registry
+            .lookup(scenario_default::CURRENCY)
+            .ok_or(EvalError::Internal { span, what: "std/units has no default currency".into() })?;
         let defs = program.definitions.map(|d| &d.value);
         let timeline = Timeline { step: crate::syntax::ast::Step::Yearly, periods: Vec::new() };
-        let mut run = Run::new(program, String::new(), timeline, money, number::Rounding::Banker, defs, span);
+        let mut run = Run::new(program, String::new(), timeline, money, rule(scenario_default::ROUNDING), defs, span);
         run.phase = Phase::Constants;
         Ok(run)
     }
