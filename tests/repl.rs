@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Stdio};
 
 const MODEL: &str = "examples/repl/cascade_whatif.aifin";
 
@@ -102,13 +101,10 @@ fn save_then_aifin_run_reproduces_the_session() {
     let model_dir = std::env::current_dir().unwrap().join("examples/repl");
     let how = format!("// Reproduce: aifin run FILE --scenario repl_whatif --allow-import {}\n", model_dir.display());
     assert!(saved.contains(&how), "{saved}");
-    let run = Command::new(env!("CARGO_BIN_EXE_aifin"))
-        .args(["run", file.to_str().unwrap(), "--scenario", "repl_whatif", "--allow-import"])
-        .arg(&model_dir)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let run = String::from_utf8(run.stdout).unwrap();
+    let run_args =
+        ["run", file.to_str().unwrap(), "--scenario", "repl_whatif", "--allow-import", model_dir.to_str().unwrap()];
+    let (run, err, code) = common::aifin(&run_args, "");
+    assert_eq!(code, 0, "{err}");
     // The same figures; only the report headers name the file differently (absolute there).
     let keep = |s: &str| s.lines().filter(|l| !l.starts_with("report (")).map(str::to_string).collect::<Vec<_>>();
     let reports = out.split("moved:").nth(1).unwrap();
@@ -140,14 +136,7 @@ fn reload_keeps_overrides_and_says_what_changed() {
     std::fs::write(&file, &text).unwrap();
     let f = file.to_str().unwrap();
     // The script edits the file between two inputs: a first REPL sets, the file changes, :reload.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aifin"))
-        .args(["repl", "--keep-going", f])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn(&["repl", "--keep-going", f]);
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     // Each input is answered as it arrives; the file is read again only at :reload, so it can

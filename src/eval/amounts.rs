@@ -24,9 +24,8 @@ impl Amounts {
         let packed: Option<(Vec<i64>, Vec<u8>)> = amounts
             .iter()
             .map(|x| {
-                let m = i64::try_from(x.mantissa()).ok()?;
-                let s = u8::try_from(x.scale()).ok()?;
-                (!(x.is_zero() && x.is_sign_negative())).then_some((m, s))
+                let (m, s) = small(*x)?;
+                Some((m, u8::try_from(s).ok()?))
             })
             .collect();
         match packed {
@@ -38,14 +37,25 @@ impl Amounts {
     /// The amounts, as they were given.
     pub fn to_vec(&self) -> Vec<Decimal> {
         match self {
-            Amounts::Packed { mantissas, scales } => mantissas
-                .iter()
-                .zip(scales.iter())
-                .map(|(m, s)| Decimal::from_i128_with_scale(i128::from(*m), u32::from(*s)))
-                .collect(),
+            Amounts::Packed { mantissas, scales } => {
+                mantissas.iter().zip(scales.iter()).map(|(m, s)| from_small(*m, u32::from(*s))).collect()
+            }
             Amounts::Wide(v) => v.to_vec(),
         }
     }
+}
+
+/// `x` as an `i64` mantissa and its scale, when the mantissa fits (a negative zero does not:
+/// its sign would be lost). The compact form of an amount here and in the ledger's event log
+/// (`super::ledger`); [`from_small`] gives back the same `Decimal`.
+pub(super) fn small(x: Decimal) -> Option<(i64, u32)> {
+    let m = i64::try_from(x.mantissa()).ok()?;
+    (!(x.is_zero() && x.is_sign_negative())).then_some((m, x.scale()))
+}
+
+/// The `Decimal` of mantissa `m` and scale `scale` ([`small`]'s inverse).
+pub(super) fn from_small(m: i64, scale: u32) -> Decimal {
+    Decimal::from_i128_with_scale(i128::from(m), scale)
 }
 
 #[cfg(test)]

@@ -186,7 +186,7 @@ impl Ledger {
         let (amount, period) = if p.period_scale == Packed::WIDE {
             usize::try_from(p.amount).ok().and_then(|i| self.wide.get(i)).copied().unwrap_or_default()
         } else {
-            (Decimal::from_i128_with_scale(i128::from(p.amount), p.period_scale & 31), p.period_scale >> 5)
+            (super::amounts::from_small(p.amount, p.period_scale & 31), p.period_scale >> 5)
         };
         let r = self.routes.get(p.route as usize).copied().unwrap_or(Route {
             from: Account::World,
@@ -207,9 +207,9 @@ impl Ledger {
             Some(i) => i,
             None => self.intern(route)?,
         };
-        Some(match i64::try_from(ev.amount.mantissa()) {
-            Ok(amount) if ev.period < 1 << 27 => {
-                Packed { amount, route: index, period_scale: ev.period << 5 | ev.amount.scale() }
+        Some(match super::amounts::small(ev.amount) {
+            Some((amount, scale)) if ev.period < 1 << 27 => {
+                Packed { amount, route: index, period_scale: ev.period << 5 | scale }
             }
             _ => {
                 self.wide.push((ev.amount, ev.period));
@@ -455,7 +455,11 @@ impl Ledger {
     pub(super) fn reconcile_entities(&self, which: &[bool]) -> Result<(), String> {
         let marked = |a: Account| a.entity().map(|e| e.index()).filter(|e| which.get(*e).copied().unwrap_or(false));
         let mut fresh = vec![Decimal::ZERO; self.entities * self.periods];
-        for ev in self.events() {
+        // the other entities' events are passed over by their route, without reading amounts
+        let touches = |p: &&Packed| {
+            self.routes.get(p.route as usize).is_none_or(|r| marked(r.from).is_some() || marked(r.to).is_some())
+        };
+        for ev in self.events.iter().filter(touches).map(|p| self.unpack(p)) {
             for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
                 let Some(e) = marked(acct) else { continue };
                 if ev.period as usize >= self.periods {
