@@ -93,3 +93,25 @@ fn a_cached_run_gives_the_same_report_as_a_fresh_one() {
     let again = aifin::report::outcome_of(&cached, s.sources()).unwrap();
     assert_eq!(aifin::report::text::render(&fresh), aifin::report::text::render(&again));
 }
+
+/// `aifin run`'s one-shot runs keep no flow amounts beside the ledger: a claim or report that
+/// reads a flow afterwards books it again, to the same figures as a session's cached run.
+#[test]
+fn a_one_shot_outcome_is_the_sessions_outcome() {
+    let text = "scenario base { timeline 2026-01 .. 2027-12 monthly }\n\
+                entity A { cash 2026-01-01: 10M USD }\n\
+                flow A.sales <- world: 1.2M USD/year * cagr(1 @ 2026, 2 @ 2027)\n\
+                flow A.fee -> world: 3% * A.sales\n\
+                flow A.build -> world: 6M USD on 2026-02-10 as capex life 3 year\n\
+                claim \"sales over 2026\": total(A.sales, 2026) == 1.2M USD\n\
+                claim \"fees follow sales, outgoing\": total(A.fee, 2026) == -36k USD\n\
+                report cash(A), profit(A), A.sales, A.fee quarterly\n";
+    let mut session = Session::new();
+    session.load_text("one.aifin", text).unwrap();
+    let cached = session.outcome(None).unwrap();
+    let once = session.into_one_shot();
+    let fresh = once.outcome(None).unwrap();
+    assert_eq!(aifin::report::text::render(&fresh), aifin::report::text::render(&cached));
+    assert_eq!(aifin::report::json::render(&fresh), aifin::report::json::render(&cached));
+    assert!(fresh.claims.iter().all(|c| c.as_expected()), "{}", aifin::report::text::render(&fresh));
+}

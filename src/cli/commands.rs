@@ -79,6 +79,7 @@ pub(super) fn run_file(
     if let Err(diags) = session.load_file(file) {
         return failed(&diags, session.sources(), style);
     }
+    let session = session.into_one_shot();
     let warnings = session.render(session.warnings(), style);
     let program = session.program().clone();
     let mut outcomes = Vec::new();
@@ -113,10 +114,11 @@ pub(super) fn compare(
     style: RenderStyle,
 ) -> Output {
     let mut session = disk_session(allow);
-    let both = session
-        .load_file(file)
-        .and_then(|()| session.outcome(Some(a)))
-        .and_then(|x| session.outcome(Some(b)).map(|y| (x, y)));
+    if let Err(diags) = session.load_file(file) {
+        return failed(&diags, session.sources(), style);
+    }
+    let session = session.into_one_shot();
+    let both = session.outcome(Some(a)).and_then(|x| session.outcome(Some(b)).map(|y| (x, y)));
     match both {
         Ok((x, y)) => {
             let c = crate::compare::compare(&x, &y);

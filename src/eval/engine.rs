@@ -65,6 +65,9 @@ pub struct Run<'a> {
     pub(super) def_values: IdVec<DefId, Option<Val>>,
     pub(super) def_busy: IdVec<DefId, bool>,
     pub(super) flow_amounts: IdVec<FlowId, Option<super::amounts::Amounts>>,
+    /// Whether a flow's amounts are kept once posted (`false`: a run read once, see
+    /// [`run_scenario_once`]; amounts that something else reads are kept either way).
+    pub(super) keep_posted: bool,
     pub(super) flow_busy: IdVec<FlowId, bool>,
     /// The ledger.
     pub ledger: Ledger,
@@ -141,6 +144,15 @@ pub(super) fn scenario_chain<'p>(program: &'p Program, name: Option<&str>) -> Re
 /// Runs one scenario of a checked program (the first declared when `name` is `None`).
 pub fn run_scenario<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<'a>, EvalError> {
     run_scenario_with(program, name, None)
+}
+
+/// [`run_scenario`] for a run that is read once and dropped (`aifin run`'s reports and
+/// claims): the amounts a flow posts are not kept beside the ledger (10,000 flows over 120
+/// months hold ~11 MB) unless something else reads them (another flow, a contract, the
+/// simulation); a report or claim that reads a flow afterwards books it again, to the same
+/// amounts. The REPL's runs keep them: an incremental re-run reuses them.
+pub fn run_scenario_once<'a>(program: &'a Program, name: Option<&str>) -> Result<Run<'a>, EvalError> {
+    run_scenario_seeded(program, name, None, Some(&|run: &mut Run<'a>| run.keep_posted = false))
 }
 
 /// [`run_scenario`], with every uncertain node that `draws` holds replaced by its draw.
@@ -256,6 +268,7 @@ impl<'a> Run<'a> {
             def_values,
             def_busy,
             flow_amounts: program.flows.map(|_| None),
+            keep_posted: true,
             flow_busy: program.flows.map(|_| false),
             ledger: Ledger::new(n_entities, n),
             depreciation: program.entities.map(|_| vec![Decimal::ZERO; n]),
@@ -482,8 +495,10 @@ impl<'a> Run<'a> {
     /// Posts a flow's amounts (a contingent flow's are booked by the simulation), what it
     /// moved before the timeline, and the depreciation of capex.
     pub(super) fn post_flow(&mut self, fid: FlowId) -> Result<(), EvalError> {
-        let amounts = self.flow(fid)?;
         let Some(f) = self.program.flows.get(fid) else { return Ok(()) };
+        // a contingent flow's amounts are read again by the simulation: kept
+        let keep = self.keep_posted || f.contingent.is_some();
+        let amounts = self.flow_kept(fid, keep)?;
         if f.kind == FlowKind::Capex {
             self.depreciate(fid, &amounts)?;
         }
@@ -730,6 +745,11 @@ impl<'a> Run<'a> {
 
     /// The amounts a flow books in each period (positive; the direction is the flow's).
     pub fn flow(&mut self, fid: FlowId) -> Result<Vec<Decimal>, EvalError> {
+        self.flow_kept(fid, true)
+    }
+
+    /// [`Run::flow`], keeping the amounts for the next reader only when `keep`.
+    fn flow_kept(&mut self, fid: FlowId, keep: bool) -> Result<Vec<Decimal>, EvalError> {
         if let Some(Some(a)) = self.flow_amounts.get(fid) {
             return Ok(a.to_vec());
         }
@@ -749,8 +769,10 @@ impl<'a> Run<'a> {
             *b = false;
         }
         let amounts = amounts?;
-        if let Some(slot) = self.flow_amounts.get_mut(fid) {
-            *slot = Some(super::amounts::Amounts::new(&amounts));
+        if keep {
+            if let Some(slot) = self.flow_amounts.get_mut(fid) {
+                *slot = Some(super::amounts::Amounts::new(&amounts));
+            }
         }
         Ok(amounts)
     }
