@@ -181,20 +181,30 @@ impl Ledger {
         self.events.len()
     }
 
+    /// The event `p` packs, as [`Ledger::try_unpack`] gives it. Every index an event names was
+    /// pushed by [`Ledger::pack`] (or [`Ledger::copy_events`]) beside it, and every run's
+    /// reconciliation checks that each event of the log unpacks ([`Ledger::reconcile`]: an
+    /// internal error otherwise), so the blank event here is never read from reconciled books.
     fn unpack(&self, p: &Packed) -> Event {
-        // `routes` and `wide` hold every index an event names (`pack` pushed it there)
+        self.try_unpack(p).unwrap_or(Event {
+            period: 0,
+            from: Account::World,
+            to: Account::World,
+            amount: Decimal::ZERO,
+            kind: EventKind::Opening,
+            origin: Origin::Opening(u32::MAX),
+        })
+    }
+
+    /// The event `p` packs; `None` when its route or side-table entry is not in this ledger.
+    fn try_unpack(&self, p: &Packed) -> Option<Event> {
         let (amount, period) = if p.period_scale == Packed::WIDE {
-            usize::try_from(p.amount).ok().and_then(|i| self.wide.get(i)).copied().unwrap_or_default()
+            *self.wide.get(usize::try_from(p.amount).ok()?)?
         } else {
             (super::amounts::from_small(p.amount, p.period_scale & 31), p.period_scale >> 5)
         };
-        let r = self.routes.get(p.route as usize).copied().unwrap_or(Route {
-            from: Account::World,
-            to: Account::World,
-            kind: EventKind::Opening,
-            origin: Origin::Opening(u32::MAX),
-        });
-        Event { period, from: r.from, to: r.to, amount, kind: r.kind, origin: r.origin }
+        let r = self.routes.get(p.route as usize)?;
+        Some(Event { period, from: r.from, to: r.to, amount, kind: r.kind, origin: r.origin })
     }
 
     /// The packed form of `ev`, interning its route (the last one posted is checked first:
@@ -344,7 +354,9 @@ impl Ledger {
             *v = v.checked_add(x).ok_or_else(|| "overflow while re-adding the ledger".to_string())?;
             Ok(())
         };
-        for ev in self.events() {
+        for (i, p) in self.events.iter().enumerate() {
+            let ev =
+                self.try_unpack(p).ok_or_else(|| format!("event {i} names a route or amount the log does not hold"))?;
             let p = ev.period as usize;
             for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
                 match acct.entity() {
@@ -459,7 +471,8 @@ impl Ledger {
         let touches = |p: &&Packed| {
             self.routes.get(p.route as usize).is_none_or(|r| marked(r.from).is_some() || marked(r.to).is_some())
         };
-        for ev in self.events.iter().filter(touches).map(|p| self.unpack(p)) {
+        for p in self.events.iter().filter(touches) {
+            let ev = self.try_unpack(p).ok_or("an event names a route or amount the log does not hold")?;
             for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
                 let Some(e) = marked(acct) else { continue };
                 if ev.period as usize >= self.periods {
@@ -533,5 +546,30 @@ mod tests {
         }
         assert_eq!(ledger.reconcile_fixed(), Some(false));
         assert!(ledger.reconcile().is_err_and(|e| e.contains("entity 1 in period 1")), "{:?}", ledger.reconcile());
+    }
+
+    #[test]
+    fn an_event_naming_what_the_log_does_not_hold_fails_the_reconciliation() {
+        let mut ledger = Ledger::new(1, 2);
+        let ev = Event {
+            period: 1,
+            from: Account::World,
+            to: Account::Entity(crate::check::ids::Id::from_index(0)),
+            amount: Decimal::new(15, 1),
+            kind: EventKind::Opening,
+            origin: Origin::Opening(0),
+        };
+        ledger.post(ev).unwrap();
+        assert!(ledger.reconcile().is_ok());
+        // a broken invariant: the route the event names is gone
+        ledger.routes.clear();
+        assert!(ledger.reconcile().is_err_and(|e| e.contains("event 0 names a route")), "{:?}", ledger.reconcile());
+        assert!(ledger.reconcile_entities(&[true]).is_err());
+        // a wide amount whose side-table entry is gone
+        let mut ledger = Ledger::new(1, 2);
+        ledger.post(Event { amount: "716666666.6666666666667".parse().unwrap(), ..ev }).unwrap();
+        assert!(ledger.reconcile().is_ok());
+        ledger.wide.clear();
+        assert!(ledger.reconcile().is_err_and(|e| e.contains("names a route or amount")));
     }
 }
