@@ -186,8 +186,12 @@ impl FixedSum {
         // the largest quotient rust_decimal scales by 10^9 in one step
         const MAX_9: u128 = (4u128 << 64) + 5_441_186_219_426_131_129;
         let abs = total.unsigned_abs();
-        let mut needed = LEDGER_DP; // the least scale at which the quotient ends
-        while needed > 0 && abs % POW10[(LEDGER_DP - needed + 1) as usize] as u128 == 0 {
+        // the least scale at which the quotient ends: 13 less its trailing zeros among the 13
+        // decimals (counted on the decimals alone, in 64 bits)
+        let mut decimals = (abs % POW10[LEDGER_DP as usize] as u128) as u64;
+        let mut needed = if decimals == 0 { 0 } else { LEDGER_DP };
+        while decimals != 0 && decimals % 10 == 0 {
+            decimals /= 10;
             needed -= 1;
         }
         let mut scale = self.scale;
@@ -226,39 +230,53 @@ impl FixedSum {
         if self.mantissa == 0 {
             return Some((0, 0));
         }
-        let exact = self.mantissa % d == 0;
-        if exact && self.scale <= LEDGER_DP {
-            return Some((
-                (self.mantissa / d).checked_mul(*POW10.get((LEDGER_DP - self.scale) as usize)?)?,
-                self.scale,
-            ));
-        }
-        let (num, den) = if self.scale <= LEDGER_DP {
-            (self.mantissa.checked_mul(*POW10.get((LEDGER_DP - self.scale) as usize)?)?, d)
+        // whether the dividend divides exactly: asked only where it decides (one 128-bit
+        // division fewer a period, the booking loop's costliest step)
+        let exact = || self.mantissa % d == 0;
+        let scaled = if self.scale <= LEDGER_DP {
+            self.mantissa.checked_mul(*POW10.get((LEDGER_DP - self.scale) as usize)?).map(|n| (n, d))
         } else {
-            (self.mantissa, d.checked_mul(*POW10.get((self.scale - LEDGER_DP) as usize)?)?)
+            d.checked_mul(*POW10.get((self.scale - LEDGER_DP) as usize)?).map(|den| (self.mantissa, den))
+        };
+        let Some((num, den)) = scaled else {
+            // an exact quotient at the dividend's scale may still fit
+            if exact() && self.scale <= LEDGER_DP {
+                return Some((
+                    (self.mantissa / d).checked_mul(*POW10.get((LEDGER_DP - self.scale) as usize)?)?,
+                    self.scale,
+                ));
+            }
+            return None;
         };
         let (q, r) = div_euclid(num, den)?;
+        if r == 0 {
+            // exact at scale 13 or less: a quotient exact at the dividend's scale keeps it;
+            // beyond 13 decimals (`den` carries the excess) a remainder of 0 means exact
+            if self.scale > LEDGER_DP {
+                return Some((q, LEDGER_DP));
+            }
+            if exact() {
+                return Some((q, self.scale));
+            }
+            return Some((q, self.scale_of_ending_quotient(q)?));
+        }
         // half to even on the exact remainder
         let twice = r.checked_mul(2)?;
         let up = twice > den || (twice == den && q.rem_euclid(2) == 1);
         let total = if up { q.checked_add(1)? } else { q };
-        if exact {
-            return Some((total, LEDGER_DP)); // an exact quotient of more than 13 decimals, rounded
-        }
-        if r == 0 {
-            return Some((total, self.scale_of_ending_quotient(total)?));
-        }
+        // an exact quotient of more than 13 decimals, rounded (at scale 13 or less, a remainder
+        // means the dividend does not divide)
+        let rounded_exact = || (self.scale > LEDGER_DP && exact()).then_some((total, LEDGER_DP));
         // Decimal division keeps at least 27 - i decimals (i integer digits) and is off by less
         // than one unit of the last: it rounds to 13 decimals as the exact quotient does unless
         // the remainder is within 10^(i - 14) of a half, of 0 or of 1 (in units of 10^-13)
         let whole = total.unsigned_abs() / POW10[13] as u128;
         let digits = if whole == 0 { 0 } else { whole.ilog10() + 1 };
-        let k = 14u32.checked_sub(digits).filter(|k| *k >= 1)?;
+        let Some(k) = 14u32.checked_sub(digits).filter(|k| *k >= 1) else { return rounded_exact() };
         let scale_up = *POW10.get(k as usize)?;
         let near = |gap: i128| gap.checked_mul(scale_up).is_none_or(|g| g <= den.saturating_mul(2));
         if near((twice - den).abs()) || near(r.saturating_mul(2)) || near((den - r).saturating_mul(2)) {
-            return None;
+            return rounded_exact();
         }
         Some((total, LEDGER_DP))
     }
@@ -352,6 +370,9 @@ fn div_euclid(num: i128, den: i128) -> Option<(i128, i128)> {
 
 /// A running total (mantissa at scale 13, the scale of its `Decimal`) as that `Decimal`.
 fn fixed_decimal((m, scale): (i128, u32)) -> Decimal {
+    if scale == LEDGER_DP {
+        return Decimal::from_i128_with_scale(m, scale); // most totals: no 128-bit division
+    }
     Decimal::from_i128_with_scale(m / POW10[(LEDGER_DP - scale) as usize], scale)
 }
 
@@ -669,6 +690,32 @@ mod fixed_tests {
         #[test]
         fn a_sum_rounds_as_decimal_does(a in wide(), b in wide()) {
             same(add_like_decimal(fixed(a), fixed(b)), a.checked_add(b))?;
+        }
+
+        #[test]
+        fn a_running_total_divides_as_decimal_does(
+            x in prop_oneof![
+                wide(),
+                (-1_000_000_000_000i64..1_000_000_000_000, 0u32..=13).prop_map(|(m, s)| Decimal::new(m, s)),
+                // sums that divide exactly, at every scale: the quotient's scale is the question
+                (1i64..1_000_000_000, 0u32..=20, prop_oneof![Just(L), Just(L * 12), Just(86_400i64)], any::<bool>())
+                    .prop_map(|(m, s, d, negative)| Decimal::from_i128_with_scale(i128::from(if negative { -m } else { m }) * i128::from(d), s)),
+            ],
+            divisor in prop_oneof![
+                Just(L), Just(L * 3), Just(L * 12), Just(86_400i64), Just(157_680_000i64), 1i64..(1 << 32),
+                // 2^a 5^b: quotients that end within 13 decimals at a finer scale than the sum's
+                (0u32..=12, 0u32..=12).prop_map(|(a, b)| (1i64 << a) * 5i64.pow(b)).prop_filter("32 bits", |d| *d < 1 << 32),
+            ],
+        ) {
+            let Some(t) = fixed(x).total(divisor) else { return Ok(()) }; // the Decimal path decides
+            let reference = number::div(x, Decimal::from(divisor)).map(round_ledger);
+            prop_assert!(reference.is_ok(), "{x} / {divisor}: Decimal fails, the integers give {t:?}");
+            let reference = reference.unwrap_or_default();
+            if t.0.abs() < POW10[15 + LEDGER_DP as usize] {
+                let ours = fixed_decimal(t);
+                prop_assert_eq!(ours, reference, "{} / {}", x, divisor);
+                prop_assert!(reference.is_zero() || ours.scale() == reference.scale(), "{x} / {divisor}: {ours} vs {reference}");
+            }
         }
 
         #[test]
