@@ -510,18 +510,15 @@ impl<'a> Run<'a> {
             Direction::In => (Account::World, Account::Entity(f.entity)),
             Direction::Out => (Account::Entity(f.entity), Account::World),
         };
-        for (p, amount) in amounts.iter().enumerate() {
-            let ev = Event {
-                period: p as u32,
-                from,
-                to,
-                amount: *amount,
-                kind: EventKind::Flow(f.kind),
-                origin: Origin::flow(fid),
-            };
-            self.ledger.post(ev).map_err(|x| arith(x, f.span))?;
-        }
-        Ok(())
+        let route = Event {
+            period: 0,
+            from,
+            to,
+            amount: Decimal::ZERO,
+            kind: EventKind::Flow(f.kind),
+            origin: Origin::flow(fid),
+        };
+        self.ledger.post_periods(route, &amounts).map_err(|x| arith(x, f.span))
     }
 
     /// Queues an obligation between entities for the simulation.

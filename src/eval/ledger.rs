@@ -211,18 +211,28 @@ impl Ledger {
     /// a flow posts all its periods in a row).
     /// `None` past `u32::MAX` routes (more than the memory of any machine holds events for).
     fn pack(&mut self, ev: Event) -> Option<Packed> {
+        let index = self.route_of(&ev)?;
+        self.pack_at(index, ev.amount, ev.period)
+    }
+
+    /// The index of `ev`'s route, interned when new (the last one posted is checked first).
+    fn route_of(&mut self, ev: &Event) -> Option<u32> {
         let route = Route { from: ev.from, to: ev.to, kind: ev.kind, origin: ev.origin };
         let last = self.events.last().map(|p| p.route);
-        let index = match last.filter(|i| self.routes.get(*i as usize) == Some(&route)) {
-            Some(i) => i,
-            None => self.intern(route)?,
-        };
-        Some(match super::amounts::small(ev.amount) {
-            Some((amount, scale)) if ev.period < 1 << 27 => {
-                Packed { amount, route: index, period_scale: ev.period << 5 | scale }
+        match last.filter(|i| self.routes.get(*i as usize) == Some(&route)) {
+            Some(i) => Some(i),
+            None => self.intern(route),
+        }
+    }
+
+    /// The packed form of `amount` in `period` on the route at `index`.
+    fn pack_at(&mut self, index: u32, amount: Decimal, period: u32) -> Option<Packed> {
+        Some(match super::amounts::small(amount) {
+            Some((m, scale)) if period < 1 << 27 => {
+                Packed { amount: m, route: index, period_scale: period << 5 | scale }
             }
             _ => {
-                self.wide.push((ev.amount, ev.period));
+                self.wide.push((amount, period));
                 Packed { amount: i64::try_from(self.wide.len() - 1).ok()?, route: index, period_scale: Packed::WIDE }
             }
         })
@@ -260,17 +270,45 @@ impl Ledger {
         }
         in_ledger(ev.amount)?;
         let packed = self.pack(ev).ok_or(ArithError::Overflow)?;
-        if let Some(i) = self.slot(ev.from, ev.period) {
-            if let Some(c) = self.change.get_mut(i) {
-                *c = in_ledger(number::sub(*c, ev.amount)?)?;
-            }
-        }
-        if let Some(i) = self.slot(ev.to, ev.period) {
-            if let Some(c) = self.change.get_mut(i) {
-                *c = in_ledger(number::add(*c, ev.amount)?)?;
-            }
-        }
+        self.move_cash(ev.from, ev.to, ev.period, ev.amount)?;
         self.events.push(packed);
+        Ok(())
+    }
+
+    /// Posts `amounts[p]` in each period `p` on the route of `template` (its period and amount
+    /// are not read): a flow's amounts, as [`Ledger::post`] of each event would post them, with
+    /// the route interned once.
+    pub fn post_periods(&mut self, template: Event, amounts: &[Decimal]) -> Result<(), ArithError> {
+        let mut index = None;
+        for (p, amount) in amounts.iter().enumerate() {
+            if amount.is_zero() {
+                continue;
+            }
+            in_ledger(*amount)?;
+            let period = u32::try_from(p).map_err(|_| ArithError::Overflow)?;
+            let route = match index {
+                Some(i) => i,
+                None => *index.insert(self.route_of(&template).ok_or(ArithError::Overflow)?),
+            };
+            let packed = self.pack_at(route, *amount, period).ok_or(ArithError::Overflow)?;
+            self.move_cash(template.from, template.to, period, *amount)?;
+            self.events.push(packed);
+        }
+        Ok(())
+    }
+
+    /// Debits `from`'s and credits `to`'s change in `period` (the world keeps none).
+    fn move_cash(&mut self, from: Account, to: Account, period: u32, amount: Decimal) -> Result<(), ArithError> {
+        if let Some(i) = self.slot(from, period) {
+            if let Some(c) = self.change.get_mut(i) {
+                *c = in_ledger(number::sub(*c, amount)?)?;
+            }
+        }
+        if let Some(i) = self.slot(to, period) {
+            if let Some(c) = self.change.get_mut(i) {
+                *c = in_ledger(number::add(*c, amount)?)?;
+            }
+        }
         Ok(())
     }
 
@@ -546,6 +584,45 @@ mod tests {
         }
         assert_eq!(ledger.reconcile_fixed(), Some(false));
         assert!(ledger.reconcile().is_err_and(|e| e.contains("entity 1 in period 1")), "{:?}", ledger.reconcile());
+    }
+
+    #[test]
+    fn posting_a_flows_periods_is_posting_each_event() {
+        let e = |i: usize| Account::Entity(crate::check::ids::Id::from_index(i));
+        let amounts: Vec<Decimal> = ["1.5", "0", "716666666.6666666666667", "-2.0000000000001", "0", "3"]
+            .iter()
+            .map(|t| t.parse().unwrap_or_default())
+            .collect();
+        let (mut one, mut each) = (Ledger::new(2, 6), Ledger::new(2, 6));
+        let other = Event {
+            period: 0,
+            from: Account::World,
+            to: e(1),
+            amount: Decimal::ONE,
+            kind: EventKind::Opening,
+            origin: Origin::Opening(1),
+        };
+        let flow = Event {
+            from: e(0),
+            to: Account::World,
+            kind: EventKind::Flow(FlowKind::Cost),
+            origin: Origin::Flow(0),
+            ..other
+        };
+        for ledger in [&mut one, &mut each] {
+            ledger.post(other).unwrap();
+        }
+        one.post_periods(flow, &amounts).unwrap();
+        for (p, amount) in amounts.iter().enumerate() {
+            each.post(Event { period: p as u32, amount: *amount, ..flow }).unwrap();
+        }
+        assert_eq!(one.events().collect::<Vec<_>>(), each.events().collect::<Vec<_>>());
+        assert_eq!(one.event_count(), 5);
+        assert_eq!((one.routes.clone(), one.wide.clone(), one.change.clone()), (each.routes, each.wide, each.change));
+        assert!(one.reconcile().is_ok());
+        // past the ledger's limit: an error, as posting the event is
+        let huge: Decimal = "1000000000000000".parse().unwrap_or_default();
+        assert!(one.post_periods(flow, &[huge]).is_err());
     }
 
     #[test]
