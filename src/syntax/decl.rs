@@ -3,7 +3,7 @@
 use super::ast::*;
 use super::error::ParseError;
 use super::grammar::{is_keyword, Rule};
-use super::Builder;
+use super::{trim_trivia, Builder};
 use pest::iterators::Pair;
 
 fn significant<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
@@ -115,15 +115,30 @@ impl Builder<'_> {
         let mut name = None;
         let mut date = None;
         let mut value = None;
-        for p in significant(pair) {
+        let mut parts = significant(pair).peekable();
+        while let Some(p) = parts.next() {
             match p.as_rule() {
                 Rule::name => name = Some(self.ident(&p)),
                 Rule::date_lit => date = Some(self.period(p)?),
-                Rule::dated_list => {
-                    let s = self.span(&p);
+                Rule::expr if parts.peek().is_some_and(|a| a.as_rule() == Rule::anchor) => {
+                    // A dated list: the first value and its anchor, then one `dated` pair each.
                     self.tokens = 0;
-                    let items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
-                    value = Some(Expr { kind: ExprKind::Dated(items), span: s });
+                    let start = p.as_span().start();
+                    let first = self.expr(p)?;
+                    let mut end = start;
+                    let mut anchor = None;
+                    if let Some(a) = parts.next() {
+                        end = a.as_span().start() + trim_trivia(a.as_str()).len();
+                        let s = self.span(&a);
+                        let lit = self.require(a.into_inner().next(), s)?;
+                        anchor = Some(self.period(lit)?);
+                    }
+                    let mut items = vec![Arg { name: None, value: first, anchor, span: self.range(start, end) }];
+                    for d in parts.by_ref() {
+                        end = d.as_span().start() + trim_trivia(d.as_str()).len();
+                        items.push(self.arg(d)?);
+                    }
+                    value = Some(Expr { kind: ExprKind::Dated(items), span: self.range(start, end) });
                 }
                 _ => value = Some(self.root_expr(p)?),
             }
