@@ -169,6 +169,13 @@ fn syntax_hint(piece: &str, stop: usize) -> Option<String> {
 
 /// `text` without trailing whitespace and comments.
 pub(crate) fn trim_trivia(text: &str) -> &str {
+    // Most pairs end in a token: an ASCII byte that is neither whitespace nor the `/` of a
+    // block comment's end leaves nothing to trim (this runs for every pair the builder reads).
+    match text.as_bytes().last() {
+        None => return text,
+        Some(&b) if b.is_ascii() && !b.is_ascii_whitespace() && b != b'/' => return text,
+        Some(_) => {}
+    }
     // A swallowed line comment is always followed by a newline (sources are stored with a
     // final one) and a block comment ends in `*/`: without either, only spaces can trail.
     let trimmed = text.trim_end();
@@ -196,6 +203,9 @@ pub(crate) fn trim_trivia(text: &str) -> &str {
 
 /// Where a `//` comment starts in one line, outside strings.
 fn line_comment_start(line: &str) -> Option<usize> {
+    if !line.contains("//") {
+        return None;
+    }
     let b = line.as_bytes();
     let mut i = 0;
     let mut in_str = false;
