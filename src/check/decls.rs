@@ -104,13 +104,7 @@ impl<'a> Checker<'a> {
         match self.flow_state.get(id).cloned() {
             Some(State::Done(t)) => t,
             Some(State::InProgress) => {
-                let name = self
-                    .flow_asts
-                    .get(id)
-                    .map(|(_, f)| format!("{}.{}", f.entity.name, f.name.name))
-                    .unwrap_or_default();
-                let mut chain: Vec<String> = self.stack.iter().skip_while(|n| **n != name).cloned().collect();
-                chain.push(name);
+                let chain = self.cycle_chain(super::Pending::Flow(id));
                 self.errors.push(CheckError::Cycle { span: use_span, chain });
                 None
             }
@@ -119,7 +113,7 @@ impl<'a> Checker<'a> {
                 if let Some(s) = self.flow_state.get_mut(id) {
                     *s = State::InProgress;
                 }
-                self.stack.push(format!("{}.{}", f.entity.name, f.name.name));
+                self.stack.push(super::Pending::Flow(id));
                 let ir = self.flow(entity, f);
                 self.stack.pop();
                 let ty = ir.as_ref().map(|_| Type::Quantity(self.money.clone(), Shape::Flow));

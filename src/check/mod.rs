@@ -42,6 +42,13 @@ enum NameRef {
     Contract(ContractId),
 }
 
+/// A definition or flow being typed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Def(DefId),
+    Flow(FlowId),
+}
+
 /// Progress of on-demand typing.
 #[derive(Debug, Clone, PartialEq)]
 enum State {
@@ -64,8 +71,9 @@ struct Checker<'a> {
     flow_index: HashMap<(EntityId, String), FlowId>,
     flow_state: IdVec<FlowId, State>,
     flow_ir: IdVec<FlowId, Option<FlowIr>>,
-    /// Names being typed, innermost last (for cycle chains).
-    stack: Vec<String>,
+    /// Definitions and flows being typed, innermost last (for cycle chains; named only when a
+    /// cycle is found, so typing allocates no name).
+    stack: Vec<Pending>,
     /// Definitions used by the definition being typed.
     deps: Vec<Vec<DefId>>,
     errors: Vec<CheckError>,
@@ -109,6 +117,24 @@ pub fn check_with(
 }
 
 impl<'a> Checker<'a> {
+    /// The name of a definition or flow being typed, as a cycle's chain shows it.
+    fn pending_name(&self, p: Pending) -> String {
+        match p {
+            Pending::Def(id) => self.def_asts.get(id).map(|d| d.name.name.clone()).unwrap_or_default(),
+            Pending::Flow(id) => {
+                self.flow_asts.get(id).map(|(_, f)| format!("{}.{}", f.entity.name, f.name.name)).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The cycle that typing `p` again closes: the stack from `p`'s first entry, then `p`.
+    fn cycle_chain(&self, p: Pending) -> Vec<String> {
+        let mut chain: Vec<String> =
+            self.stack.iter().skip_while(|n| **n != p).map(|&n| self.pending_name(n)).collect();
+        chain.push(self.pending_name(p));
+        chain
+    }
+
     fn new(reg: &'a Registry) -> Self {
         Checker {
             reg,
