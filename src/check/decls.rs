@@ -7,7 +7,7 @@ use super::types::{Shape, Type};
 use super::{Checker, NameRef, State};
 use crate::source::Span;
 use crate::syntax::ast::{self, Decl, Direction, ExprKind, PeriodValue};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 impl<'a> Checker<'a> {
     /// Pass 2: check everything and build the program.
@@ -535,6 +535,11 @@ impl<'a> Checker<'a> {
             }
             seen.insert(s.name.name.clone(), s.name.span);
         }
+        // Each name's first scenario, for walking `extends` chains without a scan per step.
+        let mut by_name: HashMap<&str, &ast::Scenario> = HashMap::with_capacity(scenarios.len());
+        for s in scenarios {
+            by_name.entry(s.name.name.as_str()).or_insert(s);
+        }
         for s in scenarios {
             if let Some(b) = &s.extends {
                 if !seen.contains_key(&b.name) {
@@ -558,11 +563,7 @@ impl<'a> Checker<'a> {
                         });
                         break;
                     }
-                    cur = scenarios
-                        .iter()
-                        .find(|x| x.name.name == name)
-                        .and_then(|x| x.extends.as_ref())
-                        .map(|e| e.name.clone());
+                    cur = by_name.get(name.as_str()).and_then(|x| x.extends.as_ref()).map(|e| e.name.clone());
                     steps += 1;
                 }
             }
