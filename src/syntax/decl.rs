@@ -107,6 +107,7 @@ impl Builder<'_> {
                 }
             }
         }
+        sc.overrides.shrink_to_fit();
         Ok(sc)
     }
 
@@ -122,7 +123,8 @@ impl Builder<'_> {
                 Rule::dated_list => {
                     let s = self.span(&p);
                     self.tokens = 0;
-                    let items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
+                    let mut items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
+                    items.shrink_to_fit();
                     value = Some(Expr { kind: ExprKind::Dated(items), span: s });
                 }
                 _ => value = Some(self.root_expr(p)?),
@@ -142,6 +144,7 @@ impl Builder<'_> {
         for f in inner {
             fields.push(self.field(f)?);
         }
+        fields.shrink_to_fit();
         Ok(Entity { name, fields, span })
     }
 
@@ -242,6 +245,7 @@ impl Builder<'_> {
         for f in inner {
             fields.push(self.field(f)?);
         }
+        fields.shrink_to_fit();
         Ok(Contract { name, kind, fields, span })
     }
 
@@ -335,6 +339,7 @@ impl Builder<'_> {
                 }
             }
         }
+        items.shrink_to_fit();
         Ok(Report { name, items, step, scale, span })
     }
 
@@ -380,6 +385,7 @@ impl Builder<'_> {
                         }
                     }
                 }
+                factors.shrink_to_fit();
                 Some(factors)
             }
             None => None,
