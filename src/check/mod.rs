@@ -32,7 +32,7 @@ use crate::syntax::ast::{self, Decl};
 use crate::units::Registry;
 pub use error::CheckError;
 use ir::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 pub use types::{Shape, Type};
 
 /// What a top-level name refers to.
@@ -62,14 +62,14 @@ struct Checker<'a> {
     reg: &'a Registry,
     /// The dimension the books are kept in (the first scenario's currency, else USD).
     money: crate::units::Dimension,
-    names: HashMap<String, (NameRef, Span)>,
+    names: FxHashMap<String, (NameRef, Span)>,
     def_asts: IdVec<DefId, &'a ast::Definition>,
     def_state: IdVec<DefId, State>,
     def_ir: IdVec<DefId, Option<DefIr>>,
     entity_asts: IdVec<EntityId, &'a ast::Entity>,
     contract_asts: IdVec<ContractId, &'a ast::Contract>,
     flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
-    flow_index: HashMap<(EntityId, String), FlowId>,
+    flow_index: FxHashMap<(EntityId, String), FlowId>,
     flow_state: IdVec<FlowId, State>,
     flow_ir: IdVec<FlowId, Option<FlowIr>>,
     /// Definitions and flows being typed, innermost last (for cycle chains; named only when a
@@ -140,14 +140,14 @@ impl<'a> Checker<'a> {
         Checker {
             reg,
             money: crate::units::Dimension::none(),
-            names: HashMap::new(),
+            names: FxHashMap::default(),
             def_asts: IdVec::default(),
             def_state: IdVec::default(),
             def_ir: IdVec::default(),
             entity_asts: IdVec::default(),
             contract_asts: IdVec::default(),
             flow_asts: IdVec::default(),
-            flow_index: HashMap::new(),
+            flow_index: FxHashMap::default(),
             flow_state: IdVec::default(),
             flow_ir: IdVec::default(),
             stack: Vec::new(),

@@ -42,7 +42,7 @@ pub struct Registry {
     base_dims: Vec<String>,
     named_dims: BTreeMap<String, Dimension>,
     units: Vec<UnitDef>,
-    by_name: HashMap<String, UnitId>,
+    by_name: rustc_hash::FxHashMap<String, UnitId>,
 }
 
 /// Edit distance counting an adjacent transposition as one edit (optimal string alignment),
