@@ -2,8 +2,11 @@
 //!
 //! `defaulted(E)` is explained by what E owed and could not pay in the period it defaulted
 //! (its shortfall) and by each debtor that left E unpaid, with what it left unpaid and,
-//! recursively, why that debtor defaulted — the cause chain of the cascade. A loan's payments
-//! in a period are its ACTUS events (type, payoff, notional and accrued interest after it).
+//! recursively, why that debtor defaulted — the cause chain of the cascade. `losses(E)` is
+//! explained by what each debtor left unpaid to E on each contract (the parts add up to it),
+//! and why that debtor defaulted. A loan's payments in a period are its ACTUS events (type,
+//! payoff, notional and accrued interest after it), as scheduled: once its borrower has
+//! defaulted they are no longer paid, and the explanation says so.
 
 use super::{Ctx, Node, Shown, Term};
 use crate::check::ir::{ContractId, EntityId};
@@ -56,6 +59,43 @@ pub(super) fn defaulted(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, dep
     Ok(())
 }
 
+/// Fills in the explanation of `losses(E)`: what each debtor left unpaid to E, by contract,
+/// over the whole run (these add up to the loss), each with why its debtor defaulted.
+pub(super) fn losses(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, depth: usize) -> Result<(), EvalError> {
+    let program = ctx.run.program;
+    let span = ctx.run.scenario_span();
+    let name = |i: EntityId| {
+        program.entities.get(i).map(|x| x.name.clone()).ok_or_else(|| EvalError::internal(span, "no such entity"))
+    };
+    node.location = program.entities.get(e).and_then(|x| ctx.location(x.span));
+    let items = ctx.run.defaults.unpaid_to.get(e).cloned().unwrap_or_default();
+    if items.is_empty() {
+        node.note = Some("nothing that fell due to it was left unpaid".into());
+        return Ok(());
+    }
+    node.note = Some("what fell due to it and was not paid, over the whole run".into());
+    let (unit, minor) = ctx.money();
+    for ((debtor, c), unpaid) in items {
+        let contract = program.contracts.get(c).ok_or_else(|| EvalError::internal(span, "no such contract"))?;
+        let mut n = Node::leaf(
+            format!("unpaid by {} on {}", name(debtor)?, contract.name),
+            Shown::Quantity(unpaid),
+            unit.clone(),
+        );
+        n.minor = minor;
+        n.location = ctx.location(contract.span);
+        n.term = Term::Plus;
+        if depth > 1 {
+            let mut why =
+                Node::leaf(format!("defaulted({})", name(debtor)?), Shown::Period("never".into()), String::new());
+            defaulted(ctx, debtor, &mut why, depth - 2)?;
+            n.children.push(why);
+        }
+        node.children.push(n);
+    }
+    Ok(())
+}
+
 /// The ACTUS events of a loan that fall in the period explained (`None` for other contracts,
 /// or when none falls in the period).
 pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option<Node>, EvalError> {
@@ -91,5 +131,17 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
         return Ok(None);
     }
     group.value = Shown::Text(format!("{} events", group.children.len()));
+    // the schedule's events, which a default replaces: say so rather than list them as paid
+    let borrower = crate::eval::contracts::parties(contract).map(|(payer, _)| payer);
+    let defaulted = borrower.and_then(|b| ctx.run.defaults.period_of.get(b).copied().flatten().map(|d| (b, d)));
+    if let Some((b, d)) = defaulted.filter(|&(_, d)| d <= ctx.at) {
+        let who = ctx.run.program.entities.get(b).map(|x| x.name.clone()).unwrap_or_default();
+        let when = ctx.run.timeline.label(d);
+        group.note = Some(if d == ctx.at {
+            format!("as scheduled; {who} defaulted in {when}: the default claim replaced them")
+        } else {
+            format!("as scheduled; not paid: {who} defaulted in {when} and the loan was settled")
+        });
+    }
     Ok(Some(group))
 }

@@ -228,6 +228,11 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
                 default::defaulted(ctx, id, &mut node, depth)?;
             }
         }
+        TExprKind::Call(Builtin::Losses, args) => {
+            if let Some(Val::Entity(id)) = args.first().map(|a| ctx.run.value(&a.value)).transpose()? {
+                default::losses(ctx, id, &mut node, depth)?;
+            }
+        }
         TExprKind::Call(Builtin::Profit, args) => {
             // profit = revenue - costs - depreciation - interest, period by period
             let lines = [
