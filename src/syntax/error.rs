@@ -209,9 +209,9 @@ pub(crate) struct Refined {
 /// The steps a timeline or report takes (grammar rule `step`).
 const STEPS: &str = "a step (daily, monthly, quarterly, yearly)";
 
-/// Recognises two mistakes the grammar alone reports in general terms: a string with an escape
-/// it does not know (`"a \q"`) or a line break inside it, and a step word that is not a step
-/// (`report cash(A) weekly`, `timeline … annually`). `stop` is where parsing stopped in `piece`.
+/// Recognises mistakes the grammar alone reports in general terms: a string with an escape it
+/// does not know (`"a \q"`) or a line break inside it, a step word that is not a step
+/// (`report cash(A) weekly`, `timeline … annually`), and `expect fail` after a claim's test. `stop` is where parsing stopped in `piece`.
 pub(crate) fn refine(piece: &str, stop: usize) -> Option<Refined> {
     let rest = piece.get(stop..)?;
     let lead = rest.len() - rest.trim_start().len();
@@ -221,6 +221,15 @@ pub(crate) fn refine(piece: &str, stop: usize) -> Option<Refined> {
     }
     let word: String = rest.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     let head = piece.trim_start();
+    if word == "expect" && head.starts_with("claim") {
+        return Some(Refined {
+            start: at,
+            end: at + word.len(),
+            expected: vec!["the end of the claim".into()],
+            found: "`expect` after the claim's test".into(),
+            hint: "`expect fail` goes before the `:`: `claim \"…\" (source) expect fail: test`".into(),
+        });
+    }
     let steps_here = head.starts_with("report") || piece.get(..stop).is_some_and(|b| b.contains("timeline"));
     const NOT_STEPS: [&str; 12] = [
         "weekly",
