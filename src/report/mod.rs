@@ -86,6 +86,9 @@ pub struct ClaimResult {
     pub claimed: Decimal,
     /// The high end, for `in low .. high`.
     pub claimed_high: Option<Decimal>,
+    /// The tolerance of `~= value within T`: absolute in `unit` (`false`), or relative, a
+    /// fraction of the claimed value (`true`).
+    pub tolerance: Option<(Decimal, bool)>,
     /// The comparison, as written (`~=`, `>=`, `in`…).
     pub test: String,
     /// The unit of both.
@@ -113,6 +116,22 @@ pub struct PeriodClaim {
 }
 
 impl ClaimResult {
+    /// The tolerance as written after the claimed value, exact: ` within 0.01 USD`,
+    /// ` within 1 % relative` (empty without one).
+    pub fn tolerance_text(&self) -> String {
+        match self.tolerance {
+            None => String::new(),
+            Some((t, true)) => {
+                let pct = number::mul(t, Decimal::ONE_HUNDRED).unwrap_or(t);
+                format!(" within {} % relative", number::group_digits(&number::format_exact(pct)))
+            }
+            Some((t, false)) => {
+                let unit = if self.unit.is_empty() { String::new() } else { format!(" {}", self.unit) };
+                format!(" within {}{unit}", number::group_digits(&number::format_exact(t)))
+            }
+        }
+    }
+
     /// Did the claim come out as expected?
     pub fn as_expected(&self) -> bool {
         self.holds != self.expect_fail
@@ -440,6 +459,7 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
         model: m,
         claimed,
         claimed_high,
+        tolerance: tol,
         test,
         unit: run.reg.format_unit(&unit),
         minor: crate::eval::engine::is_money(run.reg, &unit),

@@ -247,9 +247,10 @@ fn claims(cs: &[ClaimResult], scale: Option<&Scale>, rule: Rounding, out: &mut S
             .map(|r| format!("; ratio {}", number::format_exact(number::round(r, 6, Rounding::Banker))))
             .unwrap_or_default();
         out.push_str(&format!(
-            "                       model {}{at}; claimed {} {claimed}{ratio}\n",
+            "                       model {}{at}; claimed {} {claimed}{}{ratio}\n",
             value_text(c.model, c, scale, rule),
-            c.test
+            c.test,
+            c.tolerance_text()
         ));
     }
 }
