@@ -107,7 +107,8 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
         crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: contract.span, what },
     })?;
     let Some(p) = ctx.run.timeline.periods.get(ctx.at).cloned() else { return Ok(None) };
-    let currency = crate::eval::terms::currency_of(&loan.principal.value, ctx.run)?;
+    let (currency, ratio) = crate::eval::terms::written_currency(&loan.principal.value, ctx.run)?;
+    let conv = |x: rust_decimal::Decimal| ratio.apply(x).map_err(|e| EvalError::arith(e, contract.span));
     let unit = crate::units::Unit::named(currency);
     let (u, minor) = (ctx.run.reg.format_unit(&unit), crate::eval::engine::is_money(ctx.run.reg, &unit));
     let mut group = Node::leaf(
@@ -117,13 +118,14 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
     );
     group.location = ctx.location(contract.span);
     for ev in events.iter().filter(|ev| (p.first_day..p.end_day).contains(&ev.date.day_number())) {
-        let mut n = Node::leaf(format!("{} {}", ev.kind.code(), ev.date), Shown::Quantity(ev.payoff.abs()), u.clone());
+        let mut n =
+            Node::leaf(format!("{} {}", ev.kind.code(), ev.date), Shown::Quantity(conv(ev.payoff)?.abs()), u.clone());
         n.minor = minor;
         let rule = ctx.run.rounding;
         n.note = Some(format!(
             "notional after {}; accrued interest after {}",
-            crate::report::text::quantity(ev.notional, &u, minor, rule),
-            crate::report::text::quantity(ev.accrued, &u, minor, rule)
+            crate::report::text::quantity(conv(ev.notional)?, &u, minor, rule),
+            crate::report::text::quantity(conv(ev.accrued)?, &u, minor, rule)
         ));
         group.children.push(n);
     }
