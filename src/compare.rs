@@ -46,6 +46,8 @@ pub struct ItemDiff {
     pub minor: Option<u32>,
     /// Where its report is declared.
     pub location: String,
+    /// Its report's name (`report "Liquidity" …`), which text shows in place of `location`.
+    pub report: Option<String>,
     /// One row per period.
     pub rows: Vec<Row>,
 }
@@ -145,6 +147,7 @@ pub fn compare(a: &Outcome, b: &Outcome) -> Comparison {
                 unit: ia.unit.clone(),
                 minor: ia.minor,
                 location: x.location.clone(),
+                report: x.name.clone(),
                 rows,
             });
         }
@@ -204,7 +207,8 @@ pub fn text(c: &Comparison) -> String {
     let mut out = format!("compare {an} ({}) with {bn} ({}), in {}\n", c.a.1, c.b.1, c.currency);
     for it in &c.items {
         let unit = if it.unit.is_empty() { String::new() } else { format!(" [{}]", it.unit) };
-        out.push_str(&format!("\n{}{unit} ({})\n", it.label, it.location));
+        let source = it.report.as_ref().unwrap_or(&it.location);
+        out.push_str(&format!("\n{}{unit} ({source})\n", it.label));
         let mut lines: Vec<[String; 5]> =
             vec![["period".into(), an.clone(), bn.clone(), format!("{bn} - {an}"), "relative".into()]];
         for r in &it.rows {
@@ -279,6 +283,7 @@ pub fn json(c: &Comparison) -> String {
                 "label": it.label,
                 "unit": it.unit,
                 "location": it.location,
+                "report": it.report,
                 "rows": it.rows.iter().map(|r| json!({
                     "period": r.period,
                     "a": cell_json(r.a.as_ref()),
