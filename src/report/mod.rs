@@ -432,6 +432,9 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
     let mut holds = true;
     let mut at: usize = 0;
     let count = if varies { n } else { 1 };
+    // when it holds everywhere, the period closest to failing: the least margin (the first of
+    // equals), so the output shows the tightest figure, not merely the first
+    let mut tightest: Option<Decimal> = None;
     for i in 0..count {
         let (m, t) = (model.get(i), target.get(i));
         let ok = match &range {
@@ -442,6 +445,20 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
             holds = false;
             at = i;
             break;
+        }
+        let margin = match (&range, &c.test) {
+            (Some((l, h)), _) => {
+                number::sub(m, l.get(i)).ok().zip(number::sub(h.get(i), m).ok()).map(|(a, b)| a.min(b))
+            }
+            (None, ClaimTestIr::Compare(CompareOp::Ge | CompareOp::Gt, _)) => number::sub(m, t).ok(),
+            (None, ClaimTestIr::Compare(CompareOp::Le | CompareOp::Lt, _)) => number::sub(t, m).ok(),
+            (None, _) => number::sub(m, t).ok().map(|d| -d.abs()),
+        };
+        if let Some(x) = margin {
+            if tightest.is_none_or(|best| x < best) {
+                tightest = Some(x);
+                at = i;
+            }
         }
     }
     let m = model.get(at);
