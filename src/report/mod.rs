@@ -289,6 +289,23 @@ fn currency_name(run: &Run<'_>) -> Result<String, EvalError> {
         .ok_or_else(|| EvalError::internal(run.scenario_span(), "the ledger currency is no unit"))
 }
 
+/// An amount of money in a report that says `in M EUR` where the books are in another currency
+/// of the same dimension (an exchange rate joins them), converted into EUR, so that the report
+/// prints it in that currency as it says; anything else as it is.
+fn in_scale_currency(run: &Run<'_>, r: &ReportIr, s: Series) -> Series {
+    let Some(scale) = &r.scale else { return s };
+    let Some(target) = run.reg.lookup(&scale.currency) else { return s };
+    let money = |u: &crate::units::Unit| matches!(u.factors(), [(id, 1)] if run.reg.def(*id).is_some_and(|d| d.minor.is_some()));
+    let target = crate::units::Unit::named(target);
+    if !money(&s.unit) || s.unit == target || run.reg.dimension(&s.unit) != run.reg.dimension(&target) {
+        return s;
+    }
+    match s.convert(&target, run.reg) {
+        Ok(c) => c,
+        Err(_) => s,
+    }
+}
+
 enum Built {
     Table(Table),
     Claims,
@@ -327,7 +344,10 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
             return Ok(if t == "claims" { Built::Claims } else { Built::Defaults });
         }
         let label = label.clone().unwrap_or_else(|| label_of(e, sources));
-        let v = run.value(e)?;
+        let v = match run.value(e)? {
+            Val::S(s, shape) => Val::S(in_scale_currency(run, r, s), shape),
+            v => v,
+        };
         let item = match v {
             Val::S(s, _) if shape_varies(&e.ty) => {
                 let shape = e.ty.shape().unwrap_or(Shape::Series);
