@@ -59,6 +59,64 @@ pub(super) fn defaulted(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, dep
     Ok(())
 }
 
+/// Fills in the explanation of `funding_gap(E, R)` (`runway` false) or `runway(E)`: the period
+/// that decides it, with E's closing cash there on the full-payment path and its `min_cash`
+/// (a gap is the minimum less that cash: they add up to it).
+pub(super) fn shortfall(
+    ctx: &mut Ctx<'_, '_>,
+    runway: bool,
+    e: EntityId,
+    window: Option<(i64, i64)>,
+    node: &mut Node,
+    span: crate::source::Span,
+) -> Result<(), EvalError> {
+    let (closing, min) = ctx.run.full_payment_cash(e, span)?;
+    let (unit, minor) = ctx.money();
+    let range = match window {
+        Some((a, b)) => ctx.run.timeline.indices_overlapping(a, b),
+        None => 0..closing.len(),
+    };
+    // the deciding period: the first below the minimum (runway), or the deepest (the first of
+    // equals) in the window (funding_gap)
+    let mut at: Option<(usize, rust_decimal::Decimal)> = None;
+    for i in range {
+        let Some(&c) = closing.get(i) else { break };
+        if runway {
+            if c < min {
+                at = Some((i, c));
+                break;
+            }
+        } else if c < min && at.is_none_or(|(_, best)| c < best) {
+            at = Some((i, c));
+        }
+    }
+    let path = "on the full-payment path, where it pays everything it owes";
+    let Some((i, c)) = at else {
+        let span_words = if runway { "" } else { " in the range" };
+        node.note = Some(format!("its closing cash never falls below its minimum{span_words}, {path}"));
+        return Ok(());
+    };
+    let label = ctx.run.timeline.label(i);
+    let who = ctx.run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    node.note = Some(if runway {
+        format!("the first period whose closing cash is below the minimum, {path}")
+    } else {
+        format!("the deepest shortfall below the minimum: in {label}, {path}")
+    });
+    let term = |t| if runway { Term::Part } else { t };
+    let mut m = Node::leaf(format!("min_cash of {who}"), Shown::Quantity(min), unit.clone());
+    m.minor = minor;
+    m.term = term(Term::Plus);
+    m.location = ctx.run.program.entities.get(e).and_then(|x| ctx.location(x.span));
+    let mut cash = Node::leaf(format!("cash({who}) at the end of {label}"), Shown::Quantity(c), unit.clone());
+    cash.minor = minor;
+    cash.term = term(Term::Minus);
+    cash.note = Some("on the full-payment path".into());
+    node.children.push(m);
+    node.children.push(cash);
+    Ok(())
+}
+
 /// Fills in the explanation of `losses(E)`: what each debtor left unpaid to E, by contract,
 /// over the whole run (these add up to the loss), each with why its debtor defaulted.
 pub(super) fn losses(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, depth: usize) -> Result<(), EvalError> {
