@@ -372,9 +372,28 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
         };
         items.push(item);
     }
+    // `in M EUR` of books no exchange rate converts into EUR: say so rather than print the
+    // books' currency under a header that names another
+    let money = crate::units::Unit::named(run.money);
+    let (scale, note) = match &r.scale {
+        Some(s)
+            if run
+                .reg
+                .lookup(&s.currency)
+                .is_none_or(|c| run.reg.dimension(&crate::units::Unit::named(c)) != run.reg.dimension(&money)) =>
+        {
+            let books = currency_name(run)?;
+            let why = format!(
+                "`in {} {}` not applied: the books are in {books} and no exchange rate converts them",
+                s.suffix, s.currency
+            );
+            (None, Some(note.map_or(why.clone(), |n| format!("{n}; {why}"))))
+        }
+        s => (s.clone(), note),
+    };
     Ok(Built::Table(Table {
         name: r.name.clone(),
-        scale: r.scale.clone(),
+        scale,
         location,
         step,
         periods: groups.into_iter().map(|g| g.0).collect(),
