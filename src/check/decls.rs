@@ -327,8 +327,8 @@ impl<'a> Checker<'a> {
         specs: &'static [FieldSpec],
         owner: &str,
         span: Span,
-    ) -> BTreeMap<String, FieldIr> {
-        let mut out: BTreeMap<String, FieldIr> = BTreeMap::new();
+    ) -> super::field_map::FieldMap {
+        let mut out = super::field_map::FieldMap::new();
         for f in fields {
             let Some(sp) = specs.iter().find(|s| s.name == f.name.name) else {
                 let suggestion = crate::units::suggest(&f.name.name, specs.iter().map(|s| s.name));
@@ -363,14 +363,14 @@ impl<'a> Checker<'a> {
                 if let Some(dated) = self.dated_money(&f.value) {
                     if let Some((first, _)) = dated.first() {
                         let value = first.clone();
-                        out.insert(f.name.name.clone(), FieldIr { value, date: None, dated, span: f.span });
+                        out.insert(sp.name, FieldIr { value, date: None, dated, span: f.span });
                     }
                 }
                 continue;
             }
             if let Some(value) = self.field_value(sp, &f.value) {
                 let date = f.date.map(|d| d.value);
-                out.insert(f.name.name.clone(), FieldIr { value, date, dated: Vec::new(), span: f.span });
+                out.insert(sp.name, FieldIr { value, date, dated: Vec::new(), span: f.span });
             }
         }
         for sp in specs.iter().filter(|s| s.required) {
@@ -383,6 +383,7 @@ impl<'a> Checker<'a> {
                 });
             }
         }
+        out.shrink_to_fit();
         out
     }
 

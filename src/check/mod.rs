@@ -14,6 +14,7 @@ mod claims;
 mod decls;
 pub mod error;
 mod expr;
+pub mod field_map;
 mod finance;
 pub mod ids;
 pub mod ir;
