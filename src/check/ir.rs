@@ -174,8 +174,8 @@ pub struct FlowIr {
     pub on: Option<PeriodValue>,
     /// How it is booked.
     pub kind: FlowKind,
-    /// Depreciation life of capex.
-    pub life: Option<TExpr>,
+    /// Depreciation life of capex (boxed: most flows have none).
+    pub life: Option<Box<TExpr>>,
     /// What the flow depends on (`while C`, `until defaulted(E)`).
     pub contingent: Option<Contingency>,
     /// The declaration.

@@ -23,19 +23,19 @@ impl Builder<'_> {
     /// One declaration pair.
     pub(super) fn decl(&mut self, pair: Pair<'_, Rule>) -> Result<Decl, ParseError> {
         match pair.as_rule() {
-            Rule::import_decl => self.import(pair).map(Decl::Import),
-            Rule::scenario_decl => self.scenario(pair).map(Decl::Scenario),
-            Rule::entity_decl => self.entity(pair).map(Decl::Entity),
-            Rule::driver_decl => self.definition(pair, DefinitionKind::Driver).map(Decl::Definition),
-            Rule::curve_decl => self.definition(pair, DefinitionKind::Curve).map(Decl::Definition),
-            Rule::flow_decl => self.flow(pair).map(Decl::Flow),
-            Rule::contract_decl => self.contract(pair).map(Decl::Contract),
-            Rule::claim_decl => self.claim(pair).map(Decl::Claim),
-            Rule::report_decl => self.report(pair).map(Decl::Report),
-            Rule::unit_decl => self.unit_decl(pair).map(Decl::Unit),
-            Rule::dimension_decl => self.dimension(pair).map(Decl::Dimension),
-            Rule::currency_decl => self.currency(pair).map(Decl::Currency),
-            _ => self.exchange(pair).map(Decl::Exchange),
+            Rule::import_decl => self.import(pair).map(|d| Decl::Import(Box::new(d))),
+            Rule::scenario_decl => self.scenario(pair).map(|d| Decl::Scenario(Box::new(d))),
+            Rule::entity_decl => self.entity(pair).map(|d| Decl::Entity(Box::new(d))),
+            Rule::driver_decl => self.definition(pair, DefinitionKind::Driver).map(|d| Decl::Definition(Box::new(d))),
+            Rule::curve_decl => self.definition(pair, DefinitionKind::Curve).map(|d| Decl::Definition(Box::new(d))),
+            Rule::flow_decl => self.flow(pair).map(|d| Decl::Flow(Box::new(d))),
+            Rule::contract_decl => self.contract(pair).map(|d| Decl::Contract(Box::new(d))),
+            Rule::claim_decl => self.claim(pair).map(|d| Decl::Claim(Box::new(d))),
+            Rule::report_decl => self.report(pair).map(|d| Decl::Report(Box::new(d))),
+            Rule::unit_decl => self.unit_decl(pair).map(|d| Decl::Unit(Box::new(d))),
+            Rule::dimension_decl => self.dimension(pair).map(|d| Decl::Dimension(Box::new(d))),
+            Rule::currency_decl => self.currency(pair).map(|d| Decl::Currency(Box::new(d))),
+            _ => self.exchange(pair).map(|d| Decl::Exchange(Box::new(d))),
         }
     }
 
@@ -107,6 +107,7 @@ impl Builder<'_> {
                 }
             }
         }
+        sc.overrides.shrink_to_fit();
         Ok(sc)
     }
 
@@ -122,7 +123,8 @@ impl Builder<'_> {
                 Rule::dated_list => {
                     let s = self.span(&p);
                     self.tokens = 0;
-                    let items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
+                    let mut items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
+                    items.shrink_to_fit();
                     value = Some(Expr { kind: ExprKind::Dated(items), span: s });
                 }
                 _ => value = Some(self.root_expr(p)?),
@@ -142,6 +144,7 @@ impl Builder<'_> {
         for f in inner {
             fields.push(self.field(f)?);
         }
+        fields.shrink_to_fit();
         Ok(Entity { name, fields, span })
     }
 
@@ -175,7 +178,7 @@ impl Builder<'_> {
         let mut to = None;
         let mut on = None;
         let mut kind: Option<Ident> = None;
-        let mut life: Option<Expr> = None;
+        let mut life: Option<Box<Expr>> = None;
         let mut while_: Option<Ident> = None;
         let mut until: Option<Box<Expr>> = None;
         let mut seen: Vec<(&'static str, crate::source::Span)> = Vec::new();
@@ -219,7 +222,7 @@ impl Builder<'_> {
                 }
                 _ => {
                     let e = self.require(significant(p).next(), pspan)?;
-                    life = Some(self.root_expr(e)?);
+                    life = Some(Box::new(self.root_expr(e)?));
                 }
             }
         }
@@ -242,6 +245,7 @@ impl Builder<'_> {
         for f in inner {
             fields.push(self.field(f)?);
         }
+        fields.shrink_to_fit();
         Ok(Contract { name, kind, fields, span })
     }
 
@@ -335,6 +339,7 @@ impl Builder<'_> {
                 }
             }
         }
+        items.shrink_to_fit();
         Ok(Report { name, items, step, scale, span })
     }
 
@@ -380,6 +385,7 @@ impl Builder<'_> {
                         }
                     }
                 }
+                factors.shrink_to_fit();
                 Some(factors)
             }
             None => None,

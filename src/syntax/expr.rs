@@ -139,6 +139,7 @@ impl Builder<'_> {
                     for a in post.into_inner() {
                         args.push(self.arg(a)?);
                     }
+                    args.shrink_to_fit();
                     e = Expr { span: e.span.to(post_span), kind: ExprKind::Call { callee: Box::new(e), args } };
                 }
             }
@@ -227,6 +228,7 @@ impl Builder<'_> {
                 }
             }
         }
+        factors.shrink_to_fit();
         Ok(UnitExpr { factors, span })
     }
 
