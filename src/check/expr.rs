@@ -195,7 +195,7 @@ impl Checker<'_> {
         let span = e.span;
         let mk = |kind, ty| Some(TExpr { kind, ty, span });
         match &e.kind {
-            ExprKind::Quantity { number, unit } => self.quantity_literal(number, unit.as_ref(), span),
+            ExprKind::Quantity { number, unit } => self.quantity_literal(number, unit.as_deref(), span),
             ExprKind::Period(p) => mk(TExprKind::Period(*p), Type::Period),
             ExprKind::Str(s) => mk(TExprKind::Text(s.clone()), Type::Text),
             ExprKind::Paren(inner) => self.expr(inner).map(|t| TExpr { span, ..t }),

@@ -251,8 +251,8 @@ pub struct Flow {
     pub kind: Option<Ident>,
     /// `life 5 year` (capex depreciation life; boxed: most flows have none)
     pub life: Option<Box<Expr>>,
-    /// `while CONTRACT`: booked only while the contract is in force.
-    pub while_: Option<Ident>,
+    /// `while CONTRACT`: booked only while the contract is in force (boxed: rare).
+    pub while_: Option<Box<Ident>>,
     /// `until defaulted(ENTITY)`: booked until the entity defaults.
     pub until: Option<Box<Expr>>,
     /// The whole declaration.
@@ -551,8 +551,9 @@ pub enum ExprKind {
     Quantity {
         /// The number.
         number: NumberLit,
-        /// The unit, if written.
-        unit: Option<UnitExpr>,
+        /// The unit, if written (boxed, as in `Convert`: an `Expr` is as large as its largest
+        /// kind, and a unit expression inline made every node 96 bytes instead of 72).
+        unit: Option<Box<UnitExpr>>,
     },
     /// A calendar literal.
     Period(PeriodValue),
@@ -601,7 +602,7 @@ pub enum ExprKind {
         /// The value converted.
         value: Box<Expr>,
         /// The target unit.
-        unit: UnitExpr,
+        unit: Box<UnitExpr>,
     },
     /// `low .. high [~ point]`
     Range {

@@ -246,7 +246,21 @@ impl Builder<'_> {
         let name = self.require(names.next(), span)?;
         let counterparty = self.require(names.next(), span)?;
         let value = self.require(value, span)?;
-        Ok(Flow { entity, name, direction, counterparty, value, from, to, on, kind, life, while_, until, span })
+        Ok(Flow {
+            entity,
+            name,
+            direction,
+            counterparty,
+            value,
+            from,
+            to,
+            on,
+            kind,
+            life,
+            while_: while_.map(Box::new),
+            until,
+            span,
+        })
     }
 
     fn contract(&mut self, pair: Pair<'_, Rule>) -> Result<Contract, ParseError> {

@@ -70,7 +70,10 @@ impl Builder<'_> {
                 let cspan = self.span(&conv);
                 let u = self.require(significant(conv).next(), cspan)?;
                 let unit = self.unit_expr(u)?;
-                Ok(Expr { span: value.span.to(cspan), kind: ExprKind::Convert { value: Box::new(value), unit } })
+                Ok(Expr {
+                    span: value.span.to(cspan),
+                    kind: ExprKind::Convert { value: Box::new(value), unit: Box::new(unit) },
+                })
             }
         }
     }
@@ -190,7 +193,7 @@ impl Builder<'_> {
                     Some(u) => Some(self.unit_expr(u)?),
                     None => None,
                 };
-                Ok(Expr { kind: ExprKind::Quantity { number, unit }, span })
+                Ok(Expr { kind: ExprKind::Quantity { number, unit: unit.map(Box::new) }, span })
             }
             Rule::string => Ok(Expr { kind: ExprKind::Str(self.string(pair)?), span }),
             _ => Ok(Expr { kind: ExprKind::Name(Ident { name: pair.as_str().to_string(), span }), span }),

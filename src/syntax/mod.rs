@@ -83,6 +83,10 @@ impl Builder<'_> {
             );
             return ParseError::Syntax { span, expected, found, hint };
         }
+        if let Some(r) = error::refine(piece, start) {
+            let span = self.range(r.start, r.end);
+            return ParseError::Syntax { span, expected: r.expected, found: r.found, hint: Some(r.hint) };
+        }
         let hint = syntax_hint(piece, start);
         if trim_trivia(rest).is_empty() {
             // Stopped at the end of the piece: point just after its last token, not at the
