@@ -46,6 +46,11 @@ pub struct ItemDiff {
     pub minor: Option<u32>,
     /// Where its report is declared.
     pub location: String,
+    /// Its report's name (`report "Liquidity" …`), which text shows in place of `location`.
+    pub report: Option<String>,
+    /// Its report's `in M USD`, when it applies to this item (an amount in that currency):
+    /// text prints its values, and their differences, scaled.
+    pub scale: Option<crate::check::ir::Scale>,
     /// One row per period.
     pub rows: Vec<Row>,
 }
@@ -145,6 +150,8 @@ pub fn compare(a: &Outcome, b: &Outcome) -> Comparison {
                 unit: ia.unit.clone(),
                 minor: ia.minor,
                 location: x.location.clone(),
+                report: x.name.clone(),
+                scale: x.scale.clone().filter(|s| ia.minor.is_some() && ia.unit == s.currency),
                 rows,
             });
         }
@@ -162,9 +169,17 @@ pub fn compare(a: &Outcome, b: &Outcome) -> Comparison {
 
 fn cell_text(c: Option<&Cell>, it: &ItemDiff, rule: Rounding) -> String {
     match c {
-        Some(Cell::Quantity(v)) => crate::report::text::quantity(*v, "", it.minor, rule),
+        Some(Cell::Quantity(v)) => number_text(*v, it, rule),
         Some(Cell::Period(p)) => p.clone(),
         None => "-".into(),
+    }
+}
+
+/// A value of an item as text: scaled by its report's `in M USD`, else rounded like a report.
+fn number_text(v: Decimal, it: &ItemDiff, rule: Rounding) -> String {
+    match &it.scale {
+        Some(s) => crate::report::text::scaled_number(v, s, rule),
+        None => crate::report::text::quantity(v, "", it.minor, rule),
     }
 }
 
@@ -203,12 +218,17 @@ pub fn text(c: &Comparison) -> String {
     let (an, bn) = (&c.a.0, &c.b.0);
     let mut out = format!("compare {an} ({}) with {bn} ({}), in {}\n", c.a.1, c.b.1, c.currency);
     for it in &c.items {
-        let unit = if it.unit.is_empty() { String::new() } else { format!(" [{}]", it.unit) };
-        out.push_str(&format!("\n{}{unit} ({})\n", it.label, it.location));
+        let unit = match &it.scale {
+            Some(s) => format!(" [{} {}]", s.suffix, it.unit),
+            None if it.unit.is_empty() => String::new(),
+            None => format!(" [{}]", it.unit),
+        };
+        let source = it.report.as_ref().unwrap_or(&it.location);
+        out.push_str(&format!("\n{}{unit} ({source})\n", it.label));
         let mut lines: Vec<[String; 5]> =
             vec![["period".into(), an.clone(), bn.clone(), format!("{bn} - {an}"), "relative".into()]];
         for r in &it.rows {
-            let d = r.difference.map(|d| crate::report::text::quantity(d, "", it.minor, rule)).unwrap_or("-".into());
+            let d = r.difference.map(|d| number_text(d, it, rule)).unwrap_or("-".into());
             let rel = r.relative.map(percent).unwrap_or_else(|| "-".into());
             lines.push([
                 r.period.clone(),
@@ -279,6 +299,7 @@ pub fn json(c: &Comparison) -> String {
                 "label": it.label,
                 "unit": it.unit,
                 "location": it.location,
+                "report": it.report,
                 "rows": it.rows.iter().map(|r| json!({
                     "period": r.period,
                     "a": cell_json(r.a.as_ref()),

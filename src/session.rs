@@ -259,7 +259,7 @@ impl Session {
         let fields_of = |s: &ast::Scenario| -> Vec<(String, String)> {
             s.overrides.iter().filter_map(|o| o.field.as_ref().map(|f| (o.name.name.clone(), f.name.clone()))).collect()
         };
-        let old_fields = old_scenario.map(fields_of).unwrap_or_default();
+        let old_fields = old_scenario.map(|s| fields_of(s)).unwrap_or_default();
         if let Some((_, f)) = old_file.and_then(|i| self.files.get(i)) {
             if f.decls.len() != 1 {
                 return None;

@@ -261,9 +261,9 @@ pub fn ask(req: &Request<'_>, check: &mut CheckExpr<'_>) -> Result<Found, Refusa
                     Ok(_) => return Err(Refusal::Usage(format!("`{}` is not a quantity", t.trim()))),
                     Err(err) => return Err(diag(err)),
                 };
-                let s = crate::eval::series::Series::constant(v.value, v.unit.clone());
-                match s.convert(&current.unit, &p.registry) {
-                    Ok(c) => ends.push(c.get(0)),
+                // Quantity::convert checks the dimensions (a series' conversion trusts the checker)
+                match v.convert(&current.unit, &p.registry) {
+                    Ok(c) => ends.push(c.value),
                     Err(_) => {
                         return Err(Refusal::Usage(format!(
                             "`{}` is in {}, which does not convert to the driver's {}",

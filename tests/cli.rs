@@ -169,6 +169,24 @@ fn solve_refuses_a_target_it_cannot_bracket() {
 }
 
 #[test]
+fn solve_refuses_a_bracket_in_another_currency() {
+    // the HSBC model has no exchange rate: a bracket in EUR for a driver in USD/year was read
+    // as USD/year, the same numbers in another currency
+    let (_, err, code) = aifin(&[
+        "solve",
+        HSBC,
+        "--vary",
+        "revenue_2030",
+        "--target",
+        GAP_ZERO,
+        "--between",
+        "213B EUR/year .. 1T EUR/year",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("does not convert to the driver's USD/year"), "{err}");
+}
+
+#[test]
 fn solve_reaches_a_target_inside_the_gap() {
     // the default bracket (a tenth to ten times the value) and a target of 100B USD
     let (out, err, code) = aifin(&[

@@ -57,6 +57,7 @@ impl Checker<'_> {
             dim = Some(d);
             out.push(TArg { name: a.name.as_ref().map(|n| n.name.clone()), value: v, anchor: None, span: a.span });
         }
+        out.shrink_to_fit();
         Some(TExpr { kind: TExprKind::Call(b, out), ty: Type::Uncertain(dim.unwrap_or_default()), span })
     }
 
@@ -119,7 +120,13 @@ impl Checker<'_> {
                 return self.bad_args(a.span, b, "this argument takes no `@ PERIOD` anchor");
             }
         }
-        let mk = |kind, ty| Some(TExpr { kind, ty, span });
+        let mk = |mut kind: TExprKind, ty| {
+            // a call's arguments were pushed one by one: no spare capacity in the program
+            if let TExprKind::Call(_, args) = &mut kind {
+                args.shrink_to_fit();
+            }
+            Some(TExpr { kind, ty, span })
+        };
         let money = self.money.clone();
         if b.std_module().is_some() {
             return self.finance_call(b, &positional, args, span);

@@ -7,7 +7,7 @@ use super::types::{Shape, Type};
 use super::{Checker, NameRef, State};
 use crate::source::Span;
 use crate::syntax::ast::{self, Decl, Direction, ExprKind, PeriodValue};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 impl<'a> Checker<'a> {
     /// Pass 2: check everything and build the program.
@@ -89,13 +89,13 @@ impl<'a> Checker<'a> {
         let scenarios: Vec<&ast::Scenario> = decls
             .iter()
             .filter_map(|d| match d {
-                Decl::Scenario(s) => Some(s),
+                Decl::Scenario(s) => Some(&**s),
                 _ => None,
             })
             .collect();
         program.scenarios = self.scenarios(&scenarios, &mut program);
-        program.definitions = std::mem::take(&mut self.def_ir).into_iter().flatten().collect();
-        program.flows = std::mem::take(&mut self.flow_ir).into_iter().flatten().collect();
+        program.definitions = somes(std::mem::take(&mut self.def_ir)).into();
+        program.flows = somes(std::mem::take(&mut self.flow_ir)).into();
         program
     }
 
@@ -104,13 +104,7 @@ impl<'a> Checker<'a> {
         match self.flow_state.get(id).cloned() {
             Some(State::Done(t)) => t,
             Some(State::InProgress) => {
-                let name = self
-                    .flow_asts
-                    .get(id)
-                    .map(|(_, f)| format!("{}.{}", f.entity.name, f.name.name))
-                    .unwrap_or_default();
-                let mut chain: Vec<String> = self.stack.iter().skip_while(|n| **n != name).cloned().collect();
-                chain.push(name);
+                let chain = self.cycle_chain(super::Pending::Flow(id));
                 self.errors.push(CheckError::Cycle { span: use_span, chain });
                 None
             }
@@ -119,7 +113,7 @@ impl<'a> Checker<'a> {
                 if let Some(s) = self.flow_state.get_mut(id) {
                     *s = State::InProgress;
                 }
-                self.stack.push(format!("{}.{}", f.entity.name, f.name.name));
+                self.stack.push(super::Pending::Flow(id));
                 let ir = self.flow(entity, f);
                 self.stack.pop();
                 let ty = ir.as_ref().map(|_| Type::Quantity(self.money.clone(), Shape::Flow));
@@ -214,7 +208,7 @@ impl<'a> Checker<'a> {
                 let t = self.expr(l)?;
                 let time = self.reg.time();
                 self.need_dim(&t, &time, "a duration (e.g. 5 year)")?;
-                Some(t)
+                Some(Box::new(t))
             }
             (Some(l), _) => {
                 self.errors.push(CheckError::WrongKind {
@@ -327,8 +321,8 @@ impl<'a> Checker<'a> {
         specs: &'static [FieldSpec],
         owner: &str,
         span: Span,
-    ) -> BTreeMap<String, FieldIr> {
-        let mut out: BTreeMap<String, FieldIr> = BTreeMap::new();
+    ) -> super::field_map::FieldMap {
+        let mut out = super::field_map::FieldMap::new();
         for f in fields {
             let Some(sp) = specs.iter().find(|s| s.name == f.name.name) else {
                 let suggestion = crate::units::suggest(&f.name.name, specs.iter().map(|s| s.name));
@@ -363,14 +357,14 @@ impl<'a> Checker<'a> {
                 if let Some(dated) = self.dated_money(&f.value) {
                     if let Some((first, _)) = dated.first() {
                         let value = first.clone();
-                        out.insert(f.name.name.clone(), FieldIr { value, date: None, dated, span: f.span });
+                        out.insert(sp.name, FieldIr { value, date: None, dated, span: f.span });
                     }
                 }
                 continue;
             }
             if let Some(value) = self.field_value(sp, &f.value) {
                 let date = f.date.map(|d| d.value);
-                out.insert(f.name.name.clone(), FieldIr { value, date, dated: Vec::new(), span: f.span });
+                out.insert(sp.name, FieldIr { value, date, dated: Vec::new(), span: f.span });
             }
         }
         for sp in specs.iter().filter(|s| s.required) {
@@ -383,6 +377,7 @@ impl<'a> Checker<'a> {
                 });
             }
         }
+        out.shrink_to_fit();
         out
     }
 
@@ -541,6 +536,11 @@ impl<'a> Checker<'a> {
             }
             seen.insert(s.name.name.clone(), s.name.span);
         }
+        // Each name's first scenario, for walking `extends` chains without a scan per step.
+        let mut by_name: HashMap<&str, &ast::Scenario> = HashMap::with_capacity(scenarios.len());
+        for s in scenarios {
+            by_name.entry(s.name.name.as_str()).or_insert(s);
+        }
         for s in scenarios {
             if let Some(b) = &s.extends {
                 if !seen.contains_key(&b.name) {
@@ -564,11 +564,7 @@ impl<'a> Checker<'a> {
                         });
                         break;
                     }
-                    cur = scenarios
-                        .iter()
-                        .find(|x| x.name.name == name)
-                        .and_then(|x| x.extends.as_ref())
-                        .map(|e| e.name.clone());
+                    cur = by_name.get(name.as_str()).and_then(|x| x.extends.as_ref()).map(|e| e.name.clone());
                     steps += 1;
                 }
             }
@@ -678,4 +674,12 @@ impl Checker<'_> {
         }
         Scale::new(magnitude, &unit.name)
     }
+}
+
+/// The `Some`s of a table, in its own buffer: `filter_map` collects a `vec::IntoIter` in place,
+/// `flatten` does not (it grew a second vector by doubling while the first was alive: with
+/// 80,000 flows that was the checker's peak, ~57 MB more than the flows themselves, issue 20).
+#[allow(clippy::filter_map_identity)]
+fn somes<I, T>(table: IdVec<I, Option<T>>) -> Vec<T> {
+    table.into_iter().filter_map(|x| x).collect()
 }

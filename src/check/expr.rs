@@ -141,9 +141,7 @@ impl Checker<'_> {
         match self.def_state.get(id).cloned() {
             Some(State::Done(t)) => t,
             Some(State::InProgress) => {
-                let name = self.def_asts.get(id).map(|d| d.name.name.clone()).unwrap_or_default();
-                let mut chain: Vec<String> = self.stack.iter().skip_while(|n| **n != name).cloned().collect();
-                chain.push(name);
+                let chain = self.cycle_chain(super::Pending::Def(id));
                 self.errors.push(CheckError::Cycle { span: use_span, chain });
                 None
             }
@@ -152,7 +150,7 @@ impl Checker<'_> {
                 if let Some(s) = self.def_state.get_mut(id) {
                     *s = State::InProgress;
                 }
-                self.stack.push(def.name.name.clone());
+                self.stack.push(super::Pending::Def(id));
                 self.deps.push(Vec::new());
                 let value = self.expr(&def.value);
                 let deps = self.deps.pop().unwrap_or_default();
@@ -197,7 +195,7 @@ impl Checker<'_> {
         let span = e.span;
         let mk = |kind, ty| Some(TExpr { kind, ty, span });
         match &e.kind {
-            ExprKind::Quantity { number, unit } => self.quantity_literal(number, unit.as_ref(), span),
+            ExprKind::Quantity { number, unit } => self.quantity_literal(number, unit.as_deref(), span),
             ExprKind::Period(p) => mk(TExprKind::Period(*p), Type::Period),
             ExprKind::Str(s) => mk(TExprKind::Text(s.clone()), Type::Text),
             ExprKind::Paren(inner) => self.expr(inner).map(|t| TExpr { span, ..t }),

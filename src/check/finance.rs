@@ -23,7 +23,10 @@ impl Checker<'_> {
         let per_time = self.reg.time().inv();
         let arg =
             |value: TExpr, a: &ast::Arg| TArg { name: None, value, anchor: a.anchor.map(|x| x.value), span: a.span };
-        let mk = |args: Vec<TArg>, ty: Type| Some(TExpr { kind: TExprKind::Call(b, args), ty, span });
+        let mk = |mut args: Vec<TArg>, ty: Type| {
+            args.shrink_to_fit();
+            Some(TExpr { kind: TExprKind::Call(b, args), ty, span })
+        };
         match b {
             Builtin::Npv | Builtin::Discount => {
                 let [x, y] = positional else { return self.bad_args(span, b, "expected two arguments") };

@@ -10,7 +10,6 @@ use super::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, CompareOp, DefinitionKind, Direction, PeriodValue, Step};
 use crate::units::{Quantity, Registry, Unit, UnitId};
-use std::collections::BTreeMap;
 
 pub use super::ids::{ContractId, DefId, EntityId, FlowId, IdVec};
 
@@ -123,7 +122,7 @@ pub struct EntityIr {
     pub name: String,
     /// Its fields by name, as declared (the checker, overrides, completion and `explain` read
     /// these; the evaluator reads `terms`).
-    pub fields: BTreeMap<String, FieldIr>,
+    pub fields: super::field_map::FieldMap,
     /// Its fields typed, with the spec's defaults (`super::typed`).
     pub terms: super::typed::EntityTerms,
     /// The declaration.
@@ -175,8 +174,8 @@ pub struct FlowIr {
     pub on: Option<PeriodValue>,
     /// How it is booked.
     pub kind: FlowKind,
-    /// Depreciation life of capex.
-    pub life: Option<TExpr>,
+    /// Depreciation life of capex (boxed: most flows have none).
+    pub life: Option<Box<TExpr>>,
     /// What the flow depends on (`while C`, `until defaulted(E)`).
     pub contingent: Option<Contingency>,
     /// The declaration.
@@ -201,7 +200,7 @@ pub struct ContractIr {
     pub spec: &'static ContractSpec,
     /// Its terms by name, as declared (the checker, overrides and completion read these; the
     /// evaluator reads `terms`).
-    pub fields: BTreeMap<String, FieldIr>,
+    pub fields: super::field_map::FieldMap,
     /// Its terms typed by kind, with the spec's defaults (`super::typed`).
     pub terms: super::typed::ContractTerms,
     /// The declaration.

@@ -14,6 +14,7 @@ mod claims;
 mod decls;
 pub mod error;
 mod expr;
+pub mod field_map;
 mod finance;
 pub mod ids;
 pub mod ir;
@@ -31,7 +32,7 @@ use crate::syntax::ast::{self, Decl};
 use crate::units::Registry;
 pub use error::CheckError;
 use ir::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 pub use types::{Shape, Type};
 
 /// What a top-level name refers to.
@@ -40,6 +41,13 @@ enum NameRef {
     Def(DefId),
     Entity(EntityId),
     Contract(ContractId),
+}
+
+/// A definition or flow being typed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Def(DefId),
+    Flow(FlowId),
 }
 
 /// Progress of on-demand typing.
@@ -54,18 +62,19 @@ struct Checker<'a> {
     reg: &'a Registry,
     /// The dimension the books are kept in (the first scenario's currency, else USD).
     money: crate::units::Dimension,
-    names: HashMap<String, (NameRef, Span)>,
+    names: FxHashMap<String, (NameRef, Span)>,
     def_asts: IdVec<DefId, &'a ast::Definition>,
     def_state: IdVec<DefId, State>,
     def_ir: IdVec<DefId, Option<DefIr>>,
     entity_asts: IdVec<EntityId, &'a ast::Entity>,
     contract_asts: IdVec<ContractId, &'a ast::Contract>,
     flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
-    flow_index: HashMap<(EntityId, String), FlowId>,
+    flow_index: FxHashMap<(EntityId, String), FlowId>,
     flow_state: IdVec<FlowId, State>,
     flow_ir: IdVec<FlowId, Option<FlowIr>>,
-    /// Names being typed, innermost last (for cycle chains).
-    stack: Vec<String>,
+    /// Definitions and flows being typed, innermost last (for cycle chains; named only when a
+    /// cycle is found, so typing allocates no name).
+    stack: Vec<Pending>,
     /// Definitions used by the definition being typed.
     deps: Vec<Vec<DefId>>,
     errors: Vec<CheckError>,
@@ -109,18 +118,36 @@ pub fn check_with(
 }
 
 impl<'a> Checker<'a> {
+    /// The name of a definition or flow being typed, as a cycle's chain shows it.
+    fn pending_name(&self, p: Pending) -> String {
+        match p {
+            Pending::Def(id) => self.def_asts.get(id).map(|d| d.name.name.clone()).unwrap_or_default(),
+            Pending::Flow(id) => {
+                self.flow_asts.get(id).map(|(_, f)| format!("{}.{}", f.entity.name, f.name.name)).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The cycle that typing `p` again closes: the stack from `p`'s first entry, then `p`.
+    fn cycle_chain(&self, p: Pending) -> Vec<String> {
+        let mut chain: Vec<String> =
+            self.stack.iter().skip_while(|n| **n != p).map(|&n| self.pending_name(n)).collect();
+        chain.push(self.pending_name(p));
+        chain
+    }
+
     fn new(reg: &'a Registry) -> Self {
         Checker {
             reg,
             money: crate::units::Dimension::none(),
-            names: HashMap::new(),
+            names: FxHashMap::default(),
             def_asts: IdVec::default(),
             def_state: IdVec::default(),
             def_ir: IdVec::default(),
             entity_asts: IdVec::default(),
             contract_asts: IdVec::default(),
             flow_asts: IdVec::default(),
-            flow_index: HashMap::new(),
+            flow_index: FxHashMap::default(),
             flow_state: IdVec::default(),
             flow_ir: IdVec::default(),
             stack: Vec::new(),

@@ -42,7 +42,7 @@ impl Checker<'_> {
             return None;
         };
         let Some(f) = fields.get_mut(&field.name) else {
-            let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+            let known: Vec<&str> = fields.keys().collect();
             self.errors.push(CheckError::BadScenario {
                 span: field.span,
                 reason: format!("`{}` declares no `{}` to override", o.name.name, field.name),

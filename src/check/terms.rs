@@ -23,10 +23,19 @@ use crate::calendar::{day_number, period_end, period_start};
 use crate::syntax::ast::PeriodValue;
 use crate::units::{Quantity, Registry, Unit};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 /// Every term error of a checked program (see the module docs).
 pub fn validate(p: &Program, reg: &Registry) -> Vec<CheckError> {
-    let mut v = Validator { p, reg, errors: Vec::new() };
+    // Every scenario's overrides by definition, in scenario order: a term reading a driver
+    // looks up its alternatives here instead of scanning every scenario.
+    let mut overrides: HashMap<DefId, Vec<&TExpr>> = HashMap::new();
+    for s in &p.scenarios {
+        for (d, e) in &s.overrides {
+            overrides.entry(*d).or_default().push(e);
+        }
+    }
+    let mut v = Validator { p, reg, overrides, errors: Vec::new() };
     for c in &p.contracts {
         v.contract(c);
     }
@@ -80,6 +89,8 @@ const LIFE_HELP: &str = "capex is depreciated evenly over its life: give a posit
 struct Validator<'p> {
     p: &'p Program,
     reg: &'p Registry,
+    /// Each definition's scenario overrides, in scenario order.
+    overrides: HashMap<DefId, Vec<&'p TExpr>>,
     errors: Vec<CheckError>,
 }
 
@@ -113,8 +124,8 @@ impl<'p> Validator<'p> {
 
     fn definition_values(&self, id: DefId) -> Vec<&'p TExpr> {
         let mut v: Vec<&'p TExpr> = self.p.definitions.get(id).map(|d| &d.value).into_iter().collect();
-        for s in &self.p.scenarios {
-            v.extend(s.overrides.iter().filter(|(d, _)| *d == id).map(|(_, e)| e));
+        if let Some(alts) = self.overrides.get(&id) {
+            v.extend(alts.iter().copied());
         }
         v
     }

@@ -28,7 +28,6 @@ use super::options::{
 };
 use super::spec::{Constant, FieldSpec, ENTITY_FIELDS};
 use crate::source::Span;
-use std::collections::BTreeMap;
 
 /// A cycle term: a duration, or the word `maturity` (interest at maturity only: no cycle).
 #[derive(Debug, Clone, PartialEq)]
@@ -314,7 +313,7 @@ macro_rules! valued {
 
 /// The fields of one declaration, read by name (here only) against its spec.
 struct Fields<'a> {
-    map: &'a BTreeMap<String, FieldIr>,
+    map: &'a super::field_map::FieldMap,
     spec: &'a [FieldSpec],
     /// The names read through [`Fields::valued`] (for the tests).
     #[cfg(test)]
@@ -322,7 +321,7 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn new(map: &'a BTreeMap<String, FieldIr>, spec: &'a [FieldSpec]) -> Self {
+    fn new(map: &'a super::field_map::FieldMap, spec: &'a [FieldSpec]) -> Self {
         Fields {
             map,
             spec,
@@ -394,7 +393,7 @@ impl Fields<'_> {
 impl Default for EntityTerms {
     /// An entity that declares no fields: the spec's defaults.
     fn default() -> Self {
-        lower_fields(&BTreeMap::new())
+        lower_fields(&super::field_map::FieldMap::new())
     }
 }
 
@@ -402,7 +401,7 @@ fn lower_entity(e: &EntityIr) -> EntityTerms {
     lower_fields(&e.fields)
 }
 
-fn lower_fields(map: &BTreeMap<String, FieldIr>) -> EntityTerms {
+fn lower_fields(map: &super::field_map::FieldMap) -> EntityTerms {
     lower_fields_with(&Fields::new(map, ENTITY_FIELDS))
 }
 

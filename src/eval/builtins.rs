@@ -76,6 +76,15 @@ impl Run<'_> {
     }
 
     /// The periods exactly covering `[first, end)`, or a misalignment error.
+    /// An entity's closing cash in each period on the full-payment path (what `funding_gap`,
+    /// `runway` and `burn` read) and its minimum cash.
+    pub fn full_payment_cash(&self, e: EntityId, span: Span) -> Result<(Vec<Decimal>, Decimal), EvalError> {
+        let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
+        let closing = full.closing(e).map_err(|x| arith(x, span))?;
+        let min = self.min_cash.get(e).copied().ok_or_else(|| no_entity(e, span))?;
+        Ok((closing, min))
+    }
+
     pub fn aligned(&self, (first, end): (i64, i64), span: Span) -> Result<std::ops::Range<usize>, EvalError> {
         let r = self.timeline.indices_overlapping(first, end);
         let ok =

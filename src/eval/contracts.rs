@@ -99,7 +99,7 @@ fn months_of(first: i64, end: i64) -> Vec<(Date, Date)> {
 }
 
 impl<'a> Run<'a> {
-    fn money_value(&mut self, e: &TExpr) -> Result<Decimal, EvalError> {
+    pub(super) fn money_value(&mut self, e: &TExpr) -> Result<Decimal, EvalError> {
         let s = self.series_of(e)?;
         Ok(s.convert(&Unit::named(self.money), self.reg).map_err(|x| arith(x.error, e.span))?.get(0))
     }

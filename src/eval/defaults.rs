@@ -78,6 +78,9 @@ pub struct Defaults {
     pub by_contract: IdVec<ContractId, Decimal>,
     /// The period each entity defaulted in.
     pub period_of: IdVec<EntityId, Option<usize>>,
+    /// What was left unpaid to each entity, by (debtor, contract): its `losses`, itemised
+    /// (what `aifin explain losses(E)` lists).
+    pub unpaid_to: IdVec<EntityId, std::collections::BTreeMap<(EntityId, ContractId), Decimal>>,
 }
 
 /// Each entity's drawn credit line at each period's end.
@@ -115,7 +118,7 @@ impl Run<'_> {
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = &ent.terms.credit_limit else { return Ok(None) };
-        let limit = super::terms::money(&f.value, self)?;
+        let limit = self.money_value(&f.value)?;
         let rate = super::terms::valued(&ent.terms.credit_rate, ent.span, self, super::terms::per_year)?;
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
@@ -168,6 +171,7 @@ impl Run<'_> {
             by_contract: self.program.contracts.map(|_| Decimal::ZERO),
             period_of: entities.map(|_| None),
             records: Vec::new(),
+            unpaid_to: entities.map(|_| Default::default()),
         };
         // dues by period
         let mut by_period: Vec<Vec<&Due>> = vec![Vec::new(); n];
@@ -447,6 +451,7 @@ impl Run<'_> {
         for ev in ledger.events() {
             books.post(ev).map_err(|x| arith(x, span))?;
         }
+        out.unpaid_to = unpaid_to;
         Ok((books, balances, out))
     }
 
@@ -601,7 +606,7 @@ impl Run<'_> {
                 let event_kind = payments.first().map(|x| x.kind).unwrap_or(EventKind::Trade);
                 let termination = match terms {
                     ContractTerms::TakeOrPay(TakeOrPayIr { termination: Some(f), .. }) => {
-                        Some(super::terms::money(&f.value, self)?)
+                        Some(self.money_value(&f.value)?)
                     }
                     _ => None,
                 };

@@ -44,6 +44,25 @@ pub fn currency_of(e: &TExpr, run: &mut Run) -> Result<crate::units::UnitId, Eva
     reg.lookup(&cur).ok_or_else(|| bad(e.span, "unknown currency"))
 }
 
+/// The currency a loan's principal is written in (`40M EUR` → EUR; else its dimension's
+/// currency) and the ratio that turns amounts in [`currency_of`] — the currency its schedule
+/// is computed in, the one the exchange rates are declared against — into it, so that
+/// `aifin schedule` and `aifin explain` show a 40M EUR loan as 40M EUR.
+pub fn written_currency(e: &TExpr, run: &mut Run) -> Result<(crate::units::UnitId, crate::units::Ratio), EvalError> {
+    let computed = currency_of(e, run)?;
+    let q = quantity(e, run)?;
+    let reg = run.reg;
+    let written = match q.unit.factors() {
+        [(id, 1)] if reg.def(*id).is_some_and(|d| d.minor.is_some()) => *id,
+        _ => computed,
+    };
+    let ratio = reg
+        .factor(&Unit::named(computed))
+        .and_then(|a| reg.factor(&Unit::named(written)).and_then(|b| a.checked_div(b)))
+        .map_err(|x| EvalError::arith(x, e.span))?;
+    Ok((written, ratio))
+}
+
 /// A money term in its currency's own unit (`10B USD` → 10000000000).
 pub fn money(e: &TExpr, run: &mut Run) -> Result<Decimal, EvalError> {
     let unit = Unit::named(currency_of(e, run)?);

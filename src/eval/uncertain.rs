@@ -363,7 +363,7 @@ pub(super) fn read_by_a_run<'p>(program: &'p Program, defs: impl IntoIterator<It
     }
     for fl in &program.flows {
         out.push(&fl.value);
-        out.extend(fl.life.as_ref());
+        out.extend(fl.life.as_deref());
     }
     for c in &program.contracts {
         out.extend(c.fields.values().map(|f| &f.value));

@@ -5,10 +5,14 @@
 //! commits ([`warnings`]), so `aifin check`, `aifin run`, `aifin sample` and the REPL show the
 //! same ones, rendered like errors ([`crate::diagnostic`]) with `⚠` in place of `×`.
 //!
-//! Today there is one: a range's written point outside its own interval
-//! (`low .. high ~ point` with point < low or point > high). The point is what a deterministic
-//! run uses, while `aifin sample` draws from the interval, so the two would disagree about the
-//! same input; it is most often a typo in a unit or a magnitude.
+//! There are two:
+//! - a range's written point outside its own interval (`low .. high ~ point` with point < low
+//!   or point > high). The point is what a deterministic run uses, while `aifin sample` draws
+//!   from the interval, so the two would disagree about the same input; it is most often a typo
+//!   in a unit or a magnitude;
+//! - a flow dated (`on`) or starting (`from`) after the end of every scenario's timeline: no
+//!   run posts it (payments after the timeline are not posted, by design), so it is most often
+//!   a wrong year or a timeline cut too short.
 
 use super::engine::Run;
 use super::series::Series;
@@ -31,12 +35,24 @@ pub enum EvalWarning {
         low: String,
         high: String,
     },
+    /// A flow whose `on` date or `from` period starts after every scenario's timeline ends.
+    AfterTimeline {
+        /// The flow.
+        span: Span,
+        /// Its name, `Entity.flow`.
+        flow: String,
+        /// `on 2031-01-01` or `from 2031-01`.
+        when: String,
+        /// The last day of the latest timeline.
+        end: String,
+    },
 }
 
 // Every code of this stage's warnings (each has an example under `examples/errors/eval/`).
 crate::diagnostic::diagnostic_codes! {
     EvalWarning {
         PointOutside => "aifin::eval::point_outside": "a warning: `low .. high ~ point` whose point lies outside `low .. high` (a run uses the point, `aifin sample` the interval)",
+        AfterTimeline => "aifin::eval::after_timeline": "a warning: a flow dated (`on`) or starting (`from`) after the end of every scenario's timeline, which no run posts",
     }
 }
 
@@ -55,6 +71,14 @@ impl ToDiagnostic for EvalWarning {
                     .with_label(*span, "the 90 % interval")
                     .with_help(format!("{side}: move the point inside, or widen the interval"))
             }
+            EvalWarning::AfterTimeline { span, flow, when, end } => Diagnostic::warning(
+                code,
+                format!("flow {flow} falls after the end of every timeline ({end}): no run posts it"),
+            )
+            .with_label(*span, format!("{when}, after {end}"))
+            .with_help(
+                "what falls after the timeline is not posted: check the date, or extend the scenario's timeline",
+            ),
         }
     }
 }
@@ -76,7 +100,57 @@ pub fn warnings(program: &Program) -> Vec<Diagnostic> {
     }
     nodes.sort_by_key(|e| (e.span.source(), e.span.start()));
     nodes.dedup_by_key(|e| e.span);
-    nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect()
+    let mut out: Vec<Diagnostic> =
+        nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect();
+    out.extend(after_timeline(program).into_iter().map(|w| w.to_diagnostic()));
+    out
+}
+
+/// The flows dated or starting after the last day of every scenario's timeline (none when no
+/// scenario has a timeline).
+fn after_timeline(program: &Program) -> Vec<EvalWarning> {
+    use crate::calendar::{day_number, period_end};
+    use crate::syntax::ast::PeriodValue;
+    use crate::syntax::ast::Step;
+    // the last day of a timeline: the end's last day, rounded up to the end of its step's period
+    let last_day = |t: &crate::check::ir::TimelineIr| {
+        let (y, m, d) = period_end(t.end);
+        match t.step {
+            Step::Daily | Step::Monthly => (y, m, d),
+            Step::Quarterly => period_end(PeriodValue::Quarter(y, (m - 1) / 3 + 1)),
+            Step::Yearly => period_end(PeriodValue::Year(y)),
+        }
+    };
+    let Some((y, m, d)) = program
+        .scenarios
+        .iter()
+        .filter_map(|s| s.timeline.as_ref())
+        .map(last_day)
+        .max_by_key(|&(y, m, d)| day_number(y, m, d))
+    else {
+        return Vec::new();
+    };
+    let end = day_number(y, m, d);
+    let mut out = Vec::new();
+    for f in program.flows.iter() {
+        let (word, p) = match (f.on, f.from) {
+            (Some(p), _) => ("on", p),
+            (None, Some(p)) => ("from", p),
+            (None, None) => continue,
+        };
+        let (a, b, c) = crate::calendar::period_start(p);
+        if day_number(a, b, c) <= end {
+            continue;
+        }
+        let entity = program.entities.get(f.entity).map(|e| e.name.as_str()).unwrap_or("?");
+        out.push(EvalWarning::AfterTimeline {
+            span: f.span,
+            flow: format!("{entity}.{}", f.name),
+            when: format!("{word} {p}"),
+            end: format!("{y:04}-{m:02}-{d:02}"),
+        });
+    }
+    out
 }
 
 /// The warnings of one checked expression of `program` (`aifin eval`'s), as diagnostics.

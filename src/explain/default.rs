@@ -2,8 +2,11 @@
 //!
 //! `defaulted(E)` is explained by what E owed and could not pay in the period it defaulted
 //! (its shortfall) and by each debtor that left E unpaid, with what it left unpaid and,
-//! recursively, why that debtor defaulted — the cause chain of the cascade. A loan's payments
-//! in a period are its ACTUS events (type, payoff, notional and accrued interest after it).
+//! recursively, why that debtor defaulted — the cause chain of the cascade. `losses(E)` is
+//! explained by what each debtor left unpaid to E on each contract (the parts add up to it),
+//! and why that debtor defaulted. A loan's payments in a period are its ACTUS events (type,
+//! payoff, notional and accrued interest after it), as scheduled: once its borrower has
+//! defaulted they are no longer paid, and the explanation says so.
 
 use super::{Ctx, Node, Shown, Term};
 use crate::check::ir::{ContractId, EntityId};
@@ -56,6 +59,101 @@ pub(super) fn defaulted(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, dep
     Ok(())
 }
 
+/// Fills in the explanation of `funding_gap(E, R)` (`runway` false) or `runway(E)`: the period
+/// that decides it, with E's closing cash there on the full-payment path and its `min_cash`
+/// (a gap is the minimum less that cash: they add up to it).
+pub(super) fn shortfall(
+    ctx: &mut Ctx<'_, '_>,
+    runway: bool,
+    e: EntityId,
+    window: Option<(i64, i64)>,
+    node: &mut Node,
+    span: crate::source::Span,
+) -> Result<(), EvalError> {
+    let (closing, min) = ctx.run.full_payment_cash(e, span)?;
+    let (unit, minor) = ctx.money();
+    let range = match window {
+        Some((a, b)) => ctx.run.timeline.indices_overlapping(a, b),
+        None => 0..closing.len(),
+    };
+    // the deciding period: the first below the minimum (runway), or the deepest (the first of
+    // equals) in the window (funding_gap)
+    let mut at: Option<(usize, rust_decimal::Decimal)> = None;
+    for i in range {
+        let Some(&c) = closing.get(i) else { break };
+        if runway {
+            if c < min {
+                at = Some((i, c));
+                break;
+            }
+        } else if c < min && at.is_none_or(|(_, best)| c < best) {
+            at = Some((i, c));
+        }
+    }
+    let path = "on the full-payment path, where it pays everything it owes";
+    let Some((i, c)) = at else {
+        let span_words = if runway { "" } else { " in the range" };
+        node.note = Some(format!("its closing cash never falls below its minimum{span_words}, {path}"));
+        return Ok(());
+    };
+    let label = ctx.run.timeline.label(i);
+    let who = ctx.run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    node.note = Some(if runway {
+        format!("the first period whose closing cash is below the minimum, {path}")
+    } else {
+        format!("the deepest shortfall below the minimum: in {label}, {path}")
+    });
+    let term = |t| if runway { Term::Part } else { t };
+    let mut m = Node::leaf(format!("min_cash of {who}"), Shown::Quantity(min), unit.clone());
+    m.minor = minor;
+    m.term = term(Term::Plus);
+    m.location = ctx.run.program.entities.get(e).and_then(|x| ctx.location(x.span));
+    let mut cash = Node::leaf(format!("cash({who}) at the end of {label}"), Shown::Quantity(c), unit.clone());
+    cash.minor = minor;
+    cash.term = term(Term::Minus);
+    cash.note = Some("on the full-payment path".into());
+    node.children.push(m);
+    node.children.push(cash);
+    Ok(())
+}
+
+/// Fills in the explanation of `losses(E)`: what each debtor left unpaid to E, by contract,
+/// over the whole run (these add up to the loss), each with why its debtor defaulted.
+pub(super) fn losses(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, depth: usize) -> Result<(), EvalError> {
+    let program = ctx.run.program;
+    let span = ctx.run.scenario_span();
+    let name = |i: EntityId| {
+        program.entities.get(i).map(|x| x.name.clone()).ok_or_else(|| EvalError::internal(span, "no such entity"))
+    };
+    node.location = program.entities.get(e).and_then(|x| ctx.location(x.span));
+    let items = ctx.run.defaults.unpaid_to.get(e).cloned().unwrap_or_default();
+    if items.is_empty() {
+        node.note = Some("nothing that fell due to it was left unpaid".into());
+        return Ok(());
+    }
+    node.note = Some("what fell due to it and was not paid, over the whole run".into());
+    let (unit, minor) = ctx.money();
+    for ((debtor, c), unpaid) in items {
+        let contract = program.contracts.get(c).ok_or_else(|| EvalError::internal(span, "no such contract"))?;
+        let mut n = Node::leaf(
+            format!("unpaid by {} on {}", name(debtor)?, contract.name),
+            Shown::Quantity(unpaid),
+            unit.clone(),
+        );
+        n.minor = minor;
+        n.location = ctx.location(contract.span);
+        n.term = Term::Plus;
+        if depth > 1 {
+            let mut why =
+                Node::leaf(format!("defaulted({})", name(debtor)?), Shown::Period("never".into()), String::new());
+            defaulted(ctx, debtor, &mut why, depth - 2)?;
+            n.children.push(why);
+        }
+        node.children.push(n);
+    }
+    Ok(())
+}
+
 /// The ACTUS events of a loan that fall in the period explained (`None` for other contracts,
 /// or when none falls in the period).
 pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option<Node>, EvalError> {
@@ -67,7 +165,8 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
         crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: contract.span, what },
     })?;
     let Some(p) = ctx.run.timeline.periods.get(ctx.at).cloned() else { return Ok(None) };
-    let currency = crate::eval::terms::currency_of(&loan.principal.value, ctx.run)?;
+    let (currency, ratio) = crate::eval::terms::written_currency(&loan.principal.value, ctx.run)?;
+    let conv = |x: rust_decimal::Decimal| ratio.apply(x).map_err(|e| EvalError::arith(e, contract.span));
     let unit = crate::units::Unit::named(currency);
     let (u, minor) = (ctx.run.reg.format_unit(&unit), crate::eval::engine::is_money(ctx.run.reg, &unit));
     let mut group = Node::leaf(
@@ -77,13 +176,14 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
     );
     group.location = ctx.location(contract.span);
     for ev in events.iter().filter(|ev| (p.first_day..p.end_day).contains(&ev.date.day_number())) {
-        let mut n = Node::leaf(format!("{} {}", ev.kind.code(), ev.date), Shown::Quantity(ev.payoff.abs()), u.clone());
+        let mut n =
+            Node::leaf(format!("{} {}", ev.kind.code(), ev.date), Shown::Quantity(conv(ev.payoff)?.abs()), u.clone());
         n.minor = minor;
         let rule = ctx.run.rounding;
         n.note = Some(format!(
             "notional after {}; accrued interest after {}",
-            crate::report::text::quantity(ev.notional, &u, minor, rule),
-            crate::report::text::quantity(ev.accrued, &u, minor, rule)
+            crate::report::text::quantity(conv(ev.notional)?, &u, minor, rule),
+            crate::report::text::quantity(conv(ev.accrued)?, &u, minor, rule)
         ));
         group.children.push(n);
     }
@@ -91,5 +191,17 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
         return Ok(None);
     }
     group.value = Shown::Text(format!("{} events", group.children.len()));
+    // the schedule's events, which a default replaces: say so rather than list them as paid
+    let borrower = crate::eval::contracts::parties(contract).map(|(payer, _)| payer);
+    let defaulted = borrower.and_then(|b| ctx.run.defaults.period_of.get(b).copied().flatten().map(|d| (b, d)));
+    if let Some((b, d)) = defaulted.filter(|&(_, d)| d <= ctx.at) {
+        let who = ctx.run.program.entities.get(b).map(|x| x.name.clone()).unwrap_or_default();
+        let when = ctx.run.timeline.label(d);
+        group.note = Some(if d == ctx.at {
+            format!("as scheduled; {who} defaulted in {when}: the default claim replaced them")
+        } else {
+            format!("as scheduled; not paid: {who} defaulted in {when} and the loan was settled")
+        });
+    }
     Ok(Some(group))
 }

@@ -228,6 +228,21 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
                 default::defaulted(ctx, id, &mut node, depth)?;
             }
         }
+        TExprKind::Call(b @ (Builtin::FundingGap | Builtin::Runway), args) => {
+            if let Some(Val::Entity(id)) = args.first().map(|a| ctx.run.value(&a.value)).transpose()? {
+                let window = match args.get(1).map(|a| ctx.run.value(&a.value)).transpose()? {
+                    Some(Val::Range(a, b)) => Some((a, b)),
+                    Some(Val::Period(p)) => Some(crate::eval::timeline::Timeline::span_of(p)),
+                    _ => None,
+                };
+                default::shortfall(ctx, *b == Builtin::Runway, id, window, &mut node, e.span)?;
+            }
+        }
+        TExprKind::Call(Builtin::Losses, args) => {
+            if let Some(Val::Entity(id)) = args.first().map(|a| ctx.run.value(&a.value)).transpose()? {
+                default::losses(ctx, id, &mut node, depth)?;
+            }
+        }
         TExprKind::Call(Builtin::Profit, args) => {
             // profit = revenue - costs - depreciation - interest, period by period
             let lines = [

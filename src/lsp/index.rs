@@ -120,7 +120,7 @@ impl FileIndex {
                     self.refer(w);
                 }
                 self.expr(&f.value);
-                for e in f.life.iter().chain(f.until.as_deref()) {
+                for e in f.life.as_deref().into_iter().chain(f.until.as_deref()) {
                     self.expr(e);
                 }
             }

@@ -293,7 +293,7 @@ fn import_leading_to(doc: &Doc, target: SourceId) -> Option<lsp::Range> {
         .decls
         .iter()
         .filter_map(|d| match d {
-            ast::Decl::Import(i) => Some(i),
+            ast::Decl::Import(i) => Some(&**i),
             _ => None,
         })
         .collect();

@@ -294,7 +294,7 @@ fn claims(out: &mut String, id: &str, cs: &[ClaimResult], rule: Rounding) {
                 match c.claimed_high {
                     Some(h) => format!("{} .. {}", claim_value(c.claimed, c, rule), claim_value(h, c, rule)),
                     None => claim_value(c.claimed, c, rule),
-                },
+                } + &c.tolerance_text(),
             ),
         };
         let ratio =

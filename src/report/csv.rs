@@ -91,6 +91,11 @@ pub fn render(o: &Outcome) -> String {
             Some(h) => format!("{} {} .. {}", c.test, format_exact(c.claimed), format_exact(h)),
             None => format!("{} {}", c.test, format_exact(c.claimed)),
         };
+        let claimed = match c.tolerance {
+            Some((t, true)) => format!("{claimed} within {} relative", format_exact(t)),
+            Some((t, false)) => format!("{claimed} within {}", format_exact(t)),
+            None => claimed,
+        };
         let mut r = row("claims", &c.text, &c.unit, c.period.as_deref().unwrap_or(""), format_exact(c.model));
         r[5] = claimed;
         r[6] = outcome.into();

@@ -104,6 +104,8 @@ fn quantity_claim(c: &crate::report::ClaimResult) -> Value {
         "model": format_exact(c.model),
         "claimed": format_exact(c.claimed),
         "claimed_high": c.claimed_high.map(format_exact),
+        "tolerance": c.tolerance.map(|(t, _)| format_exact(t)),
+        "tolerance_relative": c.tolerance.map(|(_, r)| r),
         "unit": c.unit,
         "ratio": c.ratio.map(format_exact),
         "period": c.period,

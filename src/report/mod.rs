@@ -86,6 +86,9 @@ pub struct ClaimResult {
     pub claimed: Decimal,
     /// The high end, for `in low .. high`.
     pub claimed_high: Option<Decimal>,
+    /// The tolerance of `~= value within T`: absolute in `unit` (`false`), or relative, a
+    /// fraction of the claimed value (`true`).
+    pub tolerance: Option<(Decimal, bool)>,
     /// The comparison, as written (`~=`, `>=`, `in`…).
     pub test: String,
     /// The unit of both.
@@ -113,6 +116,22 @@ pub struct PeriodClaim {
 }
 
 impl ClaimResult {
+    /// The tolerance as written after the claimed value, exact: ` within 0.01 USD`,
+    /// ` within 1 % relative` (empty without one).
+    pub fn tolerance_text(&self) -> String {
+        match self.tolerance {
+            None => String::new(),
+            Some((t, true)) => {
+                let pct = number::mul(t, Decimal::ONE_HUNDRED).unwrap_or(t);
+                format!(" within {} % relative", number::group_digits(&number::format_exact(pct)))
+            }
+            Some((t, false)) => {
+                let unit = if self.unit.is_empty() { String::new() } else { format!(" {}", self.unit) };
+                format!(" within {}{unit}", number::group_digits(&number::format_exact(t)))
+            }
+        }
+    }
+
     /// Did the claim come out as expected?
     pub fn as_expected(&self) -> bool {
         self.holds != self.expect_fail
@@ -270,6 +289,23 @@ fn currency_name(run: &Run<'_>) -> Result<String, EvalError> {
         .ok_or_else(|| EvalError::internal(run.scenario_span(), "the ledger currency is no unit"))
 }
 
+/// An amount of money in a report that says `in M EUR` where the books are in another currency
+/// of the same dimension (an exchange rate joins them), converted into EUR, so that the report
+/// prints it in that currency as it says; anything else as it is.
+fn in_scale_currency(run: &Run<'_>, r: &ReportIr, s: Series) -> Series {
+    let Some(scale) = &r.scale else { return s };
+    let Some(target) = run.reg.lookup(&scale.currency) else { return s };
+    let money = |u: &crate::units::Unit| matches!(u.factors(), [(id, 1)] if run.reg.def(*id).is_some_and(|d| d.minor.is_some()));
+    let target = crate::units::Unit::named(target);
+    if !money(&s.unit) || s.unit == target || run.reg.dimension(&s.unit) != run.reg.dimension(&target) {
+        return s;
+    }
+    match s.convert(&target, run.reg) {
+        Ok(c) => c,
+        Err(_) => s,
+    }
+}
+
 enum Built {
     Table(Table),
     Claims,
@@ -308,7 +344,10 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
             return Ok(if t == "claims" { Built::Claims } else { Built::Defaults });
         }
         let label = label.clone().unwrap_or_else(|| label_of(e, sources));
-        let v = run.value(e)?;
+        let v = match run.value(e)? {
+            Val::S(s, shape) => Val::S(in_scale_currency(run, r, s), shape),
+            v => v,
+        };
         let item = match v {
             Val::S(s, _) if shape_varies(&e.ty) => {
                 let shape = e.ty.shape().unwrap_or(Shape::Series);
@@ -333,9 +372,28 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
         };
         items.push(item);
     }
+    // `in M EUR` of books no exchange rate converts into EUR: say so rather than print the
+    // books' currency under a header that names another
+    let money = crate::units::Unit::named(run.money);
+    let (scale, note) = match &r.scale {
+        Some(s)
+            if run
+                .reg
+                .lookup(&s.currency)
+                .is_none_or(|c| run.reg.dimension(&crate::units::Unit::named(c)) != run.reg.dimension(&money)) =>
+        {
+            let books = currency_name(run)?;
+            let why = format!(
+                "`in {} {}` not applied: the books are in {books} and no exchange rate converts them",
+                s.suffix, s.currency
+            );
+            (None, Some(note.map_or(why.clone(), |n| format!("{n}; {why}"))))
+        }
+        s => (s.clone(), note),
+    };
     Ok(Built::Table(Table {
         name: r.name.clone(),
-        scale: r.scale.clone(),
+        scale,
         location,
         step,
         periods: groups.into_iter().map(|g| g.0).collect(),
@@ -413,6 +471,9 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
     let mut holds = true;
     let mut at: usize = 0;
     let count = if varies { n } else { 1 };
+    // when it holds everywhere, the period closest to failing: the least margin (the first of
+    // equals), so the output shows the tightest figure, not merely the first
+    let mut tightest: Option<Decimal> = None;
     for i in 0..count {
         let (m, t) = (model.get(i), target.get(i));
         let ok = match &range {
@@ -423,6 +484,20 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
             holds = false;
             at = i;
             break;
+        }
+        let margin = match (&range, &c.test) {
+            (Some((l, h)), _) => {
+                number::sub(m, l.get(i)).ok().zip(number::sub(h.get(i), m).ok()).map(|(a, b)| a.min(b))
+            }
+            (None, ClaimTestIr::Compare(CompareOp::Ge | CompareOp::Gt, _)) => number::sub(m, t).ok(),
+            (None, ClaimTestIr::Compare(CompareOp::Le | CompareOp::Lt, _)) => number::sub(t, m).ok(),
+            (None, _) => number::sub(m, t).ok().map(|d| -d.abs()),
+        };
+        if let Some(x) = margin {
+            if tightest.is_none_or(|best| x < best) {
+                tightest = Some(x);
+                at = i;
+            }
         }
     }
     let m = model.get(at);
@@ -440,6 +515,7 @@ fn claim(run: &mut Run<'_>, c: &crate::check::ir::ClaimIr) -> Result<ClaimResult
         model: m,
         claimed,
         claimed_high,
+        tolerance: tol,
         test,
         unit: run.reg.format_unit(&unit),
         minor: crate::eval::engine::is_money(run.reg, &unit),

@@ -96,12 +96,23 @@ pub fn events(c: &ContractIr, p: &Program) -> Result<Vec<LoanEvent>, EvalError> 
 
 /// The events of a loan, its terms evaluated by `run` (a scenario's, so that the scenario's
 /// overrides apply).
+/// Amounts are in the currency the principal is written in.
 pub fn events_in(c: &ContractIr, run: &mut Run<'_>) -> Result<Vec<LoanEvent>, EvalError> {
     let terms = contract_loan_terms(c, run)?;
-    loan::schedule(&terms).map_err(|e| match e {
+    let mut events = loan::schedule(&terms).map_err(|e| match e {
         loan::LoanError::Arith(a) => EvalError::arith(a, c.span),
         loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },
-    })
+    })?;
+    if let Some(l) = c.terms.loan() {
+        let (_, ratio) = crate::eval::terms::written_currency(&l.principal.value, run)?;
+        let conv = |x: rust_decimal::Decimal| ratio.apply(x).map_err(|e| EvalError::arith(e, c.span));
+        for ev in &mut events {
+            ev.payoff = conv(ev.payoff)?;
+            ev.notional = conv(ev.notional)?;
+            ev.accrued = conv(ev.accrued)?;
+        }
+    }
+    Ok(events)
 }
 
 /// As JSON.
@@ -146,7 +157,8 @@ pub fn text(c: &ContractIr, events: &[LoanEvent], p: &Program) -> String {
     let mut run = Run::constants(p, c.span).ok();
     let loan = c.terms.loan();
     let currency =
-        loan.zip(run.as_mut()).and_then(|(l, run)| crate::eval::terms::currency_of(&l.principal.value, run).ok());
+        loan.zip(run.as_mut()).and_then(|(l, run)| crate::eval::terms::written_currency(&l.principal.value, run).ok());
+    let currency = currency.map(|(id, _)| id);
     let def = currency.and_then(|id| p.registry.def(id));
     let (unit, dp) = (def.map(|d| d.name.clone()).unwrap_or_default(), def.and_then(|d| d.minor).unwrap_or(2));
     let role = loan.map_or(crate::check::options::LoanRole::Lender, |l| l.role).word();

@@ -94,7 +94,7 @@ fn applies<'s>(scale: Option<&'s Scale>, minor: Option<u32>, unit: &str) -> Opti
 }
 
 /// `v` divided by the scale's power of ten, two decimals (exact with `rounding none`).
-fn scaled_number(v: Decimal, s: &Scale, rule: Rounding) -> String {
+pub(crate) fn scaled_number(v: Decimal, s: &Scale, rule: Rounding) -> String {
     let x = v.checked_div(s.divisor).unwrap_or(v);
     if rule == Rounding::None {
         return number::group_digits(&number::format_exact(x));
@@ -247,9 +247,10 @@ fn claims(cs: &[ClaimResult], scale: Option<&Scale>, rule: Rounding, out: &mut S
             .map(|r| format!("; ratio {}", number::format_exact(number::round(r, 6, Rounding::Banker))))
             .unwrap_or_default();
         out.push_str(&format!(
-            "                       model {}{at}; claimed {} {claimed}{ratio}\n",
+            "                       model {}{at}; claimed {} {claimed}{}{ratio}\n",
             value_text(c.model, c, scale, rule),
-            c.test
+            c.test,
+            c.tolerance_text()
         ));
     }
 }

@@ -86,6 +86,7 @@ pub(super) fn claim(run: &mut Run<'_>, c: &ClaimIr) -> Result<ClaimResult, EvalE
         model: Default::default(),
         claimed: Default::default(),
         claimed_high: None,
+        tolerance: None,
         test,
         unit: String::new(),
         minor: None,

@@ -91,7 +91,13 @@ pub fn text(b: &Batch, s: &Summary) -> String {
     out.push_str(&format!("uncertain inputs: {}\n", m.inputs.len()));
     for i in &m.inputs {
         let unit = if i.unit.is_empty() { String::new() } else { format!(" {}", i.unit) };
-        out.push_str(&format!("  {}  {}  {} (point {}{unit})\n", i.location, i.text, i.drawn, format_exact(i.point)));
+        out.push_str(&format!(
+            "  {}  {}  {} (point {}{unit})\n",
+            i.location,
+            i.text,
+            i.drawn,
+            number::group_digits(&format_exact(i.point))
+        ));
     }
     let mut report = "";
     for (it, per) in m.items.iter().zip(&s.items) {

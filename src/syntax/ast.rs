@@ -23,33 +23,35 @@ pub struct File {
     pub decls: Vec<Decl>,
 }
 
-/// One top-level declaration.
+/// One top-level declaration. Every variant is boxed: the variants differ in size by 10×
+/// (a `Flow` is several hundred bytes, an `Import` tens), and a file holds one `Decl` per
+/// declaration, so an inline enum made every declaration as large as the largest (issue 20).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decl {
     /// `import "…"`
-    Import(Import),
+    Import(Box<Import>),
     /// `scenario …`
-    Scenario(Scenario),
+    Scenario(Box<Scenario>),
     /// `entity …`
-    Entity(Entity),
+    Entity(Box<Entity>),
     /// `driver …` or `curve …`
-    Definition(Definition),
+    Definition(Box<Definition>),
     /// `flow …`
-    Flow(Flow),
+    Flow(Box<Flow>),
     /// `contract …`
-    Contract(Contract),
+    Contract(Box<Contract>),
     /// `claim …`
-    Claim(Claim),
+    Claim(Box<Claim>),
     /// `report …`
-    Report(Report),
+    Report(Box<Report>),
     /// `unit …`
-    Unit(UnitDecl),
+    Unit(Box<UnitDecl>),
     /// `dimension …`
-    Dimension(DimensionDecl),
+    Dimension(Box<DimensionDecl>),
     /// `currency …`
-    Currency(CurrencyDecl),
+    Currency(Box<CurrencyDecl>),
     /// `exchange …`
-    Exchange(ExchangeDecl),
+    Exchange(Box<ExchangeDecl>),
 }
 
 impl Decl {
@@ -247,10 +249,10 @@ pub struct Flow {
     pub on: Option<PeriodLit>,
     /// `as revenue|cost|capex|financing`
     pub kind: Option<Ident>,
-    /// `life 5 year` (capex depreciation life)
-    pub life: Option<Expr>,
-    /// `while CONTRACT`: booked only while the contract is in force.
-    pub while_: Option<Ident>,
+    /// `life 5 year` (capex depreciation life; boxed: most flows have none)
+    pub life: Option<Box<Expr>>,
+    /// `while CONTRACT`: booked only while the contract is in force (boxed: rare).
+    pub while_: Option<Box<Ident>>,
     /// `until defaulted(ENTITY)`: booked until the entity defaults.
     pub until: Option<Box<Expr>>,
     /// The whole declaration.
@@ -549,8 +551,9 @@ pub enum ExprKind {
     Quantity {
         /// The number.
         number: NumberLit,
-        /// The unit, if written.
-        unit: Option<UnitExpr>,
+        /// The unit, if written (boxed, as in `Convert`: an `Expr` is as large as its largest
+        /// kind, and a unit expression inline made every node 96 bytes instead of 72).
+        unit: Option<Box<UnitExpr>>,
     },
     /// A calendar literal.
     Period(PeriodValue),
@@ -599,7 +602,7 @@ pub enum ExprKind {
         /// The value converted.
         value: Box<Expr>,
         /// The target unit.
-        unit: UnitExpr,
+        unit: Box<UnitExpr>,
     },
     /// `low .. high [~ point]`
     Range {

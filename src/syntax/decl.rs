@@ -3,7 +3,7 @@
 use super::ast::*;
 use super::error::ParseError;
 use super::grammar::{is_keyword, Rule};
-use super::Builder;
+use super::{trim_trivia, Builder};
 use pest::iterators::Pair;
 
 fn significant<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
@@ -23,19 +23,19 @@ impl Builder<'_> {
     /// One declaration pair.
     pub(super) fn decl(&mut self, pair: Pair<'_, Rule>) -> Result<Decl, ParseError> {
         match pair.as_rule() {
-            Rule::import_decl => self.import(pair).map(Decl::Import),
-            Rule::scenario_decl => self.scenario(pair).map(Decl::Scenario),
-            Rule::entity_decl => self.entity(pair).map(Decl::Entity),
-            Rule::driver_decl => self.definition(pair, DefinitionKind::Driver).map(Decl::Definition),
-            Rule::curve_decl => self.definition(pair, DefinitionKind::Curve).map(Decl::Definition),
-            Rule::flow_decl => self.flow(pair).map(Decl::Flow),
-            Rule::contract_decl => self.contract(pair).map(Decl::Contract),
-            Rule::claim_decl => self.claim(pair).map(Decl::Claim),
-            Rule::report_decl => self.report(pair).map(Decl::Report),
-            Rule::unit_decl => self.unit_decl(pair).map(Decl::Unit),
-            Rule::dimension_decl => self.dimension(pair).map(Decl::Dimension),
-            Rule::currency_decl => self.currency(pair).map(Decl::Currency),
-            _ => self.exchange(pair).map(Decl::Exchange),
+            Rule::import_decl => self.import(pair).map(|d| Decl::Import(Box::new(d))),
+            Rule::scenario_decl => self.scenario(pair).map(|d| Decl::Scenario(Box::new(d))),
+            Rule::entity_decl => self.entity(pair).map(|d| Decl::Entity(Box::new(d))),
+            Rule::driver_decl => self.definition(pair, DefinitionKind::Driver).map(|d| Decl::Definition(Box::new(d))),
+            Rule::curve_decl => self.definition(pair, DefinitionKind::Curve).map(|d| Decl::Definition(Box::new(d))),
+            Rule::flow_decl => self.flow(pair).map(|d| Decl::Flow(Box::new(d))),
+            Rule::contract_decl => self.contract(pair).map(|d| Decl::Contract(Box::new(d))),
+            Rule::claim_decl => self.claim(pair).map(|d| Decl::Claim(Box::new(d))),
+            Rule::report_decl => self.report(pair).map(|d| Decl::Report(Box::new(d))),
+            Rule::unit_decl => self.unit_decl(pair).map(|d| Decl::Unit(Box::new(d))),
+            Rule::dimension_decl => self.dimension(pair).map(|d| Decl::Dimension(Box::new(d))),
+            Rule::currency_decl => self.currency(pair).map(|d| Decl::Currency(Box::new(d))),
+            _ => self.exchange(pair).map(|d| Decl::Exchange(Box::new(d))),
         }
     }
 
@@ -107,6 +107,7 @@ impl Builder<'_> {
                 }
             }
         }
+        sc.overrides.shrink_to_fit();
         Ok(sc)
     }
 
@@ -115,15 +116,31 @@ impl Builder<'_> {
         let mut name = None;
         let mut date = None;
         let mut value = None;
-        for p in significant(pair) {
+        let mut parts = significant(pair).peekable();
+        while let Some(p) = parts.next() {
             match p.as_rule() {
                 Rule::name => name = Some(self.ident(&p)),
                 Rule::date_lit => date = Some(self.period(p)?),
-                Rule::dated_list => {
-                    let s = self.span(&p);
+                Rule::expr if parts.peek().is_some_and(|a| a.as_rule() == Rule::anchor) => {
+                    // A dated list: the first value and its anchor, then one `dated` pair each.
                     self.tokens = 0;
-                    let items = p.into_inner().map(|d| self.arg(d)).collect::<Result<Vec<_>, _>>()?;
-                    value = Some(Expr { kind: ExprKind::Dated(items), span: s });
+                    let start = p.as_span().start();
+                    let first = self.expr(p)?;
+                    let mut end = start;
+                    let mut anchor = None;
+                    if let Some(a) = parts.next() {
+                        end = a.as_span().start() + trim_trivia(a.as_str()).len();
+                        let s = self.span(&a);
+                        let lit = self.require(a.into_inner().next(), s)?;
+                        anchor = Some(self.period(lit)?);
+                    }
+                    let mut items = vec![Arg { name: None, value: first, anchor, span: self.range(start, end) }];
+                    for d in parts.by_ref() {
+                        end = d.as_span().start() + trim_trivia(d.as_str()).len();
+                        items.push(self.arg(d)?);
+                    }
+                    items.shrink_to_fit();
+                    value = Some(Expr { kind: ExprKind::Dated(items), span: self.range(start, end) });
                 }
                 _ => value = Some(self.root_expr(p)?),
             }
@@ -142,6 +159,7 @@ impl Builder<'_> {
         for f in inner {
             fields.push(self.field(f)?);
         }
+        fields.shrink_to_fit();
         Ok(Entity { name, fields, span })
     }
 
@@ -175,7 +193,7 @@ impl Builder<'_> {
         let mut to = None;
         let mut on = None;
         let mut kind: Option<Ident> = None;
-        let mut life: Option<Expr> = None;
+        let mut life: Option<Box<Expr>> = None;
         let mut while_: Option<Ident> = None;
         let mut until: Option<Box<Expr>> = None;
         let mut seen: Vec<(&'static str, crate::source::Span)> = Vec::new();
@@ -219,7 +237,7 @@ impl Builder<'_> {
                 }
                 _ => {
                     let e = self.require(significant(p).next(), pspan)?;
-                    life = Some(self.root_expr(e)?);
+                    life = Some(Box::new(self.root_expr(e)?));
                 }
             }
         }
@@ -228,7 +246,21 @@ impl Builder<'_> {
         let name = self.require(names.next(), span)?;
         let counterparty = self.require(names.next(), span)?;
         let value = self.require(value, span)?;
-        Ok(Flow { entity, name, direction, counterparty, value, from, to, on, kind, life, while_, until, span })
+        Ok(Flow {
+            entity,
+            name,
+            direction,
+            counterparty,
+            value,
+            from,
+            to,
+            on,
+            kind,
+            life,
+            while_: while_.map(Box::new),
+            until,
+            span,
+        })
     }
 
     fn contract(&mut self, pair: Pair<'_, Rule>) -> Result<Contract, ParseError> {
@@ -242,6 +274,7 @@ impl Builder<'_> {
         for f in inner {
             fields.push(self.field(f)?);
         }
+        fields.shrink_to_fit();
         Ok(Contract { name, kind, fields, span })
     }
 
@@ -335,6 +368,7 @@ impl Builder<'_> {
                 }
             }
         }
+        items.shrink_to_fit();
         Ok(Report { name, items, step, scale, span })
     }
 
@@ -380,6 +414,7 @@ impl Builder<'_> {
                         }
                     }
                 }
+                factors.shrink_to_fit();
                 Some(factors)
             }
             None => None,

@@ -195,3 +195,111 @@ impl ToDiagnostic for ParseError {
         }
     }
 }
+
+/// A syntax error made specific: where to point (byte offsets in the piece), what was
+/// expected and found, and help.
+pub(crate) struct Refined {
+    pub start: usize,
+    pub end: usize,
+    pub expected: Vec<String>,
+    pub found: String,
+    pub hint: String,
+}
+
+/// The steps a timeline or report takes (grammar rule `step`).
+const STEPS: &str = "a step (daily, monthly, quarterly, yearly)";
+
+/// Recognises mistakes the grammar alone reports in general terms: a string with an escape it
+/// does not know (`"a \q"`) or a line break inside it, a step word that is not a step
+/// (`report cash(A) weekly`, `timeline … annually`), and `expect fail` after a claim's test. `stop` is where parsing stopped in `piece`.
+pub(crate) fn refine(piece: &str, stop: usize) -> Option<Refined> {
+    let rest = piece.get(stop..)?;
+    let lead = rest.len() - rest.trim_start().len();
+    let at = stop + lead;
+    if rest.trim_start().starts_with('"') {
+        return bad_string(piece, at);
+    }
+    let word: String = rest.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let head = piece.trim_start();
+    if word == "expect" && head.starts_with("claim") {
+        return Some(Refined {
+            start: at,
+            end: at + word.len(),
+            expected: vec!["the end of the claim".into()],
+            found: "`expect` after the claim's test".into(),
+            hint: "`expect fail` goes before the `:`: `claim \"…\" (source) expect fail: test`".into(),
+        });
+    }
+    let steps_here = head.starts_with("report") || piece.get(..stop).is_some_and(|b| b.contains("timeline"));
+    const NOT_STEPS: [&str; 12] = [
+        "weekly",
+        "biweekly",
+        "fortnightly",
+        "hourly",
+        "annually",
+        "annual",
+        "semiannually",
+        "semiannual",
+        "half_yearly",
+        "halfyearly",
+        "biannually",
+        "bimonthly",
+    ];
+    if steps_here && NOT_STEPS.contains(&word.as_str()) {
+        let hint = match word.as_str() {
+            "annually" | "annual" => "write `yearly`".to_string(),
+            "weekly" | "biweekly" | "fortnightly" | "hourly" => format!(
+                "there is no `{word}` step: a timeline or report is daily, monthly, quarterly or yearly \
+                 (a daily timeline shows days; sum a week with `total(x, 2026-01-05 .. 2026-01-11)`)"
+            ),
+            _ => format!("there is no `{word}` step: a timeline or report is daily, monthly, quarterly or yearly"),
+        };
+        return Some(Refined {
+            start: at,
+            end: at + word.len(),
+            expected: vec![STEPS.to_string()],
+            found: format!("`{word}`"),
+            hint,
+        });
+    }
+    None
+}
+
+/// A string literal starting at `open` (its `"`) that the grammar refused: an unknown escape
+/// or a raw line break, pointed at.
+fn bad_string(piece: &str, open: usize) -> Option<Refined> {
+    let body = piece.get(open + 1..)?;
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\n' | '\r' => {
+                return Some(Refined {
+                    start: open,
+                    end: open + 1 + i,
+                    expected: vec!["the closing `\"` on the same line".into()],
+                    found: "a line break inside the string".into(),
+                    hint: "a string stays on one line: close it with `\"`, or write `\\n` for a line break".into(),
+                })
+            }
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                Some((j, e)) => {
+                    return Some(Refined {
+                        start: open + 1 + i,
+                        end: open + 1 + j + e.len_utf8(),
+                        expected: vec!["one of the escapes `\\\"`, `\\\\`, `\\n`, `\\t`".into()],
+                        found: format!("the escape `\\{e}`"),
+                        hint: format!(
+                            "a string knows the escapes `\\\"`, `\\\\`, `\\n` and `\\t`; for a backslash \
+                             followed by `{e}` write `\\\\{e}`"
+                        ),
+                    })
+                }
+                None => return None,
+            },
+            _ => {}
+        }
+    }
+    None
+}

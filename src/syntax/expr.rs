@@ -9,17 +9,22 @@ use super::error::ParseError;
 use super::grammar::{is_keyword, Rule};
 use super::Builder;
 use crate::limits::MAX_EXPR_TOKENS;
+use crate::source::Span;
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
-use std::sync::LazyLock;
 
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
-        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
-        .op(Op::prefix(Rule::neg))
-        .op(Op::infix(Rule::pow, Assoc::Right))
-});
+/// The binding power of unary `-` (between `* /` and `^`).
+const NEG: u8 = 30;
+
+/// An infix operator's binding power and meaning, from its text.
+fn binding(op: &str) -> (u8, BinaryOp) {
+    match op {
+        "+" => (10, BinaryOp::Add),
+        "-" => (10, BinaryOp::Sub),
+        "*" => (20, BinaryOp::Mul),
+        "/" => (20, BinaryOp::Div),
+        _ => (40, BinaryOp::Pow),
+    }
+}
 
 fn significant<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
@@ -65,7 +70,10 @@ impl Builder<'_> {
                 let cspan = self.span(&conv);
                 let u = self.require(significant(conv).next(), cspan)?;
                 let unit = self.unit_expr(u)?;
-                Ok(Expr { span: value.span.to(cspan), kind: ExprKind::Convert { value: Box::new(value), unit } })
+                Ok(Expr {
+                    span: value.span.to(cspan),
+                    kind: ExprKind::Convert { value: Box::new(value), unit: Box::new(unit) },
+                })
             }
         }
     }
@@ -84,41 +92,36 @@ impl Builder<'_> {
                 limit: MAX_EXPR_TOKENS,
             });
         }
-        self.pratt(pairs)
+        self.pratt(&mut pairs.peekable(), 0, span)
     }
 
-    fn pratt(&mut self, pairs: Pairs<'_, Rule>) -> Result<Expr, ParseError> {
-        // The closures share the builder; PrattParser takes them by value, so route through a cell.
-        let this = std::cell::RefCell::new(self);
-        let result = PRATT
-            .map_primary(|p| this.borrow_mut().postfix_expr(p))
-            .map_prefix(|op, rhs| {
-                let b = this.borrow();
-                let rhs = rhs?;
-                let op_span = b.span(&op);
-                Ok(Expr {
-                    span: op_span.to(rhs.span),
-                    kind: ExprKind::Unary { op: UnaryOp::Neg, operand: Box::new(rhs) },
-                })
-            })
-            .map_infix(|lhs, op, rhs| {
-                let b = this.borrow();
-                let (lhs, rhs) = (lhs?, rhs?);
-                let op_span = b.span(&op);
-                let op = match op.as_rule() {
-                    Rule::add => BinaryOp::Add,
-                    Rule::sub => BinaryOp::Sub,
-                    Rule::mul => BinaryOp::Mul,
-                    Rule::div => BinaryOp::Div,
-                    _ => BinaryOp::Pow,
-                };
-                Ok(Expr {
-                    span: lhs.span.to(rhs.span),
-                    kind: ExprKind::Binary { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
-                })
-            })
-            .parse(pairs);
-        result
+    /// Precedence climbing over `arith`'s pairs: `+ -` < `* /` < unary `-` < `^` (right
+    /// associative); `rbp` is the binding power an operator must exceed to take the left side.
+    fn pratt(
+        &mut self,
+        pairs: &mut std::iter::Peekable<Pairs<'_, Rule>>,
+        rbp: u8,
+        span: Span,
+    ) -> Result<Expr, ParseError> {
+        let first = self.require(pairs.next(), span)?;
+        let mut lhs = if first.as_rule() == Rule::neg {
+            let op_span = self.span(&first);
+            let rhs = self.pratt(pairs, NEG, span)?;
+            Expr { span: op_span.to(rhs.span), kind: ExprKind::Unary { op: UnaryOp::Neg, operand: Box::new(rhs) } }
+        } else {
+            self.postfix_expr(first)?
+        };
+        while let Some(op) = pairs.next_if(|p| p.as_rule() == Rule::infix && binding(p.as_str()).0 > rbp) {
+            let (lbp, bop) = binding(op.as_str());
+            let op_span = self.span(&op);
+            // left associative: the right side binds tighter than `lbp`; `^` is right associative
+            let rhs = self.pratt(pairs, if bop == BinaryOp::Pow { lbp - 1 } else { lbp }, span)?;
+            lhs = Expr {
+                span: lhs.span.to(rhs.span),
+                kind: ExprKind::Binary { op: bop, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+            };
+        }
+        Ok(lhs)
     }
 
     /// `postfix_expr = primary (call_args | member)*`
@@ -139,6 +142,7 @@ impl Builder<'_> {
                     for a in post.into_inner() {
                         args.push(self.arg(a)?);
                     }
+                    args.shrink_to_fit();
                     e = Expr { span: e.span.to(post_span), kind: ExprKind::Call { callee: Box::new(e), args } };
                 }
             }
@@ -189,7 +193,7 @@ impl Builder<'_> {
                     Some(u) => Some(self.unit_expr(u)?),
                     None => None,
                 };
-                Ok(Expr { kind: ExprKind::Quantity { number, unit }, span })
+                Ok(Expr { kind: ExprKind::Quantity { number, unit: unit.map(Box::new) }, span })
             }
             Rule::string => Ok(Expr { kind: ExprKind::Str(self.string(pair)?), span }),
             _ => Ok(Expr { kind: ExprKind::Name(Ident { name: pair.as_str().to_string(), span }), span }),
@@ -227,6 +231,7 @@ impl Builder<'_> {
                 }
             }
         }
+        factors.shrink_to_fit();
         Ok(UnitExpr { factors, span })
     }
 

@@ -60,7 +60,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::range_tail => "`..`",
         Rule::range_point => "`~`",
         Rule::conversion => "`in`",
-        Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::pow | Rule::neg => "an operator",
+        Rule::infix | Rule::neg => "an operator",
         Rule::unit_op => "`*` or `/`",
         Rule::unit_power => "`^`",
         Rule::member => "`.`",

@@ -83,6 +83,10 @@ impl Builder<'_> {
             );
             return ParseError::Syntax { span, expected, found, hint };
         }
+        if let Some(r) = error::refine(piece, start) {
+            let span = self.range(r.start, r.end);
+            return ParseError::Syntax { span, expected: r.expected, found: r.found, hint: Some(r.hint) };
+        }
         let hint = syntax_hint(piece, start);
         if trim_trivia(rest).is_empty() {
             // Stopped at the end of the piece: point just after its last token, not at the
@@ -169,6 +173,13 @@ fn syntax_hint(piece: &str, stop: usize) -> Option<String> {
 
 /// `text` without trailing whitespace and comments.
 pub(crate) fn trim_trivia(text: &str) -> &str {
+    // Most pairs end in a token: an ASCII byte that is neither whitespace nor the `/` of a
+    // block comment's end leaves nothing to trim (this runs for every pair the builder reads).
+    match text.as_bytes().last() {
+        None => return text,
+        Some(&b) if b.is_ascii() && !b.is_ascii_whitespace() && b != b'/' => return text,
+        Some(_) => {}
+    }
     // A swallowed line comment is always followed by a newline (sources are stored with a
     // final one) and a block comment ends in `*/`: without either, only spaces can trail.
     let trimmed = text.trim_end();
@@ -196,6 +207,9 @@ pub(crate) fn trim_trivia(text: &str) -> &str {
 
 /// Where a `//` comment starts in one line, outside strings.
 fn line_comment_start(line: &str) -> Option<usize> {
+    if !line.contains("//") {
+        return None;
+    }
     let b = line.as_bytes();
     let mut i = 0;
     let mut in_str = false;

@@ -42,7 +42,7 @@ pub struct Registry {
     base_dims: Vec<String>,
     named_dims: BTreeMap<String, Dimension>,
     units: Vec<UnitDef>,
-    by_name: HashMap<String, UnitId>,
+    by_name: rustc_hash::FxHashMap<String, UnitId>,
 }
 
 /// Edit distance counting an adjacent transposition as one edit (optimal string alignment),
@@ -358,11 +358,24 @@ impl<'a> Builder<'a> {
             });
             return;
         };
-        let is_currency = |n: &str| matches!(self.pending.get(n), Some((Pending::Base { .. }, _, true, _)));
+        // the right side may be a currency that already has a rate (`1 GBP = 1.17 EUR` after
+        // `1 EUR = 1.08 USD`: rates chain, in any order); the left side gets its one rate here
+        let is_currency = |n: &str| matches!(self.pending.get(n), Some((_, _, true, _)));
         if !is_currency(&from.name) || !is_currency(&to.name) || from.name == to.name || a.is_zero() || bv.is_zero() {
             self.errors.push(UnitError::BadExchange {
                 span: x.span,
                 reason: "both sides must be non-zero amounts of two different declared currencies".into(),
+            });
+            return;
+        }
+        if !matches!(self.pending.get(&from.name), Some((Pending::Base { .. }, _, true, _))) {
+            self.errors.push(UnitError::BadExchange {
+                span: x.span,
+                reason: format!(
+                    "{} already has an exchange rate: give each currency one rate (write this one the other way round, \
+                     `exchange 1 {} = … {}`, if {} has none)",
+                    from.name, to.name, from.name, to.name
+                ),
             });
             return;
         }

@@ -41,6 +41,7 @@ impl Unit {
             }
         }
         out.retain(|(_, e)| *e != 0);
+        out.shrink_to_fit();
         Unit(out)
     }
     /// The product (same units merge: `GPU * W/GPU` = `W`).
