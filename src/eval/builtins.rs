@@ -653,7 +653,7 @@ impl Run<'_> {
     /// unpaid (the loan ended there, as the clearing ends it); the period after the lender's default
     /// period when its operations stop (it collects nothing more: the loan ends there, as the
     /// clearing ends a stopped payee's contracts).
-    pub(super) fn loan_settled(&self, cid: ContractId) -> Option<usize> {
+    pub fn loan_settled(&self, cid: ContractId) -> Option<usize> {
         use crate::contracts::loan::EventType as T;
         let c = self.program.contracts.get(cid)?;
         let loan = c.terms.loan()?;

@@ -54,6 +54,19 @@ fn add_months(y: i32, m: u32, n: u32) -> (i32, u32) {
 }
 
 impl Timeline {
+    /// The last day of a timeline's last period: END's last day, rounded up to the end of the
+    /// step's period that contains it (`.. 2026-06-15 monthly` ends on 2026-06-30). The periods
+    /// [`Timeline::new`] builds end on this day; it is computed here without building them.
+    pub fn last_day(t: &TimelineIr) -> (i32, u32, u32) {
+        let (y, m, d) = period_end(t.end);
+        match t.step {
+            Step::Daily => (y, m, d),
+            Step::Monthly => period_end(PeriodValue::Month(y, m)),
+            Step::Quarterly => period_end(PeriodValue::Quarter(y, (m - 1) / 3 + 1)),
+            Step::Yearly => period_end(PeriodValue::Year(y)),
+        }
+    }
+
     /// Builds the periods; `None` if there would be more than [`MAX_PERIODS`].
     pub fn new(t: &TimelineIr) -> Option<Timeline> {
         let (sy, sm, sd) = period_start(t.start);

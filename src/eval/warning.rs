@@ -109,23 +109,12 @@ pub fn warnings(program: &Program) -> Vec<Diagnostic> {
 /// The flows dated or starting after the last day of every scenario's timeline (none when no
 /// scenario has a timeline).
 fn after_timeline(program: &Program) -> Vec<EvalWarning> {
-    use crate::calendar::{day_number, period_end};
-    use crate::syntax::ast::PeriodValue;
-    use crate::syntax::ast::Step;
-    // the last day of a timeline: the end's last day, rounded up to the end of its step's period
-    let last_day = |t: &crate::check::ir::TimelineIr| {
-        let (y, m, d) = period_end(t.end);
-        match t.step {
-            Step::Daily | Step::Monthly => (y, m, d),
-            Step::Quarterly => period_end(PeriodValue::Quarter(y, (m - 1) / 3 + 1)),
-            Step::Yearly => period_end(PeriodValue::Year(y)),
-        }
-    };
+    use crate::calendar::day_number;
     let Some((y, m, d)) = program
         .scenarios
         .iter()
         .filter_map(|s| s.timeline.as_ref())
-        .map(last_day)
+        .map(super::timeline::Timeline::last_day)
         .max_by_key(|&(y, m, d)| day_number(y, m, d))
     else {
         return Vec::new();

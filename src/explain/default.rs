@@ -191,16 +191,39 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
         return Ok(None);
     }
     group.value = Shown::Text(format!("{} events", group.children.len()));
-    // the schedule's events, which a default replaces: say so rather than list them as paid
-    let borrower = crate::eval::contracts::parties(contract).map(|(payer, _)| payer);
-    let defaulted = borrower.and_then(|b| ctx.run.defaults.period_of.get(b).copied().flatten().map(|d| (b, d)));
-    if let Some((b, d)) = defaulted.filter(|&(_, d)| d <= ctx.at) {
-        let who = ctx.run.program.entities.get(b).map(|x| x.name.clone()).unwrap_or_default();
-        let when = ctx.run.timeline.label(d);
-        group.note = Some(if d == ctx.at {
-            format!("as scheduled; {who} defaulted in {when}: the default claim replaced them")
-        } else {
-            format!("as scheduled; not paid: {who} defaulted in {when} and the loan was settled")
+    // the schedule's events, which a default ended: say so rather than list them as paid. The
+    // loan ends where the ledger ends it (`Run::loan_settled`): at the borrower's default, or
+    // at the lender's when it left a draw unpaid or stopped operating.
+    if let Some(s) = ctx.run.loan_settled(c).filter(|&s| s <= ctx.at) {
+        let default_of = |e| ctx.run.defaults.period_of.get(e).copied().flatten();
+        let name = |e| {
+            ctx.run
+                .program
+                .entities
+                .get(e)
+                .map(|x| x.name.clone())
+                .ok_or_else(|| EvalError::internal(contract.span, "a loan party that is no entity"))
+        };
+        group.note = Some(match default_of(loan.borrower).filter(|&d| d == s) {
+            Some(d) if d == ctx.at => format!(
+                "as scheduled; {} defaulted in {}: the default claim replaced them",
+                name(loan.borrower)?,
+                ctx.run.timeline.label(d)
+            ),
+            Some(d) => format!(
+                "as scheduled; not paid: {} defaulted in {} and the loan was settled",
+                name(loan.borrower)?,
+                ctx.run.timeline.label(d)
+            ),
+            None => {
+                let d = default_of(loan.lender)
+                    .ok_or_else(|| EvalError::internal(contract.span, "a loan ended by no default"))?;
+                format!(
+                    "as scheduled; not paid: the lender {} defaulted in {} and the loan ended",
+                    name(loan.lender)?,
+                    ctx.run.timeline.label(d)
+                )
+            }
         });
     }
     Ok(Some(group))
