@@ -291,19 +291,17 @@ fn currency_name(run: &Run<'_>) -> Result<String, EvalError> {
 
 /// An amount of money in a report that says `in M EUR` where the books are in another currency
 /// of the same dimension (an exchange rate joins them), converted into EUR, so that the report
-/// prints it in that currency as it says; anything else as it is.
-fn in_scale_currency(run: &Run<'_>, r: &ReportIr, s: Series) -> Series {
-    let Some(scale) = &r.scale else { return s };
-    let Some(target) = run.reg.lookup(&scale.currency) else { return s };
+/// prints it in that currency as it says; anything else as it is. A conversion that overflows
+/// is an arithmetic error at the report, never USD printed under an EUR header.
+fn in_scale_currency(run: &Run<'_>, r: &ReportIr, s: Series) -> Result<Series, EvalError> {
+    let Some(scale) = &r.scale else { return Ok(s) };
+    let Some(target) = run.reg.lookup(&scale.currency) else { return Ok(s) };
     let money = |u: &crate::units::Unit| matches!(u.factors(), [(id, 1)] if run.reg.def(*id).is_some_and(|d| d.minor.is_some()));
     let target = crate::units::Unit::named(target);
     if !money(&s.unit) || s.unit == target || run.reg.dimension(&s.unit) != run.reg.dimension(&target) {
-        return s;
+        return Ok(s);
     }
-    match s.convert(&target, run.reg) {
-        Ok(c) => c,
-        Err(_) => s,
-    }
+    s.convert(&target, run.reg).map_err(|x| EvalError::arith(x.error, r.span))
 }
 
 enum Built {
@@ -345,7 +343,12 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
         }
         let label = label.clone().unwrap_or_else(|| label_of(e, sources));
         let v = match run.value(e)? {
-            Val::S(s, shape) => Val::S(in_scale_currency(run, r, s), shape),
+            Val::S(s, shape) => Val::S(in_scale_currency(run, r, s)?, shape),
+            Val::Uncertain(l, h, p) => Val::Uncertain(
+                in_scale_currency(run, r, l)?,
+                in_scale_currency(run, r, h)?,
+                in_scale_currency(run, r, p)?,
+            ),
             v => v,
         };
         let item = match v {
