@@ -75,7 +75,6 @@ impl Run<'_> {
         }
     }
 
-    /// The periods exactly covering `[first, end)`, or a misalignment error.
     /// An entity's closing cash in each period on the full-payment path (what `funding_gap`,
     /// `runway` and `burn` read) and its minimum cash.
     pub fn full_payment_cash(&self, e: EntityId, span: Span) -> Result<(Vec<Decimal>, Decimal), EvalError> {
@@ -85,6 +84,7 @@ impl Run<'_> {
         Ok((closing, min))
     }
 
+    /// The periods exactly covering `[first, end)`, or a misalignment error.
     pub fn aligned(&self, (first, end): (i64, i64), span: Span) -> Result<std::ops::Range<usize>, EvalError> {
         let r = self.timeline.indices_overlapping(first, end);
         let ok =
@@ -243,9 +243,7 @@ impl Run<'_> {
             Builtin::FundingGap | Builtin::Burn | Builtin::Runway => {
                 let id = self.entity_arg(args, span)?;
                 // on the path where the entity pays everything it owes
-                let full = self.full_ledger.as_ref().unwrap_or(&self.ledger);
-                let closing = full.closing(id).map_err(|x| arith(x, span))?;
-                let min = self.min_cash.get(id).copied().ok_or_else(|| no_entity(id, span))?;
+                let (closing, min) = self.full_payment_cash(id, span)?;
                 match b {
                     Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
                         Some(i) => Val::Period(self.period_value(i, span)?),
