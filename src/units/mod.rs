@@ -238,6 +238,8 @@ struct Builder<'a> {
     visiting: Vec<String>,
     /// Units that failed (a cycle): not reported again.
     failed: std::collections::HashSet<String>,
+    /// The currency each exchange rate accepted so far fixes a currency in (`EUR` → `USD`).
+    rate_to: HashMap<String, String>,
     errors: Vec<UnitError>,
 }
 
@@ -248,6 +250,7 @@ pub fn build_registry(decls: &[&Decl]) -> (Registry, Vec<UnitError>) {
         pending: HashMap::new(),
         order: Vec::new(),
         visiting: Vec::new(),
+        rate_to: HashMap::new(),
         failed: Default::default(),
         errors: Vec::new(),
     };
@@ -379,6 +382,21 @@ impl<'a> Builder<'a> {
             });
             return;
         }
+        // a rate that would close a circle (`1 USD = 0.9 EUR` after `1 EUR = 1.08 USD`) is
+        // refused here, so both currencies stay known and later uses give no follow-on errors
+        let mut chain = vec![from.name.clone(), to.name.clone()];
+        while let Some(next) = chain.last().and_then(|c| self.rate_to.get(c)) {
+            if *next == from.name {
+                chain.push(next.clone());
+                self.errors.push(UnitError::BadExchange {
+                    span: x.span,
+                    reason: format!("the rates make a circle ({}): keep one of them", chain.join(" -> ")),
+                });
+                return;
+            }
+            chain.push(next.clone());
+        }
+        self.rate_to.insert(from.name.clone(), to.name.clone());
         // from := (bv / a) to
         let minor = self.pending.get(&from.name).and_then(|p| p.3);
         self.pending.insert(
