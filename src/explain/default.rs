@@ -97,7 +97,13 @@ pub(super) fn shortfall(
         return Ok(());
     };
     let label = ctx.run.timeline.label(i);
-    let who = ctx.run.program.entities.get(e).map(|x| x.name.clone()).unwrap_or_default();
+    let who = ctx
+        .run
+        .program
+        .entities
+        .get(e)
+        .map(|x| x.name.clone())
+        .ok_or_else(|| EvalError::internal(ctx.run.scenario_span(), "no such entity"))?;
     node.note = Some(if runway {
         format!("the first period whose closing cash is below the minimum, {path}")
     } else {
@@ -126,7 +132,9 @@ pub(super) fn losses(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, depth:
         program.entities.get(i).map(|x| x.name.clone()).ok_or_else(|| EvalError::internal(span, "no such entity"))
     };
     node.location = program.entities.get(e).and_then(|x| ctx.location(x.span));
-    let items = ctx.run.defaults.unpaid_to.get(e).cloned().unwrap_or_default();
+    // every entity has its (maybe empty) map: a missing one is a broken invariant, not "nothing"
+    let items =
+        ctx.run.defaults.unpaid_to.get(e).cloned().ok_or_else(|| EvalError::internal(span, "no such entity"))?;
     if items.is_empty() {
         node.note = Some("nothing that fell due to it was left unpaid".into());
         return Ok(());

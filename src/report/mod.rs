@@ -121,10 +121,11 @@ impl ClaimResult {
     pub fn tolerance_text(&self) -> String {
         match self.tolerance {
             None => String::new(),
-            Some((t, true)) => {
-                let pct = number::mul(t, Decimal::ONE_HUNDRED).unwrap_or(t);
-                format!(" within {} % relative", number::group_digits(&number::format_exact(pct)))
-            }
+            // as a percentage; a fraction too large to be one (past 10^26) as the fraction
+            Some((t, true)) => match number::mul(t, Decimal::ONE_HUNDRED) {
+                Ok(pct) => format!(" within {} % relative", number::group_digits(&number::format_exact(pct))),
+                Err(_) => format!(" within {} relative", number::group_digits(&number::format_exact(t))),
+            },
             Some((t, false)) => {
                 let unit = if self.unit.is_empty() { String::new() } else { format!(" {}", self.unit) };
                 format!(" within {}{unit}", number::group_digits(&number::format_exact(t)))
