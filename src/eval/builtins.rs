@@ -622,11 +622,7 @@ impl Run<'_> {
         };
         let events = crate::contracts::loan::schedule(&terms).map_err(loan_err)?;
         let currency = crate::eval::terms::currency_of(&loan.principal.value, self)?;
-        let ratio = self
-            .reg
-            .factor(&Unit::named(currency))
-            .and_then(|a| self.reg.factor(&Unit::named(self.money)).and_then(|b| a.checked_div(b)))
-            .map_err(|x| arith(x, span))?;
+        let ratio = self.reg.ratio(currency, self.money).map_err(|x| arith(x, span))?;
         let mut out = Vec::with_capacity(self.timeline.len());
         for p in &self.timeline.periods {
             let end = super::timeline::date_of_day(p.end_day);

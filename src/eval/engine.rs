@@ -662,11 +662,7 @@ impl<'a> Run<'a> {
         let mut terms = super::terms::loan_terms(loan, c.span, self)?;
         terms.role_sign = Decimal::ONE; // the ledger posts from the lender's side
         let currency = super::terms::currency_of(&loan.principal.value, self)?;
-        let ratio = self
-            .reg
-            .factor(&Unit::named(currency))
-            .and_then(|a| self.reg.factor(&Unit::named(self.money)).and_then(|b| a.checked_div(b)))
-            .map_err(|x| arith(x, c.span))?;
+        let ratio = self.reg.ratio(currency, self.money).map_err(|x| arith(x, c.span))?;
         let events = crate::contracts::loan::schedule(&terms).map_err(|e| match e {
             crate::contracts::loan::LoanError::Arith(a) => arith(a, c.span),
             crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: c.span, what },

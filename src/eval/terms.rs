@@ -56,10 +56,7 @@ pub fn written_currency(e: &TExpr, run: &mut Run) -> Result<(crate::units::UnitI
         [(id, 1)] if reg.def(*id).is_some_and(|d| d.minor.is_some()) => *id,
         _ => computed,
     };
-    let ratio = reg
-        .factor(&Unit::named(computed))
-        .and_then(|a| reg.factor(&Unit::named(written)).and_then(|b| a.checked_div(b)))
-        .map_err(|x| EvalError::arith(x, e.span))?;
+    let ratio = reg.ratio(computed, written).map_err(|x| EvalError::arith(x, e.span))?;
     Ok((written, ratio))
 }
 

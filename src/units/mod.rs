@@ -120,6 +120,12 @@ impl Registry {
         })
     }
 
+    /// The ratio that turns an amount in unit `from` into unit `to` (`EUR` → `USD` with
+    /// `exchange 1 EUR = 1.08 USD`: 1.08): the one place a currency ratio is computed.
+    pub fn ratio(&self, from: UnitId, to: UnitId) -> Result<Ratio, crate::number::ArithError> {
+        self.factor(&Unit::named(from))?.checked_div(self.factor(&Unit::named(to))?)
+    }
+
     /// The exact size of a unit in coherent base units.
     pub fn factor(&self, unit: &Unit) -> Result<Ratio, crate::number::ArithError> {
         let mut r = Ratio::ONE;
