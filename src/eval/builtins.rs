@@ -67,7 +67,8 @@ impl Run<'_> {
     }
 
     /// The day interval of a period or range value.
-    fn window(&mut self, args: &[TArg], i: usize, span: Span) -> Result<(i64, i64), EvalError> {
+    /// The day interval argument `i` gives (a period or a range).
+    pub fn window(&mut self, args: &[TArg], i: usize, span: Span) -> Result<(i64, i64), EvalError> {
         match self.arg(args, i, span)? {
             Val::Period(p) => Ok(Timeline::span_of(p)),
             Val::Range(a, b) => Ok((a, b)),
@@ -82,6 +83,27 @@ impl Run<'_> {
         let closing = full.closing(e).map_err(|x| arith(x, span))?;
         let min = self.min_cash.get(e).copied().ok_or_else(|| no_entity(e, span))?;
         Ok((closing, min))
+    }
+
+    /// The period that decides `runway` (`first`: the first of `periods` whose closing cash is
+    /// below `min`) or `funding_gap` (the deepest below `min` among `periods`, the first of
+    /// equals), with that cash; `None` when none is below. `aifin explain` names this period.
+    pub fn shortfall_period(
+        closing: &[Decimal],
+        min: Decimal,
+        periods: std::ops::Range<usize>,
+        first: bool,
+    ) -> Option<(usize, Decimal)> {
+        let mut at: Option<(usize, Decimal)> = None;
+        for (i, &c) in closing.iter().enumerate().take(periods.end).skip(periods.start) {
+            if c < min && at.is_none_or(|(_, deepest)| c < deepest) {
+                at = Some((i, c));
+                if first {
+                    break;
+                }
+            }
+        }
+        at
     }
 
     /// The periods exactly covering `[first, end)`, or a misalignment error.
@@ -245,19 +267,20 @@ impl Run<'_> {
                 // on the path where the entity pays everything it owes
                 let (closing, min) = self.full_payment_cash(id, span)?;
                 match b {
-                    Builtin::Runway => Ok(match closing.iter().position(|c| *c < min) {
-                        Some(i) => Val::Period(self.period_value(i, span)?),
+                    Builtin::Runway => Ok(match Run::shortfall_period(&closing, min, 0..closing.len(), true) {
+                        Some((i, _)) => Val::Period(self.period_value(i, span)?),
                         None => Val::Never,
                     }),
                     Builtin::FundingGap => {
                         let window = self.window(args, 1, span)?;
                         let r = self.aligned(window, args.get(1).map(|a| a.span).unwrap_or(span))?;
-                        let mut gap = Decimal::ZERO;
-                        for i in r {
-                            let c = closing.get(i).copied().ok_or_else(|| outside_timeline(span))?;
-                            let short = number::sub(min, c).map_err(|x| arith(x, span))?;
-                            gap = gap.max(short);
+                        if r.end > closing.len() {
+                            return Err(outside_timeline(span));
                         }
+                        let gap = match Run::shortfall_period(&closing, min, r, false) {
+                            Some((_, c)) => number::sub(min, c).map_err(|x| arith(x, span))?,
+                            None => Decimal::ZERO,
+                        };
                         Ok(Val::S(Series::constant(gap, money), Shape::Constant))
                     }
                     _ => {

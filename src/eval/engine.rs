@@ -8,7 +8,7 @@
 
 use super::booking::{self, basis_of, book_amounts, book_rate, round_ledger};
 use super::error::EvalError;
-use super::ledger::{Account, Event, EventKind, Ledger, Origin};
+use super::ledger::{Account, Event, EventKind, Ledger, Origin, Route};
 use super::series::{Series, SeriesError, Values};
 use super::timeline::Timeline;
 use crate::check::ir::*;
@@ -510,14 +510,7 @@ impl<'a> Run<'a> {
             Direction::In => (Account::World, Account::Entity(f.entity)),
             Direction::Out => (Account::Entity(f.entity), Account::World),
         };
-        let route = Event {
-            period: 0,
-            from,
-            to,
-            amount: Decimal::ZERO,
-            kind: EventKind::Flow(f.kind),
-            origin: Origin::flow(fid),
-        };
+        let route = Route { from, to, kind: EventKind::Flow(f.kind), origin: Origin::flow(fid) };
         self.ledger.post_periods(route, &amounts).map_err(|x| arith(x, f.span))
     }
 

@@ -107,11 +107,18 @@ pub struct Event {
 /// Where an event goes and why: everything of an [`Event`] but its period and amount. A run
 /// has few of these (about one per flow and contract), so the log stores an index into them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Route {
-    from: Account,
-    to: Account,
-    kind: EventKind,
-    origin: Origin,
+pub struct Route {
+    pub from: Account,
+    pub to: Account,
+    pub kind: EventKind,
+    pub origin: Origin,
+}
+
+impl Event {
+    /// Where the event goes and why.
+    fn route(&self) -> Route {
+        Route { from: self.from, to: self.to, kind: self.kind, origin: self.origin }
+    }
 }
 
 /// An event as the log stores it, in 16 bytes (an [`Event`] takes 40; a run of 1,000 entities
@@ -207,17 +214,10 @@ impl Ledger {
         Some(Event { period, from: r.from, to: r.to, amount, kind: r.kind, origin: r.origin })
     }
 
-    /// The packed form of `ev`, interning its route (the last one posted is checked first:
-    /// a flow posts all its periods in a row).
-    /// `None` past `u32::MAX` routes (more than the memory of any machine holds events for).
-    fn pack(&mut self, ev: Event) -> Option<Packed> {
-        let index = self.route_of(&ev)?;
-        self.pack_at(index, ev.amount, ev.period)
-    }
-
-    /// The index of `ev`'s route, interned when new (the last one posted is checked first).
-    fn route_of(&mut self, ev: &Event) -> Option<u32> {
-        let route = Route { from: ev.from, to: ev.to, kind: ev.kind, origin: ev.origin };
+    /// The index of `route`, interned when new (the last one posted is checked first: a flow
+    /// posts all its periods in a row). `None` past `u32::MAX` routes (more than the memory of
+    /// any machine holds events for).
+    fn route_of(&mut self, route: Route) -> Option<u32> {
         let last = self.events.last().map(|p| p.route);
         match last.filter(|i| self.routes.get(*i as usize) == Some(&route)) {
             Some(i) => Some(i),
@@ -269,16 +269,22 @@ impl Ledger {
             return Ok(());
         }
         in_ledger(ev.amount)?;
-        let packed = self.pack(ev).ok_or(ArithError::Overflow)?;
-        self.move_cash(ev.from, ev.to, ev.period, ev.amount)?;
+        let index = self.route_of(ev.route()).ok_or(ArithError::Overflow)?;
+        self.push(index, ev.route(), ev.period, ev.amount)
+    }
+
+    /// Logs `amount` in `period` on the route at `index` and moves the cash (the amount is
+    /// non-zero and within the ledger's limit).
+    fn push(&mut self, index: u32, route: Route, period: u32, amount: Decimal) -> Result<(), ArithError> {
+        let packed = self.pack_at(index, amount, period).ok_or(ArithError::Overflow)?;
+        self.move_cash(route.from, route.to, period, amount)?;
         self.events.push(packed);
         Ok(())
     }
 
-    /// Posts `amounts[p]` in each period `p` on the route of `template` (its period and amount
-    /// are not read): a flow's amounts, as [`Ledger::post`] of each event would post them, with
-    /// the route interned once.
-    pub fn post_periods(&mut self, template: Event, amounts: &[Decimal]) -> Result<(), ArithError> {
+    /// Posts `amounts[p]` in each period `p` on `route`: a flow's amounts, as [`Ledger::post`]
+    /// of each event would post them, with the route interned once.
+    pub fn post_periods(&mut self, route: Route, amounts: &[Decimal]) -> Result<(), ArithError> {
         let mut index = None;
         for (p, amount) in amounts.iter().enumerate() {
             if amount.is_zero() {
@@ -286,13 +292,11 @@ impl Ledger {
             }
             in_ledger(*amount)?;
             let period = u32::try_from(p).map_err(|_| ArithError::Overflow)?;
-            let route = match index {
+            let at = match index {
                 Some(i) => i,
-                None => *index.insert(self.route_of(&template).ok_or(ArithError::Overflow)?),
+                None => *index.insert(self.route_of(route).ok_or(ArithError::Overflow)?),
             };
-            let packed = self.pack_at(route, *amount, period).ok_or(ArithError::Overflow)?;
-            self.move_cash(template.from, template.to, period, *amount)?;
-            self.events.push(packed);
+            self.push(at, route, period, *amount)?;
         }
         Ok(())
     }
@@ -612,7 +616,7 @@ mod tests {
         for ledger in [&mut one, &mut each] {
             ledger.post(other).unwrap();
         }
-        one.post_periods(flow, &amounts).unwrap();
+        one.post_periods(flow.route(), &amounts).unwrap();
         for (p, amount) in amounts.iter().enumerate() {
             each.post(Event { period: p as u32, amount: *amount, ..flow }).unwrap();
         }
@@ -622,7 +626,7 @@ mod tests {
         assert!(one.reconcile().is_ok());
         // past the ledger's limit: an error, as posting the event is
         let huge: Decimal = "1000000000000000".parse().unwrap_or_default();
-        assert!(one.post_periods(flow, &[huge]).is_err());
+        assert!(one.post_periods(flow.route(), &[huge]).is_err());
     }
 
     #[test]

@@ -76,20 +76,7 @@ pub(super) fn shortfall(
         Some((a, b)) => ctx.run.timeline.indices_overlapping(a, b),
         None => 0..closing.len(),
     };
-    // the deciding period: the first below the minimum (runway), or the deepest (the first of
-    // equals) in the window (funding_gap)
-    let mut at: Option<(usize, rust_decimal::Decimal)> = None;
-    for i in range {
-        let Some(&c) = closing.get(i) else { break };
-        if runway {
-            if c < min {
-                at = Some((i, c));
-                break;
-            }
-        } else if c < min && at.is_none_or(|(_, best)| c < best) {
-            at = Some((i, c));
-        }
-    }
+    let at = crate::eval::engine::Run::shortfall_period(&closing, min, range, runway);
     let path = "on the full-payment path, where it pays everything it owes";
     let Some((i, c)) = at else {
         let span_words = if runway { "" } else { " in the range" };

@@ -230,9 +230,8 @@ pub fn explain(ctx: &mut Ctx<'_, '_>, e: &TExpr, depth: usize) -> Result<Node, E
         }
         TExprKind::Call(b @ (Builtin::FundingGap | Builtin::Runway), args) => {
             if let Some(Val::Entity(id)) = args.first().map(|a| ctx.run.value(&a.value)).transpose()? {
-                let window = match args.get(1).map(|a| ctx.run.value(&a.value)).transpose()? {
-                    Some(Val::Range(a, b)) => Some((a, b)),
-                    Some(Val::Period(p)) => Some(crate::eval::timeline::Timeline::span_of(p)),
+                let window = match b {
+                    Builtin::FundingGap => Some(ctx.run.window(args, 1, e.span)?),
                     _ => None,
                 };
                 default::shortfall(ctx, *b == Builtin::Runway, id, window, &mut node, e.span)?;
