@@ -154,14 +154,10 @@ pub(super) fn losses(ctx: &mut Ctx<'_, '_>, e: EntityId, node: &mut Node, depth:
 pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option<Node>, EvalError> {
     let Some(contract) = ctx.run.program.contracts.get(c) else { return Ok(None) };
     let Some(loan) = contract.terms.loan() else { return Ok(None) };
-    let terms = crate::eval::terms::loan_terms(loan, contract.span, ctx.run)?;
-    let events = crate::contracts::loan::schedule(&terms).map_err(|e| match e {
-        crate::contracts::loan::LoanError::Arith(a) => EvalError::arith(a, contract.span),
-        crate::contracts::loan::LoanError::Terms(what) => EvalError::ContractTerms { span: contract.span, what },
-    })?;
+    // in the currency the principal is written in, as `aifin schedule` lists them
+    let events = crate::report::schedule::events_in(contract, ctx.run)?;
     let Some(p) = ctx.run.timeline.periods.get(ctx.at).cloned() else { return Ok(None) };
-    let (currency, ratio) = crate::eval::terms::written_currency(&loan.principal.value, ctx.run)?;
-    let conv = |x: rust_decimal::Decimal| ratio.apply(x).map_err(|e| EvalError::arith(e, contract.span));
+    let (currency, _) = crate::eval::terms::written_currency(&loan.principal.value, ctx.run)?;
     let unit = crate::units::Unit::named(currency);
     let (u, minor) = (ctx.run.reg.format_unit(&unit), crate::eval::engine::is_money(ctx.run.reg, &unit));
     let mut group = Node::leaf(
@@ -171,14 +167,13 @@ pub(super) fn loan_events(ctx: &mut Ctx<'_, '_>, c: ContractId) -> Result<Option
     );
     group.location = ctx.location(contract.span);
     for ev in events.iter().filter(|ev| (p.first_day..p.end_day).contains(&ev.date.day_number())) {
-        let mut n =
-            Node::leaf(format!("{} {}", ev.kind.code(), ev.date), Shown::Quantity(conv(ev.payoff)?.abs()), u.clone());
+        let mut n = Node::leaf(format!("{} {}", ev.kind.code(), ev.date), Shown::Quantity(ev.payoff.abs()), u.clone());
         n.minor = minor;
         let rule = ctx.run.rounding;
         n.note = Some(format!(
             "notional after {}; accrued interest after {}",
-            crate::report::text::quantity(conv(ev.notional)?, &u, minor, rule),
-            crate::report::text::quantity(conv(ev.accrued)?, &u, minor, rule)
+            crate::report::text::quantity(ev.notional, &u, minor, rule),
+            crate::report::text::quantity(ev.accrued, &u, minor, rule)
         ));
         group.children.push(n);
     }
