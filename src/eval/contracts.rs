@@ -99,11 +99,6 @@ fn months_of(first: i64, end: i64) -> Vec<(Date, Date)> {
 }
 
 impl<'a> Run<'a> {
-    pub(super) fn money_value(&mut self, e: &TExpr) -> Result<Decimal, EvalError> {
-        let s = self.series_of(e)?;
-        Ok(s.convert(&Unit::named(self.money), self.reg).map_err(|x| arith(x.error, e.span))?.get(0))
-    }
-
     fn series_of(&mut self, e: &TExpr) -> Result<Series, EvalError> {
         match self.value(e)? {
             Val::S(s, _) | Val::Uncertain(_, _, s) => Ok(s),
@@ -179,12 +174,12 @@ impl<'a> Run<'a> {
                 return Err(EvalError::Internal { span, what: format!("`{}` has no payments of its own", c.name) });
             }
             ContractTerms::Equity(e) => {
-                let amount = self.money_value(&e.amount.value)?;
+                let amount = self.constant_money(&e.amount.value)?;
                 let date = super::terms::date(&e.date.value)?;
                 out.push(pay(date, "EQ", amount, EventKind::Flow(FlowKind::Financing)));
             }
             ContractTerms::TakeOrPay(t) => {
-                let total = self.money_value(&t.total.value)?;
+                let total = self.constant_money(&t.total.value)?;
                 let (first, end) = self.range_of(Some(&t.over.value))?;
                 let months = months_of(first, end);
                 if months.is_empty() {
@@ -447,7 +442,7 @@ impl<'a> Run<'a> {
     ) -> Result<Vec<Payment>, EvalError> {
         let span = usage.span;
         let minimum = match &c.minimum {
-            Some(e) => Some(self.money_value(&e.value)?),
+            Some(e) => Some(self.constant_money(&e.value)?),
             None => None,
         };
         let (series, shape) = match self.value(usage)? {

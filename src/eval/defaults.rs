@@ -118,7 +118,7 @@ impl Run<'_> {
     fn credit_of(&mut self, e: EntityId) -> Result<Option<Credit>, EvalError> {
         let Some(ent) = self.program.entities.get(e) else { return Ok(None) };
         let Some(f) = &ent.terms.credit_limit else { return Ok(None) };
-        let limit = self.money_value(&f.value)?;
+        let limit = self.constant_money(&f.value)?;
         let rate = super::terms::valued(&ent.terms.credit_rate, ent.span, self, super::terms::per_year)?;
         Ok(Some(Credit { limit, rate, drawn: Decimal::ZERO }))
     }
@@ -606,7 +606,7 @@ impl Run<'_> {
                 let event_kind = payments.first().map(|x| x.kind).unwrap_or(EventKind::Trade);
                 let termination = match terms {
                     ContractTerms::TakeOrPay(TakeOrPayIr { termination: Some(f), .. }) => {
-                        Some(self.money_value(&f.value)?)
+                        Some(self.constant_money(&f.value)?)
                     }
                     _ => None,
                 };

@@ -717,6 +717,8 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
+    /// A money term's value in the ledger's currency (a range's point): opening and minimum
+    /// cash, a contract's amounts, a credit limit, a take-or-pay termination.
     pub(super) fn constant_money(&mut self, e: &TExpr) -> Result<Decimal, EvalError> {
         match self.value(e)? {
             Val::S(s, _) => {
