@@ -295,14 +295,20 @@ fn currency_name(run: &Run<'_>) -> Result<String, EvalError> {
 /// prints it in that currency as it says; anything else as it is. A conversion that overflows
 /// is an arithmetic error at the report, never USD printed under an EUR header.
 fn in_scale_currency(run: &Run<'_>, r: &ReportIr, s: Series) -> Result<Series, EvalError> {
-    let Some(scale) = &r.scale else { return Ok(s) };
-    let Some(target) = run.reg.lookup(&scale.currency) else { return Ok(s) };
+    let Some(target) = scale_currency(run, r) else { return Ok(s) };
     let money = |u: &crate::units::Unit| matches!(u.factors(), [(id, 1)] if run.reg.def(*id).is_some_and(|d| d.minor.is_some()));
-    let target = crate::units::Unit::named(target);
     if !money(&s.unit) || s.unit == target || run.reg.dimension(&s.unit) != run.reg.dimension(&target) {
         return Ok(s);
     }
     s.convert(&target, run.reg).map_err(|x| EvalError::arith(x.error, r.span))
+}
+
+/// The currency a report's `in M EUR` names, when it is the books' currency or an exchange rate
+/// joins the two (`None`: no such clause, or it cannot be applied).
+fn scale_currency(run: &Run<'_>, r: &ReportIr) -> Option<crate::units::Unit> {
+    let target = crate::units::Unit::named(run.reg.lookup(&r.scale.as_ref()?.currency)?);
+    let books = crate::units::Unit::named(run.money);
+    (run.reg.dimension(&target) == run.reg.dimension(&books)).then_some(target)
 }
 
 enum Built {
@@ -378,14 +384,8 @@ fn table(run: &mut Run<'_>, r: &ReportIr, sources: &SourceMap) -> Result<Built, 
     }
     // `in M EUR` of books no exchange rate converts into EUR: say so rather than print the
     // books' currency under a header that names another
-    let money = crate::units::Unit::named(run.money);
     let (scale, note) = match &r.scale {
-        Some(s)
-            if run
-                .reg
-                .lookup(&s.currency)
-                .is_none_or(|c| run.reg.dimension(&crate::units::Unit::named(c)) != run.reg.dimension(&money)) =>
-        {
+        Some(s) if scale_currency(run, r).is_none() => {
             let books = currency_name(run)?;
             let why = format!(
                 "`in {} {}` not applied: the books are in {books} and no exchange rate converts them",
