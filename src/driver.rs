@@ -407,6 +407,20 @@ pub fn compile(loaded: &Loaded, extra: Option<&ast::Expr>) -> (Program, Option<T
     (program, extra, diags)
 }
 
+/// Checks the loaded declarations once, as [`compile`] does, consuming them: each flow's
+/// declaration is freed as soon as it is checked ([`check::check_owned`]), so a command that
+/// checks a program once (`aifin check`, `run`, `compare`) never holds the whole AST and the
+/// whole checked program at once (issue 20).
+pub fn compile_once(loaded: Loaded) -> (Program, Vec<Diagnostic>) {
+    let mut diags = loaded.diagnostics;
+    let decls: Vec<ast::Decl> = loaded.files.into_iter().flat_map(|(_, f)| f.decls).collect();
+    let (registry, unit_errors) = units::build_registry(&decls.iter().collect::<Vec<_>>());
+    diags.extend(unit_errors.iter().map(ToDiagnostic::to_diagnostic));
+    let (program, errors) = check::check_owned(decls, registry);
+    diags.extend(errors.iter().map(ToDiagnostic::to_diagnostic));
+    (program, diags)
+}
+
 /// Loads and checks a file (imports under the import policy, [`crate::imports`]).
 pub fn compile_file(sources: &mut SourceMap, path: &Path) -> (Program, Vec<Diagnostic>) {
     let loaded = load(sources, path);

@@ -2,6 +2,13 @@
 
 use std::io::{IsTerminal, Write};
 
+/// mimalloc, not the system allocator: checking a program allocates a few small objects per
+/// token and frees them soon after (the AST once each declaration is checked), and glibc's
+/// malloc spent a fifth of `aifin check`'s time on them (issue 20; docs/performance.md). The
+/// benchmarks count through the same allocator (benches/support/counting.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let style = aifin::diagnostic::RenderStyle::for_stream(std::io::stderr().is_terminal());

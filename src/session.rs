@@ -186,6 +186,26 @@ impl Session {
         OneShot { sources: self.sources, program: self.program, warnings: self.warnings }
     }
 
+    /// Loads `path` and what it imports to be run once: as [`Session::load_file`] followed by
+    /// [`Session::into_one_shot`], but the parsed files are freed while they are checked
+    /// ([`driver::compile_once`]), so the whole AST and the whole checked program are never
+    /// alive together. On errors the one-shot holds the sources to render them with, and the
+    /// program committed before.
+    pub fn load_file_once(mut self, path: &Path) -> (OneShot, Result<(), Diags>) {
+        let loaded = driver::load_with(&mut self.sources, &*self.importer, &mut self.std, Root::File(path));
+        self.files.clear();
+        self.std = StdCache::default();
+        let (program, diags) = driver::compile_once(loaded);
+        let result = if diags.is_empty() {
+            self.warnings = crate::eval::warning::warnings(&program);
+            self.program = Arc::new(program);
+            Ok(())
+        } else {
+            Err(diags)
+        };
+        (self.into_one_shot(), result)
+    }
+
     /// Replaces the program with `path` and what it imports.
     pub fn load_file(&mut self, path: &Path) -> Result<(), Diags> {
         self.replace(Root::File(path))

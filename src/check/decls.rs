@@ -4,7 +4,7 @@ use super::error::CheckError;
 use super::ir::*;
 use super::spec::{self, FieldSpec, FieldType};
 use super::types::{Shape, Type};
-use super::{Checker, NameRef, State};
+use super::{Checker, FlowAst, NameRef, State};
 use crate::source::Span;
 use crate::syntax::ast::{self, Decl, Direction, ExprKind, PeriodValue};
 use std::collections::{BTreeMap, HashMap};
@@ -20,11 +20,15 @@ impl<'a> Checker<'a> {
             }
         }
         for id in self.flow_asts.ids().collect::<Vec<_>>() {
-            let span = self.flow_asts.get(id).map(|f| f.1.span);
+            // a flow typed already (another flow read it) has been taken: nothing to do
+            let span = self.flow_asts.get(id).and_then(|f| f.1.get()).map(|f| f.span);
             if let Some(span) = span {
                 self.flow_type(id, span);
             }
         }
+        // sized once: a vector grown by doubling holds its old and new buffers at once
+        program.entities = Vec::with_capacity(self.entity_asts.len()).into();
+        program.contracts = Vec::with_capacity(self.contract_asts.len()).into();
         for e in self.entity_asts.clone() {
             let fields = self.fields(&e.fields, spec::ENTITY_FIELDS, &format!("entity `{}`", e.name.name), e.span);
             let terms = super::typed::EntityTerms::default();
@@ -95,7 +99,7 @@ impl<'a> Checker<'a> {
             .collect();
         program.scenarios = self.scenarios(&scenarios, &mut program);
         program.definitions = somes(std::mem::take(&mut self.def_ir)).into();
-        program.flows = somes(std::mem::take(&mut self.flow_ir)).into();
+        program.flows = somes(std::mem::take(&mut self.flow_ir)).into_iter().map(|f| *f).collect();
         program
     }
 
@@ -109,7 +113,9 @@ impl<'a> Checker<'a> {
                 None
             }
             Some(State::Unchecked) => {
-                let (entity, f) = *self.flow_asts.get(id)?;
+                let (entity, f) =
+                    self.flow_asts.get_mut(id).map(|(e, f)| (*e, std::mem::replace(f, FlowAst::Taken)))?;
+                let f = f.get()?;
                 if let Some(s) = self.flow_state.get_mut(id) {
                     *s = State::InProgress;
                 }
@@ -118,7 +124,7 @@ impl<'a> Checker<'a> {
                 self.stack.pop();
                 let ty = ir.as_ref().map(|_| Type::Quantity(self.money.clone(), Shape::Flow));
                 if let Some(slot) = self.flow_ir.get_mut(id) {
-                    *slot = ir;
+                    *slot = ir.map(Box::new);
                 }
                 if let Some(s) = self.flow_state.get_mut(id) {
                     *s = State::Done(ty.clone());

@@ -50,6 +50,27 @@ enum Pending {
     Flow(FlowId),
 }
 
+/// A flow's declaration while the checker needs it: borrowed from the caller's files (a
+/// session keeps them for the REPL and the editor), or owned ([`check_owned`], for commands
+/// that check once), so that it is freed as soon as the flow is typed — the flows are most of a
+/// large program's AST, and freeing them keeps the AST and the checked program from being
+/// alive whole at once (issue 20). Taken out while the flow is typed, then gone.
+enum FlowAst<'a> {
+    Borrowed(&'a ast::Flow),
+    Owned(Box<ast::Flow>),
+    Taken,
+}
+
+impl FlowAst<'_> {
+    fn get(&self) -> Option<&ast::Flow> {
+        match self {
+            FlowAst::Borrowed(f) => Some(f),
+            FlowAst::Owned(f) => Some(f),
+            FlowAst::Taken => None,
+        }
+    }
+}
+
 /// Progress of on-demand typing.
 #[derive(Debug, Clone, PartialEq)]
 enum State {
@@ -68,10 +89,12 @@ struct Checker<'a> {
     def_ir: IdVec<DefId, Option<DefIr>>,
     entity_asts: IdVec<EntityId, &'a ast::Entity>,
     contract_asts: IdVec<ContractId, &'a ast::Contract>,
-    flow_asts: IdVec<FlowId, (EntityId, &'a ast::Flow)>,
+    flow_asts: IdVec<FlowId, (EntityId, FlowAst<'a>)>,
     flow_index: FxHashMap<(EntityId, String), FlowId>,
     flow_state: IdVec<FlowId, State>,
-    flow_ir: IdVec<FlowId, Option<FlowIr>>,
+    /// Each flow once typed, boxed: the slots are made before any flow is typed, while the
+    /// whole AST is still alive, and 200-byte slots were a sixth of that peak (issue 20).
+    flow_ir: IdVec<FlowId, Option<Box<FlowIr>>>,
     /// Definitions and flows being typed, innermost last (for cycle chains; named only when a
     /// cycle is found, so typing allocates no name).
     stack: Vec<Pending>,
@@ -94,6 +117,40 @@ pub fn check_with(
     registry: Registry,
     extra: Option<&ast::Expr>,
 ) -> (Program, Option<ir::TExpr>, Vec<CheckError>) {
+    let flows = decls
+        .iter()
+        .filter_map(|d| match d {
+            Decl::Flow(f) => Some(FlowAst::Borrowed(f)),
+            _ => None,
+        })
+        .collect();
+    check_split(decls, flows, registry, extra)
+}
+
+/// Checks a whole program that is checked once and not kept (`aifin check`, `run`): the same
+/// checks, the same program and errors as [`check`], but each flow's declaration is dropped
+/// as soon as the flow is typed ([`FlowAst`]).
+pub fn check_owned(decls: Vec<Decl>, registry: Registry) -> (Program, Vec<CheckError>) {
+    let mut rest = Vec::with_capacity(decls.len());
+    let mut flows = Vec::new();
+    for d in decls {
+        match d {
+            Decl::Flow(f) => flows.push(FlowAst::Owned(f)),
+            other => rest.push(other),
+        }
+    }
+    let refs: Vec<&Decl> = rest.iter().collect();
+    let (p, _, e) = check_split(&refs, flows, registry, None);
+    (p, e)
+}
+
+/// The check of `decls` (every declaration but the flows) and `flows` (in declaration order).
+fn check_split<'a>(
+    decls: &[&'a Decl],
+    flows: Vec<FlowAst<'a>>,
+    registry: Registry,
+    extra: Option<&ast::Expr>,
+) -> (Program, Option<ir::TExpr>, Vec<CheckError>) {
     let (mut program, extra, errors) = {
         let mut c = Checker::new(&registry);
         c.money = ledger_currency(decls, &registry);
@@ -104,7 +161,7 @@ pub fn check_with(
                 _ => None,
             })
             .collect();
-        c.collect(decls);
+        c.collect(decls, flows);
         let mut p = c.run(decls);
         c.errors.extend(terms::validate(&p, &registry));
         c.errors.extend(range_order::validate(&p, &registry));
@@ -122,9 +179,13 @@ impl<'a> Checker<'a> {
     fn pending_name(&self, p: Pending) -> String {
         match p {
             Pending::Def(id) => self.def_asts.get(id).map(|d| d.name.name.clone()).unwrap_or_default(),
-            Pending::Flow(id) => {
-                self.flow_asts.get(id).map(|(_, f)| format!("{}.{}", f.entity.name, f.name.name)).unwrap_or_default()
-            }
+            // a flow being typed has been taken out of `flow_asts`: its name is in the index
+            Pending::Flow(id) => self
+                .flow_index
+                .iter()
+                .find(|(_, &i)| i == id)
+                .and_then(|((e, name), _)| Some(format!("{}.{name}", self.entity_asts.get(*e)?.name.name)))
+                .unwrap_or_default(),
         }
     }
 
@@ -187,7 +248,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Pass 1: every top-level name and every flow's slot.
-    fn collect(&mut self, decls: &[&'a Decl]) {
+    fn collect(&mut self, decls: &[&'a Decl], flows: Vec<FlowAst<'a>>) {
         for d in decls {
             match d {
                 Decl::Definition(def) => {
@@ -220,12 +281,11 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        let flows = decls.iter().filter(|d| matches!(d, Decl::Flow(_))).count();
-        self.flow_asts = Vec::with_capacity(flows).into();
-        self.flow_state = Vec::with_capacity(flows).into();
-        self.flow_ir = Vec::with_capacity(flows).into();
-        for d in decls {
-            if let Decl::Flow(f) = d {
+        self.flow_asts = Vec::with_capacity(flows.len()).into();
+        self.flow_state = Vec::with_capacity(flows.len()).into();
+        self.flow_ir = Vec::with_capacity(flows.len()).into();
+        for ast in flows {
+            if let Some(f) = ast.get() {
                 let e = match self.names.get(&f.entity.name).copied() {
                     Some((NameRef::Entity(e), _)) => e,
                     // a flow's owner must be a declared entity: a typo is never a silent no-op
@@ -249,17 +309,17 @@ impl<'a> Checker<'a> {
                     }
                 };
                 let key = (e, f.name.name.clone());
-                if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)) {
+                if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)?.1.get()) {
                     self.errors.push(CheckError::DuplicateName {
                         span: f.name.span,
-                        first: Some(prev.1.name.span),
+                        first: Some(prev.name.span),
                         name: format!("{}.{}", f.entity.name, f.name.name),
                         what: "a flow".into(),
                     });
                     continue;
                 }
                 self.flow_index.insert(key, self.flow_asts.next_id());
-                self.flow_asts.push((e, f));
+                self.flow_asts.push((e, ast));
                 self.flow_state.push(State::Unchecked);
                 self.flow_ir.push(None);
             }

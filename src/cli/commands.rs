@@ -11,9 +11,9 @@ pub(super) fn disk_session(allow: &[PathBuf]) -> Session {
 
 pub(super) fn check(files: &[PathBuf], claims: Option<Scenarios>, allow: &[PathBuf], style: RenderStyle) -> Output {
     let mut out = Output::default();
-    let mut session = disk_session(allow);
     for f in files {
-        if let Err(diags) = session.load_file(f) {
+        let (session, loaded) = disk_session(allow).load_file_once(f);
+        if let Err(diags) = loaded {
             out.stderr.push_str(&session.render(&diags, style));
             out.code = 1;
             continue;
@@ -75,11 +75,10 @@ pub(super) fn run_file(
     allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
-    let mut session = disk_session(allow);
-    if let Err(diags) = session.load_file(file) {
+    let (session, loaded) = disk_session(allow).load_file_once(file);
+    if let Err(diags) = loaded {
         return failed(&diags, session.sources(), style);
     }
-    let session = session.into_one_shot();
     let warnings = session.render(session.warnings(), style);
     let program = session.program().clone();
     let mut outcomes = Vec::new();
@@ -113,11 +112,10 @@ pub(super) fn compare(
     allow: &[PathBuf],
     style: RenderStyle,
 ) -> Output {
-    let mut session = disk_session(allow);
-    if let Err(diags) = session.load_file(file) {
+    let (session, loaded) = disk_session(allow).load_file_once(file);
+    if let Err(diags) = loaded {
         return failed(&diags, session.sources(), style);
     }
-    let session = session.into_one_shot();
     let both = session.outcome(Some(a)).and_then(|x| session.outcome(Some(b)).map(|y| (x, y)));
     match both {
         Ok((x, y)) => {

@@ -27,7 +27,7 @@ use super::timeline::Timeline;
 use crate::check::ids::Id;
 use crate::check::ir::{Contingency, ContractId, EntityId, FlowId, FlowIr, FlowKind, IdVec};
 use crate::check::options::{AfterDefault, DefaultPolicy};
-use crate::check::typed::{ContractTerms, TakeOrPayIr};
+use crate::check::typed::ContractTerms;
 use crate::clearing::{clear, Obligation, Policy};
 use crate::number::{self, ArithError};
 use crate::source::Span;
@@ -605,9 +605,10 @@ impl Run<'_> {
                 // no payment left: the claim is empty, whatever its kind
                 let event_kind = payments.first().map(|x| x.kind).unwrap_or(EventKind::Trade);
                 let termination = match terms {
-                    ContractTerms::TakeOrPay(TakeOrPayIr { termination: Some(f), .. }) => {
-                        Some(self.constant_money(&f.value)?)
-                    }
+                    ContractTerms::TakeOrPay(t) => match &t.termination {
+                        Some(f) => Some(self.constant_money(&f.value)?),
+                        None => None,
+                    },
                     _ => None,
                 };
                 let amount = match termination {

@@ -234,7 +234,7 @@ pub fn entities_to_post(prev: &RunResult, program: &Program, dirty: &Dirty) -> O
             walk(&f.value, &mut r);
             f.dated.iter().for_each(|(x, _)| walk(x, &mut r));
         }
-        for f in [ent.terms.cash.as_ref(), ent.terms.min_cash.given()].into_iter().flatten() {
+        for f in [ent.terms.cash.as_deref(), ent.terms.min_cash.given()].into_iter().flatten() {
             walk(&f.value, &mut r);
         }
         if r.opaque
