@@ -84,7 +84,7 @@ impl Builder<'_> {
                 }
                 Rule::currency_setting | Rule::rounding_setting => {
                     let is_currency = p.as_rule() == Rule::currency_setting;
-                    let v = self.ident_in(p, pspan)?;
+                    let v = self.ident_in(p)?;
                     let (slot, setting) =
                         if is_currency { (&mut sc.currency, "currency") } else { (&mut sc.rounding, "rounding") };
                     if let Some(first) = slot {
@@ -196,9 +196,10 @@ impl Builder<'_> {
         let mut life: Option<Box<Expr>> = None;
         let mut while_: Option<Ident> = None;
         let mut until: Option<Box<Expr>> = None;
-        let mut seen: Vec<(&'static str, crate::source::Span)> = Vec::new();
+        // each clause's pest span: trimmed only for an error (a span's cost is in the trimming)
+        let mut seen: Vec<(&'static str, pest::Span<'_>)> = Vec::new();
         for p in significant(pair) {
-            let pspan = self.span(&p);
+            let raw = p.as_span();
             let clause = match p.as_rule() {
                 Rule::from_clause => Some("from"),
                 Rule::to_clause => Some("to"),
@@ -211,9 +212,10 @@ impl Builder<'_> {
             };
             if let Some(c) = clause {
                 if let Some((_, first)) = seen.iter().find(|(n, _)| *n == c) {
-                    return Err(ParseError::DuplicateClause { span: pspan, first: *first, clause: c });
+                    let first = self.trimmed(*first);
+                    return Err(ParseError::DuplicateClause { span: self.trimmed(raw), first, clause: c });
                 }
-                seen.push((c, pspan));
+                seen.push((c, raw));
             }
             match p.as_rule() {
                 Rule::name => names.push(if names.len() == 1 { self.declared(&p)? } else { self.ident(&p) }),
@@ -221,7 +223,7 @@ impl Builder<'_> {
                 Rule::expr => value = Some(self.root_expr(p)?),
                 Rule::from_clause | Rule::to_clause | Rule::on_clause => {
                     let rule = p.as_rule();
-                    let lit = self.require(significant(p).next(), pspan)?;
+                    let lit = self.require_at(significant(p).next(), raw)?;
                     let lit = self.period(lit)?;
                     match rule {
                         Rule::from_clause => from = Some(lit),
@@ -229,14 +231,14 @@ impl Builder<'_> {
                         _ => on = Some(lit),
                     }
                 }
-                Rule::as_clause => kind = Some(self.ident_in(p, pspan)?),
-                Rule::while_clause => while_ = Some(self.ident_in(p, pspan)?),
+                Rule::as_clause => kind = Some(self.ident_in(p)?),
+                Rule::while_clause => while_ = Some(self.ident_in(p)?),
                 Rule::until_clause => {
-                    let e = self.require(significant(p).next(), pspan)?;
+                    let e = self.require_at(significant(p).next(), raw)?;
                     until = Some(Box::new(self.root_expr(e)?));
                 }
                 _ => {
-                    let e = self.require(significant(p).next(), pspan)?;
+                    let e = self.require_at(significant(p).next(), raw)?;
                     life = Some(Box::new(self.root_expr(e)?));
                 }
             }

@@ -9,7 +9,6 @@ use super::error::ParseError;
 use super::grammar::{is_keyword, Rule};
 use super::Builder;
 use crate::limits::MAX_EXPR_TOKENS;
-use crate::source::Span;
 use pest::iterators::{Pair, Pairs};
 
 /// The binding power of unary `-` (between `* /` and `^`).
@@ -39,18 +38,19 @@ impl Builder<'_> {
 
     /// `expr = arith conversion? range_tail?`
     pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
-        let span = self.span(&pair);
+        let raw = pair.as_span();
         let mut inner = significant(pair).peekable();
-        let low = self.converted(&mut inner, span)?;
+        let low = self.converted(&mut inner, raw)?;
         match inner.next() {
             None => Ok(low),
             Some(tail) => {
                 let mut parts = significant(tail).peekable();
-                let high = self.converted(&mut parts, span)?;
+                let high = self.converted(&mut parts, raw)?;
                 let point = match parts.next() {
-                    Some(_tilde) => Some(Box::new(self.converted(&mut parts, span)?)),
+                    Some(_tilde) => Some(Box::new(self.converted(&mut parts, raw)?)),
                     None => None,
                 };
+                let span = self.trimmed(raw);
                 Ok(Expr { kind: ExprKind::Range { low: Box::new(low), high: Box::new(high), point }, span })
             }
         }
@@ -60,9 +60,9 @@ impl Builder<'_> {
     fn converted<'i>(
         &mut self,
         pairs: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
-        span: crate::source::Span,
+        raw: pest::Span<'_>,
     ) -> Result<Expr, ParseError> {
-        let first = self.require(pairs.next(), span)?;
+        let first = self.require_at(pairs.next(), raw)?;
         let value = self.arith(first)?;
         match pairs.next_if(|p| p.as_rule() == Rule::conversion) {
             None => Ok(value),
@@ -80,19 +80,19 @@ impl Builder<'_> {
 
     /// `arith`: prefix/infix operators over postfix expressions.
     fn arith(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
-        let span = self.span(&pair);
+        let raw = pair.as_span();
         let pairs = pair.into_inner();
         self.tokens = self.tokens.saturating_add(pairs.clone().count());
         if self.tokens > MAX_EXPR_TOKENS {
             // Label only the first line: the whole expression may be thousands of lines long.
-            let first_line = pair_first_line(span, self.text);
+            let first_line = pair_first_line(self.trimmed(raw), self.text);
             return Err(ParseError::ExpressionTooLarge {
                 span: first_line,
                 what: "operators and operands",
                 limit: MAX_EXPR_TOKENS,
             });
         }
-        self.pratt(&mut pairs.peekable(), 0, span)
+        self.pratt(&mut pairs.peekable(), 0, raw)
     }
 
     /// Precedence climbing over `arith`'s pairs: `+ -` < `* /` < unary `-` < `^` (right
@@ -101,12 +101,12 @@ impl Builder<'_> {
         &mut self,
         pairs: &mut std::iter::Peekable<Pairs<'_, Rule>>,
         rbp: u8,
-        span: Span,
+        raw: pest::Span<'_>,
     ) -> Result<Expr, ParseError> {
-        let first = self.require(pairs.next(), span)?;
+        let first = self.require_at(pairs.next(), raw)?;
         let mut lhs = if first.as_rule() == Rule::neg {
             let op_span = self.span(&first);
-            let rhs = self.pratt(pairs, NEG, span)?;
+            let rhs = self.pratt(pairs, NEG, raw)?;
             Expr { span: op_span.to(rhs.span), kind: ExprKind::Unary { op: UnaryOp::Neg, operand: Box::new(rhs) } }
         } else {
             self.postfix_expr(first)?
@@ -115,7 +115,7 @@ impl Builder<'_> {
             let (lbp, bop) = binding(op.as_str());
             let op_span = self.span(&op);
             // left associative: the right side binds tighter than `lbp`; `^` is right associative
-            let rhs = self.pratt(pairs, if bop == BinaryOp::Pow { lbp - 1 } else { lbp }, span)?;
+            let rhs = self.pratt(pairs, if bop == BinaryOp::Pow { lbp - 1 } else { lbp }, raw)?;
             lhs = Expr {
                 span: lhs.span.to(rhs.span),
                 kind: ExprKind::Binary { op: bop, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
@@ -126,15 +126,15 @@ impl Builder<'_> {
 
     /// `postfix_expr = primary (call_args | member)*`
     fn postfix_expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
-        let span = self.span(&pair);
+        let raw = pair.as_span();
         let mut inner = pair.into_inner();
-        let first = self.require(inner.next(), span)?;
+        let first = self.require_at(inner.next(), raw)?;
         let mut e = self.primary(first)?;
         for post in inner {
             let post_span = self.span(&post);
             match post.as_rule() {
                 Rule::member => {
-                    let name = self.ident_in(post, post_span)?;
+                    let name = self.ident_in(post)?;
                     e = Expr { span: e.span.to(post_span), kind: ExprKind::Member { base: Box::new(e), member: name } };
                 }
                 _ => {
@@ -157,10 +157,7 @@ impl Builder<'_> {
         let mut anchor = None;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::arg_name => {
-                    let s = self.span(&p);
-                    name = Some(self.ident_in(p, s)?);
-                }
+                Rule::arg_name => name = Some(self.ident_in(p)?),
                 Rule::expr => value = Some(self.expr(p)?),
                 _ => {
                     let s = self.span(&p);
@@ -202,11 +199,11 @@ impl Builder<'_> {
 
     /// A number literal, exactly.
     pub(super) fn number(&mut self, pair: &Pair<'_, Rule>) -> Result<NumberLit, ParseError> {
-        let span = self.span(pair);
-        let text = pair.as_str();
+        let raw = pair.as_span();
+        let text = raw.as_str();
         crate::number::parse_literal(text)
             .map(|value| NumberLit { value, text: text.to_string() })
-            .map_err(|_| ParseError::NumberOutOfRange { span })
+            .map_err(|_| ParseError::NumberOutOfRange { span: self.trimmed(raw) })
     }
 
     /// `unit_expr = unit_ref (unit_op unit_ref)*`
@@ -320,8 +317,9 @@ impl Builder<'_> {
     }
 
     /// The first `name`-like token inside `pair` as an identifier.
-    pub(super) fn ident_in(&mut self, pair: Pair<'_, Rule>, span: crate::source::Span) -> Result<Ident, ParseError> {
-        let name = self.require(pair.into_inner().find(|p| p.as_rule() == Rule::name), span)?;
+    pub(super) fn ident_in(&mut self, pair: Pair<'_, Rule>) -> Result<Ident, ParseError> {
+        let raw = pair.as_span();
+        let name = self.require_at(pair.into_inner().find(|p| p.as_rule() == Rule::name), raw)?;
         Ok(self.ident(&name))
     }
 

@@ -39,8 +39,15 @@ impl Builder<'_> {
     /// Trailing whitespace and comments are trimmed: pest keeps what it skipped before a
     /// repetition that then matched nothing (`1 USD ` in `1 USD + x`).
     pub(crate) fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        let s = pair.as_span();
-        let trimmed = trim_trivia(pair.as_str()).len();
+        self.trimmed(pair.as_span())
+    }
+
+    /// The span of pest's span `s` (as [`Builder::span`]). The builder keeps a pair's pest span
+    /// and calls this only where a node or an error needs the span: trimming is most of the
+    /// cost of a span, and an expression's wrapper pairs (`expr`, `arith`) end in the newline
+    /// pest skipped after them (issue 20).
+    pub(crate) fn trimmed(&self, s: pest::Span<'_>) -> Span {
+        let trimmed = trim_trivia(s.as_str()).len();
         self.range(s.start(), s.start() + trimmed)
     }
 
@@ -57,6 +64,15 @@ impl Builder<'_> {
             found: "an incomplete one".into(),
             hint: None,
         })
+    }
+
+    /// `Some(x)` → `x`; `None` → the syntax error of [`Builder::require`] at `raw`, trimmed
+    /// only then.
+    pub(crate) fn require_at<T>(&self, x: Option<T>, raw: pest::Span<'_>) -> Result<T, ParseError> {
+        match x {
+            Some(x) => Ok(x),
+            None => self.require(None, self.trimmed(raw)),
+        }
     }
 
     fn pest_error(&self, e: pest::error::Error<Rule>, piece: &str) -> ParseError {
@@ -182,8 +198,8 @@ pub(crate) fn trim_trivia(text: &str) -> &str {
     }
     // A swallowed line comment is always followed by a newline (sources are stored with a
     // final one) and a block comment ends in `*/`: without either, only spaces can trail.
-    let trimmed = text.trim_end();
-    let newline_skipped = text.get(trimmed.len()..).is_some_and(|ws| ws.contains('\n'));
+    let trimmed = trim_space(text);
+    let newline_skipped = text.as_bytes().get(trimmed.len()..).is_some_and(|ws| ws.contains(&b'\n'));
     if !newline_skipped && !trimmed.ends_with("*/") {
         return trimmed;
     }
@@ -192,12 +208,12 @@ pub(crate) fn trim_trivia(text: &str) -> &str {
         let before = t.len();
         if t.ends_with("*/") {
             if let Some(i) = t.rfind("/*") {
-                t = t.get(..i).unwrap_or(t).trim_end();
+                t = trim_space(t.get(..i).unwrap_or(t));
             }
         }
         let line_start = t.rfind('\n').map(|i| i + 1).unwrap_or(0);
         if let Some(c) = line_comment_start(t.get(line_start..).unwrap_or("")) {
-            t = t.get(..line_start + c).unwrap_or(t).trim_end();
+            t = trim_space(t.get(..line_start + c).unwrap_or(t));
         }
         if t.len() == before {
             return t;
@@ -205,12 +221,27 @@ pub(crate) fn trim_trivia(text: &str) -> &str {
     }
 }
 
+/// `text` without the whitespace the grammar skips at its end (`WHITESPACE`: the ASCII bytes
+/// tab to space), byte by byte (`str::trim_end` decodes characters and knows Unicode's spaces,
+/// which the grammar never skips).
+fn trim_space(text: &str) -> &str {
+    let b = text.as_bytes();
+    let mut end = b.len();
+    while end > 0 && b.get(end - 1).is_some_and(|c| (b'\t'..=b' ').contains(c)) {
+        end -= 1;
+    }
+    // only ASCII bytes were dropped, so `end` is a character boundary
+    text.get(..end).unwrap_or(text)
+}
+
 /// Where a `//` comment starts in one line, outside strings.
 fn line_comment_start(line: &str) -> Option<usize> {
-    if !line.contains("//") {
+    let b = line.as_bytes();
+    // most lines have no `/` at all (a byte search); `str::contains("//")` set up a substring
+    // searcher for every line, a few percent of parsing (issue 20)
+    if !b.contains(&b'/') {
         return None;
     }
-    let b = line.as_bytes();
     let mut i = 0;
     let mut in_str = false;
     while i < b.len() {

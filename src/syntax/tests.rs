@@ -116,3 +116,22 @@ exchange 1 EUR = 1.08 USD
     assert!(errs.is_empty(), "{errs:?}");
     assert_eq!(f.decls.len(), 19);
 }
+
+#[test]
+fn trailing_trivia_is_trimmed_and_nothing_else() {
+    use super::trim_trivia;
+    for (text, kept) in [
+        ("1 USD", "1 USD"),
+        ("1 USD \t\r\n\n", "1 USD"),
+        ("x // note\n", "x"),
+        ("x /* a */ /* b */\n  // c\n", "x"),
+        ("USD/day\n", "USD/day"),
+        ("\"a // b\"\n", "\"a // b\""),
+        ("\"a // b\" // c\n", "\"a // b\""),
+        // the grammar skips only ASCII tab..space: a no-break space is not trivia
+        ("x\u{a0}", "x\u{a0}"),
+        ("é \n", "é"),
+    ] {
+        assert_eq!(trim_trivia(text), kept, "{text:?}");
+    }
+}
