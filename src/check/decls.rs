@@ -152,7 +152,7 @@ impl<'a> Checker<'a> {
             });
             return None;
         }
-        let kind = match &f.kind {
+        let kind = match &f.clauses().kind {
             Some(k) => match FlowKind::from_name(&k.name) {
                 Some(kind) => kind,
                 None => {
@@ -189,7 +189,7 @@ impl<'a> Checker<'a> {
             });
             return None;
         }
-        if is_amount && shape == Shape::Constant && f.on.is_none() {
+        if is_amount && shape == Shape::Constant && f.clauses().on.is_none() {
             self.errors.push(CheckError::WrongKind {
                 span: value.span,
                 expected: "a date for a one-off amount (`on 2026-03-01`)".into(),
@@ -200,16 +200,16 @@ impl<'a> Checker<'a> {
             });
             return None;
         }
-        if !is_amount && f.on.is_some() {
+        if !is_amount && f.clauses().on.is_some() {
             self.errors.push(CheckError::WrongKind {
-                span: f.on.map(|p| p.span).unwrap_or(value.span),
+                span: f.clauses().on.map(|p| p.span).unwrap_or(value.span),
                 expected: "an amount for `on DATE`".into(),
                 found: "a rate per time".into(),
                 hint: Some("`on` books a one-off amount; a rate books over `from … to …`".into()),
             });
             return None;
         }
-        let life = match (&f.life, kind) {
+        let life = match (&f.clauses().life, kind) {
             (Some(l), FlowKind::Capex) => {
                 let t = self.expr(l)?;
                 let time = self.reg.time();
@@ -236,7 +236,7 @@ impl<'a> Checker<'a> {
             }
             (None, _) => None,
         };
-        if let (Some(a), Some(b)) = (f.from, f.to) {
+        if let (Some(a), Some(b)) = (f.clauses().from, f.clauses().to) {
             if crate::calendar::period_start(b.value) < crate::calendar::period_start(a.value) {
                 self.errors.push(CheckError::WrongKind {
                     span: b.span,
@@ -257,9 +257,9 @@ impl<'a> Checker<'a> {
             name: f.name.name.clone(),
             direction: f.direction,
             value,
-            from: f.from.map(|p| p.value),
-            to: f.to.map(|p| p.value),
-            on: f.on.map(|p| p.value),
+            from: f.clauses().from.map(|p| p.value),
+            to: f.clauses().to.map(|p| p.value),
+            on: f.clauses().on.map(|p| p.value),
             kind,
             life,
             span: f.span,
@@ -268,7 +268,7 @@ impl<'a> Checker<'a> {
 
     /// A flow's `while CONTRACT` or `until defaulted(ENTITY)` (at most one of them).
     fn contingency(&mut self, f: &ast::Flow) -> Option<Option<Contingency>> {
-        match (&f.while_, &f.until) {
+        match (&f.clauses().while_, &f.clauses().until) {
             (None, None) => Some(None),
             (Some(c), None) => match self.names.get(&c.name).map(|x| x.0) {
                 Some(NameRef::Contract(id)) => Some(Some(Contingency::While(id))),

@@ -528,9 +528,15 @@ impl Checker<'_> {
             });
             return None;
         };
-        let Some(fid) = self.flow_index.get(&(e, member.name.clone())).copied() else {
-            let candidates: Vec<&str> =
-                self.flow_index.keys().filter(|(ent, _)| *ent == e).map(|(_, n)| n.as_str()).collect();
+        let found = self.flow_names.get(&member.name).and_then(|n| self.flow_index.get(&(e, n)));
+        let Some(fid) = found.copied() else {
+            let mut candidates: Vec<&str> = self
+                .flow_index
+                .keys()
+                .filter(|(ent, _)| *ent == e)
+                .filter_map(|(_, n)| self.flow_names.name(*n))
+                .collect();
+            candidates.sort_unstable();
             let suggestion = crate::units::suggest(&member.name, candidates.into_iter());
             self.errors.push(CheckError::UnknownName {
                 span: member.span,

@@ -71,6 +71,37 @@ impl FlowAst<'_> {
     }
 }
 
+/// The distinct names of flows, numbered in the order first seen.
+#[derive(Default)]
+struct FlowNames {
+    ids: FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl FlowNames {
+    /// The number of `name`, given one if it has none.
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        // more distinct names than u32 holds cannot come from a source within the size limit
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.ids.insert(name.to_string(), id);
+        self.names.push(name.to_string());
+        id
+    }
+
+    /// The number of `name`, if a flow has it.
+    fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    /// The name numbered `id`.
+    fn name(&self, id: u32) -> Option<&str> {
+        self.names.get(id as usize).map(String::as_str)
+    }
+}
+
 /// Progress of on-demand typing.
 #[derive(Debug, Clone, PartialEq)]
 enum State {
@@ -90,7 +121,11 @@ struct Checker<'a> {
     entity_asts: IdVec<EntityId, &'a ast::Entity>,
     contract_asts: IdVec<ContractId, &'a ast::Contract>,
     flow_asts: IdVec<FlowId, (EntityId, FlowAst<'a>)>,
-    flow_index: FxHashMap<(EntityId, String), FlowId>,
+    /// Each flow by its entity and its name's number in `flow_names`: a flow's name is one of
+    /// few (`revenue`, `opex` …) written once per entity, so the index keeps each name once
+    /// instead of a string per flow (issue 20).
+    flow_index: FxHashMap<(EntityId, u32), FlowId>,
+    flow_names: FlowNames,
     flow_state: IdVec<FlowId, State>,
     /// Each flow once typed, boxed: the slots are made before any flow is typed, while the
     /// whole AST is still alive, and 200-byte slots were a sixth of that peak (issue 20).
@@ -184,7 +219,9 @@ impl<'a> Checker<'a> {
                 .flow_index
                 .iter()
                 .find(|(_, &i)| i == id)
-                .and_then(|((e, name), _)| Some(format!("{}.{name}", self.entity_asts.get(*e)?.name.name)))
+                .and_then(|((e, n), _)| {
+                    Some(format!("{}.{}", self.entity_asts.get(*e)?.name.name, self.flow_names.name(*n)?))
+                })
                 .unwrap_or_default(),
         }
     }
@@ -209,6 +246,7 @@ impl<'a> Checker<'a> {
             contract_asts: IdVec::default(),
             flow_asts: IdVec::default(),
             flow_index: FxHashMap::default(),
+            flow_names: FlowNames::default(),
             flow_state: IdVec::default(),
             flow_ir: IdVec::default(),
             stack: Vec::new(),
@@ -308,7 +346,7 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                 };
-                let key = (e, f.name.name.clone());
+                let key = (e, self.flow_names.intern(&f.name.name));
                 if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)?.1.get()) {
                     self.errors.push(CheckError::DuplicateName {
                         span: f.name.span,

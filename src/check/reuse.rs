@@ -38,7 +38,8 @@ pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<T
         c.names.insert(k.name.clone(), (NameRef::Contract(id), k.span));
     }
     for (id, f) in program.flows.iter_enumerated() {
-        c.flow_index.insert((f.entity, f.name.clone()), id);
+        let n = c.flow_names.intern(&f.name);
+        c.flow_index.insert((f.entity, n), id);
         c.flow_state.push(State::Done(Some(Type::Quantity(c.money.clone(), Shape::Flow))));
     }
     let t = c.expr(e);

@@ -116,11 +116,11 @@ impl FileIndex {
                 self.symbols.push(Symbol { name, kind: Kind::Flow, name_span: f.name.span, span: f.span });
                 self.refer(&f.entity);
                 self.refer(&f.counterparty);
-                if let Some(w) = &f.while_ {
+                if let Some(w) = &f.clauses().while_ {
                     self.refer(w);
                 }
                 self.expr(&f.value);
-                for e in f.life.as_deref().into_iter().chain(f.until.as_deref()) {
+                for e in f.clauses().life.as_deref().into_iter().chain(f.clauses().until.as_deref()) {
                     self.expr(e);
                 }
             }

@@ -241,6 +241,18 @@ pub struct Flow {
     pub counterparty: Ident,
     /// The amount or rate.
     pub value: Expr,
+    /// The clauses written after the value, if any (boxed: a flow without clauses is 40 % of
+    /// the size with them inline, and flows are most of a large program's AST; issue 20).
+    /// Read them with [`Flow::clauses`].
+    pub written: Option<Box<FlowClauses>>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A flow's clauses: `from P`, `to P`, `on D`, `as KIND`, `life DURATION`, `while CONTRACT`,
+/// `until defaulted(ENTITY)`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlowClauses {
     /// First period.
     pub from: Option<PeriodLit>,
     /// Last period.
@@ -249,14 +261,23 @@ pub struct Flow {
     pub on: Option<PeriodLit>,
     /// `as revenue|cost|capex|financing`
     pub kind: Option<Ident>,
-    /// `life 5 year` (capex depreciation life; boxed: most flows have none)
+    /// `life 5 year` (capex depreciation life)
     pub life: Option<Box<Expr>>,
-    /// `while CONTRACT`: booked only while the contract is in force (boxed: rare).
+    /// `while CONTRACT`: booked only while the contract is in force.
     pub while_: Option<Box<Ident>>,
     /// `until defaulted(ENTITY)`: booked until the entity defaults.
     pub until: Option<Box<Expr>>,
-    /// The whole declaration.
-    pub span: Span,
+}
+
+/// The clauses of a flow that writes none.
+static NO_CLAUSES: FlowClauses =
+    FlowClauses { from: None, to: None, on: None, kind: None, life: None, while_: None, until: None };
+
+impl Flow {
+    /// Its clauses (all `None` when it writes none).
+    pub fn clauses(&self) -> &FlowClauses {
+        self.written.as_deref().unwrap_or(&NO_CLAUSES)
+    }
 }
 
 /// `contract NAME : KIND { fields }`

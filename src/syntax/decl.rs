@@ -248,21 +248,9 @@ impl Builder<'_> {
         let name = self.require(names.next(), span)?;
         let counterparty = self.require(names.next(), span)?;
         let value = self.require(value, span)?;
-        Ok(Flow {
-            entity,
-            name,
-            direction,
-            counterparty,
-            value,
-            from,
-            to,
-            on,
-            kind,
-            life,
-            while_: while_.map(Box::new),
-            until,
-            span,
-        })
+        let clauses = FlowClauses { from, to, on, kind, life, while_: while_.map(Box::new), until };
+        let written = (clauses != FlowClauses::default()).then(|| Box::new(clauses));
+        Ok(Flow { entity, name, direction, counterparty, value, written, span })
     }
 
     fn contract(&mut self, pair: Pair<'_, Rule>) -> Result<Contract, ParseError> {

@@ -200,25 +200,25 @@ pub fn decl(d: &Decl) -> String {
                 f.counterparty.name,
                 expr(&f.value)
             );
-            if let Some(p) = &f.from {
+            if let Some(p) = &f.clauses().from {
                 let _ = write!(s, " from {}", p.value);
             }
-            if let Some(p) = &f.to {
+            if let Some(p) = &f.clauses().to {
                 let _ = write!(s, " to {}", p.value);
             }
-            if let Some(p) = &f.on {
+            if let Some(p) = &f.clauses().on {
                 let _ = write!(s, " on {}", p.value);
             }
-            if let Some(k) = &f.kind {
+            if let Some(k) = &f.clauses().kind {
                 let _ = write!(s, " as {}", k.name);
             }
-            if let Some(l) = &f.life {
+            if let Some(l) = &f.clauses().life {
                 let _ = write!(s, " life {}", expr(l));
             }
-            if let Some(c) = &f.while_ {
+            if let Some(c) = &f.clauses().while_ {
                 let _ = write!(s, " while {}", c.name);
             }
-            if let Some(u) = &f.until {
+            if let Some(u) = &f.clauses().until {
                 let _ = write!(s, " until {}", expr(u));
             }
             s.push('\n');
