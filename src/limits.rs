@@ -32,6 +32,18 @@ pub enum SourceLimit {
     },
 }
 
+/// The bytes [`check_source`] looks at: quotes, slashes and brackets.
+const STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let stops = *b"\"/([{)]}";
+    let mut k = 0;
+    while k < stops.len() {
+        t[stops[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Checks the raw text against the source limits.
 ///
 /// Brackets inside strings and comments do not count.
@@ -43,6 +55,11 @@ pub fn check_source(text: &str) -> Result<(), SourceLimit> {
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
+        // most bytes are none of the ones below: skip them with one table look-up each
+        match bytes.get(i..).and_then(|rest| rest.iter().position(|&b| STOPS[usize::from(b)])) {
+            Some(k) => i += k,
+            None => break,
+        }
         match bytes[i] {
             b'"' => {
                 i += 1;
@@ -113,5 +130,58 @@ mod tests {
         let commented = format!("// {deep}\n/* {deep} */");
         assert_eq!(check_source(&commented), Ok(()));
         assert_eq!(check_source(&"(".repeat(MAX_NESTING)), Ok(()));
+    }
+
+    /// The scan as it was written before it skipped plain bytes by table (issue 20): byte by
+    /// byte, the reference the faster scan must agree with.
+    fn byte_by_byte(text: &str) -> Result<(), SourceLimit> {
+        let bytes = text.as_bytes();
+        let (mut depth, mut i) = (0usize, 0);
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    i += 2;
+                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(SourceLimit::TooDeep { offset: i });
+                    }
+                }
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        #[test]
+        fn the_table_scan_agrees_with_the_byte_scan(
+            parts in proptest::collection::vec(
+                proptest::sample::select(&["(", ")", "[", "{", "}", "\"", "\\", "/", "*", "\n", "a", " ", "é", "((((((((((((((((((((((((((((((((((((((((("][..]),
+                0..300,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(check_source(&text), byte_by_byte(&text));
+        }
     }
 }

@@ -169,9 +169,12 @@ impl<'a> Checker<'a> {
         };
         let value = self.expr(&f.value)?;
         let (d, shape) = self.need_quantity(&value)?;
-        let rate_dim = self.money.div(&self.reg.time());
+        let rate_dim = match &self.money_rate {
+            Some(r) => r,
+            None => self.money_rate.insert(self.money.div(&self.reg.time())),
+        };
         let is_amount = d == self.money;
-        if !is_amount && d != rate_dim {
+        if !is_amount && d != *rate_dim {
             let found = self.describe(&value);
             let hint = if self.reg.is_money(&d) || self.reg.is_money(&d.mul(&self.reg.time())) {
                 Some(format!(

@@ -114,6 +114,8 @@ struct Checker<'a> {
     reg: &'a Registry,
     /// The dimension the books are kept in (the first scenario's currency, else USD).
     money: crate::units::Dimension,
+    /// `money` per time, a flow's rate: made once, on the first flow (it was made per flow).
+    money_rate: Option<crate::units::Dimension>,
     names: FxHashMap<String, (NameRef, Span)>,
     def_asts: IdVec<DefId, &'a ast::Definition>,
     def_state: IdVec<DefId, State>,
@@ -238,6 +240,7 @@ impl<'a> Checker<'a> {
         Checker {
             reg,
             money: crate::units::Dimension::none(),
+            money_rate: None,
             names: FxHashMap::default(),
             def_asts: IdVec::default(),
             def_state: IdVec::default(),

@@ -325,7 +325,9 @@ impl Builder<'_> {
 
     /// A `name` token as an identifier.
     pub(super) fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: self.span(pair) }
+        // one look-up of the pair's tokens for both (`as_str` and `span` each made one)
+        let raw = pair.as_span();
+        Ident { name: raw.as_str().to_string(), span: self.trimmed(raw) }
     }
 
     /// A `name` token that a declaration introduces: reserved words are refused.
