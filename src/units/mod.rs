@@ -114,10 +114,10 @@ impl Registry {
 
     /// The dimension of a unit.
     pub fn dimension(&self, unit: &Unit) -> Dimension {
-        unit.factors().iter().fold(Dimension::none(), |acc, (id, e)| match self.def(*id) {
-            Some(d) => acc.mul(&d.dimension.pow(*e)),
-            None => acc,
-        })
+        Dimension::product(unit.factors().iter().flat_map(|&(id, e)| {
+            let dims = self.def(id).map(|d| d.dimension.factors()).into_iter().flatten();
+            dims.map(move |(b, x)| (b, x.saturating_mul(e)))
+        }))
     }
 
     /// The ratio that turns an amount in unit `from` into unit `to` (`EUR` → `USD` with

@@ -33,7 +33,9 @@ impl Unit {
     }
     /// Builds from factors, merging repeats and dropping zero exponents.
     pub fn from_factors(factors: impl IntoIterator<Item = (UnitId, i32)>) -> Self {
-        let mut out: Vec<(UnitId, i32)> = Vec::new();
+        let factors = factors.into_iter();
+        // sized by the iterator's hint: exact for a literal's factors, so no shrink below
+        let mut out: Vec<(UnitId, i32)> = Vec::with_capacity(factors.size_hint().0);
         for (id, e) in factors {
             match out.iter_mut().find(|(i, _)| *i == id) {
                 Some((_, x)) => *x = x.saturating_add(e),
