@@ -47,8 +47,14 @@ impl Builder<'_> {
     /// cost of a span, and an expression's wrapper pairs (`expr`, `arith`) end in the newline
     /// pest skipped after them (issue 20).
     pub(crate) fn trimmed(&self, s: pest::Span<'_>) -> Span {
+        let (start, end) = (s.start(), s.end());
+        // most pairs end in a token (see `trim_trivia`): nothing to slice or trim
+        let last = end.checked_sub(1).and_then(|i| self.text.as_bytes().get(self.offset + i));
+        if last.is_some_and(|&b| ends_a_token(b)) && end > start {
+            return self.range(start, end);
+        }
         let trimmed = trim_trivia(s.as_str()).len();
-        self.range(s.start(), s.start() + trimmed)
+        self.range(start, start + trimmed)
     }
 
     fn range(&self, start: usize, end: usize) -> Span {
@@ -193,7 +199,7 @@ pub(crate) fn trim_trivia(text: &str) -> &str {
     // block comment's end leaves nothing to trim (this runs for every pair the builder reads).
     match text.as_bytes().last() {
         None => return text,
-        Some(&b) if b.is_ascii() && !b.is_ascii_whitespace() && b != b'/' => return text,
+        Some(&b) if ends_a_token(b) => return text,
         Some(_) => {}
     }
     // A swallowed line comment is always followed by a newline (sources are stored with a
@@ -221,13 +227,24 @@ pub(crate) fn trim_trivia(text: &str) -> &str {
     }
 }
 
+/// Whether the grammar skips `b` as whitespace (`WHITESPACE = '\t'..' '`).
+fn is_space(b: u8) -> bool {
+    (b'\t'..=b' ').contains(&b)
+}
+
+/// Whether a pair whose last byte is `b` ends in a token: an ASCII byte that is neither skipped
+/// whitespace nor the `/` that ends a block comment (then nothing trails it to trim).
+fn ends_a_token(b: u8) -> bool {
+    b.is_ascii() && !is_space(b) && b != b'/'
+}
+
 /// `text` without the whitespace the grammar skips at its end (`WHITESPACE`: the ASCII bytes
 /// tab to space), byte by byte (`str::trim_end` decodes characters and knows Unicode's spaces,
 /// which the grammar never skips).
 fn trim_space(text: &str) -> &str {
     let b = text.as_bytes();
     let mut end = b.len();
-    while end > 0 && b.get(end - 1).is_some_and(|c| (b'\t'..=b' ').contains(c)) {
+    while end > 0 && b.get(end - 1).is_some_and(|&c| is_space(c)) {
         end -= 1;
     }
     // only ASCII bytes were dropped, so `end` is a character boundary

@@ -131,6 +131,8 @@ fn trailing_trivia_is_trimmed_and_nothing_else() {
         // the grammar skips only ASCII tab..space: a no-break space is not trivia
         ("x\u{a0}", "x\u{a0}"),
         ("é \n", "é"),
+        // every ASCII control byte from tab to space is whitespace to the grammar
+        ("x\u{b}\u{1f}", "x"),
     ] {
         assert_eq!(trim_trivia(text), kept, "{text:?}");
     }
