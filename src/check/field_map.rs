@@ -8,11 +8,13 @@
 //! output that lists fields is unchanged.
 
 use super::ir::FieldIr;
+use std::sync::Arc;
 
 /// Fields by name, sorted by name.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldMap {
-    entries: Vec<(&'static str, FieldIr)>,
+    /// Each field shared with the typed terms that read it ([`super::typed::Shared`]).
+    entries: Vec<(&'static str, Arc<FieldIr>)>,
 }
 
 impl FieldMap {
@@ -27,12 +29,17 @@ impl FieldMap {
 
     /// The field called `name`.
     pub fn get(&self, name: &str) -> Option<&FieldIr> {
-        self.find(name).ok().and_then(|i| self.entries.get(i)).map(|(_, f)| f)
+        self.find(name).ok().and_then(|i| self.entries.get(i)).map(|(_, f)| &**f)
     }
 
-    /// The field called `name`, to change it.
+    /// The field called `name`, shared (for the typed terms).
+    pub fn get_shared(&self, name: &str) -> Option<Arc<FieldIr>> {
+        self.find(name).ok().and_then(|i| self.entries.get(i)).map(|(_, f)| Arc::clone(f))
+    }
+
+    /// The field called `name`, to change it (copied first if typed terms share it).
     pub fn get_mut(&mut self, name: &str) -> Option<&mut FieldIr> {
-        self.find(name).ok().and_then(|i| self.entries.get_mut(i)).map(|(_, f)| f)
+        self.find(name).ok().and_then(|i| self.entries.get_mut(i)).map(|(_, f)| Arc::make_mut(f))
     }
 
     /// Whether a field called `name` is there.
@@ -42,8 +49,13 @@ impl FieldMap {
 
     /// Sets the field `name` (a spec's name), returning the one it replaces.
     pub fn insert(&mut self, name: &'static str, field: FieldIr) -> Option<FieldIr> {
+        let field = Arc::new(field);
         match self.find(name) {
-            Ok(i) => self.entries.get_mut(i).map(|(_, f)| std::mem::replace(f, field)),
+            Ok(i) => self
+                .entries
+                .get_mut(i)
+                .map(|(_, f)| std::mem::replace(f, field))
+                .map(|old| Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone())),
             Err(i) => {
                 self.entries.insert(i, (name, field));
                 None
@@ -58,7 +70,7 @@ impl FieldMap {
 
     /// The fields with their names, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &FieldIr)> {
-        self.entries.iter().map(|(k, f)| (*k, f))
+        self.entries.iter().map(|(k, f)| (*k, &**f))
     }
 
     /// The names, in order.
@@ -68,7 +80,7 @@ impl FieldMap {
 
     /// The fields, by name.
     pub fn values(&self) -> impl Iterator<Item = &FieldIr> {
-        self.entries.iter().map(|(_, f)| f)
+        self.entries.iter().map(|(_, f)| &**f)
     }
 
     /// How many fields.

@@ -22,6 +22,11 @@
 //! `every_contract_kind_lowers` fails until it has one).
 
 use super::ir::{ContractIr, EntityId, EntityIr, FieldIr, FlowId, Program, TExprKind};
+
+/// A checked field as the typed terms hold it: the same allocation as in the declaration's
+/// [`super::field_map::FieldMap`], not a copy (a contract's terms held a second copy of every
+/// typed field: ~3× the source on the mixed benchmark program; issue 20).
+pub type Shared = std::sync::Arc<FieldIr>;
 use super::options::{
     AfterDefault, Amortization, BusinessDay, Calendar, DayCount, DefaultPolicy, EndOfMonth, EntityKind, InterestBase,
     LoanRole, OptionWord, ScalingEffect, Spread, Stub, Timing, TransferKind,
@@ -35,7 +40,7 @@ pub enum CycleTerm {
     /// `maturity`.
     AtMaturity,
     /// A duration (`3 month`): checked a whole number of days … years when it is evaluated.
-    Every(FieldIr),
+    Every(Shared),
 }
 
 /// A term whose spec row has a constant default: what was written (or a scenario's override),
@@ -43,8 +48,8 @@ pub enum CycleTerm {
 /// nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Valued {
-    /// Written (boxed: most terms are not, and a `FieldIr` is 136 bytes).
-    Given(Box<FieldIr>),
+    /// Written: the checked field itself, shared with the declaration's `FieldMap`.
+    Given(Shared),
     /// Not written: the spec's constant default.
     Default(Constant),
 }
@@ -66,18 +71,18 @@ pub struct EntityTerms {
     /// `kind` (default `company`).
     pub kind: EntityKind,
     /// Opening cash (none: 0 at the timeline start); its `date` dates it.
-    pub cash: Option<Box<FieldIr>>,
+    pub cash: Option<Shared>,
     /// The cash it must keep.
     pub min_cash: Valued,
     /// Its credit line's limit (none: no credit line).
-    pub credit_limit: Option<Box<FieldIr>>,
+    pub credit_limit: Option<Shared>,
     /// Interest on the drawn credit line.
     pub credit_rate: Valued,
     /// What it pays its creditors after a default (default `pro_rata`).
     pub default: DefaultPolicy,
     /// The recovery rate: the checker requires it with `default recovery` and refuses it
     /// otherwise.
-    pub recovery: Option<Box<FieldIr>>,
+    pub recovery: Option<Shared>,
     /// Whether its operations go on after it defaults (default `stop`).
     pub after_default: AfterDefault,
 }
@@ -88,7 +93,7 @@ pub enum ScheduleTerm {
     /// `even` or `ramp`.
     Spread(Spread),
     /// A curve of weights.
-    Curve(FieldIr),
+    Curve(Shared),
 }
 
 /// A `take_or_pay` contract.
@@ -99,19 +104,19 @@ pub struct TakeOrPayIr {
     /// Who is paid.
     pub seller: EntityId,
     /// The total committed.
-    pub total: FieldIr,
+    pub total: Shared,
     /// The term.
-    pub over: FieldIr,
+    pub over: Shared,
     /// How the total spreads (default `even`).
     pub schedule: ScheduleTerm,
     /// Payment at the start or end of each month (default `arrears`).
     pub timing: Timing,
     /// The minimum monthly payment with usage (none: the scheduled amount).
-    pub minimum: Option<FieldIr>,
+    pub minimum: Option<Shared>,
     /// What the buyer uses (none: no true-up).
-    pub usage: Option<FieldIr>,
+    pub usage: Option<Shared>,
     /// What the seller is owed on the buyer's default (none: every remaining payment).
-    pub termination: Option<FieldIr>,
+    pub termination: Option<Shared>,
 }
 
 /// A `loan` contract (ACTUS PAM, ANN, LAM, NAM). Optional terms: see their rows in
@@ -121,57 +126,57 @@ pub struct TakeOrPayIr {
 pub struct LoanIr {
     pub lender: EntityId,
     pub borrower: EntityId,
-    pub principal: FieldIr,
-    pub rate: FieldIr,
-    pub start: FieldIr,
-    pub maturity: Option<FieldIr>,
+    pub principal: Shared,
+    pub rate: Shared,
+    pub start: Shared,
+    pub maturity: Option<Shared>,
     pub amortization: Amortization,
     pub daycount: DayCount,
     pub role: LoanRole,
     /// The interest cycle (none: one month for a bullet loan, else the principal cycle).
     pub every: Option<CycleTerm>,
     pub principal_every: Option<CycleTerm>,
-    pub interest_anchor: Option<FieldIr>,
-    pub principal_anchor: Option<FieldIr>,
+    pub interest_anchor: Option<Shared>,
+    pub principal_anchor: Option<Shared>,
     pub stub: Stub,
     /// `principal_stub`, else `stub`.
     pub principal_stub: Stub,
     pub end_of_month: EndOfMonth,
-    pub payment: Option<FieldIr>,
+    pub payment: Option<Shared>,
     pub premium: Valued,
-    pub capitalize_until: Option<FieldIr>,
-    pub amortization_date: Option<FieldIr>,
-    pub status_date: Option<FieldIr>,
+    pub capitalize_until: Option<Shared>,
+    pub amortization_date: Option<Shared>,
+    pub status_date: Option<Shared>,
     pub accrued: Valued,
-    pub outstanding: Option<FieldIr>,
-    pub day_end: Option<FieldIr>,
+    pub outstanding: Option<Shared>,
+    pub day_end: Option<Shared>,
     pub business_day: BusinessDay,
     pub calendar: Calendar,
     pub interest_base: InterestBase,
     pub interest_base_every: Option<CycleTerm>,
     /// `interest_base_stub`, else `stub`.
     pub interest_base_stub: Stub,
-    pub interest_base_anchor: Option<FieldIr>,
-    pub interest_base_amount: Option<FieldIr>,
-    pub scaling: Option<FieldIr>,
+    pub interest_base_anchor: Option<Shared>,
+    pub interest_base_amount: Option<Shared>,
+    pub scaling: Option<Shared>,
     pub scaling_every: Option<CycleTerm>,
-    pub scaling_anchor: Option<FieldIr>,
+    pub scaling_anchor: Option<Shared>,
     /// `scaling_stub`, else `stub`.
     pub scaling_stub: Stub,
     pub scaling_base: Valued,
     pub scaling_effect: ScalingEffect,
-    pub purchase_date: Option<FieldIr>,
+    pub purchase_date: Option<Shared>,
     pub purchase_price: Valued,
-    pub termination_date: Option<FieldIr>,
+    pub termination_date: Option<Shared>,
     pub termination_price: Valued,
     /// Dated draws (`FieldIr::dated`).
-    pub draws: Option<FieldIr>,
+    pub draws: Option<Shared>,
     pub reset: Option<CycleTerm>,
-    pub reset_anchor: Option<FieldIr>,
+    pub reset_anchor: Option<Shared>,
     /// `reset_stub`, else `stub`.
     pub reset_stub: Stub,
-    pub initial_rate: Option<FieldIr>,
-    pub next_rate: Option<FieldIr>,
+    pub initial_rate: Option<Shared>,
+    pub next_rate: Option<Shared>,
 }
 
 /// An `equity` contract.
@@ -182,11 +187,11 @@ pub struct EquityIr {
     /// Who receives the cash.
     pub company: EntityId,
     /// The cash paid.
-    pub amount: FieldIr,
+    pub amount: Shared,
     /// When.
-    pub date: FieldIr,
+    pub date: Shared,
     /// The share bought (not booked).
-    pub stake: Option<FieldIr>,
+    pub stake: Option<Shared>,
 }
 
 /// A `revenue_share` contract.
@@ -201,9 +206,9 @@ pub struct RevenueShareIr {
     /// Where `of` is written.
     pub of_span: Span,
     /// The share.
-    pub share: FieldIr,
+    pub share: Shared,
     /// When it applies (none: the whole timeline).
-    pub over: Option<FieldIr>,
+    pub over: Option<Shared>,
 }
 
 /// A `lease` contract.
@@ -214,9 +219,9 @@ pub struct LeaseIr {
     /// Who is paid.
     pub lessor: EntityId,
     /// The payment per cycle, or a rate.
-    pub payment: FieldIr,
+    pub payment: Shared,
     /// The term.
-    pub over: FieldIr,
+    pub over: Shared,
     /// The cycle.
     pub every: Valued,
     /// Yearly increase.
@@ -233,15 +238,15 @@ pub struct TransferIr {
     /// Who is paid.
     pub to: EntityId,
     /// A one-off amount, or a rate.
-    pub amount: FieldIr,
+    pub amount: Shared,
     /// The day of a one-off amount.
-    pub on: Option<FieldIr>,
+    pub on: Option<Shared>,
     /// When a rate is paid (none: the whole timeline).
-    pub over: Option<FieldIr>,
+    pub over: Option<Shared>,
     /// How both sides book it (default `financing`).
     pub kind: TransferKind,
     /// The payer's depreciation life (`kind capex` only; the checker requires it there).
-    pub life: Option<FieldIr>,
+    pub life: Option<Shared>,
 }
 
 /// A contract's typed terms, by kind. Every variant is boxed: they are 100 to 800 bytes, and
@@ -333,11 +338,11 @@ impl<'a> Fields<'a> {
 }
 
 impl Fields<'_> {
-    fn opt(&self, name: &str) -> Option<FieldIr> {
-        self.map.get(name).cloned()
+    fn opt(&self, name: &str) -> Option<Shared> {
+        self.map.get_shared(name)
     }
 
-    fn req(&self, name: &str) -> Option<FieldIr> {
+    fn req(&self, name: &str) -> Option<Shared> {
         self.opt(name)
     }
 
@@ -348,7 +353,7 @@ impl Fields<'_> {
         #[cfg(test)]
         self.valued_read.borrow_mut().push(name.to_string());
         match self.opt(name) {
-            Some(f) => Valued::Given(Box::new(f)),
+            Some(f) => Valued::Given(f),
             None => Valued::Default(default),
         }
     }
@@ -409,13 +414,13 @@ fn lower_fields(map: &super::field_map::FieldMap) -> EntityTerms {
 fn lower_fields_with(f: &Fields<'_>) -> EntityTerms {
     EntityTerms {
         kind: f.choice("kind").unwrap_or(EntityKind::Company),
-        cash: f.opt("cash").map(Box::new),
+        cash: f.opt("cash"),
         min_cash: valued!(f, ENTITY_FIELDS, "min_cash"),
-        credit_limit: f.opt("credit_limit").map(Box::new),
+        credit_limit: f.opt("credit_limit"),
         credit_rate: valued!(f, ENTITY_FIELDS, "credit_rate"),
         // the checker accepts only these words, and the spec's defaults are words of them
         default: f.choice("default").unwrap_or(DefaultPolicy::ProRata),
-        recovery: f.opt("recovery").map(Box::new),
+        recovery: f.opt("recovery"),
         after_default: f.choice("after_default").unwrap_or(AfterDefault::Stop),
     }
 }

@@ -594,10 +594,10 @@ impl<'a> Run<'a> {
                 vec![term("payment", Some(&l.payment)), term("escalation", l.escalation.given())]
             }
             ContractTerms::TakeOrPay(t) => vec![
-                term("usage", t.usage.as_ref()),
-                term("minimum", t.minimum.as_ref()),
+                term("usage", t.usage.as_deref()),
+                term("minimum", t.minimum.as_deref()),
                 term("total", Some(&t.total)),
-                term("termination", t.termination.as_ref()),
+                term("termination", t.termination.as_deref()),
             ],
             // `of` names a flow: never a literal
             ContractTerms::RevenueShare(r) => vec![Some(("of", r.of_span, false)), term("share", Some(&r.share))],

@@ -9,10 +9,10 @@
 //! start).
 
 use crate::check::ir::ContractIr;
-use crate::check::ir::{FieldIr, TExpr, TExprKind};
+use crate::check::ir::{TExpr, TExprKind};
 use crate::check::options::{Amortization, EndOfMonth, InterestBase as IrBase, LoanRole, ScalingEffect, Stub};
 use crate::check::spec::Constant;
-use crate::check::typed::{ContractTerms, CycleTerm, LoanIr, Valued};
+use crate::check::typed::{ContractTerms, CycleTerm, LoanIr, Shared, Valued};
 use crate::contracts::dates::{Cycle, CycleUnit, Date};
 use crate::contracts::loan::{InterestBase, LoanTerms};
 use crate::eval::engine::Run;
@@ -158,11 +158,11 @@ pub fn duration_cycle(e: &TExpr, run: &mut Run, long_stub: bool) -> Result<Cycle
     Ok(Cycle { n, unit, long_stub })
 }
 
-fn opt_date(f: &Option<FieldIr>) -> Result<Option<Date>, EvalError> {
+fn opt_date(f: &Option<Shared>) -> Result<Option<Date>, EvalError> {
     f.as_ref().map(|x| date(&x.value)).transpose()
 }
 
-fn opt_money(f: &Option<FieldIr>, run: &mut Run) -> Result<Option<Decimal>, EvalError> {
+fn opt_money(f: &Option<Shared>, run: &mut Run) -> Result<Option<Decimal>, EvalError> {
     f.as_ref().map(|x| money(&x.value, run)).transpose()
 }
 
