@@ -4,7 +4,7 @@ use super::error::CheckError;
 use super::ir::*;
 use super::spec::{self, FieldSpec, FieldType};
 use super::types::{Shape, Type};
-use super::{Checker, FlowAst, NameRef, State};
+use super::{Checker, Held, NameRef, State};
 use crate::source::Span;
 use crate::syntax::ast::{self, Decl, Direction, ExprKind, PeriodValue};
 use std::collections::{BTreeMap, HashMap};
@@ -14,7 +14,8 @@ impl<'a> Checker<'a> {
     pub(super) fn run(&mut self, decls: &[&'a Decl]) -> Program {
         let mut program = Program::default();
         for id in self.def_asts.ids().collect::<Vec<_>>() {
-            let span = self.def_asts.get(id).map(|d| d.name.span);
+            // a definition typed already (another read it) has been taken: nothing to do
+            let span = self.def_asts.get(id).and_then(Held::get).map(|d| d.name.span);
             if let Some(span) = span {
                 self.def_type(id, span);
             }
@@ -29,12 +30,15 @@ impl<'a> Checker<'a> {
         // sized once: a vector grown by doubling holds its old and new buffers at once
         program.entities = Vec::with_capacity(self.entity_asts.len()).into();
         program.contracts = Vec::with_capacity(self.contract_asts.len()).into();
-        for e in self.entity_asts.clone() {
+        // each declaration is dropped once lowered (when the checker owns it)
+        for held in std::mem::take(&mut self.entity_asts) {
+            let Some(e) = held.get() else { continue };
             let fields = self.fields(&e.fields, spec::ENTITY_FIELDS, &format!("entity `{}`", e.name.name), e.span);
             let terms = super::typed::EntityTerms::default();
             program.entities.push(EntityIr { name: e.name.name.clone(), fields, terms, span: e.span });
         }
-        for c in self.contract_asts.clone() {
+        for held in std::mem::take(&mut self.contract_asts) {
+            let Some(c) = held.get() else { continue };
             let Some(sp) = spec::contract(&c.kind.name) else {
                 let suggestion = crate::units::suggest(&c.kind.name, spec::CONTRACTS.iter().map(|s| s.kind));
                 self.errors.push(CheckError::UnknownContractKind {
@@ -98,7 +102,7 @@ impl<'a> Checker<'a> {
             })
             .collect();
         program.scenarios = self.scenarios(&scenarios, &mut program);
-        program.definitions = somes(std::mem::take(&mut self.def_ir)).into();
+        program.definitions = somes(std::mem::take(&mut self.def_ir)).into_iter().map(|d| *d).collect();
         program.flows = somes(std::mem::take(&mut self.flow_ir)).into_iter().map(|f| *f).collect();
         program
     }
@@ -113,8 +117,7 @@ impl<'a> Checker<'a> {
                 None
             }
             Some(State::Unchecked) => {
-                let (entity, f) =
-                    self.flow_asts.get_mut(id).map(|(e, f)| (*e, std::mem::replace(f, FlowAst::Taken)))?;
+                let (entity, f) = self.flow_asts.get_mut(id).map(|(e, f)| (*e, f.take()))?;
                 let f = f.get()?;
                 if let Some(s) = self.flow_state.get_mut(id) {
                     *s = State::InProgress;

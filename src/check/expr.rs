@@ -146,7 +146,9 @@ impl Checker<'_> {
                 None
             }
             Some(State::Unchecked) => {
-                let def = *self.def_asts.get(id)?;
+                // taken out while typed, dropped after (when the checker owns it)
+                let held = self.def_asts.get_mut(id).map(super::Held::take)?;
+                let def = held.get()?;
                 if let Some(s) = self.def_state.get_mut(id) {
                     *s = State::InProgress;
                 }
@@ -159,8 +161,8 @@ impl Checker<'_> {
                 let ty = value.as_ref().map(|v| v.ty.clone());
                 if let Some(v) = value {
                     if let Some(slot) = self.def_ir.get_mut(id) {
-                        *slot =
-                            Some(DefIr { name: def.name.name.clone(), kind: def.kind, value: v, deps, span: def.span });
+                        let ir = DefIr { name: def.name.name.clone(), kind: def.kind, value: v, deps, span: def.span };
+                        *slot = Some(Box::new(ir));
                     }
                 }
                 if let Some(s) = self.def_state.get_mut(id) {

@@ -50,25 +50,36 @@ enum Pending {
     Flow(FlowId),
 }
 
-/// A flow's declaration while the checker needs it: borrowed from the caller's files (a
-/// session keeps them for the REPL and the editor), or owned ([`check_owned`], for commands
-/// that check once), so that it is freed as soon as the flow is typed — the flows are most of a
-/// large program's AST, and freeing them keeps the AST and the checked program from being
-/// alive whole at once (issue 20). Taken out while the flow is typed, then gone.
-enum FlowAst<'a> {
-    Borrowed(&'a ast::Flow),
-    Owned(Box<ast::Flow>),
+/// A declaration while the checker needs it: borrowed from the caller's files (a session keeps
+/// them for the REPL and the editor), or owned ([`check_owned`], for commands that check once),
+/// so that it is freed as soon as it is checked: the AST and the checked program are never
+/// both alive whole (issue 20). A definition or flow is taken out while it is typed; an entity
+/// or contract when it is lowered.
+enum Held<'a, T> {
+    Borrowed(&'a T),
+    Owned(Box<T>),
     Taken,
 }
 
-impl FlowAst<'_> {
-    fn get(&self) -> Option<&ast::Flow> {
+impl<T> Held<'_, T> {
+    fn get(&self) -> Option<&T> {
         match self {
-            FlowAst::Borrowed(f) => Some(f),
-            FlowAst::Owned(f) => Some(f),
-            FlowAst::Taken => None,
+            Held::Borrowed(x) => Some(x),
+            Held::Owned(x) => Some(x),
+            Held::Taken => None,
         }
     }
+
+    /// This declaration, leaving `Taken` in its place.
+    fn take(&mut self) -> Self {
+        std::mem::replace(self, Held::Taken)
+    }
+}
+
+/// A declaration handed to the checker, borrowed or owned.
+enum Item<'a> {
+    Borrowed(&'a Decl),
+    Owned(Decl),
 }
 
 /// The distinct names of flows, numbered in the order first seen.
@@ -117,12 +128,14 @@ struct Checker<'a> {
     /// `money` per time, a flow's rate: made once, on the first flow (it was made per flow).
     money_rate: Option<crate::units::Dimension>,
     names: FxHashMap<String, (NameRef, Span)>,
-    def_asts: IdVec<DefId, &'a ast::Definition>,
+    def_asts: IdVec<DefId, Held<'a, ast::Definition>>,
     def_state: IdVec<DefId, State>,
-    def_ir: IdVec<DefId, Option<DefIr>>,
-    entity_asts: IdVec<EntityId, &'a ast::Entity>,
-    contract_asts: IdVec<ContractId, &'a ast::Contract>,
-    flow_asts: IdVec<FlowId, (EntityId, FlowAst<'a>)>,
+    /// Each definition once typed, boxed (as `flow_ir`: the slots are made while the AST is
+    /// whole).
+    def_ir: IdVec<DefId, Option<Box<DefIr>>>,
+    entity_asts: IdVec<EntityId, Held<'a, ast::Entity>>,
+    contract_asts: IdVec<ContractId, Held<'a, ast::Contract>>,
+    flow_asts: IdVec<FlowId, (EntityId, Held<'a, ast::Flow>)>,
     /// Each flow by its entity and its name's number in `flow_names`: a flow's name is one of
     /// few (`revenue`, `opex` …) written once per entity, so the index keeps each name once
     /// instead of a string per flow (issue 20).
@@ -154,37 +167,39 @@ pub fn check_with(
     registry: Registry,
     extra: Option<&ast::Expr>,
 ) -> (Program, Option<ir::TExpr>, Vec<CheckError>) {
-    let flows = decls
-        .iter()
-        .filter_map(|d| match d {
-            Decl::Flow(f) => Some(FlowAst::Borrowed(f)),
-            _ => None,
-        })
-        .collect();
-    check_split(decls, flows, registry, extra)
+    let items = decls.iter().filter(|d| checked_one_by_one(d)).map(|d| Item::Borrowed(d)).collect();
+    check_split(decls, items, registry, extra)
+}
+
+/// Whether the checker holds a declaration of this kind by itself ([`Held`]): definitions,
+/// entities, contracts and flows (most of a program). The others are read where they stand.
+fn checked_one_by_one(d: &Decl) -> bool {
+    matches!(d, Decl::Definition(_) | Decl::Entity(_) | Decl::Contract(_) | Decl::Flow(_))
 }
 
 /// Checks a whole program that is checked once and not kept (`aifin check`, `run`): the same
-/// checks, the same program and errors as [`check`], but each flow's declaration is dropped
-/// as soon as the flow is typed ([`FlowAst`]).
+/// checks, the same program and errors as [`check`], but each definition's, flow's, entity's
+/// and contract's declaration is dropped as soon as it is checked ([`Held`]).
 pub fn check_owned(decls: Vec<Decl>, registry: Registry) -> (Program, Vec<CheckError>) {
-    let mut rest = Vec::with_capacity(decls.len());
-    let mut flows = Vec::new();
+    let mut rest = Vec::new();
+    let mut items = Vec::with_capacity(decls.len());
     for d in decls {
-        match d {
-            Decl::Flow(f) => flows.push(FlowAst::Owned(f)),
-            other => rest.push(other),
+        if checked_one_by_one(&d) {
+            items.push(Item::Owned(d));
+        } else {
+            rest.push(d);
         }
     }
     let refs: Vec<&Decl> = rest.iter().collect();
-    let (p, _, e) = check_split(&refs, flows, registry, None);
+    let (p, _, e) = check_split(&refs, items, registry, None);
     (p, e)
 }
 
-/// The check of `decls` (every declaration but the flows) and `flows` (in declaration order).
+/// The check of `decls` and `items` (the declarations the checker holds, in declaration order;
+/// `decls` may hold them too: they are read from `items`).
 fn check_split<'a>(
     decls: &[&'a Decl],
-    flows: Vec<FlowAst<'a>>,
+    items: Vec<Item<'a>>,
     registry: Registry,
     extra: Option<&ast::Expr>,
 ) -> (Program, Option<ir::TExpr>, Vec<CheckError>) {
@@ -198,7 +213,7 @@ fn check_split<'a>(
                 _ => None,
             })
             .collect();
-        c.collect(decls, flows);
+        c.collect(items);
         let mut p = c.run(decls);
         c.errors.extend(terms::validate(&p, &registry));
         c.errors.extend(range_order::validate(&p, &registry));
@@ -215,14 +230,17 @@ impl<'a> Checker<'a> {
     /// The name of a definition or flow being typed, as a cycle's chain shows it.
     fn pending_name(&self, p: Pending) -> String {
         match p {
-            Pending::Def(id) => self.def_asts.get(id).map(|d| d.name.name.clone()).unwrap_or_default(),
+            // a definition being typed has been taken out of `def_asts`: its name is in `names`
+            Pending::Def(id) => {
+                self.names.iter().find(|(_, (r, _))| *r == NameRef::Def(id)).map(|(n, _)| n.clone()).unwrap_or_default()
+            }
             // a flow being typed has been taken out of `flow_asts`: its name is in the index
             Pending::Flow(id) => self
                 .flow_index
                 .iter()
                 .find(|(_, &i)| i == id)
                 .and_then(|((e, n), _)| {
-                    Some(format!("{}.{}", self.entity_asts.get(*e)?.name.name, self.flow_names.name(*n)?))
+                    Some(format!("{}.{}", self.entity_asts.get(*e)?.get()?.name.name, self.flow_names.name(*n)?))
                 })
                 .unwrap_or_default(),
         }
@@ -289,36 +307,18 @@ impl<'a> Checker<'a> {
     }
 
     /// Pass 1: every top-level name and every flow's slot.
-    fn collect(&mut self, decls: &[&'a Decl], flows: Vec<FlowAst<'a>>) {
-        for d in decls {
-            match d {
-                Decl::Definition(def) => {
-                    let id = self.def_asts.next_id();
-                    if self.declare(&def.name, NameRef::Def(id)) {
-                        self.def_asts.push(def);
-                        self.def_state.push(State::Unchecked);
-                        self.def_ir.push(None);
-                    }
-                }
-                Decl::Entity(e) => {
-                    let id = self.entity_asts.next_id();
-                    if e.name.name == "world" {
-                        self.errors.push(CheckError::DuplicateName {
-                            span: e.name.span,
-                            first: None,
-                            name: "world".into(),
-                            what: "the built-in outside world".into(),
-                        });
-                    } else if self.declare(&e.name, NameRef::Entity(id)) {
-                        self.entity_asts.push(e);
-                    }
-                }
-                Decl::Contract(c) => {
-                    let id = self.contract_asts.next_id();
-                    if self.declare(&c.name, NameRef::Contract(id)) {
-                        self.contract_asts.push(c);
-                    }
-                }
+    fn collect(&mut self, items: Vec<Item<'a>>) {
+        let mut flows = Vec::new();
+        for item in items {
+            match item {
+                Item::Borrowed(Decl::Definition(d)) => self.collect_def(Held::Borrowed(d)),
+                Item::Owned(Decl::Definition(d)) => self.collect_def(Held::Owned(d)),
+                Item::Borrowed(Decl::Entity(e)) => self.collect_entity(Held::Borrowed(e)),
+                Item::Owned(Decl::Entity(e)) => self.collect_entity(Held::Owned(e)),
+                Item::Borrowed(Decl::Contract(c)) => self.collect_contract(Held::Borrowed(c)),
+                Item::Owned(Decl::Contract(c)) => self.collect_contract(Held::Owned(c)),
+                Item::Borrowed(Decl::Flow(f)) => flows.push(Held::Borrowed(&**f)),
+                Item::Owned(Decl::Flow(f)) => flows.push(Held::Owned(f)),
                 _ => {}
             }
         }
@@ -340,7 +340,7 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     None => {
-                        let entities = self.entity_asts.iter().map(|e| e.name.name.as_str());
+                        let entities = self.entity_asts.iter().filter_map(|e| Some(e.get()?.name.name.as_str()));
                         self.errors.push(CheckError::UnknownName {
                             span: f.entity.span,
                             name: f.entity.name.clone(),
@@ -364,6 +364,39 @@ impl<'a> Checker<'a> {
                 self.flow_state.push(State::Unchecked);
                 self.flow_ir.push(None);
             }
+        }
+    }
+
+    fn collect_def(&mut self, held: Held<'a, ast::Definition>) {
+        let Some(def) = held.get() else { return };
+        let id = self.def_asts.next_id();
+        if self.declare(&def.name, NameRef::Def(id)) {
+            self.def_asts.push(held);
+            self.def_state.push(State::Unchecked);
+            self.def_ir.push(None);
+        }
+    }
+
+    fn collect_entity(&mut self, held: Held<'a, ast::Entity>) {
+        let Some(e) = held.get() else { return };
+        let id = self.entity_asts.next_id();
+        if e.name.name == "world" {
+            self.errors.push(CheckError::DuplicateName {
+                span: e.name.span,
+                first: None,
+                name: "world".into(),
+                what: "the built-in outside world".into(),
+            });
+        } else if self.declare(&e.name, NameRef::Entity(id)) {
+            self.entity_asts.push(held);
+        }
+    }
+
+    fn collect_contract(&mut self, held: Held<'a, ast::Contract>) {
+        let Some(c) = held.get() else { return };
+        let id = self.contract_asts.next_id();
+        if self.declare(&c.name, NameRef::Contract(id)) {
+            self.contract_asts.push(held);
         }
     }
 

@@ -102,7 +102,13 @@ impl Checker<'_> {
             TExpr { kind: TExprKind::Definition(id), ty: base_ty.clone(), span: field_span },
         );
         let span = f.span;
-        self.def_ir.push(Some(DefIr { name, kind: DefinitionKind::Driver, value: declared, deps: Vec::new(), span }));
+        self.def_ir.push(Some(Box::new(DefIr {
+            name,
+            kind: DefinitionKind::Driver,
+            value: declared,
+            deps: Vec::new(),
+            span,
+        })));
         self.def_state.push(State::Done(Some(base_ty)));
         made.insert(key, id);
         Some(id)
