@@ -29,6 +29,7 @@ pub mod eval;
 pub mod explain;
 pub mod golden;
 pub mod imports;
+pub mod intern;
 pub mod limits;
 pub mod lsp;
 pub mod number;

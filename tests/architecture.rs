@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 const ORDER: &[&str] = &[
     "limits",
     "number",
+    "intern",
     "source",
     "snippet",
     "diagnostic",

@@ -536,7 +536,7 @@ impl Checker<'_> {
                 .flow_index
                 .keys()
                 .filter(|(ent, _)| *ent == e)
-                .filter_map(|(_, n)| self.flow_names.name(*n))
+                .filter_map(|(_, n)| self.flow_names.value(*n).map(String::as_str))
                 .collect();
             candidates.sort_unstable();
             let suggestion = crate::units::suggest(&member.name, candidates.into_iter());

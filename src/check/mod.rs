@@ -82,37 +82,6 @@ enum Item<'a> {
     Owned(Decl),
 }
 
-/// The distinct names of flows, numbered in the order first seen.
-#[derive(Default)]
-struct FlowNames {
-    ids: FxHashMap<String, u32>,
-    names: Vec<String>,
-}
-
-impl FlowNames {
-    /// The number of `name`, given one if it has none.
-    fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        // more distinct names than u32 holds cannot come from a source within the size limit
-        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.ids.insert(name.to_string(), id);
-        self.names.push(name.to_string());
-        id
-    }
-
-    /// The number of `name`, if a flow has it.
-    fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
-    }
-
-    /// The name numbered `id`.
-    fn name(&self, id: u32) -> Option<&str> {
-        self.names.get(id as usize).map(String::as_str)
-    }
-}
-
 /// Progress of on-demand typing.
 #[derive(Debug, Clone, PartialEq)]
 enum State {
@@ -140,7 +109,7 @@ struct Checker<'a> {
     /// few (`revenue`, `opex` …) written once per entity, so the index keeps each name once
     /// instead of a string per flow (issue 20).
     flow_index: FxHashMap<(EntityId, u32), FlowId>,
-    flow_names: FlowNames,
+    flow_names: crate::intern::Interner<String>,
     flow_state: IdVec<FlowId, State>,
     /// Each flow once typed, boxed: the slots are made before any flow is typed, while the
     /// whole AST is still alive, and 200-byte slots were a sixth of that peak (issue 20).
@@ -240,7 +209,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .find(|(_, &i)| i == id)
                 .and_then(|((e, n), _)| {
-                    Some(format!("{}.{}", self.entity_asts.get(*e)?.get()?.name.name, self.flow_names.name(*n)?))
+                    Some(format!("{}.{}", self.entity_asts.get(*e)?.get()?.name.name, self.flow_names.value(*n)?))
                 })
                 .unwrap_or_default(),
         }
@@ -267,7 +236,7 @@ impl<'a> Checker<'a> {
             contract_asts: IdVec::default(),
             flow_asts: IdVec::default(),
             flow_index: FxHashMap::default(),
-            flow_names: FlowNames::default(),
+            flow_names: crate::intern::Interner::default(),
             flow_state: IdVec::default(),
             flow_ir: IdVec::default(),
             stack: Vec::new(),
@@ -349,7 +318,17 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                 };
-                let key = (e, self.flow_names.intern(&f.name.name));
+                let Some(n) = self.flow_names.intern(f.name.name.as_str()) else {
+                    // beyond any source within the size limits; an error rather than a lost flow
+                    self.errors.push(CheckError::WrongKind {
+                        span: f.name.span,
+                        expected: format!("at most {} distinct flow names", u32::MAX),
+                        found: "more".into(),
+                        hint: None,
+                    });
+                    continue;
+                };
+                let key = (e, n);
                 if let Some(prev) = self.flow_index.get(&key).and_then(|&i| self.flow_asts.get(i)?.1.get()) {
                     self.errors.push(CheckError::DuplicateName {
                         span: f.name.span,

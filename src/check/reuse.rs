@@ -38,7 +38,8 @@ pub fn expr_in(program: &Program, imports: &[String], e: &ast::Expr) -> Result<T
         c.names.insert(k.name.clone(), (NameRef::Contract(id), k.span));
     }
     for (id, f) in program.flows.iter_enumerated() {
-        let n = c.flow_names.intern(&f.name);
+        // the whole check numbered these names; failing here, the caller checks it again
+        let Some(n) = c.flow_names.intern(f.name.as_str()) else { return Err(c.errors) };
         c.flow_index.insert((f.entity, n), id);
         c.flow_state.push(State::Done(Some(Type::Quantity(c.money.clone(), Shape::Flow))));
     }

@@ -14,6 +14,7 @@
 use super::booking::in_ledger;
 use crate::check::ids::Id;
 use crate::check::ir::{ContractId, EntityId, FlowId, FlowKind};
+use crate::intern::Interner;
 use crate::number::{self, ArithError};
 use rust_decimal::Decimal;
 
@@ -146,9 +147,8 @@ pub struct Ledger {
     entities: usize,
     periods: usize,
     events: Vec<Packed>,
-    /// The distinct routes of the events, and where each is in `routes`.
-    routes: Vec<Route>,
-    route_index: std::collections::HashMap<Route, u32>,
+    /// The distinct routes of the events, numbered.
+    routes: Interner<Route>,
     /// The amounts and periods that do not pack (see [`Packed`]).
     wide: Vec<(Decimal, u32)>,
     /// Posted change of each entity's cash per period, `entity * periods + period`.
@@ -162,8 +162,7 @@ impl Ledger {
             entities,
             periods,
             events: Vec::new(),
-            routes: Vec::new(),
-            route_index: std::collections::HashMap::new(),
+            routes: Interner::default(),
             wide: Vec::new(),
             change: vec![Decimal::ZERO; entities * periods],
         }
@@ -179,7 +178,7 @@ impl Ledger {
     pub fn events_of(&self, account: Account) -> impl Iterator<Item = Event> + '_ {
         self.events
             .iter()
-            .filter(move |p| self.routes.get(p.route as usize).is_some_and(|r| r.from == account || r.to == account))
+            .filter(move |p| self.routes.value(p.route).is_some_and(|r| r.from == account || r.to == account))
             .map(|p| self.unpack(p))
     }
 
@@ -210,7 +209,7 @@ impl Ledger {
         } else {
             (super::amounts::from_small(p.amount, p.period_scale & 31), p.period_scale >> 5)
         };
-        let r = self.routes.get(p.route as usize)?;
+        let r = self.routes.value(p.route)?;
         Some(Event { period, from: r.from, to: r.to, amount, kind: r.kind, origin: r.origin })
     }
 
@@ -219,9 +218,9 @@ impl Ledger {
     /// any machine holds events for).
     fn route_of(&mut self, route: Route) -> Option<u32> {
         let last = self.events.last().map(|p| p.route);
-        match last.filter(|i| self.routes.get(*i as usize) == Some(&route)) {
+        match last.filter(|i| self.routes.value(*i) == Some(&route)) {
             Some(i) => Some(i),
-            None => self.intern(route),
+            None => self.routes.intern(&route),
         }
     }
 
@@ -236,17 +235,6 @@ impl Ledger {
                 Packed { amount: i64::try_from(self.wide.len() - 1).ok()?, route: index, period_scale: Packed::WIDE }
             }
         })
-    }
-
-    /// The index of `route` in `routes`, added when new; `None` past `u32::MAX` routes.
-    fn intern(&mut self, route: Route) -> Option<u32> {
-        if let Some(i) = self.route_index.get(&route) {
-            return Some(*i);
-        }
-        let i = u32::try_from(self.routes.len()).ok()?;
-        self.routes.push(route);
-        self.route_index.insert(route, i);
-        Some(i)
     }
 
     fn slot(&self, a: Account, period: u32) -> Option<usize> {
@@ -362,7 +350,7 @@ impl Ledger {
                 let k = DP.checked_sub(p.period_scale & 31)?;
                 (i128::from(p.amount) * *super::booking::POW10.get(k as usize)?, (p.period_scale >> 5) as usize)
             };
-            let r = self.routes.get(p.route as usize)?;
+            let r = self.routes.value(p.route)?;
             for (acct, signed) in [(r.from, -amount), (r.to, amount)] {
                 let slot = match acct.entity() {
                     None => world.get_mut(period)?,
@@ -451,7 +439,7 @@ impl Ledger {
             let route = match last {
                 Some((theirs, ours)) if theirs == p.route => ours,
                 _ => {
-                    let ours = self.intern(*from.routes.get(p.route as usize)?)?;
+                    let ours = self.routes.intern(from.routes.value(p.route)?)?;
                     last = Some((p.route, ours));
                     ours
                 }
@@ -471,7 +459,7 @@ impl Ledger {
     /// The origin of each event in the log, in the order of posting (read from its route,
     /// without its amount).
     pub(super) fn origins(&self) -> impl Iterator<Item = Option<Origin>> + '_ {
-        self.events.iter().map(|p| self.routes.get(p.route as usize).map(|r| r.origin))
+        self.events.iter().map(|p| self.routes.value(p.route).map(|r| r.origin))
     }
 
     /// The event log's memory, for another ledger to reuse ([`Ledger::reuse_memory`]).
@@ -510,9 +498,8 @@ impl Ledger {
         let marked = |a: Account| a.entity().map(|e| e.index()).filter(|e| which.get(*e).copied().unwrap_or(false));
         let mut fresh = vec![Decimal::ZERO; self.entities * self.periods];
         // the other entities' events are passed over by their route, without reading amounts
-        let touches = |p: &&Packed| {
-            self.routes.get(p.route as usize).is_none_or(|r| marked(r.from).is_some() || marked(r.to).is_some())
-        };
+        let touches =
+            |p: &&Packed| self.routes.value(p.route).is_none_or(|r| marked(r.from).is_some() || marked(r.to).is_some());
         for p in self.events.iter().filter(touches) {
             let ev = self.try_unpack(p).ok_or("an event names a route or amount the log does not hold")?;
             for (acct, sign) in [(ev.from, -ev.amount), (ev.to, ev.amount)] {
@@ -643,7 +630,7 @@ mod tests {
         ledger.post(ev).unwrap();
         assert!(ledger.reconcile().is_ok());
         // a broken invariant: the route the event names is gone
-        ledger.routes.clear();
+        ledger.routes = Interner::default();
         assert!(ledger.reconcile().is_err_and(|e| e.contains("event 0 names a route")), "{:?}", ledger.reconcile());
         assert!(ledger.reconcile_entities(&[true]).is_err());
         // a wide amount whose side-table entry is gone
