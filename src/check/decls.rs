@@ -102,8 +102,8 @@ impl<'a> Checker<'a> {
             })
             .collect();
         program.scenarios = self.scenarios(&scenarios, &mut program);
-        program.definitions = somes(std::mem::take(&mut self.def_ir)).into_iter().map(|d| *d).collect();
-        program.flows = somes(std::mem::take(&mut self.flow_ir)).into_iter().map(|f| *f).collect();
+        program.definitions = somes(std::mem::take(&mut self.def_ir)).into();
+        program.flows = somes(std::mem::take(&mut self.flow_ir)).into();
         program
     }
 
@@ -688,10 +688,12 @@ impl Checker<'_> {
     }
 }
 
-/// The `Some`s of a table, in its own buffer: `filter_map` collects a `vec::IntoIter` in place,
-/// `flatten` does not (it grew a second vector by doubling while the first was alive: with
-/// 80,000 flows that was the checker's peak, ~57 MB more than the flows themselves, issue 20).
+/// The typed items of a table, unboxed. The boxes are gathered in the table's own buffer
+/// (`filter_map` collects a `vec::IntoIter` in place; `flatten` does not, and grew a second
+/// vector by doubling while the first was alive: with 80,000 flows that was the checker's peak,
+/// issue 20), then moved out into one vector of their exact number.
 #[allow(clippy::filter_map_identity)]
-fn somes<I, T>(table: IdVec<I, Option<T>>) -> Vec<T> {
-    table.into_iter().filter_map(|x| x).collect()
+fn somes<I, T>(table: IdVec<I, Option<Box<T>>>) -> Vec<T> {
+    let boxes: Vec<Box<T>> = table.into_iter().filter_map(|x| x).collect();
+    boxes.into_iter().map(|b| *b).collect()
 }

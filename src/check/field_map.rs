@@ -48,14 +48,10 @@ impl FieldMap {
     }
 
     /// Sets the field `name` (a spec's name), returning the one it replaces.
-    pub fn insert(&mut self, name: &'static str, field: FieldIr) -> Option<FieldIr> {
+    pub fn insert(&mut self, name: &'static str, field: FieldIr) -> Option<Arc<FieldIr>> {
         let field = Arc::new(field);
         match self.find(name) {
-            Ok(i) => self
-                .entries
-                .get_mut(i)
-                .map(|(_, f)| std::mem::replace(f, field))
-                .map(|old| Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone())),
+            Ok(i) => self.entries.get_mut(i).map(|(_, f)| std::mem::replace(f, field)),
             Err(i) => {
                 self.entries.insert(i, (name, field));
                 None

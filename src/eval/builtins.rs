@@ -66,7 +66,6 @@ impl Run<'_> {
         }
     }
 
-    /// The day interval of a period or range value.
     /// The day interval argument `i` gives (a period or a range).
     pub fn window(&mut self, args: &[TArg], i: usize, span: Span) -> Result<(i64, i64), EvalError> {
         match self.arg(args, i, span)? {

@@ -189,6 +189,26 @@ mod tests {
         assert_eq!(q.label(5), "2026-Q2");
     }
 
+    /// `last_day` computes what `new` builds: the last period's last day, whatever the step
+    /// and however the end is written.
+    #[test]
+    fn the_last_day_is_the_last_periods_end() {
+        let ends = [
+            PeriodValue::Day(2026, 6, 15),
+            PeriodValue::Month(2026, 2),
+            PeriodValue::Quarter(2027, 3),
+            PeriodValue::Half(2027, 1),
+            PeriodValue::Year(2028),
+        ];
+        for end in ends {
+            for step in [Step::Daily, Step::Monthly, Step::Quarterly, Step::Yearly] {
+                let t = TimelineIr { start: PeriodValue::Month(2025, 11), end, step };
+                let built = Timeline::new(&t).and_then(|x| x.periods.last().map(|p| p.end));
+                assert_eq!(built, Some(Timeline::last_day(&t)), "{end:?} {step:?}");
+            }
+        }
+    }
+
     #[test]
     fn day_numbers_round_trip() {
         for n in [day_number(2000, 2, 29), day_number(2025, 12, 31), day_number(1999, 1, 1)] {
