@@ -9,7 +9,7 @@ use super::error::ParseError;
 use super::grammar::{is_keyword, Rule};
 use super::Builder;
 use crate::limits::MAX_EXPR_TOKENS;
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 
 /// The binding power of unary `-` (between `* /` and `^`).
 const NEG: u8 = 30;
@@ -36,10 +36,11 @@ impl Builder<'_> {
         self.expr(pair)
     }
 
-    /// `expr = arith conversion? range_tail?`
+    /// `expr = arith_body conversion? range_tail?` (the body's operands and operators are
+    /// `expr`'s own pairs: `arith_body` is silent).
     pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
         let raw = pair.as_span();
-        let mut inner = significant(pair).peekable();
+        let mut inner = pair.into_inner().peekable();
         let low = self.converted(&mut inner, raw)?;
         match inner.next() {
             None => Ok(low),
@@ -56,14 +57,20 @@ impl Builder<'_> {
         }
     }
 
-    /// `arith conversion?` from a sequence of pairs.
+    /// `arith conversion?` from a sequence of pairs: an `arith` pair (a range's bound), or the
+    /// operands and operators themselves (an expression's first value).
     fn converted<'i>(
         &mut self,
         pairs: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
         raw: pest::Span<'_>,
     ) -> Result<Expr, ParseError> {
-        let first = self.require_at(pairs.next(), raw)?;
-        let value = self.arith(first)?;
+        let value = match pairs.next_if(|p| p.as_rule() == Rule::arith) {
+            Some(arith) => {
+                let raw = arith.as_span();
+                self.pratt(&mut arith.into_inner().peekable(), 0, raw)?
+            }
+            None => self.pratt(pairs, 0, raw)?,
+        };
         match pairs.next_if(|p| p.as_rule() == Rule::conversion) {
             None => Ok(value),
             Some(conv) => {
@@ -78,11 +85,11 @@ impl Builder<'_> {
         }
     }
 
-    /// `arith`: prefix/infix operators over postfix expressions.
-    fn arith(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
-        let raw = pair.as_span();
-        let pairs = pair.into_inner();
-        self.tokens = self.tokens.saturating_add(pairs.clone().count());
+    /// Counts one operand or operator against the expression's size budget (the root
+    /// expression's, [`MAX_EXPR_TOKENS`]): past it, an error, before the precedence climbing
+    /// recurses any deeper.
+    fn count_token(&mut self, raw: pest::Span<'_>) -> Result<(), ParseError> {
+        self.tokens = self.tokens.saturating_add(1);
         if self.tokens > MAX_EXPR_TOKENS {
             // Label only the first line: the whole expression may be thousands of lines long.
             let first_line = pair_first_line(self.trimmed(raw), self.text);
@@ -92,17 +99,20 @@ impl Builder<'_> {
                 limit: MAX_EXPR_TOKENS,
             });
         }
-        self.pratt(&mut pairs.peekable(), 0, raw)
+        Ok(())
     }
 
-    /// Precedence climbing over `arith`'s pairs: `+ -` < `* /` < unary `-` < `^` (right
-    /// associative); `rbp` is the binding power an operator must exceed to take the left side.
-    fn pratt(
+    /// Precedence climbing over operands (`neg`, `postfix_expr`) and operators (`infix`):
+    /// `+ -` < `* /` < unary `-` < `^` (right associative); `rbp` is the binding power an
+    /// operator must exceed to take the left side. Stops at the first other pair (a conversion,
+    /// a range's tail), which it leaves in `pairs`.
+    fn pratt<'i>(
         &mut self,
-        pairs: &mut std::iter::Peekable<Pairs<'_, Rule>>,
+        pairs: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
         rbp: u8,
         raw: pest::Span<'_>,
     ) -> Result<Expr, ParseError> {
+        self.count_token(raw)?;
         let first = self.require_at(pairs.next(), raw)?;
         let mut lhs = if first.as_rule() == Rule::neg {
             let op_span = self.span(&first);
@@ -112,6 +122,7 @@ impl Builder<'_> {
             self.postfix_expr(first)?
         };
         while let Some(op) = pairs.next_if(|p| p.as_rule() == Rule::infix && binding(p.as_str()).0 > rbp) {
+            self.count_token(raw)?;
             let (lbp, bop) = binding(op.as_str());
             let op_span = self.span(&op);
             // left associative: the right side binds tighter than `lbp`; `^` is right associative
@@ -183,10 +194,13 @@ impl Builder<'_> {
                 Ok(Expr { kind: ExprKind::Period(p.value), span })
             }
             Rule::quantity => {
-                let mut inner = pair.into_inner();
-                let num = self.require(inner.next(), span)?;
-                let number = self.number(&num)?;
-                let unit = match inner.next() {
+                // `number` is silent: the number is the text before the unit, if any
+                let raw = pair.as_span();
+                let unit = pair.into_inner().next();
+                let number_end = unit.as_ref().map_or(raw.end(), |u| u.as_span().start());
+                let text = raw.as_str().get(..number_end - raw.start()).unwrap_or("");
+                let number = self.number(text.trim_end_matches([' ', '\t']), raw.start())?;
+                let unit = match unit {
                     Some(u) => Some(self.unit_expr(u)?),
                     None => None,
                 };
@@ -197,13 +211,11 @@ impl Builder<'_> {
         }
     }
 
-    /// A number literal, exactly.
-    pub(super) fn number(&mut self, pair: &Pair<'_, Rule>) -> Result<NumberLit, ParseError> {
-        let raw = pair.as_span();
-        let text = raw.as_str();
+    /// A number literal, exactly: `text`, which starts at `start` in the piece.
+    fn number(&mut self, text: &str, start: usize) -> Result<NumberLit, ParseError> {
         crate::number::parse_literal(text)
             .map(|value| NumberLit { value, text: text.to_string() })
-            .map_err(|_| ParseError::NumberOutOfRange { span: self.trimmed(raw) })
+            .map_err(|_| ParseError::NumberOutOfRange { span: self.range(start, start + text.len()) })
     }
 
     /// `unit_expr = unit_ref (unit_op unit_ref)*`
@@ -215,21 +227,42 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::unit_op => op = if p.as_str() == "/" { UnitOp::Div } else { UnitOp::Mul },
                 _ => {
-                    let fspan = self.span(&p);
-                    let mut inner = p.into_inner();
-                    let name_pair = self.require(inner.next(), fspan)?;
-                    let name = Ident { name: name_pair.as_str().to_string(), span: self.span(&name_pair) };
-                    let power = match inner.next() {
-                        Some(pw) => self.small_int(pw)?,
-                        None => 1,
-                    };
-                    factors.push(UnitFactor { op, name, power, span: fspan });
+                    factors.push(self.unit_ref(&p, op)?);
                     op = UnitOp::Mul;
                 }
             }
         }
         factors.shrink_to_fit();
         Ok(UnitExpr { factors, span })
+    }
+
+    /// A `unit_ref` (atomic: one pair): the unit's name, then optionally `^` and a whole power,
+    /// which ends the text (spaces and comments may stand around the `^`).
+    fn unit_ref(&mut self, pair: &Pair<'_, Rule>, op: UnitOp) -> Result<UnitFactor, ParseError> {
+        let raw = pair.as_span();
+        let (text, start) = (raw.as_str(), raw.start());
+        let name_len = if text.starts_with('%') {
+            1
+        } else {
+            text.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count()
+        };
+        let name = text.get(..name_len).unwrap_or(text);
+        let name = Ident { name: name.to_string(), span: self.range(start, start + name_len) };
+        let span = self.range(start, raw.end());
+        let power = if name_len == text.len() {
+            1
+        } else {
+            // the power is the `-`? digits that end the text
+            let digits = text.bytes().rev().take_while(u8::is_ascii_digit).count();
+            let sign = usize::from(text.len() > digits && text.as_bytes().get(text.len() - digits - 1) == Some(&b'-'));
+            let at = text.len() - digits - sign;
+            let power_span = self.range(start + at, raw.end());
+            text.get(at..)
+                .and_then(|p| p.parse::<i32>().ok())
+                .filter(|n| (-12..=12).contains(n))
+                .ok_or(ParseError::IntegerOutOfRange { span: power_span, range: "-12..=12" })?
+        };
+        Ok(UnitFactor { op, name, power, span })
     }
 
     /// The integer inside a `unit_power` (or an `integer` itself), as a small exponent.

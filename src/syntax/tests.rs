@@ -137,3 +137,34 @@ fn trailing_trivia_is_trimmed_and_nothing_else() {
         assert_eq!(trim_trivia(text), kept, "{text:?}");
     }
 }
+
+/// A unit factor is one atomic pair and a number has none of its own (issue 20): the builder
+/// reads the name, the power and the number from the text, with the spans the pairs had.
+#[test]
+fn unit_powers_and_numbers_are_read_from_their_text() {
+    let factors = |text: &str| match one_expr(text) {
+        Ok(Expr { kind: ExprKind::Quantity { unit: Some(u), .. }, .. }) => {
+            u.factors.iter().map(|f| (f.name.name.clone(), f.power, f.span.start(), f.span.end())).collect::<Vec<_>>()
+        }
+        other => panic!("{text}: not a quantity with a unit: {other:?}"),
+    };
+    assert_eq!(factors("3 m^2"), vec![("m".to_string(), 2, 2, 5)]);
+    assert_eq!(factors("3 m ^ -2/s"), vec![("m".to_string(), -2, 2, 8), ("s".to_string(), 1, 9, 10)]);
+    assert_eq!(factors("3 m^ /* squared */ 2"), vec![("m".to_string(), 2, 2, 20)]);
+    assert_eq!(factors("9%/year"), vec![("%".to_string(), 1, 1, 2), ("year".to_string(), 1, 3, 7)]);
+    assert_eq!(printed("3 USD^2 ^ 2"), "3 USD^2^2");
+    let Err(errs) = one_expr("3 m^13") else { panic!("must fail") };
+    assert!(
+        matches!(errs.first(), Some(ParseError::IntegerOutOfRange { span, .. }) if (span.start(), span.end()) == (4, 6)),
+        "{errs:?}"
+    );
+    let Err(errs) = one_expr("1 + 99999999999999999999999999999  USD") else { panic!("must fail") };
+    assert!(
+        matches!(errs.first(), Some(ParseError::NumberOutOfRange { span }) if (span.start(), span.end()) == (4, 33)),
+        "{errs:?}"
+    );
+    let Ok(Expr { kind: ExprKind::Quantity { number, .. }, span }) = one_expr("1_500.25M\tUSD") else {
+        panic!("a quantity")
+    };
+    assert_eq!((number.text.as_str(), span.start(), span.end()), ("1_500.25M", 0, 13));
+}
