@@ -19,7 +19,7 @@ pub mod grammar;
 
 use crate::limits::{check_source, SourceLimit};
 use crate::source::{SourceId, SourceMap, Span};
-use ast::{Expr, File};
+use ast::{Decl, Expr, File};
 use error::ParseError;
 use grammar::{describe, AifinParser, Rule};
 use pest::error::{ErrorVariant, InputLocation};
@@ -341,13 +341,79 @@ pub fn parse_file(sources: &SourceMap, id: SourceId) -> (File, Vec<ParseError>) 
 /// Parses the pieces of a file, several at a time: consecutive pieces are joined into chunks of
 /// about [`CHUNK_BYTES`] (fewer, larger pest runs; pest's queue still bounded by the chunk). A
 /// chunk that does not parse is parsed again piece by piece, so each error is precise.
+///
+/// A large file's chunks are parsed on several threads ([`parse_workers`]), each a contiguous
+/// run of chunks; their declarations and errors are joined in the file's order, so the result is
+/// the same, byte for byte, as on one thread.
 fn parse_pieces(id: SourceId, text: &str) -> (File, Vec<ParseError>) {
+    parse_pieces_on(id, text, parse_workers(text.len()))
+}
+
+/// [`parse_pieces`] on at most `workers` threads.
+fn parse_pieces_on(id: SourceId, text: &str, workers: usize) -> (File, Vec<ParseError>) {
+    let pieces = split_pieces(text);
+    let chunks = chunks_of(&pieces);
+    let workers = workers.min(chunks.len()).max(1);
+    // the chunks each worker parses: contiguous, those that start in its equal part of the text
+    // (at least one each)
+    let start_of = |c: &(usize, usize)| pieces.get(c.0).map_or(text.len(), |p| p.0);
+    let mut runs: Vec<&[(usize, usize)]> = Vec::with_capacity(workers);
+    let mut rest = chunks.as_slice();
+    for w in 1..workers {
+        let bound = text.len() / workers * w;
+        let take = rest.iter().take_while(|c| start_of(c) < bound).count().max(1).min(rest.len());
+        let (run, tail) = rest.split_at(take);
+        runs.push(run);
+        rest = tail;
+    }
+    runs.push(rest);
+    runs.retain(|r| !r.is_empty());
+    let parsed: Vec<(Vec<Decl>, Vec<ParseError>)> = if runs.len() <= 1 {
+        vec![parse_chunks(id, text, &pieces, &chunks)]
+    } else {
+        std::thread::scope(|scope| {
+            let pieces = &pieces;
+            let spawned: Vec<_> = runs
+                .iter()
+                .skip(1)
+                .map(|run| {
+                    let run = *run;
+                    let job = move || parse_chunks(id, text, pieces, run);
+                    // the builder recurses as deep as the evaluation may: the same stack
+                    std::thread::Builder::new()
+                        .name("aifin-parse".into())
+                        .stack_size(crate::limits::STACK_SIZE)
+                        .spawn_scoped(scope, job)
+                        .map_err(|_| run)
+                })
+                .collect();
+            let mut out = vec![parse_chunks(id, text, pieces, runs.first().copied().unwrap_or(&[]))];
+            for handle in spawned {
+                out.push(match handle {
+                    Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // no thread to be had: this one parses the run
+                    Err(run) => parse_chunks(id, text, pieces, run),
+                });
+            }
+            out
+        })
+    };
     let mut file = File::default();
     let mut errors = Vec::new();
-    let pieces = split_pieces(text);
-    // About one declaration a piece: reserved once, the declarations are never moved to a
-    // vector twice their size while both are alive (the largest share of the AST's peak).
-    file.decls.reserve_exact(pieces.len());
+    // about one declaration a piece: reserved once, the declarations are never moved to a
+    // vector twice their size while both are alive (the largest share of the AST's peak)
+    file.decls.reserve_exact(parsed.iter().map(|p| p.0.len()).sum());
+    for (decls, errs) in parsed {
+        file.decls.extend(decls);
+        errors.extend(errs);
+    }
+    (file, errors)
+}
+
+/// The chunks of `pieces`: runs of consecutive pieces of about [`CHUNK_BYTES`], each as the
+/// indices of its first and last piece.
+fn chunks_of(pieces: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut chunks = Vec::new();
     let mut i = 0;
     while i < pieces.len() {
         let start = pieces.get(i).map(|p| p.0).unwrap_or(0);
@@ -355,20 +421,51 @@ fn parse_pieces(id: SourceId, text: &str) -> (File, Vec<ParseError>) {
         while j + 1 < pieces.len() && pieces.get(j).map(|p| p.1 - start).unwrap_or(0) < CHUNK_BYTES {
             j += 1;
         }
+        chunks.push((i, j));
+        i = j + 1;
+    }
+    chunks
+}
+
+/// Parses `chunks` of `pieces` in order, each in one pest run; a chunk that does not parse is
+/// parsed again piece by piece, for one error each.
+fn parse_chunks(
+    id: SourceId,
+    text: &str,
+    pieces: &[(usize, usize)],
+    chunks: &[(usize, usize)],
+) -> (Vec<Decl>, Vec<ParseError>) {
+    let mut decls = Vec::with_capacity(chunks.last().map_or(0, |c| c.1 + 1) - chunks.first().map_or(0, |c| c.0));
+    let mut errors = Vec::new();
+    for &(i, j) in chunks {
+        let start = pieces.get(i).map(|p| p.0).unwrap_or(0);
         let end = pieces.get(j).map(|p| p.1).unwrap_or(start);
-        if parse_piece(id, text, start, end, &mut file, &mut errors).is_err() {
+        if parse_piece(id, text, start, end, &mut decls, &mut errors).is_err() {
             for k in i..=j {
                 if let Some(&(s, e)) = pieces.get(k) {
-                    if let Err(err) = parse_piece(id, text, s, e, &mut file, &mut errors) {
+                    if let Err(err) = parse_piece(id, text, s, e, &mut decls, &mut errors) {
                         errors.push(err);
                     }
                 }
             }
         }
-        i = j + 1;
     }
-    (file, errors)
+    (decls, errors)
 }
+
+/// How many threads parse a file of `len` bytes: one per core, each with at least
+/// [`WORKER_BYTES`] of source (a thread costs tens of microseconds; a small file is parsed
+/// sooner on one), at most [`MAX_WORKERS`].
+fn parse_workers(len: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    cores.min(len / WORKER_BYTES).clamp(1, MAX_WORKERS)
+}
+
+/// The least source a parsing thread is started for.
+const WORKER_BYTES: usize = 256 * 1024;
+
+/// The most threads that parse one file.
+const MAX_WORKERS: usize = 8;
 
 /// Bytes of source parsed by one pest run (at least one whole piece).
 const CHUNK_BYTES: usize = 32 * 1024;
@@ -380,7 +477,7 @@ fn parse_piece(
     text: &str,
     start: usize,
     end: usize,
-    file: &mut File,
+    decls: &mut Vec<Decl>,
     errors: &mut Vec<ParseError>,
 ) -> Result<(), ParseError> {
     let piece = text.get(start..end).unwrap_or("");
@@ -389,7 +486,7 @@ fn parse_piece(
     let inner = pairs.next().map(|p| p.into_inner()).into_iter().flatten();
     for d in inner.filter(|p| p.as_rule() != Rule::EOI) {
         match b.decl(d) {
-            Ok(decl) => file.decls.push(decl),
+            Ok(decl) => decls.push(decl),
             Err(e) => errors.push(e),
         }
     }

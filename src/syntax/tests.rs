@@ -168,3 +168,42 @@ fn unit_powers_and_numbers_are_read_from_their_text() {
     };
     assert_eq!((number.text.as_str(), span.start(), span.end()), ("1_500.25M", 0, 13));
 }
+
+/// A large file is parsed on several threads (issue 20): the declarations and the errors are
+/// the same, in the same order, as on one thread — errors in chunks of every worker included.
+#[test]
+fn several_parsing_threads_give_what_one_gives() {
+    let mut text = String::new();
+    let mut k = 0;
+    while text.len() < 3 * WORKER_BYTES {
+        text.push_str(&format!(
+            "entity A{k} {{ cash 2025-01-01: 17.5B USD  min_cash 1B USD }}\n\
+             driver d{k}: USD/day = 15M USD/day\n\
+             curve rev{k} = cagr(20B USD/year @ 2025, 200B USD/year @ 2030)\n\
+             flow A{k}.dc -> world: 10B USD on 2026-03-01 as capex life 5 year\n\
+             contract loan{k}: loan {{ lender B{k}  borrower A{k}  principal 10B USD  rate 9%/year }}\n\
+             claim \"ratio {k}\" (facts F4): rev{k} / 1.4T USD ~= 1.43% within 0.005%\n"
+        ));
+        // a broken declaration every few blocks: each chunk with one is parsed again piece by piece
+        if k % 7 == 3 {
+            text.push_str(&format!("driver broken{k} = 1 +\nflow A{k}.x <- world: 10,000 USD\n"));
+        }
+        k += 1;
+    }
+    let mut map = SourceMap::new();
+    let id = map.add("<big>", text.as_str(), SourceKind::File);
+    let stored = map.get(id).map(|s| s.text()).unwrap_or("");
+    let one = parse_pieces_on(id, stored, 1);
+    assert!(
+        one.0.decls.len() > 1_000 && one.1.len() > 10,
+        "{} declarations, {} errors",
+        one.0.decls.len(),
+        one.1.len()
+    );
+    for workers in [2, 3, 8] {
+        let many = parse_pieces_on(id, stored, workers);
+        assert_eq!(format!("{:?}", many.0), format!("{:?}", one.0), "{workers} workers: declarations");
+        assert_eq!(format!("{:?}", many.1), format!("{:?}", one.1), "{workers} workers: errors");
+    }
+    assert!(parse_workers(stored.len()) >= 1 && parse_workers(0) == 1);
+}
