@@ -103,7 +103,8 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     // the ratio, from alternating runs (so both see the same load), in wall-clock time and in
-    // the CPU time of this thread (which the other processes on a shared machine do not skew)
+    // the CPU time of this process, all its threads (which the other processes on a shared
+    // machine do not skew)
     let (mut f, mut r) = (Vec::new(), Vec::new());
     let (mut f_cpu, mut r_cpu) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..7 {

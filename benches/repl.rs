@@ -130,7 +130,7 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     // the ratio the issue sets (`:set` >= 5x faster than a re-run), from alternating runs so
-    // both see the same load, in the CPU time of this thread (which the other processes on a
+    // both see the same load, in the CPU time of this process (which the other processes on a
     // shared machine do not skew; clock ticks of 10 ms, so several of each per round)
     let (mut set_cpu, mut rerun_cpu) = (Duration::ZERO, Duration::ZERO);
     let (rounds, sets, reruns) = (7u32, 6u32, 2u32);

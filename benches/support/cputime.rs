@@ -1,13 +1,14 @@
-//! The CPU time of the calling thread, for figures that the machine's load does not skew: on
-//! a shared machine a benchmark's wall-clock time includes the time other processes held the
-//! cores; its CPU time does not.
+//! The CPU time of this process, for figures that the machine's load does not skew: on a
+//! shared machine a benchmark's wall-clock time includes the time other processes held the
+//! cores; its CPU time does not. It is the whole process's, every thread's: a large file is
+//! parsed on several threads (src/syntax/mod.rs), and their time is the cost of the work.
 
 use std::time::Duration;
 
-/// User + system time this thread has run (Linux `/proc/thread-self/stat`, in clock ticks of
-/// 10 ms: measure many runs together); `None` elsewhere.
-pub fn thread_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+/// User + system time this process has run, all its threads (Linux `/proc/self/stat`, in
+/// clock ticks of 10 ms: measure many runs together); `None` elsewhere.
+pub fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // the command name (field 2) is in parentheses and may hold spaces: count after it
     let rest = stat.get(stat.rfind(')')? + 2..)?;
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -18,9 +19,9 @@ pub fn thread_cpu() -> Option<Duration> {
 
 /// Runs `f` and returns its result with the CPU time it took (zero if unknown).
 pub fn cpu_of<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = thread_cpu();
+    let start = process_cpu();
     let out = f();
-    let spent = match (start, thread_cpu()) {
+    let spent = match (start, process_cpu()) {
         (Some(a), Some(b)) => b.saturating_sub(a),
         _ => Duration::ZERO,
     };
