@@ -88,3 +88,31 @@ fn a_range_in_a_claims_tolerance_warns_too() {
     assert_eq!(err.matches(CODE).count(), 1, "{err}");
     assert!(err.contains("tolerance.aifin:3:"), "{err}");
 }
+
+/// One constants run evaluates every range of a program (issue 20: a run per range was
+/// quadratic in a large program); a range whose evaluation fails warns nothing and leaves the
+/// ranges after it, those sharing its definitions included, their own warnings.
+#[test]
+fn a_range_that_cannot_be_evaluated_leaves_the_others_their_warnings() {
+    let f = scratch(
+        "failing.aifin",
+        "scenario base { timeline 2026 .. 2027 yearly }\n\
+         driver a = 30k USD .. 40k USD ~ 45k USD\n\
+         driver zero = 0\n\
+         driver bad = 1 / zero .. 2 ~ 5\n\
+         driver b = zero + 1 .. 3 ~ 4\n\
+         driver c = 1 .. 3 ~ 2\n\
+         driver d = a / 1 USD .. 50k ~ 20k\n\
+         report a, b\n",
+    );
+    let (_, err, code) = aifin(&["check", f.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches(CODE).count(), 3, "a, b and d warn; bad and c do not:\n{err}");
+    for (line, text) in [
+        (2, "the point 45,000 USD lies outside its interval 30,000 USD .. 40,000 USD"),
+        (5, "the point 4 lies outside its interval 1 .. 3"),
+        (7, "the point 20,000 lies outside its interval 45,000 .. 50,000"),
+    ] {
+        assert!(err.contains(text) && err.contains(&format!("failing.aifin:{line}:")), "{text}:\n{err}");
+    }
+}

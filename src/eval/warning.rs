@@ -100,8 +100,7 @@ pub fn warnings(program: &Program) -> Vec<Diagnostic> {
     }
     nodes.sort_by_key(|e| (e.span.source(), e.span.start()));
     nodes.dedup_by_key(|e| e.span);
-    let mut out: Vec<Diagnostic> =
-        nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect();
+    let mut out = points_outside(program, nodes);
     out.extend(after_timeline(program).into_iter().map(|w| w.to_diagnostic()));
     out
 }
@@ -146,21 +145,46 @@ fn after_timeline(program: &Program) -> Vec<EvalWarning> {
 pub fn expr_warnings(program: &Program, e: &TExpr) -> Vec<Diagnostic> {
     let mut nodes = Vec::new();
     ranges_with_points(e, &mut nodes);
-    nodes.into_iter().filter_map(|e| point_outside(program, e)).map(|w| w.to_diagnostic()).collect()
+    points_outside(program, nodes)
 }
 
+/// The warnings of the `low .. high ~ point` nodes whose point is outside, in order.
+///
+/// One constants run evaluates them all, its definitions evaluated once for every node (a run
+/// per node made a table of every definition of the program each time: quadratic in a large
+/// program, issue 20). A node whose evaluation fails (no warning, as before) leaves the next
+/// a fresh run, so that a failed evaluation's state cannot reach another node.
+fn points_outside(program: &Program, nodes: Vec<&TExpr>) -> Vec<Diagnostic> {
+    let mut run: Option<Run> = None;
+    let mut out = Vec::new();
+    for e in nodes {
+        if run.is_none() {
+            run = Run::constants(program, e.span).ok();
+        }
+        let Some(r) = run.as_mut() else { continue };
+        match point_outside(program, r, e) {
+            Ok(Some(w)) => out.push(w.to_diagnostic()),
+            Ok(None) => {}
+            Err(Unknown) => run = None,
+        }
+    }
+    out
+}
+
+/// An uncertain node whose ends or point could not be evaluated or compared.
+struct Unknown;
+
 /// The warning of one `low .. high ~ point` node, if its point is outside.
-fn point_outside(program: &Program, e: &TExpr) -> Option<EvalWarning> {
-    let TExprKind::Range { low, high, point: Some(point) } = &e.kind else { return None };
-    let mut run = Run::constants(program, e.span).ok()?;
-    let l = run.series(low).ok()?;
-    let in_low = |s: Series| s.convert(&l.unit, &program.registry).ok();
-    let h = in_low(run.series(high).ok()?)?;
-    let p = in_low(run.series(point).ok()?)?;
+fn point_outside(program: &Program, run: &mut Run<'_>, e: &TExpr) -> Result<Option<EvalWarning>, Unknown> {
+    let TExprKind::Range { low, high, point: Some(point) } = &e.kind else { return Ok(None) };
+    let l = run.series(low).map_err(|_| Unknown)?;
+    let in_low = |s: Series| s.convert(&l.unit, &program.registry).map_err(|_| Unknown);
+    let h = in_low(run.series(high).map_err(|_| Unknown)?)?;
+    let p = in_low(run.series(point).map_err(|_| Unknown)?)?;
     let (lv, hv, pv) = (l.get(0), h.get(0), p.get(0));
     // reversed ends are an error of the run (`bad_distribution`), not a point outside them
     if hv < lv || (pv >= lv && pv <= hv) {
-        return None;
+        return Ok(None);
     }
     let unit = program.registry.format_unit(&l.unit);
     let shown = |x: rust_decimal::Decimal| {
@@ -171,13 +195,13 @@ fn point_outside(program: &Program, e: &TExpr) -> Option<EvalWarning> {
             format!("{n} {unit}")
         }
     };
-    Some(EvalWarning::PointOutside {
+    Ok(Some(EvalWarning::PointOutside {
         span: low.span.to(high.span),
         point_span: point.span,
         point: shown(pv),
         low: shown(lv),
         high: shown(hv),
-    })
+    }))
 }
 
 /// Every uncertain `low .. high ~ point` inside `e` (a distribution's parameters included).
