@@ -368,41 +368,45 @@ fn parse_pieces_on(id: SourceId, text: &str, workers: usize) -> (File, Vec<Parse
     }
     runs.push(rest);
     runs.retain(|r| !r.is_empty());
-    let parsed: Vec<(Vec<Decl>, Vec<ParseError>)> = if runs.len() <= 1 {
-        vec![parse_chunks(id, text, &pieces, &chunks)]
-    } else {
-        std::thread::scope(|scope| {
-            let pieces = &pieces;
-            let spawned: Vec<_> = runs
-                .iter()
-                .skip(1)
-                .map(|run| {
-                    let run = *run;
-                    let job = move || parse_chunks(id, text, pieces, run);
-                    // the builder recurses as deep as the evaluation may: the same stack
-                    std::thread::Builder::new()
-                        .name("aifin-parse".into())
-                        .stack_size(crate::limits::STACK_SIZE)
-                        .spawn_scoped(scope, job)
-                        .map_err(|_| run)
-                })
-                .collect();
-            let mut out = vec![parse_chunks(id, text, pieces, runs.first().copied().unwrap_or(&[]))];
-            for handle in spawned {
-                out.push(match handle {
-                    Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    // no thread to be had: this one parses the run
-                    Err(run) => parse_chunks(id, text, pieces, run),
-                });
-            }
-            out
-        })
-    };
     let mut file = File::default();
     let mut errors = Vec::new();
-    // about one declaration a piece: reserved once, the declarations are never moved to a
-    // vector twice their size while both are alive (the largest share of the AST's peak)
-    file.decls.reserve_exact(parsed.iter().map(|p| p.0.len()).sum());
+    // About one declaration a piece: reserved once, the declarations are never moved to a
+    // vector twice their size while both are alive (the largest share of the AST's peak). This
+    // thread parses the first run straight into it; the other runs' are appended in order.
+    file.decls.reserve_exact(pieces.len());
+    let (first, others) = runs.split_first().map_or((&[][..], &[][..]), |(f, o)| (*f, o));
+    if others.is_empty() {
+        parse_chunks(id, text, &pieces, first, &mut file.decls, &mut errors);
+        return (file, errors);
+    }
+    let parsed: Vec<(Vec<Decl>, Vec<ParseError>)> = std::thread::scope(|scope| {
+        let pieces = &pieces;
+        let apart = |run: &[(usize, usize)]| {
+            let (mut decls, mut errors) = (Vec::new(), Vec::new());
+            parse_chunks(id, text, pieces, run, &mut decls, &mut errors);
+            (decls, errors)
+        };
+        let spawned: Vec<_> = others
+            .iter()
+            .map(|&run| {
+                // the builder recurses as deep as the evaluation may: the same stack
+                std::thread::Builder::new()
+                    .name("aifin-parse".into())
+                    .stack_size(crate::limits::STACK_SIZE)
+                    .spawn_scoped(scope, move || apart(run))
+                    .map_err(|_| run)
+            })
+            .collect();
+        parse_chunks(id, text, pieces, first, &mut file.decls, &mut errors);
+        spawned
+            .into_iter()
+            .map(|handle| match handle {
+                Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // no thread to be had: this one parses the run
+                Err(run) => apart(run),
+            })
+            .collect()
+    });
     for (decls, errs) in parsed {
         file.decls.extend(decls);
         errors.extend(errs);
@@ -434,23 +438,23 @@ fn parse_chunks(
     text: &str,
     pieces: &[(usize, usize)],
     chunks: &[(usize, usize)],
-) -> (Vec<Decl>, Vec<ParseError>) {
-    let mut decls = Vec::with_capacity(chunks.last().map_or(0, |c| c.1 + 1) - chunks.first().map_or(0, |c| c.0));
-    let mut errors = Vec::new();
+    decls: &mut Vec<Decl>,
+    errors: &mut Vec<ParseError>,
+) {
+    decls.reserve(chunks.last().map_or(0, |c| c.1 + 1).saturating_sub(chunks.first().map_or(0, |c| c.0)));
     for &(i, j) in chunks {
         let start = pieces.get(i).map(|p| p.0).unwrap_or(0);
         let end = pieces.get(j).map(|p| p.1).unwrap_or(start);
-        if parse_piece(id, text, start, end, &mut decls, &mut errors).is_err() {
+        if parse_piece(id, text, start, end, decls, errors).is_err() {
             for k in i..=j {
                 if let Some(&(s, e)) = pieces.get(k) {
-                    if let Err(err) = parse_piece(id, text, s, e, &mut decls, &mut errors) {
+                    if let Err(err) = parse_piece(id, text, s, e, decls, errors) {
                         errors.push(err);
                     }
                 }
             }
         }
     }
-    (decls, errors)
 }
 
 /// How many threads parse a file of `len` bytes: one per core, each with at least
