@@ -461,6 +461,11 @@ fn parse_chunks(
 /// [`WORKER_BYTES`] of source (a thread costs tens of microseconds; a small file is parsed
 /// sooner on one), at most [`MAX_WORKERS`].
 fn parse_workers(len: usize) -> usize {
+    if len < 2 * WORKER_BYTES {
+        // one thread whatever the cores: asking for them reads the scheduler's and cgroups'
+        // limits, and this runs for every REPL input and every editor keystroke
+        return 1;
+    }
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     cores.min(len / WORKER_BYTES).clamp(1, MAX_WORKERS)
 }
