@@ -40,7 +40,11 @@ impl Builder<'_> {
     /// `expr`'s own pairs: `arith_body` is silent).
     pub(super) fn expr(&mut self, pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
         let raw = pair.as_span();
-        let mut inner = pair.into_inner().peekable();
+        let pairs = pair.into_inner();
+        // the first value's operands and operators: counted before any is built (`converted`
+        // counts a range's bounds as it reaches them)
+        self.count_tokens(pairs.clone().take_while(|p| is_operand_or_operator(p.as_rule())), raw)?;
+        let mut inner = pairs.peekable();
         let low = self.converted(&mut inner, raw)?;
         match inner.next() {
             None => Ok(low),
@@ -67,7 +71,9 @@ impl Builder<'_> {
         let value = match pairs.next_if(|p| p.as_rule() == Rule::arith) {
             Some(arith) => {
                 let raw = arith.as_span();
-                self.pratt(&mut arith.into_inner().peekable(), 0, raw)?
+                let pairs = arith.into_inner();
+                self.count_tokens(pairs.clone(), raw)?;
+                self.pratt(&mut pairs.peekable(), 0, raw)?
             }
             None => self.pratt(pairs, 0, raw)?,
         };
@@ -85,14 +91,24 @@ impl Builder<'_> {
         }
     }
 
-    /// Counts one operand or operator against the expression's size budget (the root
-    /// expression's, [`MAX_EXPR_TOKENS`]): past it, an error, before the precedence climbing
-    /// recurses any deeper.
-    fn count_token(&mut self, raw: pest::Span<'_>) -> Result<(), ParseError> {
-        self.tokens = self.tokens.saturating_add(1);
+    /// Counts the operands and operators of one arithmetic against the root expression's size
+    /// budget ([`MAX_EXPR_TOKENS`]) before any is built (so the size error comes first, and the
+    /// precedence climbing never recurses past the budget). `raw` is the span `operands` start
+    /// in; the error's label is the arithmetic's first line.
+    fn count_tokens<'i>(
+        &mut self,
+        operands: impl Iterator<Item = Pair<'i, Rule>>,
+        raw: pest::Span<'_>,
+    ) -> Result<(), ParseError> {
+        let mut end = raw.start();
+        for p in operands {
+            self.tokens = self.tokens.saturating_add(1);
+            end = p.as_span().end();
+        }
         if self.tokens > MAX_EXPR_TOKENS {
             // Label only the first line: the whole expression may be thousands of lines long.
-            let first_line = pair_first_line(self.trimmed(raw), self.text);
+            let arith = raw.get(..end.saturating_sub(raw.start())).unwrap_or(raw);
+            let first_line = pair_first_line(self.trimmed(arith), self.text);
             return Err(ParseError::ExpressionTooLarge {
                 span: first_line,
                 what: "operators and operands",
@@ -112,7 +128,6 @@ impl Builder<'_> {
         rbp: u8,
         raw: pest::Span<'_>,
     ) -> Result<Expr, ParseError> {
-        self.count_token(raw)?;
         let first = self.require_at(pairs.next(), raw)?;
         let mut lhs = if first.as_rule() == Rule::neg {
             let op_span = self.span(&first);
@@ -122,7 +137,6 @@ impl Builder<'_> {
             self.postfix_expr(first)?
         };
         while let Some(op) = pairs.next_if(|p| p.as_rule() == Rule::infix && binding(p.as_str()).0 > rbp) {
-            self.count_token(raw)?;
             let (lbp, bop) = binding(op.as_str());
             let op_span = self.span(&op);
             // left associative: the right side binds tighter than `lbp`; `^` is right associative
@@ -227,7 +241,7 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::unit_op => op = if p.as_str() == "/" { UnitOp::Div } else { UnitOp::Mul },
                 _ => {
-                    factors.push(self.unit_ref(&p, op)?);
+                    factors.push(self.unit_ref(p, op)?);
                     op = UnitOp::Mul;
                 }
             }
@@ -236,31 +250,15 @@ impl Builder<'_> {
         Ok(UnitExpr { factors, span })
     }
 
-    /// A `unit_ref` (atomic: one pair): the unit's name, then optionally `^` and a whole power,
-    /// which ends the text (spaces and comments may stand around the `^`).
-    fn unit_ref(&mut self, pair: &Pair<'_, Rule>, op: UnitOp) -> Result<UnitFactor, ParseError> {
-        let raw = pair.as_span();
-        let (text, start) = (raw.as_str(), raw.start());
-        let name_len = if text.starts_with('%') {
-            1
-        } else {
-            text.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count()
-        };
-        let name = text.get(..name_len).unwrap_or(text);
-        let name = Ident { name: name.to_string(), span: self.range(start, start + name_len) };
-        let span = self.range(start, raw.end());
-        let power = if name_len == text.len() {
-            1
-        } else {
-            // the power is the `-`? digits that end the text
-            let digits = text.bytes().rev().take_while(u8::is_ascii_digit).count();
-            let sign = usize::from(text.len() > digits && text.as_bytes().get(text.len() - digits - 1) == Some(&b'-'));
-            let at = text.len() - digits - sign;
-            let power_span = self.range(start + at, raw.end());
-            text.get(at..)
-                .and_then(|p| p.parse::<i32>().ok())
-                .filter(|n| (-12..=12).contains(n))
-                .ok_or(ParseError::IntegerOutOfRange { span: power_span, range: "-12..=12" })?
+    /// A `unit_ref`: the unit's name, then optionally its `unit_power`.
+    fn unit_ref(&mut self, pair: Pair<'_, Rule>, op: UnitOp) -> Result<UnitFactor, ParseError> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name_pair = self.require(inner.next(), span)?;
+        let name = self.ident(&name_pair);
+        let power = match inner.next() {
+            Some(pw) => self.small_int(pw)?,
+            None => 1,
         };
         Ok(UnitFactor { op, name, power, span })
     }
@@ -371,6 +369,12 @@ impl Builder<'_> {
         }
         Ok(id)
     }
+}
+
+/// Whether a pair of `expr`'s is one of its first value's operands and operators (not its
+/// conversion or range tail).
+fn is_operand_or_operator(rule: Rule) -> bool {
+    matches!(rule, Rule::neg | Rule::postfix_expr | Rule::infix)
 }
 
 /// The part of `span` on its first line.

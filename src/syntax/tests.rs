@@ -207,3 +207,21 @@ fn several_parsing_threads_give_what_one_gives() {
     }
     assert!(parse_workers(stored.len()) >= 1 && parse_workers(0) == 1);
 }
+
+/// What may follow a unit is listed in full (pest leaves rules tried inside an atomic rule out of
+/// its "expected …" lists: a unit factor is compound-atomic so `^` and its power are listed),
+/// and an expression's size is counted before any operand is built, so the size error comes
+/// before an operand's own (issue 20: a unit factor made atomic and a size counted as built
+/// each changed one of these).
+#[test]
+fn expected_lists_after_a_unit_and_the_size_error_come_first() {
+    let expected = |text: &str| match file(text).1.first() {
+        Some(ParseError::Syntax { expected, .. }) => expected.clone(),
+        other => panic!("{text}: not a syntax error: {other:?}"),
+    };
+    assert!(expected("claim \"c\": 1 USD = 2 USD\n").contains(&"`^`".to_string()));
+    assert_eq!(expected("driver x: USD^ = 1 USD\n"), vec!["a whole number".to_string()]);
+    assert!(expected("driver a = 3 m^\n").contains(&"a whole number".to_string()));
+    let big = format!("driver x = 99999999999999999999999999999 USD{}\n", " + 1 USD".repeat(20_000));
+    assert!(matches!(file(&big).1.first(), Some(ParseError::ExpressionTooLarge { .. })), "{:?}", file(&big).1.first());
+}
