@@ -212,7 +212,7 @@ impl Builder<'_> {
                 let raw = pair.as_span();
                 let unit = pair.into_inner().next();
                 let number_end = unit.as_ref().map_or(raw.end(), |u| u.as_span().start());
-                let text = raw.as_str().get(..number_end - raw.start()).unwrap_or("");
+                let text = raw.as_str().get(..number_end.saturating_sub(raw.start())).unwrap_or("");
                 let number = self.number(text.trim_end_matches([' ', '\t']), raw.start())?;
                 let unit = match unit {
                     Some(u) => Some(self.unit_expr(u)?),
