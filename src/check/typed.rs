@@ -22,17 +22,17 @@
 //! `every_contract_kind_lowers` fails until it has one).
 
 use super::ir::{ContractIr, EntityId, EntityIr, FieldIr, FlowId, Program, TExprKind};
-
-/// A checked field as the typed terms hold it: the same allocation as in the declaration's
-/// [`super::field_map::FieldMap`], not a copy (a contract's terms held a second copy of every
-/// typed field: ~3× the source on the mixed benchmark program; issue 20).
-pub type Shared = std::sync::Arc<FieldIr>;
 use super::options::{
     AfterDefault, Amortization, BusinessDay, Calendar, DayCount, DefaultPolicy, EndOfMonth, EntityKind, InterestBase,
     LoanRole, OptionWord, ScalingEffect, Spread, Stub, Timing, TransferKind,
 };
 use super::spec::{Constant, FieldSpec, ENTITY_FIELDS};
 use crate::source::Span;
+
+/// A checked field as the typed terms hold it: the same allocation as in the declaration's
+/// [`super::field_map::FieldMap`], not a copy (a contract's terms held a second copy of every
+/// typed field: ~3× the source on the mixed benchmark program; issue 20).
+pub type Shared = std::sync::Arc<FieldIr>;
 
 /// A cycle term: a duration, or the word `maturity` (interest at maturity only: no cycle).
 #[derive(Debug, Clone, PartialEq)]

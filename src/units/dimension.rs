@@ -25,37 +25,9 @@ impl Dimension {
     pub fn is_none(&self) -> bool {
         self.0.is_empty()
     }
-    /// The product of two dimensions (a merge of two sorted lists; zero exponents dropped).
+    /// The product of two dimensions ([`Dimension::product`] of both factor lists).
     pub fn mul(&self, other: &Dimension) -> Dimension {
-        let (a, b) = (&self.0, &other.0);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        loop {
-            match (a.get(i), b.get(j)) {
-                (Some(&(da, ea)), Some(&(db, eb))) if da == db => {
-                    let e = ea.saturating_add(eb);
-                    if e != 0 {
-                        out.push((da, e));
-                    }
-                    i += 1;
-                    j += 1;
-                }
-                (Some(&x), Some(&(db, _))) if x.0 < db => {
-                    out.push(x);
-                    i += 1;
-                }
-                (_, Some(&y)) => {
-                    out.push(y);
-                    j += 1;
-                }
-                (Some(&x), None) => {
-                    out.push(x);
-                    i += 1;
-                }
-                (None, None) => break,
-            }
-        }
-        Dimension(out.into_boxed_slice())
+        Dimension::product(self.factors().chain(other.factors()))
     }
     /// This dimension raised to `n`.
     pub fn pow(&self, n: i32) -> Dimension {
@@ -73,20 +45,22 @@ impl Dimension {
         self.mul(&other.inv())
     }
     /// The product of base dimensions with exponents, in any order and repeating (`USD/day`'s
-    /// `USD¹ Time⁻¹` from its units' dimensions): one sort and merge, one allocation (a fold of
-    /// [`Dimension::mul`] and [`Dimension::pow`] made two per factor).
+    /// `USD¹ Time⁻¹` from its units' dimensions): one sort and a merge in place, the one
+    /// merging of exponents [`Dimension::mul`] uses too (a fold of `mul` and
+    /// [`Dimension::pow`] made two allocations per factor).
     pub fn product(factors: impl IntoIterator<Item = (BaseDim, i32)>) -> Dimension {
         let mut v: Vec<(BaseDim, i32)> = factors.into_iter().collect();
         v.sort_unstable_by_key(|f| f.0);
-        let mut out: Vec<(BaseDim, i32)> = Vec::with_capacity(v.len());
-        for (b, e) in v {
-            match out.last_mut() {
-                Some(last) if last.0 == b => last.1 = last.1.saturating_add(e),
-                _ => out.push((b, e)),
+        // a repeated base adds its exponent to the first of its run, in place
+        v.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 = kept.1.saturating_add(next.1);
             }
-        }
-        out.retain(|f| f.1 != 0);
-        Dimension(out.into_boxed_slice())
+            same
+        });
+        v.retain(|f| f.1 != 0);
+        Dimension(v.into_boxed_slice())
     }
     /// The base dimensions with their exponents.
     pub fn factors(&self) -> impl Iterator<Item = (BaseDim, i32)> + '_ {
